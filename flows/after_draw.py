@@ -1,0 +1,81 @@
+"""The after-draw flow: fetch, validate, store, rebuild datasets, retrain in order, promote, publish."""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger
+from prefect.states import Completed
+
+from flows.reports import RunSummary, publish_run_artifacts, summary_text
+from lotto_models.catalog import MODELS
+from lotto_models.ensembles import PLANS, serving_members
+from lotto_models.publishing import plans_missing_guess
+from lotto_models.workspace import open_workspace
+from tasks.build_dataset import build_dataset
+from tasks.fetch_draws import fetch_draws
+from tasks.find_stale_models import find_stale_models
+from tasks.mark_model_degraded import mark_model_degraded
+from tasks.prepare_store import prepare_store
+from tasks.promote_model import promote_model
+from tasks.publish_predictions import publish_predictions
+from tasks.score_predictions import score_predictions
+from tasks.store_draws import store_draws
+from tasks.train_model import train_model
+from tasks.validate_draws import validate_draws
+
+
+@flow(name="after-draw", description="Runs after each official draw; idempotent when nothing is new.")
+def after_draw(from_scratch: bool = False) -> RunSummary:
+    logger = get_run_logger()
+    ws = open_workspace()
+    summary = RunSummary()
+
+    prepare_store()
+    fetched = fetch_draws()
+    if not fetched.source_reached:
+        summary.fallbacks.append(
+            f"source unreachable ({'; '.join(fetched.unreachable.values())}); "
+            f"continuing with the stored draws (last concurso {ws.draws.last_concurso()})"
+        )
+        logger.warning("Fallback: %s", summary.fallbacks[-1])
+    ingest = store_draws(fetched, validate_draws(fetched))
+    summary.new_draws = ingest.stored
+    score_predictions()
+
+    stale = find_stale_models(from_scratch)
+    if not stale and not plans_missing_guess(ws):
+        summary.nothing_to_do = True
+        return _finish(ws, summary)
+
+    feature_sets = {MODELS[m].feature_set.value for plan in PLANS.values() for m in serving_members(plan)}
+    feature_sets |= {MODELS[m].feature_set.value for m in stale}
+    datasets = {fs: build_dataset(fs) for fs in sorted(feature_sets)}
+    failed: set[str] = set()
+    for model in stale:
+        spec = MODELS[model]
+        if failed & set(spec.depends_on):
+            failed.add(model)
+            mark_model_degraded(model, f"not trained: dependency {sorted(failed & set(spec.depends_on))} failed")
+            continue
+        state = train_model(model, datasets[spec.feature_set.value], from_scratch, return_state=True)
+        if state.is_failed():
+            failed.add(model)
+            reason = f"training failed: {state.message}"
+            mark_model_degraded(model, reason)
+            summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
+            continue
+        challenger = state.result()
+        summary.trained.append(model)
+        if challenger.version_id is not None:
+            decision = promote_model(model, challenger.version_id, datasets[spec.feature_set.value])
+            summary.decisions[model] = decision.reason
+    summary.guesses = [publish_predictions(plan, datasets) for plan in PLANS]
+    return _finish(ws, summary)
+
+
+def _finish(ws, summary: RunSummary):  # type: ignore[no-untyped-def]
+    summary.text = summary_text(ws, summary)
+    get_run_logger().info("Run summary (also the after-draw-summary artifact):\n%s", summary.text)
+    publish_run_artifacts(ws, summary)
+    if summary.fallbacks:
+        return Completed(message="Completed with fallback: " + " | ".join(summary.fallbacks), data=summary)
+    return summary

@@ -1,0 +1,142 @@
+"""Training a challenger for a model, scoring it on the holdout, and the promotion that may follow."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lotto_models.catalog import MODELS, ModelSpec
+from lotto_models.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
+from lotto_models.features import Dataset, fingerprint, load_or_build_dataset
+from lotto_models.promotion import PromotionDecision, decide_promotion
+from lotto_models.registry import CHAMPION, ModelVersion
+from lotto_models.splits import Splits, time_splits
+from lotto_models.training import hyperparameters_for, load_predictor, train_model
+from lotto_models.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ChallengerResult:
+    model: str
+    version_id: int | None
+    skipped_reason: str | None = None
+    warm_started: bool = False
+    epochs: int = 0
+    seconds: float = 0.0
+
+
+def hyperparameters(ws: Workspace, spec: ModelSpec) -> dict[str, Any]:
+    return hyperparameters_for(spec, ws.settings.window, ws.settings.training)
+
+
+def dataset_splits(ws: Workspace, dataset: Dataset) -> Splits:
+    return time_splits(len(dataset.targets), ws.settings.holdout_draws, ws.settings.validation_draws)
+
+
+def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
+    """Models without a version trained on today's draws with today's hyperparameters (dependency order)."""
+    from lotto_models.catalog import training_order
+
+    needed = []
+    for name in training_order():
+        spec = MODELS[name]
+        print_ = fingerprint(frame, spec.feature_set, ws.settings.window, ws.settings.recent_window)
+        if ws.registry.trained_on(name, print_, hyperparameters(ws, spec)) is None:
+            needed.append(name)
+    return needed
+
+
+def build_feature_dataset(ws: Workspace, feature_set: str) -> tuple[Path, bool]:
+    """The cached dataset path for the stored draws, and whether it had to be (re)built."""
+    from lotto_models.features import FeatureSet
+
+    return load_or_build_dataset(
+        ws.draws.frame(), FeatureSet(feature_set), ws.settings.window, ws.settings.recent_window, ws.settings.datasets_dir
+    )
+
+
+def train_challenger(
+    ws: Workspace, model: str, dataset_path: Path, from_scratch: bool = False, flow_run_id: str | None = None
+) -> ChallengerResult:
+    """Train, score on the holdout and register a new version of `model` (not yet promoted).
+
+    Skipped when a version was already trained on this dataset with these hyperparameters.
+    """
+    spec = MODELS[model]
+    dataset = Dataset.load(dataset_path)
+    params = hyperparameters(ws, spec)
+    existing = ws.registry.trained_on(model, dataset.fingerprint, params)
+    if existing is not None and not from_scratch:
+        return ChallengerResult(model, existing.id, skipped_reason=f"{existing.label} already trained on these draws")
+    splits = dataset_splits(ws, dataset)
+    champion = ws.registry.alias(model, CHAMPION)
+    warm_from = None
+    if champion is not None and not from_scratch and champion.hyperparameters == params:
+        warm_from = champion.artifact_path
+    staging = ws.registry.staging_dir(model)
+    try:
+        outcome = train_model(spec, dataset, splits, params, staging, ws.settings.seed, warm_from)
+        metrics = score_on_holdout(spec, staging, dataset, splits)
+        version = ws.registry.register(
+            model,
+            staging,
+            dataset_fingerprint=dataset.fingerprint,
+            trained_through=dataset.last_concurso,
+            hyperparameters=params,
+            metrics={**metrics.as_dict(), "epochs": outcome.epochs_run, "warm_started": outcome.warm_started},
+            flow_run_id=flow_run_id,
+        )
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return ChallengerResult(model, version.id, None, outcome.warm_started, outcome.epochs_run, outcome.seconds)
+
+
+def score_on_holdout(spec: ModelSpec, artifact_dir: Path, dataset: Dataset, splits: Splits) -> HoldoutMetrics:
+    probabilities = holdout_probabilities(spec, artifact_dir, dataset, splits)
+    return evaluate_holdout(probabilities, dataset.targets[splits.holdout])
+
+
+def holdout_probabilities(spec: ModelSpec, artifact_dir: Path, dataset: Dataset, splits: Splits) -> np.ndarray:
+    return load_predictor(spec, artifact_dir)(dataset.inputs[splits.holdout])
+
+
+def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path: Path) -> PromotionDecision:
+    """Re-score challenger and champion on the same latest holdout; back up and swap when the gate passes."""
+    spec = MODELS[model]
+    challenger = ws.registry.get(version_id)
+    if challenger is None:
+        raise ValueError(f"model version id {version_id} does not exist")
+    champion = ws.registry.alias(model, CHAMPION)
+    if champion is not None and champion.id == challenger.id:
+        return PromotionDecision(False, f"{challenger.label} is already the champion")
+    dataset = Dataset.load(dataset_path)
+    splits = dataset_splits(ws, dataset)
+    ws.registry.verify(challenger)
+    challenger_probs = holdout_probabilities(spec, challenger.artifact_path, dataset, splits)
+    challenger_metrics = evaluate_holdout(challenger_probs, dataset.targets[splits.holdout])
+    champion_metrics = _champion_metrics(ws, spec, champion, dataset, splits)
+    decision = decide_promotion(
+        challenger_metrics, invalid_output_reason(challenger_probs), champion_metrics, ws.settings.promotion_tolerance_bce
+    )
+    if decision.promote:
+        if champion is not None:
+            ws.registry.backup(champion)
+        ws.registry.set_champion(model, challenger.id)
+        ws.registry.set_status(model, degraded=False)
+    ws.registry.record_decision(model, challenger.id, champion.id if champion else None, decision.promote, decision.reason)
+    return decision
+
+
+def _champion_metrics(
+    ws: Workspace, spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
+) -> HoldoutMetrics | None:
+    if champion is None:
+        return None
+    ws.registry.verify(champion)
+    return score_on_holdout(spec, champion.artifact_path, dataset, splits)

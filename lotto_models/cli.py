@@ -1,0 +1,58 @@
+"""The `lotto` command (also `python -m lotto_models`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lotto", description="lotoflow: Lotofácil models kept up to date.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the after-draw flow once, locally")
+    run.add_argument("--from-scratch", action="store_true", help="train every model from scratch")
+    status = commands.add_parser("status", help="draws, champions and the latest guesses")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+
+    if args.command == "run":
+        # The CLI is an entry point like `deployments`: it may start the flow that composes the library.
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        from flows.after_draw import after_draw
+
+        after_draw(from_scratch=args.from_scratch)  # logs its summary; a failed run raises
+        return 0
+    if args.command == "status":
+        from lotto_models.status import status_report
+        from lotto_models.workspace import open_workspace
+
+        report = status_report(open_workspace())
+        if args.json:
+            json.dump(report, sys.stdout, default=str)
+            sys.stdout.write("\n")
+        else:
+            _print_status(report)
+        return 0
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _print_status(report: dict) -> None:
+    draws = report["draws"]
+    print(f"draws: {draws['count']} stored, last concurso {draws['last_concurso']} on {draws['last_date']}")
+    print(f"quarantine: {report['quarantine']}")
+    for name, model in report["models"].items():
+        flag = " (degraded)" if model["degraded"] else ""
+        hits = model["holdout"].get("mean_hits")
+        extra = f", holdout mean hits {hits:.2f} vs 9.0 random" if hits is not None else ""
+        print(f"model {name}: champion {model['champion']}{flag}{extra}")
+    for guess in report["predictions"]:
+        print(f"plan {guess['plan']}: concurso {guess['concurso']} -> {guess['numbers']}")
+    for sentence in report["live"].values():
+        print(sentence)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The store's tables (SQLAlchemy Core). Alembic migrations in `lotto_models/migrations` create them."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+NUMBER_COLUMNS = [f"d{i}" for i in range(1, 16)]
+
+draws = sa.Table(
+    "draws",
+    metadata,
+    sa.Column("concurso", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("draw_date", sa.Date, nullable=False),
+    *[sa.Column(name, sa.SmallInteger, nullable=False) for name in NUMBER_COLUMNS],
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+raw_payloads = sa.Table(
+    "raw_payloads",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("concurso", sa.Integer, nullable=False, index=True),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+quarantine = sa.Table(
+    "quarantine",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("concurso", sa.Integer, nullable=True),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+ingest_runs = sa.Table(
+    "ingest_runs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("source", sa.String(64), nullable=True),
+    sa.Column("latest_seen", sa.Integer, nullable=True),
+    sa.Column("new_draws", sa.Integer, nullable=False),
+    sa.Column("quarantined", sa.Integer, nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("flow_run_id", sa.String(64), nullable=True),
+)
+
+model_versions = sa.Table(
+    "model_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("model", sa.String(32), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("artifact_path", sa.Text, nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("dataset_fingerprint", sa.String(64), nullable=False),
+    sa.Column("trained_through", sa.Integer, nullable=False),
+    sa.Column("code_version", sa.String(64), nullable=False),
+    sa.Column("hyperparameters", sa.JSON, nullable=False),
+    sa.Column("metrics", sa.JSON, nullable=False),
+    sa.Column("flow_run_id", sa.String(64), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("model", "version", name="uq_model_versions_model_version"),
+)
+
+model_aliases = sa.Table(
+    "model_aliases",
+    metadata,
+    sa.Column("model", sa.String(32), primary_key=True),
+    sa.Column("alias", sa.String(16), primary_key=True),
+    sa.Column("version_id", sa.Integer, sa.ForeignKey("model_versions.id"), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+model_status = sa.Table(
+    "model_status",
+    metadata,
+    sa.Column("model", sa.String(32), primary_key=True),
+    sa.Column("degraded", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+promotion_decisions = sa.Table(
+    "promotion_decisions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("model", sa.String(32), nullable=False),
+    sa.Column("challenger_id", sa.Integer, sa.ForeignKey("model_versions.id"), nullable=False),
+    sa.Column("champion_id", sa.Integer, sa.ForeignKey("model_versions.id"), nullable=True),
+    sa.Column("promoted", sa.Boolean, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+ensemble_versions = sa.Table(
+    "ensemble_versions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("plan", sa.String(16), nullable=False),
+    sa.Column("member_versions", sa.JSON, nullable=False),
+    sa.Column("weights", sa.JSON, nullable=False),
+    sa.Column("degraded", sa.Boolean, nullable=False),
+    sa.Column("note", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+predictions = sa.Table(
+    "predictions",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("plan", sa.String(16), nullable=False),
+    sa.Column("concurso", sa.Integer, nullable=False),
+    sa.Column("numbers", sa.JSON, nullable=False),
+    sa.Column("member_versions", sa.JSON, nullable=False),
+    sa.Column("ensemble_version_id", sa.Integer, sa.ForeignKey("ensemble_versions.id"), nullable=False),
+    sa.Column("flow_run_id", sa.String(64), nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("plan", "concurso", name="uq_predictions_plan_concurso"),
+)
+
+prediction_scores = sa.Table(
+    "prediction_scores",
+    metadata,
+    sa.Column("prediction_id", sa.Integer, sa.ForeignKey("predictions.id"), primary_key=True),
+    sa.Column("concurso", sa.Integer, nullable=False),
+    sa.Column("hits", sa.Integer, nullable=False),
+    sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False),
+)

@@ -1,0 +1,15 @@
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.catalog import training_order
+from lotto_models.challengers import models_needing_training
+from lotto_models.workspace import open_workspace
+
+
+@task(name="find-stale-models", cache_policy=NO_CACHE)
+def find_stale_models(from_scratch: bool = False) -> list[str]:
+    """Models to train now, in dependency order: all of them from scratch, else those behind the draws."""
+    if from_scratch:
+        return training_order()
+    ws = open_workspace()
+    return models_needing_training(ws, ws.draws.frame())

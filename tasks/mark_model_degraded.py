@@ -1,0 +1,11 @@
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.workspace import open_workspace
+
+
+@task(name="mark-model-degraded", cache_policy=NO_CACHE)
+def mark_model_degraded(model: str, reason: str) -> None:
+    """Fallback after a failed training: the champion keeps serving and the model is flagged degraded."""
+    open_workspace().registry.set_status(model, degraded=True, reason=reason)
+    get_run_logger().warning("%s marked degraded; its champion keeps serving: %s", model, reason)

@@ -1,0 +1,15 @@
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.ingestion import seed_store
+from lotto_models.workspace import open_workspace
+
+
+@task(name="prepare-store", cache_policy=NO_CACHE)
+def prepare_store() -> int:
+    """Migrate the schema and seed an empty store from the bundled history; returns draws seeded."""
+    ws = open_workspace()
+    seeded = seed_store(ws)
+    if seeded:
+        get_run_logger().info("Seeded an empty store with %d draws from the bundled history", seeded)
+    return seeded

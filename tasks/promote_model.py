@@ -1,0 +1,16 @@
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.challengers import promote_challenger
+from lotto_models.promotion import PromotionDecision
+from lotto_models.workspace import open_workspace
+
+
+@task(name="promote-model", cache_policy=NO_CACHE)
+def promote_model(model: str, version_id: int, dataset_path: str) -> PromotionDecision:
+    """Score challenger and champion on the same holdout; back up and swap if the challenger passes."""
+    decision = promote_challenger(open_workspace(), model, version_id, Path(dataset_path))
+    get_run_logger().info("%s: %s (%s)", model, "promoted" if decision.promote else "kept champion", decision.reason)
+    return decision

@@ -1,0 +1,15 @@
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.predictions import Score
+from lotto_models.workspace import open_workspace
+
+
+@task(name="score-predictions", cache_policy=NO_CACHE)
+def score_predictions() -> list[Score]:
+    """Score the published guesses whose draw has arrived."""
+    ws = open_workspace()
+    scores = ws.predictions.score_pending(ws.draws)
+    for score in scores:
+        get_run_logger().info("Plan %s guessed %d of concurso %d (random: 9.0)", score.plan, score.hits, score.concurso)
+    return scores

@@ -1,0 +1,19 @@
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.ingestion import IngestSummary, store_validated_draws
+from lotto_models.sources import FetchReport
+from lotto_models.validation import ValidationReport
+from lotto_models.workspace import open_workspace
+
+
+@task(name="store-draws", cache_policy=NO_CACHE)
+def store_draws(fetched: FetchReport, validation: ValidationReport) -> IngestSummary:
+    """Store accepted draws with their raw payloads in one transaction; quarantine the rest."""
+    summary = store_validated_draws(open_workspace(), fetched, validation)
+    logger = get_run_logger()
+    if summary.stored:
+        logger.info("Stored concursos %s", summary.stored)
+    for note in summary.notes:
+        logger.warning(note)
+    return summary

@@ -1,0 +1,19 @@
+from prefect import get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.ingestion import validate_fetched
+from lotto_models.sources import FetchReport
+from lotto_models.validation import ValidationReport
+from lotto_models.workspace import open_workspace
+
+
+@task(name="validate-draws", cache_policy=NO_CACHE)
+def validate_draws(fetched: FetchReport) -> ValidationReport:
+    """Run the Great Expectations suite on the new draws and their continuity; publish the result."""
+    report = validate_fetched(open_workspace(), fetched)
+    if fetched.fetched:
+        create_markdown_artifact(key="draw-validation", markdown=report.markdown(), description="New draws validation")
+        for check in report.warnings:
+            get_run_logger().warning("Unusual but accepted: %s (concursos %s)", check.description, check.failing_concursos)
+    return report
