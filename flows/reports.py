@@ -90,7 +90,9 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
 
 def publish_run_artifacts(ws: Workspace, summary: RunSummary) -> None:
     create_markdown_artifact(
-        key="after-draw-summary", markdown="```\n" + summary.text + "\n```", description="after-draw run summary"
+        key="after-draw-summary",
+        markdown="```\n" + summary.text + "\n```",
+        description="after-draw run summary",
     )
     create_table_artifact(key="model-table", table=model_rows(ws), description="Champions against the 9.0 baseline")
     if summary.guesses:

@@ -56,7 +56,11 @@ def build_feature_dataset(ws: Workspace, feature_set: str) -> tuple[Path, bool]:
     from lotto_models.features import FeatureSet
 
     return load_or_build_dataset(
-        ws.draws.frame(), FeatureSet(feature_set), ws.settings.window, ws.settings.recent_window, ws.settings.datasets_dir
+        ws.draws.frame(),
+        FeatureSet(feature_set),
+        ws.settings.window,
+        ws.settings.recent_window,
+        ws.settings.datasets_dir,
     )
 
 
@@ -122,14 +126,19 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path:
     challenger_metrics = evaluate_holdout(challenger_probs, dataset.targets[splits.holdout])
     champion_metrics = _champion_metrics(ws, spec, champion, dataset, splits)
     decision = decide_promotion(
-        challenger_metrics, invalid_output_reason(challenger_probs), champion_metrics, ws.settings.promotion_tolerance_bce
+        challenger_metrics,
+        invalid_output_reason(challenger_probs),
+        champion_metrics,
+        ws.settings.promotion_tolerance_bce,
     )
     if decision.promote:
         if champion is not None:
             ws.registry.backup(champion)
         ws.registry.set_champion(model, challenger.id)
         ws.registry.set_status(model, degraded=False)
-    ws.registry.record_decision(model, challenger.id, champion.id if champion else None, decision.promote, decision.reason)
+    ws.registry.record_decision(
+        model, challenger.id, champion.id if champion else None, decision.promote, decision.reason
+    )
     return decision
 
 

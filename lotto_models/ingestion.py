@@ -61,7 +61,11 @@ def store_validated_draws(ws: Workspace, fetched: FetchReport, validation: Valid
         summary.notes.append(fetched.incomplete_reason)
     source = fetched.fetched[0].source if fetched.fetched else None
     ws.draws.log_ingest(
-        source, fetched.latest, len(summary.stored), len(summary.quarantined), "; ".join(summary.notes) or None
+        source,
+        fetched.latest,
+        len(summary.stored),
+        len(summary.quarantined),
+        "; ".join(summary.notes) or None,
     )
     return summary
 

@@ -48,7 +48,12 @@ class PredictionBook:
         self.engine = engine
 
     def record_ensemble(
-        self, plan: str, member_versions: dict[str, str], weights: dict[str, float], degraded: bool, note: str | None
+        self,
+        plan: str,
+        member_versions: dict[str, str],
+        weights: dict[str, float],
+        degraded: bool,
+        note: str | None,
     ) -> int:
         with self.engine.begin() as connection:
             return connection.execute(

@@ -33,5 +33,6 @@ def decide_promotion(
             f"challenger holdout BCE {challenger.bce:.4f} within {tolerance_bce} of champion's {champion.bce:.4f}",
         )
     return PromotionDecision(
-        False, f"challenger holdout BCE {challenger.bce:.4f} worse than champion's {champion.bce:.4f} + {tolerance_bce}"
+        False,
+        f"challenger holdout BCE {challenger.bce:.4f} worse than champion's {champion.bce:.4f} + {tolerance_bce}",
     )

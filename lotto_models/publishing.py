@@ -25,7 +25,9 @@ class PublishedGuess:
     newly_published: bool
 
 
-def publish_plan(ws: Workspace, plan_name: str, dataset_paths: dict[str, Path], flow_run_id: str | None = None) -> PublishedGuess:
+def publish_plan(
+    ws: Workspace, plan_name: str, dataset_paths: dict[str, Path], flow_run_id: str | None = None
+) -> PublishedGuess:
     """Combine the plan's champions into one guess for the concurso after the newest stored one."""
     plan = PLANS[plan_name]
     probabilities = {}

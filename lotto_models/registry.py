@@ -231,9 +231,7 @@ class ModelRegistry:
 
     def status(self, model: str) -> tuple[bool, str | None]:
         with self.engine.connect() as connection:
-            row = connection.execute(
-                sa.select(schema.model_status).where(schema.model_status.c.model == model)
-            ).first()
+            row = connection.execute(sa.select(schema.model_status).where(schema.model_status.c.model == model)).first()
         return (bool(row.degraded), row.reason) if row else (False, None)
 
 

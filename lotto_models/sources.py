@@ -22,9 +22,7 @@ log = logging.getLogger(__name__)
 GAME_PATH = "lotofacil"
 # The API sits behind a bot manager; a browser-like request is answered more often.
 BROWSER_HEADERS = {
-    "User-Agent": (
-        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"
-    ),
+    "User-Agent": ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"),
     "Accept": "application/json, text/plain, */*",
     "Accept-Language": "pt-BR,pt;q=0.9,en;q=0.8",
     "Origin": "https://loterias.caixa.gov.br",
@@ -160,9 +158,11 @@ def fetch_missing_draws(sources: Sequence[CaixaSource], last_stored: int) -> Fet
     """
     report = FetchReport()
     latest: FetchedDraw | None = None
+    answering: list[CaixaSource] = []
     for source in sources:
         try:
             latest = source.latest()
+            answering = [source]
             break
         except (SourceUnavailableError, SourceError) as error:
             report.unreachable[source.name] = str(error)
@@ -173,8 +173,10 @@ def fetch_missing_draws(sources: Sequence[CaixaSource], last_stored: int) -> Fet
     if latest is None:
         return report
     report.latest = latest.draw.concurso
+    # The source that answered is asked first; the others stay as fallbacks for single concursos.
+    in_order = answering + [s for s in sources if s not in answering]
     for concurso in range(last_stored + 1, latest.draw.concurso + 1):
-        fetched = latest if concurso == latest.draw.concurso else _fetch_from_any(sources, concurso, report)
+        fetched = latest if concurso == latest.draw.concurso else _fetch_from_any(in_order, concurso, report)
         if fetched is None:
             report.incomplete_reason = f"concurso {concurso} could not be fetched from any source"
             break

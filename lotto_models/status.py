@@ -12,8 +12,17 @@ from lotto_models.ensembles import PLANS
 from lotto_models.registry import CHAMPION
 from lotto_models.workspace import Workspace
 
-HOLDOUT_KEYS = ("draws", "bce", "baseline_bce", "brier", "mean_hits", "hits_ci95_low", "hits_ci95_high",
-                "share_11_plus", "leakage_suspected")
+HOLDOUT_KEYS = (
+    "draws",
+    "bce",
+    "baseline_bce",
+    "brier",
+    "mean_hits",
+    "hits_ci95_low",
+    "hits_ci95_high",
+    "share_11_plus",
+    "leakage_suspected",
+)
 
 
 def status_report(ws: Workspace) -> dict[str, Any]:

@@ -108,8 +108,8 @@ class DrawStore:
         now = utcnow()
         with self.engine.begin() as connection:
             for item in sorted(incoming, key=lambda i: i.draw.concurso):
-                inserted = connection.execute(self._insert_ignoring_duplicates(item, now)).rowcount
-                if inserted:
+                inserted = connection.execute(self._insert_ignoring_duplicates(item, now)).first()
+                if inserted is not None:
                     result.new.append(item.draw.concurso)
                     if item.payload is not None:
                         connection.execute(
@@ -205,10 +205,13 @@ class DrawStore:
         }
         dialect = self.engine.dialect.name
         if dialect == "postgresql":
-            return postgresql.insert(schema.draws).values(values).on_conflict_do_nothing()
-        if dialect == "sqlite":
-            return sqlite.insert(schema.draws).values(values).on_conflict_do_nothing()
-        raise NotImplementedError(f"lotoflow supports SQLite and PostgreSQL, not {dialect}")
+            insert = postgresql.insert(schema.draws).values(values).on_conflict_do_nothing()
+        elif dialect == "sqlite":
+            insert = sqlite.insert(schema.draws).values(values).on_conflict_do_nothing()
+        else:
+            raise NotImplementedError(f"lotoflow supports SQLite and PostgreSQL, not {dialect}")
+        # RETURNING tells whether this statement inserted the row (rowcount is not reliable here).
+        return insert.returning(schema.draws.c.concurso)
 
 
 def _draw_from_row(row: sa.Row) -> Draw:

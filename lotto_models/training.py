@@ -98,7 +98,9 @@ def _train_network(
         model.set_weights(keras.saving.load_model(warm_start_dir / KERAS_ARTIFACT).get_weights())
     callbacks = [
         keras.callbacks.TerminateOnNaN(),
-        keras.callbacks.EarlyStopping(monitor="val_loss", patience=hyperparameters["patience"], restore_best_weights=True),
+        keras.callbacks.EarlyStopping(
+            monitor="val_loss", patience=hyperparameters["patience"], restore_best_weights=True
+        ),
         keras.callbacks.CSVLogger(str(out_dir / TRAINING_LOG)),
     ]
     history = model.fit(

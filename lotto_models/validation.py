@@ -111,8 +111,16 @@ def _suite_expectations() -> list[tuple[str, str, Any]]:
             "overlap with the previous draw in 6..13",
             gxe.ExpectColumnValuesToBeBetween(column="overlap_with_previous", min_value=6, max_value=13),
         ),
-        (WARN, "sum of numbers in 140..250", gxe.ExpectColumnValuesToBeBetween(column="number_sum", min_value=140, max_value=250)),
-        (WARN, "odd numbers in 4..12", gxe.ExpectColumnValuesToBeBetween(column="odd_count", min_value=4, max_value=12)),
+        (
+            WARN,
+            "sum of numbers in 140..250",
+            gxe.ExpectColumnValuesToBeBetween(column="number_sum", min_value=140, max_value=250),
+        ),
+        (
+            WARN,
+            "odd numbers in 4..12",
+            gxe.ExpectColumnValuesToBeBetween(column="odd_count", min_value=4, max_value=12),
+        ),
         (
             WARN,
             "at most 21 days since the previous draw",

@@ -23,10 +23,14 @@ class Workspace:
     predictions: PredictionBook
 
 
+_open_engines: list[Engine] = []
+
+
 @functools.lru_cache(maxsize=8)
 def _migrated_engine(url: str) -> Engine:
     engine = create_store_engine(url)
     migrate(engine)
+    _open_engines.append(engine)
     return engine
 
 
@@ -41,3 +45,11 @@ def open_workspace(settings: Settings | None = None) -> Workspace:
         registry=ModelRegistry(engine, settings.models_dir, settings.backups_dir, settings.backup_retention),
         predictions=PredictionBook(engine),
     )
+
+
+def close_workspaces() -> None:
+    """Dispose every engine opened by `open_workspace` (tests that recreate a database call this)."""
+    for engine in _open_engines:
+        engine.dispose()
+    _open_engines.clear()
+    _migrated_engine.cache_clear()

@@ -15,5 +15,7 @@ def validate_draws(fetched: FetchReport) -> ValidationReport:
     if fetched.fetched:
         create_markdown_artifact(key="draw-validation", markdown=report.markdown(), description="New draws validation")
         for check in report.warnings:
-            get_run_logger().warning("Unusual but accepted: %s (concursos %s)", check.description, check.failing_concursos)
+            get_run_logger().warning(
+                "Unusual but accepted: %s (concursos %s)", check.description, check.failing_concursos
+            )
     return report

@@ -1,0 +1,39 @@
+# `make run` and `make test` work from a clean clone: they install the locked dependencies first.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+export LOTTO_HOME ?= $(CURDIR)/var
+export PREFECT_SERVER_ANALYTICS_ENABLED := false
+export UV_COMPILE_BYTECODE := 1
+export UV_PYTHON := $(shell command -v $(PYTHON))
+
+.PHONY: install run test lint serve clean
+
+install: $(STAMP)
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet uv==$(UV_VERSION)
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	touch $(STAMP)
+
+run: install
+	$(VENV)/bin/lotto run
+
+test: install
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+serve: install
+	$(VENV)/bin/python -m deployments.serve
+
+clean:
+	rm -rf $(VENV) $(TOOLS) var

@@ -1,0 +1,122 @@
+"""A real HTTP server on 127.0.0.1 that answers like the official CAIXA API, with injectable faults.
+
+Payloads follow the recorded official schema (`tests/data/lotofacil_3480.json`, a real response), with
+the draw's own numero, date and numbers, including the 17 NUL characters the real API sends.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import threading
+from collections import defaultdict, deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from lotto_models.draws import Draw
+
+TEMPLATE = json.loads((Path(__file__).parent / "data" / "lotofacil_3480.json").read_text())
+API_PREFIX = "/portaldeloterias/api"
+
+
+def official_payload(draw: Draw) -> dict:
+    """The draw as the official API serves it."""
+    payload = copy.deepcopy(TEMPLATE)
+    numbers = [f"{n:02d}" for n in draw.numbers]
+    in_draw_order = numbers[:]
+    random.Random(draw.concurso).shuffle(in_draw_order)
+    payload.update(
+        numero=draw.concurso,
+        dataApuracao=draw.date.strftime("%d/%m/%Y"),
+        listaDezenas=numbers,
+        dezenasSorteadasOrdemSorteio=in_draw_order,
+        numeroConcursoAnterior=draw.concurso - 1,
+        numeroConcursoProximo=draw.concurso + 1,
+        indicadorConcursoEspecial=1,
+    )
+    return payload
+
+
+@dataclass
+class Fault:
+    """One scripted answer served instead of the real one."""
+
+    status: int = 200
+    body: str | None = None  # None: the real payload
+    content_type: str = "application/json"
+    delay_s: float = 0.0
+    payload_edit: dict | None = None  # fields replaced in the real payload
+
+
+class CaixaTestServer:
+    def __init__(self, draws: list[Draw]) -> None:
+        self.draws = {d.concurso: d for d in draws}
+        self.latest = max(self.draws)
+        self.faults: dict[str, deque[Fault]] = defaultdict(deque)
+        self.requests: list[str] = []
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}{API_PREFIX}"
+
+    def add_draws(self, draws: list[Draw]) -> None:
+        self.draws.update({d.concurso: d for d in draws})
+        self.latest = max(self.draws)
+
+    def inject(self, target: str, *faults: Fault) -> None:
+        """Serve `faults` in order for `target` ("latest" or a concurso number), then real answers."""
+        self.faults[str(target)].extend(faults)
+
+    def start(self) -> CaixaTestServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def _answer(self, path: str) -> tuple[int, str, str, float]:
+        self.requests.append(path)
+        parts = path.split("?")[0].rstrip("/").split("/")
+        if path.startswith(f"{API_PREFIX}/lotofacil") and parts[-1] == "lotofacil":
+            target, concurso = "latest", self.latest
+        elif path.startswith(f"{API_PREFIX}/lotofacil/") and parts[-1].isdigit():
+            target, concurso = parts[-1], int(parts[-1])
+        else:
+            return 404, "application/json", '{"message": "not found"}', 0.0
+        fault = self.faults[target].popleft() if self.faults[target] else Fault()
+        if fault.body is not None:
+            return fault.status, fault.content_type, fault.body, fault.delay_s
+        draw = self.draws.get(concurso)
+        if draw is None:
+            return 404, "application/json", '{"message": "concurso não encontrado"}', fault.delay_s
+        payload = official_payload(draw)
+        payload.update(fault.payload_edit or {})
+        return fault.status, fault.content_type, json.dumps(payload, ensure_ascii=False), fault.delay_s
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802
+                status, content_type, body, delay = server._answer(self.path)
+                if delay:
+                    threading.Event().wait(delay)
+                data = body.encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", content_type)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a read timeout under test)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        return Handler

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from lotto_models.draws import Draw
+from lotto_models.history import bundled_history
+from lotto_models.schema import metadata
+from lotto_models.settings import Settings
+from lotto_models.workspace import Workspace, close_workspaces, open_workspace
+from tests.caixa_server import CaixaTestServer
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("LOTTO_TEST_DATABASE_URL") else [])
+
+
+@pytest.fixture(scope="session")
+def history() -> list[Draw]:
+    return bundled_history()
+
+
+def synthetic_draws(after: Draw, count: int, seed: int = 7) -> list[Draw]:
+    """`count` random draws following `after`, one day apart (stand-ins for draws not yet held)."""
+    rng = random.Random(seed)
+    return [
+        Draw.checked(after.concurso + i, after.date + dt.timedelta(days=i), rng.sample(range(1, 26), 15))
+        for i in range(1, count + 1)
+    ]
+
+
+@pytest.fixture
+def caixa_server(history: list[Draw]) -> Iterator[CaixaTestServer]:
+    server = CaixaTestServer(history).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def lotto_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caixa_server: CaixaTestServer) -> Path:
+    """A fresh LOTTO_HOME on SQLite, the quick profile, and the loopback server as the official API."""
+    home = tmp_path / "home"
+    for name in list(os.environ):
+        if name.startswith("LOTTO_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("LOTTO_HOME", str(home))
+    monkeypatch.setenv("LOTTO_PROFILE", "quick")
+    monkeypatch.setenv("LOTTO_CAIXA_BASE_URL", caixa_server.base_url)
+    monkeypatch.setenv("LOTTO_HTTP_BACKOFF_S", "0.01")
+    monkeypatch.setenv("LOTTO_HTTP_READ_TIMEOUT_S", "2")
+    return home
+
+
+def _reset_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        metadata.drop_all(connection)
+        connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    engine.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
+    """An empty, migrated store on SQLite and (when LOTTO_TEST_DATABASE_URL is set) on PostgreSQL."""
+    close_workspaces()
+    url = None
+    if request.param == "postgresql":
+        url = os.environ["LOTTO_TEST_DATABASE_URL"]
+        _reset_postgres(url)
+    settings = Settings(home=tmp_path / "home", database_url=url, profile="quick", http_backoff_s=0.01)
+    return open_workspace(settings)
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> Iterator[None]:
+    """One real Prefect API (a temporary server on a fresh database) for the whole test session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
