@@ -1,0 +1,42 @@
+"""`python -m deployments.serve`: serve every deployment from this process, without a worker.
+
+The same deployments are declared in `prefect.yaml` for a `lotoflow` process work pool; a test keeps
+the two in agreement.
+"""
+
+from __future__ import annotations
+
+import os
+
+from prefect import serve
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.schedules import Cron
+
+from flows.after_draw import after_draw
+
+# Draws are held around 20:00 in São Paulo and published within the hour; the weekdays vary over the
+# years, so the flow runs every day and does nothing (in seconds) when no draw was held.
+AFTER_DRAW_CRON = "30 22 * * *"
+TIMEZONE = "America/Sao_Paulo"
+
+
+def build_deployments() -> list:
+    return [
+        after_draw.to_deployment(
+            name="after-draw",
+            schedule=Cron(AFTER_DRAW_CRON, timezone=TIMEZONE),
+            concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
+            parameters={"from_scratch": False},
+            tags=["lotoflow"],
+            description="Fetch, validate and store new draws; retrain, promote and publish the next guesses.",
+        )
+    ]
+
+
+def main() -> None:
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    serve(*build_deployments())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+from pathlib import Path
+
+import yaml
+
+from deployments.serve import AFTER_DRAW_CRON, TIMEZONE, build_deployments
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_prefect_yaml_declares_after_draw_on_the_lotoflow_pool_one_at_a_time() -> None:
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    [deployment] = [d for d in config["deployments"] if d["name"] == "after-draw"]
+    assert deployment["work_pool"]["name"] == "lotoflow"
+    assert deployment["schedules"] == [{"cron": AFTER_DRAW_CRON, "timezone": TIMEZONE, "active": True}]
+    assert deployment["concurrency_limit"]["limit"] == 1
+    module, function = deployment["entrypoint"].split(":")
+    assert (ROOT / module).exists() and f"def {function}(" in (ROOT / module).read_text()
+
+
+def test_serve_builds_the_same_after_draw_deployment() -> None:
+    [deployment] = build_deployments()
+    assert deployment.name == "after-draw"
+    [schedule] = deployment.schedules
+    assert schedule.schedule.cron == AFTER_DRAW_CRON and schedule.schedule.timezone == TIMEZONE
+    assert deployment.concurrency_limit == 1
+    assert deployment.concurrency_options.collision_strategy == "ENQUEUE"
