@@ -79,11 +79,13 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
         decision = f" — {summary.decisions[row['model']]}" if row["model"] in summary.decisions else ""
         flag = " [degraded]" if row["degraded"] else ""
         lines.append(f"Model {row['model']}: champion {row['champion']}{flag}; {verdict}{decision}")
+    for guess in ws.predictions.latest():
+        numbers = " ".join(f"{n:02d}" for n in guess["numbers"])
+        members = ", ".join(guess["member_versions"].values())
+        lines.append(f"Plan {guess['plan']} guess for concurso {guess['concurso']}: {numbers}  [{members}]")
     for guess in summary.guesses:
-        numbers = " ".join(f"{n:02d}" for n in guess.numbers)
-        members = ", ".join(guess.member_versions.values())
-        state = " (degraded: " + (guess.note or "") + ")" if guess.degraded else ""
-        lines.append(f"Plan {guess.plan} guess for concurso {guess.concurso}: {numbers}  [{members}]{state}")
+        if guess.degraded:
+            lines.append(f"Plan {guess.plan} serves degraded: {guess.note}")
     lines.append(HONEST_NOTE)
     return "\n".join(lines)
 
