@@ -13,6 +13,8 @@ from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLi
 from prefect.schedules import Cron
 
 from flows.after_draw import after_draw
+from flows.import_history import import_history
+from flows.ingest_draws import backfill
 
 # Draws are held around 20:00 in São Paulo and published within the hour; the weekdays vary over the
 # years, so the flow runs every day and does nothing (in seconds) when no draw was held.
@@ -29,7 +31,9 @@ def build_deployments() -> list:
             parameters={"from_scratch": False},
             tags=["lotoflow"],
             description="Fetch, validate and store new draws; retrain, promote and publish the next guesses.",
-        )
+        ),
+        backfill.to_deployment(name="backfill", tags=["lotoflow", "manual"]),
+        import_history.to_deployment(name="import-history", tags=["lotoflow", "manual"]),
     ]
 
 

@@ -5,22 +5,18 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.states import Completed
 
+from flows.ingest_draws import run_ingestion
 from flows.reports import RunSummary, publish_run_artifacts, summary_text
 from lotto_models.catalog import MODELS
 from lotto_models.ensembles import PLANS, serving_members
 from lotto_models.publishing import plans_missing_guess
 from lotto_models.workspace import open_workspace
 from tasks.build_dataset import build_dataset
-from tasks.fetch_draws import fetch_draws
 from tasks.find_stale_models import find_stale_models
 from tasks.mark_model_degraded import mark_model_degraded
-from tasks.prepare_store import prepare_store
 from tasks.promote_model import promote_model
 from tasks.publish_predictions import publish_predictions
-from tasks.score_predictions import score_predictions
-from tasks.store_draws import store_draws
 from tasks.train_model import train_model
-from tasks.validate_draws import validate_draws
 
 
 @flow(name="after-draw", description="Runs after each official draw; idempotent when nothing is new.")
@@ -29,17 +25,10 @@ def after_draw(from_scratch: bool = False) -> RunSummary:
     ws = open_workspace()
     summary = RunSummary()
 
-    prepare_store()
-    fetched = fetch_draws()
-    if not fetched.source_reached:
-        summary.fallbacks.append(
-            f"source unreachable ({'; '.join(fetched.unreachable.values())}); "
-            f"continuing with the stored draws (last concurso {ws.draws.last_concurso()})"
-        )
-        logger.warning("Fallback: %s", summary.fallbacks[-1])
-    ingest = store_draws(fetched, validate_draws(fetched))
+    ingest, summary.fallbacks = run_ingestion()
+    for fallback in summary.fallbacks:
+        logger.warning("Fallback: %s", fallback)
     summary.new_draws = ingest.stored
-    score_predictions()
 
     stale = find_stale_models(from_scratch)
     if not stale and not plans_missing_guess(ws):

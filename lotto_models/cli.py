@@ -14,17 +14,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the after-draw flow once, locally")
     run.add_argument("--from-scratch", action="store_true", help="train every model from scratch")
+    backfill = commands.add_parser("backfill", help="fetch concursos FIRST..LAST by number (manual flow)")
+    backfill.add_argument("first", type=int)
+    backfill.add_argument("last", type=int)
+    importing = commands.add_parser("import-history", help="merge a history file (.csv or .xlsx) into the store")
+    importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
     status = commands.add_parser("status", help="draws, champions and the latest guesses")
     status.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
-    if args.command == "run":
-        # The CLI is an entry point like `deployments`: it may start the flow that composes the library.
-        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-        from flows.after_draw import after_draw
-
-        after_draw(from_scratch=args.from_scratch)  # logs its summary; a failed run raises
-        return 0
+    if args.command in {"run", "backfill", "import-history"}:
+        return _run_flow(args)
     if args.command == "status":
         from lotto_models.status import status_report
         from lotto_models.workspace import open_workspace
@@ -37,6 +37,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_status(report)
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _run_flow(args: argparse.Namespace) -> int:
+    """Run a flow once, locally. The CLI is an entry point like `deployments`: it may start flows."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if args.command == "run":
+        from flows.after_draw import after_draw
+
+        state = after_draw(from_scratch=args.from_scratch, return_state=True)
+    elif args.command == "backfill":
+        from flows.ingest_draws import backfill
+
+        state = backfill(args.first, args.last, return_state=True)
+    else:
+        from pathlib import Path
+
+        from flows.import_history import import_history
+
+        state = import_history(str(Path(args.path).resolve()), return_state=True)
+    if not state.is_completed():
+        print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _print_status(report: dict) -> None:

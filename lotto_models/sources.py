@@ -153,44 +153,55 @@ def fetch_missing_draws(sources: Sequence[CaixaSource], last_stored: int) -> Fet
     """Every concurso after `last_stored` up to the latest, fetched by number, in order.
 
     Sources are tried in order; one that cannot be reached (or answers with an error retrying cannot fix)
-    hands over to the next. A payload that fails the checks is rejected with its reason, and fetching
-    stops there so that no gap is left behind the stored history.
+    hands over to the next, and the source that answered is asked first from then on. A payload that
+    fails the checks is rejected with its reason, and fetching stops there so that no gap is left
+    behind the stored history.
     """
     report = FetchReport()
-    latest: FetchedDraw | None = None
-    answering: list[CaixaSource] = []
-    for source in sources:
-        try:
-            latest = source.latest()
-            answering = [source]
-            break
-        except (SourceUnavailableError, SourceError) as error:
-            report.unreachable[source.name] = str(error)
-        except _InvalidPayload as invalid:
-            concurso, payload, reason = invalid.rejected
-            report.rejected.append(RejectedPayload(concurso, source.name, payload, reason))
-            report.unreachable[source.name] = f"latest result rejected: {reason}"
+    order = list(sources)
+    latest = _first_answer(order, None, report)
     if latest is None:
         return report
     report.latest = latest.draw.concurso
-    # The source that answered is asked first; the others stay as fallbacks for single concursos.
-    in_order = answering + [s for s in sources if s not in answering]
-    for concurso in range(last_stored + 1, latest.draw.concurso + 1):
-        fetched = latest if concurso == latest.draw.concurso else _fetch_from_any(in_order, concurso, report)
-        if fetched is None:
-            report.incomplete_reason = f"concurso {concurso} could not be fetched from any source"
-            break
-        report.fetched.append(fetched)
+    _fetch_numbers(order, range(last_stored + 1, latest.draw.concurso), report)
+    if report.incomplete_reason is None and latest.draw.concurso > last_stored:
+        report.fetched.append(latest)
     return report
 
 
-def _fetch_from_any(sources: Sequence[CaixaSource], concurso: int, report: FetchReport) -> FetchedDraw | None:
-    for source in sources:
+def fetch_range(sources: Sequence[CaixaSource], first: int, last: int) -> FetchReport:
+    """Concursos `first`..`last` fetched by number (a backfill), stopping at the first that fails."""
+    if first < 1 or last < first:
+        raise ValueError(f"backfill range must satisfy 1 <= first <= last, got {first}..{last}")
+    report = FetchReport()
+    _fetch_numbers(list(sources), range(first, last + 1), report)
+    if report.fetched:
+        report.latest = report.fetched[-1].draw.concurso
+    return report
+
+
+def _fetch_numbers(order: list[CaixaSource], concursos: range, report: FetchReport) -> None:
+    for concurso in concursos:
+        fetched = _first_answer(order, concurso, report)
+        if fetched is None:
+            report.incomplete_reason = f"concurso {concurso} could not be fetched from any source"
+            return
+        report.fetched.append(fetched)
+
+
+def _first_answer(order: list[CaixaSource], concurso: int | None, report: FetchReport) -> FetchedDraw | None:
+    """The first valid answer for `concurso` (None: the latest); moves the answering source to the front."""
+    for source in list(order):
         try:
-            return source.fetch(concurso)
+            fetched = source.latest() if concurso is None else source.fetch(concurso)
         except (SourceUnavailableError, SourceError) as error:
             report.unreachable[source.name] = str(error)
+            continue
         except _InvalidPayload as invalid:
-            _, payload, reason = invalid.rejected
-            report.rejected.append(RejectedPayload(concurso, source.name, payload, reason))
+            asked, payload, reason = invalid.rejected
+            report.rejected.append(RejectedPayload(asked, source.name, payload, reason))
+            continue
+        order.remove(source)
+        order.insert(0, source)
+        return fetched
     return None

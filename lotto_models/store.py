@@ -69,6 +69,14 @@ class DrawStore:
         found = self.get_many([last]) if last else {}
         return found.get(last)
 
+    def last_before(self, concurso: int) -> Draw | None:
+        """The newest stored draw with a lower concurso number."""
+        with self.engine.connect() as connection:
+            previous = connection.scalar(
+                sa.select(sa.func.max(schema.draws.c.concurso)).where(schema.draws.c.concurso < concurso)
+            )
+        return self.get_many([previous]).get(previous) if previous is not None else None
+
     def get_many(self, concursos: Iterable[int], connection: sa.Connection | None = None) -> dict[int, Draw]:
         wanted = sorted(set(concursos))
         if not wanted:

@@ -1,18 +1,23 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.ingestion import fetch_new_draws
+from lotto_models.ingestion import fetch_draw_range, fetch_new_draws
 from lotto_models.sources import FetchReport
 from lotto_models.workspace import open_workspace
 
 
 @task(name="fetch-draws", cache_policy=NO_CACHE)
-def fetch_draws() -> FetchReport:
-    """Fetch every concurso after the newest stored one; the client retries, mirrors take over."""
+def fetch_draws(first: int | None = None, last: int | None = None) -> FetchReport:
+    """Fetch every concurso after the newest stored one (or `first`..`last`); mirrors take over on failure."""
     logger = get_run_logger()
-    report = fetch_new_draws(open_workspace())
+    ws = open_workspace()
+    report = fetch_new_draws(ws) if first is None or last is None else fetch_draw_range(ws, first, last)
+    answered = {f.source for f in report.fetched}
+    for source, problem in report.unreachable.items():
+        if answered:
+            logger.warning("Fallback: source %s failed (%s); %s answered", source, problem, ", ".join(sorted(answered)))
+    for rejected in report.rejected:
+        logger.warning("Rejected %s payload for concurso %s: %s", rejected.source, rejected.concurso, rejected.reason)
     if report.source_reached:
-        for source, problem in report.unreachable.items():
-            logger.warning("Fallback: source %s failed (%s); the next source took over", source, problem)
-        logger.info("Latest concurso at the source: %s; fetched %d new", report.latest, len(report.fetched))
+        logger.info("Latest concurso at the source: %s; fetched %d", report.latest, len(report.fetched))
     return report

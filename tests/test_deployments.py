@@ -1,8 +1,10 @@
 from pathlib import Path
 
 import yaml
+from prefect.utilities.callables import parameter_schema
 
 from deployments.serve import AFTER_DRAW_CRON, TIMEZONE, build_deployments
+from flows import import_history, ingest_draws
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,8 +19,18 @@ def test_prefect_yaml_declares_after_draw_on_the_lotoflow_pool_one_at_a_time() -
     assert (ROOT / module).exists() and f"def {function}(" in (ROOT / module).read_text()
 
 
-def test_serve_builds_the_same_after_draw_deployment() -> None:
-    [deployment] = build_deployments()
+def test_serve_and_prefect_yaml_declare_the_same_deployments_with_typed_parameters() -> None:
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    served = {d.name: d for d in build_deployments()}
+    assert set(served) == {d["name"] for d in config["deployments"]} == {"after-draw", "backfill", "import-history"}
+    backfill = parameter_schema(ingest_draws.backfill)
+    assert backfill.required == ["first", "last"]
+    assert backfill.properties["first"]["type"] == "integer"
+    assert parameter_schema(import_history.import_history).properties["path"]["type"] == "string"
+
+
+def test_serve_builds_the_after_draw_deployment_of_prefect_yaml() -> None:
+    deployment = {d.name: d for d in build_deployments()}["after-draw"]
     assert deployment.name == "after-draw"
     [schedule] = deployment.schedules
     assert schedule.schedule.cron == AFTER_DRAW_CRON and schedule.schedule.timezone == TIMEZONE

@@ -34,8 +34,8 @@ def test_features_of_a_draw_do_not_change_when_it_or_later_draws_change(
     original = build_dataset(frame, feature_set, 10, 50)
     altered_frame = frame.copy()
     rng = np.random.default_rng(t)
-    for row in range(t, len(frame)):
-        altered_frame.loc[row, NUMBER_COLUMNS] = np.sort(rng.choice(np.arange(1, 26), 15, replace=False))
+    random_draws = np.sort(np.argsort(rng.random((len(frame) - t, 25)), axis=1)[:, :15] + 1, axis=1)
+    altered_frame.loc[t:, NUMBER_COLUMNS] = random_draws.astype(np.int16)
     altered = build_dataset(altered_frame, feature_set, 10, 50)
     sample = t - 10
     np.testing.assert_array_equal(original.inputs[: sample + 1], altered.inputs[: sample + 1])

@@ -1,0 +1,21 @@
+"""The manual `import-history` flow: merge a history file (our CSV or the official spreadsheet) into the store."""
+
+from __future__ import annotations
+
+from prefect import flow
+from prefect.states import Completed, State
+
+from lotto_models.ingestion import ImportReport
+from tasks.import_history import import_history as import_history_task
+from tasks.prepare_store import prepare_store
+
+
+@flow(name="import-history", description="Merge a draw history file (.csv or .xlsx) into the store.")
+def import_history(path: str) -> ImportReport | State:
+    prepare_store()
+    report = import_history_task(path)
+    counts = report.counts()
+    message = ", ".join(f"{v} {k}" for k, v in counts.items())
+    if counts["conflicting"] or counts["invalid"]:
+        return Completed(message=f"{message}; conflicting and invalid rows quarantined", data=report)
+    return Completed(message=message, data=report)

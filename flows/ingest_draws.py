@@ -1,0 +1,64 @@
+"""Ingestion flows: fetch → validate → store → score, after a draw (`ingest-draws`) or for a range (`backfill`)."""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger
+from prefect.states import Completed, Failed, State
+
+from lotto_models.ingestion import IngestSummary
+from tasks.fetch_draws import fetch_draws
+from tasks.prepare_store import prepare_store
+from tasks.score_predictions import score_predictions
+from tasks.store_draws import store_draws
+from tasks.validate_draws import validate_draws
+
+
+def run_ingestion(first: int | None = None, last: int | None = None) -> tuple[IngestSummary, list[str]]:
+    prepare_store()
+    fetched = fetch_draws(first, last)
+    summary = store_draws(fetched, validate_draws(fetched))
+    score_predictions()
+    fallbacks = []
+    if summary.latest_seen is None and not summary.stored:
+        problems = "; ".join(summary.source_unreachable.values()) or "no valid answer"
+        fallbacks.append(
+            f"source unreachable ({problems}); continuing with the stored draws (last concurso {summary.last_stored})"
+        )
+    return summary, fallbacks
+
+
+def _ending(summary: IngestSummary, fallbacks: list[str]) -> str | None:
+    parts = [f"Completed with fallback: {f}" for f in fallbacks]
+    if summary.quarantined:
+        parts.append(f"quarantined concurso(s) {summary.quarantined}; nothing stored for them")
+    if summary.held_back:
+        parts.append(f"held back {summary.held_back} behind a rejected concurso")
+    return " | ".join(parts) or None
+
+
+@flow(name="ingest-draws", description="Fetch every missing concurso by number, validate and store it.")
+def ingest_draws() -> IngestSummary | State:
+    summary, fallbacks = run_ingestion()
+    for fallback in fallbacks:
+        get_run_logger().warning("Fallback: %s", fallback)
+    message = _ending(summary, fallbacks)
+    return Completed(message=message, data=summary) if message else summary
+
+
+@flow(
+    name="backfill", description="Fetch concursos first..last by number; stored ones are compared, never overwritten."
+)
+def backfill(first: int, last: int) -> IngestSummary | State:
+    summary, fallbacks = run_ingestion(first, last)
+    if fallbacks:
+        return Failed(message=f"backfill {first}..{last} fetched nothing: {fallbacks[0]}", data=summary)
+    get_run_logger().info(
+        "Backfill %d..%d: %d new, %d identical, %d quarantined",
+        first,
+        last,
+        len(summary.stored),
+        len(summary.identical),
+        len(summary.quarantined),
+    )
+    message = _ending(summary, [])
+    return Completed(message=message, data=summary) if message else summary

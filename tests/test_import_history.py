@@ -1,0 +1,109 @@
+"""The import-history flow: our CSV layout and the official spreadsheet layout, good rows and bad."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from prefect import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+from flows.import_history import import_history
+from lotto_models import schema
+from lotto_models.cli import main as lotto
+from lotto_models.draws import Draw
+from lotto_models.workspace import open_workspace
+from tests.conftest import synthetic_draws
+
+
+@pytest.fixture(autouse=True)
+def _env(prefect_api, lotto_env) -> None:
+    pass
+
+
+def ours(draw: Draw) -> dict:
+    return {
+        "concurso": draw.concurso,
+        "data": draw.date.isoformat(),
+        **{f"d{i + 1}": n for i, n in enumerate(draw.numbers)},
+    }
+
+
+def official(draw: Draw) -> dict:
+    return {
+        "Concurso": draw.concurso,
+        "Data Sorteio": draw.date.strftime("%d/%m/%Y"),
+        **{f"Bola{i + 1}": n for i, n in enumerate(draw.numbers)},
+        "Ganhadores 15 acertos": 3,
+        "Cidade / UF": "SÃO PAULO/SP",
+    }
+
+
+def quarantined() -> list[sa.Row]:
+    with open_workspace().engine.connect() as connection:
+        return connection.execute(sa.select(schema.quarantine).order_by(schema.quarantine.c.id)).all()
+
+
+def test_a_file_with_good_duplicate_conflicting_and_invalid_rows(tmp_path: Path, history: list[Draw]) -> None:
+    new = synthetic_draws(history[-1], 2)
+    stored, other = history[-1], history[-2]
+    rows = [
+        ours(new[0]),
+        ours(stored),  # identical to the stored draw
+        {**ours(other), "d15": min(set(range(1, 26)) - set(other.numbers))},  # conflicts with the stored draw
+        {**ours(new[1]), "d1": 26},  # invalid: 26
+        ours(new[0]),  # repeated in the file, identical
+        {**ours(new[1]), "data": "yesterday"},  # invalid date
+    ]
+    path = tmp_path / "mixed.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+
+    state = import_history(str(path), return_state=True)
+
+    assert state.is_completed()
+    assert state.message == "1 new, 2 identical, 1 conflicting, 2 invalid; conflicting and invalid rows quarantined"
+    ws = open_workspace()
+    assert ws.draws.last_draw() == new[0]
+    assert ws.draws.get_many([other.concurso])[other.concurso] == other
+    reasons = [row.reason for row in quarantined()]
+    assert any("line 5: concurso 3702: numbers outside 1..25: [26]" in r for r in reasons)
+    assert any("line 7: concurso 3702: date 'yesterday'" in r for r in reasons)
+    assert any(f"concurso {other.concurso} is stored as" in r for r in reasons)
+    with get_client(sync_client=True) as client:
+        [artifact] = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["history-import"])), limit=1
+        )
+    assert "1 new, 2 identical, 1 conflicting, 2 invalid" in artifact.data
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
+def test_the_official_spreadsheet_layout_is_read(tmp_path: Path, history: list[Draw], suffix: str) -> None:
+    new = synthetic_draws(history[-1], 3)
+    frame = pd.DataFrame([official(d) for d in history[-5:] + new])
+    path = tmp_path / f"Lotofacil{suffix}"
+    if suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_csv(path, index=False, sep=";")
+    assert lotto(["import-history", str(path)]) == 0
+    ws = open_workspace()
+    assert ws.draws.last_draw() == new[-1]
+    assert quarantined() == []
+
+
+def test_an_import_that_would_leave_a_gap_stores_nothing_after_it(tmp_path: Path, history: list[Draw]) -> None:
+    later = synthetic_draws(history[-1], 3)[1:]  # 3702 and 3703, without 3701
+    path = tmp_path / "gap.csv"
+    pd.DataFrame([ours(d) for d in later]).to_csv(path, index=False)
+    state = import_history(str(path), return_state=True)
+    assert state.is_completed() and "0 new" in state.message and "2 invalid" in state.message
+    assert open_workspace().draws.last_concurso() == 3700
+
+
+def test_a_file_of_unknown_layout_fails_the_run_with_the_reason(tmp_path: Path) -> None:
+    path = tmp_path / "other.csv"
+    path.write_text("a,b,c\n1,2,3\n")
+    state = import_history(str(path), return_state=True)
+    assert state.is_failed() and "match neither" in state.message
