@@ -30,6 +30,7 @@ BROWSER_HEADERS = {
     "X-Requested-With": "XMLHttpRequest",
 }
 RETRY_STATUSES = {403, 429} | set(range(500, 600))
+PRIZE_TIERS = 5  # 15, 14, 13, 12 and 11 hits
 
 
 class _Retryable(Exception):
@@ -92,18 +93,21 @@ class CaixaSource:
         return self._fetch(f"{self.base_url}/{GAME_PATH}/{concurso}", concurso)
 
     def _fetch(self, url: str, concurso: int | None) -> FetchedDraw:
-        payload = self._get_json(url)
+        payload = self._get_json(url, require_final=True)
         try:
             draw = draw_from_payload(payload, concurso)
         except InvalidDrawError as error:
             raise _InvalidPayload(concurso, json.dumps(strip_nul(payload), ensure_ascii=False), str(error)) from error
         return FetchedDraw(draw, strip_nul(payload), self.name)
 
-    def _get_json(self, url: str) -> Any:
+    def _get_json(self, url: str, require_final: bool = False) -> Any:
         last_problem = "no attempt made"
         for attempt in range(1, self.attempts + 1):
             try:
-                return self._get_once(url)
+                payload = self._get_once(url)
+                if require_final:
+                    _require_final(payload)
+                return payload
             except _Retryable as problem:
                 last_problem = str(problem)
             log.info("%s: %s (attempt %d of %d)", self.name, last_problem, attempt, self.attempts)
@@ -128,6 +132,14 @@ class CaixaSource:
             return json.loads(body)
         except json.JSONDecodeError as error:
             raise _Retryable(f"invalid JSON: {error}") from error
+
+
+def _require_final(payload: Any) -> None:
+    """A result still being processed lacks its prize tiers: ask again rather than store half a result."""
+    if isinstance(payload, dict) and payload.get("tipoJogo") == "LOTOFACIL":
+        tiers = payload.get("listaRateioPremio")
+        if not isinstance(tiers, list) or len(tiers) < PRIZE_TIERS:
+            raise _Retryable(f"result for numero {payload.get('numero')} is not final yet (prize tiers missing)")
 
 
 class _InvalidPayload(Exception):

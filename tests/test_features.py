@@ -39,6 +39,7 @@ def test_features_of_a_draw_do_not_change_when_it_or_later_draws_change(
     altered = build_dataset(altered_frame, feature_set, 10, 50)
     sample = t - 10
     np.testing.assert_array_equal(original.inputs[: sample + 1], altered.inputs[: sample + 1])
+    assert not np.array_equal(original.next_inputs, altered.next_inputs)  # the alteration did reach the features
 
 
 def test_stat_features_match_a_direct_count(frame: pd.DataFrame) -> None:

@@ -54,8 +54,9 @@ def stored_concursos_after_3700() -> list[int]:
         (Fault(delay_s=2.5), "ReadTimeout"),
         (Fault(body="<html><body>Em manutenção</body></html>", content_type="text/html"), "body is not JSON"),
         (Fault(body='{"numero": 3701, "listaDezenas": [', content_type="application/json"), "invalid JSON"),
+        (Fault(payload_edit={"listaRateioPremio": []}), "is not final yet"),
     ],
-    ids=["403-then-200", "429-then-200", "read-timeout", "html-with-200", "invalid-json"],
+    ids=["403-then-200", "429-then-200", "read-timeout", "html-with-200", "invalid-json", "not-final-yet"],
 )
 def test_a_passing_fault_is_retried_and_the_draws_stored(caixa_server, new_draws, caplog, fault, logged) -> None:
     caixa_server.inject(str(new_draws[0].concurso), fault)
