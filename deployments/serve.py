@@ -13,6 +13,7 @@ from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLi
 from prefect.schedules import Cron
 
 from flows.after_draw import after_draw
+from flows.convert_model import convert_model
 from flows.import_history import import_history
 from flows.ingest_draws import backfill
 
@@ -34,6 +35,7 @@ def build_deployments() -> list:
         ),
         backfill.to_deployment(name="backfill", tags=["lotoflow", "manual"]),
         import_history.to_deployment(name="import-history", tags=["lotoflow", "manual"]),
+        convert_model.to_deployment(name="convert-model", tags=["lotoflow", "manual"]),
     ]
 
 

@@ -8,13 +8,14 @@ from prefect.states import Completed
 from flows.ingest_draws import run_ingestion
 from flows.reports import RunSummary, publish_run_artifacts, summary_text
 from lotto_models.catalog import MODELS
-from lotto_models.ensembles import PLANS, serving_members
-from lotto_models.publishing import plans_missing_guess
+from lotto_models.ensembles import PLANS
+from lotto_models.publishing import plan_feature_sets, plans_missing_guess
 from lotto_models.workspace import open_workspace
 from tasks.build_dataset import build_dataset
 from tasks.find_stale_models import find_stale_models
 from tasks.mark_model_degraded import mark_model_degraded
 from tasks.promote_model import promote_model
+from tasks.publish_backtest import publish_backtest
 from tasks.publish_predictions import publish_predictions
 from tasks.train_model import train_model
 
@@ -35,8 +36,7 @@ def after_draw(from_scratch: bool = False) -> RunSummary:
         summary.nothing_to_do = True
         return _finish(ws, summary)
 
-    feature_sets = {MODELS[m].feature_set.value for plan in PLANS.values() for m in serving_members(plan)}
-    feature_sets |= {MODELS[m].feature_set.value for m in stale}
+    feature_sets = plan_feature_sets() | {MODELS[m].feature_set.value for m in stale}
     datasets = {fs: build_dataset(fs) for fs in sorted(feature_sets)}
     failed: set[str] = set()
     for model in stale:
@@ -58,6 +58,7 @@ def after_draw(from_scratch: bool = False) -> RunSummary:
             decision = promote_model(model, challenger.version_id, datasets[spec.feature_set.value])
             summary.decisions[model] = decision.reason
     summary.guesses = [publish_predictions(plan, datasets) for plan in PLANS]
+    publish_backtest()
     return _finish(ws, summary)
 
 

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lotto_models.catalog import MODELS, ModelSpec
+from lotto_models.catalog import MODELS, ModelSpec, dependents_of, training_order
 from lotto_models.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
-from lotto_models.features import Dataset, fingerprint, load_or_build_dataset
+from lotto_models.features import Dataset, FeatureSet, fingerprint, load_or_build_dataset
 from lotto_models.promotion import PromotionDecision, decide_promotion
 from lotto_models.registry import CHAMPION, ModelVersion
 from lotto_models.splits import Splits, time_splits
@@ -30,8 +30,15 @@ class ChallengerResult:
     seconds: float = 0.0
 
 
+def base_champions(ws: Workspace, spec: ModelSpec) -> dict[str, ModelVersion]:
+    """The current champions of the models `spec` stacks on (those that have one)."""
+    found = {name: ws.registry.alias(name, CHAMPION) for name in spec.depends_on}
+    return {name: version for name, version in found.items() if version is not None}
+
+
 def hyperparameters(ws: Workspace, spec: ModelSpec) -> dict[str, Any]:
-    return hyperparameters_for(spec, ws.settings.window, ws.settings.training)
+    bases = {name: version.label for name, version in base_champions(ws, spec).items()}
+    return hyperparameters_for(spec, ws.settings.feature_params, ws.settings.training, bases)
 
 
 def dataset_splits(ws: Workspace, dataset: Dataset) -> Splits:
@@ -39,28 +46,21 @@ def dataset_splits(ws: Workspace, dataset: Dataset) -> Splits:
 
 
 def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
-    """Models without a version trained on today's draws with today's hyperparameters (dependency order)."""
-    from lotto_models.catalog import training_order
-
-    needed = []
+    """Models without a version trained on today's draws with today's hyperparameters, plus every model
+    that depends on one of them (dependency order)."""
+    stale = []
     for name in training_order():
         spec = MODELS[name]
-        print_ = fingerprint(frame, spec.feature_set, ws.settings.window, ws.settings.recent_window)
+        print_ = fingerprint(frame, spec.feature_set, ws.settings.feature_params)
         if ws.registry.trained_on(name, print_, hyperparameters(ws, spec)) is None:
-            needed.append(name)
-    return needed
+            stale.append(name)
+    return training_order(dependents_of(stale)) if stale else []
 
 
 def build_feature_dataset(ws: Workspace, feature_set: str) -> tuple[Path, bool]:
     """The cached dataset path for the stored draws, and whether it had to be (re)built."""
-    from lotto_models.features import FeatureSet
-
     return load_or_build_dataset(
-        ws.draws.frame(),
-        FeatureSet(feature_set),
-        ws.settings.window,
-        ws.settings.recent_window,
-        ws.settings.datasets_dir,
+        ws.draws.frame(), FeatureSet(feature_set), ws.settings.feature_params, ws.settings.datasets_dir
     )
 
 
@@ -82,9 +82,21 @@ def train_challenger(
     warm_from = None
     if champion is not None and not from_scratch and champion.hyperparameters == params:
         warm_from = champion.artifact_path
+    bases = base_champions(ws, spec)
+    for base in bases.values():
+        ws.registry.verify(base)
     staging = ws.registry.staging_dir(model)
     try:
-        outcome = train_model(spec, dataset, splits, params, staging, ws.settings.seed, warm_from)
+        outcome = train_model(
+            spec,
+            dataset,
+            splits,
+            params,
+            staging,
+            ws.settings.seed,
+            warm_from,
+            {name: version.artifact_path for name, version in bases.items()},
+        )
         metrics = score_on_holdout(spec, staging, dataset, splits)
         version = ws.registry.register(
             model,

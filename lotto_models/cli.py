@@ -19,12 +19,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     backfill.add_argument("last", type=int)
     importing = commands.add_parser("import-history", help="merge a history file (.csv or .xlsx) into the store")
     importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
+    commands.add_parser("backtest", help="write the report of every champion against the random baseline")
+    convert = commands.add_parser("convert", help="export a .keras model file as a TensorFlow SavedModel")
+    convert.add_argument("keras_file")
+    convert.add_argument("output_dir", nargs="?", help="default: next to the file, <name>_saved_model")
     status = commands.add_parser("status", help="draws, champions and the latest guesses")
     status.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
     if args.command in {"run", "backfill", "import-history"}:
         return _run_flow(args)
+    if args.command == "backtest":
+        from lotto_models.backtest import write_backtest_report
+        from lotto_models.workspace import open_workspace
+
+        report = write_backtest_report(open_workspace())
+        print(report.markdown())
+        print(f"Report: {report.markdown_path}\nChart: {report.chart_path}")
+        return 0
+    if args.command == "convert":
+        from pathlib import Path
+
+        from lotto_models.training import convert_to_saved_model
+
+        keras_file = Path(args.keras_file)
+        target = Path(args.output_dir) if args.output_dir else keras_file.with_name(keras_file.stem + "_saved_model")
+        print(convert_to_saved_model(keras_file, target))
+        return 0
     if args.command == "status":
         from lotto_models.status import status_report
         from lotto_models.workspace import open_workspace

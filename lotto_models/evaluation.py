@@ -45,6 +45,7 @@ class HoldoutMetrics:
     hits_ci95_high: float
     share_11_plus: float
     leakage_suspected: bool
+    hits_histogram: tuple[int, ...] = ()  # how many holdout draws had k hits, k = 0..15
     baseline_bce: float = BASELINE_BCE
     baseline_brier: float = BASELINE_BRIER
     baseline_hits: float = BASELINE_HITS
@@ -93,6 +94,7 @@ def evaluate_holdout(probabilities: np.ndarray, targets: np.ndarray) -> HoldoutM
         hits_ci95_high=mean + 1.96 * se,
         share_11_plus=float((hits >= 11).mean()),
         leakage_suspected=mean > BASELINE_HITS + LEAKAGE_STANDARD_ERRORS * null_se,
+        hits_histogram=tuple(int(c) for c in np.bincount(hits, minlength=PER_DRAW + 1)),
     )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from lotto_models import schema
 from lotto_models.draws import Draw, hits
+from lotto_models.ensembles import PLANS
 from lotto_models.evaluation import BASELINE_HITS
 from lotto_models.store import DrawStore, utcnow
 
@@ -142,13 +143,15 @@ class PredictionBook:
             sa.select(p.c.plan, p.c.concurso, p.c.numbers, p.c.member_versions, s.c.hits)
             .join(newest, (newest.c.plan == p.c.plan) & (newest.c.concurso == p.c.concurso))
             .outerjoin(s, s.c.prediction_id == p.c.id)
-            .order_by(p.c.plan)
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
+        rank = {name: i for i, name in enumerate(PLANS)}
+        rows = sorted(rows, key=lambda row: rank.get(row.plan, len(rank)))
         return [
             {
                 "plan": row.plan,
+                "public": PLANS[row.plan].public if row.plan in PLANS else False,
                 "concurso": row.concurso,
                 "numbers": list(row.numbers),
                 "member_versions": dict(row.member_versions),

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from lotto_models.features import FeatureParams
+
 Profile = Literal["quick", "full"]
 
 
@@ -44,6 +46,7 @@ class Settings(BaseSettings):
 
     # Datasets and evaluation
     window: int = 10
+    long_window: int = 30
     recent_window: int = 50
     holdout_draws: int = 500
     validation_draws: int = 300
@@ -80,6 +83,10 @@ class Settings(BaseSettings):
     @property
     def datasets_dir(self) -> Path:
         return self.home / "datasets"
+
+    @property
+    def feature_params(self) -> FeatureParams:
+        return FeatureParams(window=self.window, long_window=self.long_window, recent_window=self.recent_window)
 
     @cached_property
     def training(self) -> TrainingProfile:

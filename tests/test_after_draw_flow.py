@@ -6,8 +6,10 @@ import sqlalchemy as sa
 
 from flows.after_draw import after_draw
 from lotto_models import schema
+from lotto_models.catalog import MODELS, training_order
 from lotto_models.cli import main as lotto
 from lotto_models.draws import hits
+from lotto_models.ensembles import PLANS
 from lotto_models.registry import CHAMPION
 from lotto_models.workspace import open_workspace
 from tests.conftest import synthetic_draws
@@ -24,11 +26,17 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     first = after_draw()
     ws = open_workspace()
     assert ws.draws.count() == 3700 and first.new_draws == []
-    assert ws.registry.alias("ls15", CHAMPION).trained_through == 3700
-    assert ws.registry.alias("stat", CHAMPION).trained_through == 3700
-    [guess_3701] = ws.predictions.latest()
-    assert guess_3701["concurso"] == 3701 and len(set(guess_3701["numbers"])) == 15
-    assert guess_3701["member_versions"] == {"ls15": "ls15/v1", "stat": "stat/v1"}
+    assert first.trained == training_order()  # every model, dependencies first
+    for model in MODELS:
+        assert ws.registry.find(model, 1).trained_through == 3700
+    guesses = {g["plan"]: g for g in ws.predictions.latest()}
+    assert set(guesses) == set(PLANS)
+    for plan, guess in guesses.items():
+        assert guess["concurso"] == 3701 and len(set(guess["numbers"])) == 15
+        served = {m: v for m, v in guess["member_versions"].items() if m != "odd_even"}
+        champions = {m: ws.registry.alias(m, CHAMPION) for m in PLANS[plan].members}
+        assert served == {m: c.label for m, c in champions.items() if c is not None}
+    guess_3701 = guesses["free"]
 
     new = synthetic_draws(history[-1], 2)
     caixa_server.add_draws(new)
@@ -42,31 +50,40 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
         scored = connection.execute(sa.select(schema.prediction_scores)).all()
     assert sorted(p.concurso for p in payloads) == [3701, 3702]
     assert all(json.loads(p.payload)["tipoJogo"] == "LOTOFACIL" and "\x00" not in p.payload for p in payloads)
-    assert {d.model for d in decisions if d.challenger_id} == {"ls15", "stat"} and len(decisions) == 4
-    for model in ("ls15", "stat"):
+    assert len(decisions) == 2 * len(MODELS) and all(d.reason for d in decisions)
+    for model in MODELS:
         versions = [ws.registry.find(model, v) for v in (1, 2)]
         assert [v.trained_through for v in versions] == [3700, 3702]
-        assert ws.registry.alias(model, CHAMPION).id in {v.id for v in versions}
-    [score] = scored
-    assert score.concurso == 3701 and score.hits == hits(guess_3701["numbers"], new[0])
-    [guess_3703] = ws.predictions.latest()
-    assert guess_3703["concurso"] == 3703
-    assert set(guess_3703["member_versions"]) == {"ls15", "stat"}
+        champion = ws.registry.alias(model, CHAMPION)
+        assert champion is None or champion.id in {v.id for v in versions}
+    assert ws.registry.find("ls15", 2).metrics["warm_started"] is True
+    scores = {row.prediction_id: row for row in scored}
+    assert len(scores) == len(PLANS) and {row.concurso for row in scored} == {3701}
+    with ws.engine.connect() as connection:
+        free_3701 = connection.scalar(
+            sa.select(schema.predictions.c.id).where(
+                schema.predictions.c.plan == "free", schema.predictions.c.concurso == 3701
+            )
+        )
+    assert scores[free_3701].hits == hits(guess_3701["numbers"], new[0])
+    latest = ws.predictions.latest()
+    assert {g["concurso"] for g in latest} == {3703} and len(latest) == len(PLANS)
 
     versions_before = ws.registry.count_versions()
     third = after_draw()
     assert third.nothing_to_do and third.new_draws == []
     assert ws.registry.count_versions() == versions_before
-    assert ws.predictions.latest() == [guess_3703]
+    assert ws.predictions.latest() == latest
 
     capsys.readouterr()
     assert lotto(["status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["draws"] == {"count": 3702, "last_concurso": 3702, "last_date": new[-1].date.isoformat()}
     assert status["quarantine"] == 0
-    assert status["models"]["ls15"]["champion"].startswith("ls15/v")
+    assert status["models"]["stat"]["champion"].startswith("stat/v")
     assert 0 < status["models"]["stat"]["holdout"]["mean_hits"] < 15
-    assert status["predictions"][0]["concurso"] == 3703
+    assert {p["concurso"] for p in status["predictions"]} == {3703}
+    assert set(status["models"]) == set(MODELS)
 
 
 def test_an_unreachable_source_completes_on_stored_data_and_says_so(
@@ -77,4 +94,4 @@ def test_an_unreachable_source_completes_on_stored_data_and_says_so(
     assert state.is_completed()
     assert "source unreachable" in state.message and "last concurso 3700" in state.message
     summary = state.result()
-    assert summary.fallbacks and summary.guesses[0].concurso == 3701
+    assert summary.fallbacks and {g.concurso for g in summary.guesses} == {3701}

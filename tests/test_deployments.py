@@ -22,7 +22,11 @@ def test_prefect_yaml_declares_after_draw_on_the_lotoflow_pool_one_at_a_time() -
 def test_serve_and_prefect_yaml_declare_the_same_deployments_with_typed_parameters() -> None:
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
     served = {d.name: d for d in build_deployments()}
-    assert set(served) == {d["name"] for d in config["deployments"]} == {"after-draw", "backfill", "import-history"}
+    assert (
+        set(served)
+        == {d["name"] for d in config["deployments"]}
+        == {"after-draw", "backfill", "import-history", "convert-model"}
+    )
     backfill = parameter_schema(ingest_draws.backfill)
     assert backfill.required == ["first", "last"]
     assert backfill.properties["first"]["type"] == "integer"

@@ -2,7 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lotto_models.features import NUMBER_COLUMNS, Dataset, FeatureSet, build_dataset, load_or_build_dataset
+from lotto_models.features import (
+    NUMBER_COLUMNS,
+    Dataset,
+    FeatureParams,
+    FeatureSet,
+    build_dataset,
+    load_or_build_dataset,
+)
+
+PARAMS = FeatureParams(window=10, long_window=30, recent_window=50)
 
 
 @pytest.fixture(scope="module")
@@ -18,32 +27,34 @@ def frame(history) -> pd.DataFrame:
 
 @pytest.mark.parametrize("feature_set", list(FeatureSet))
 def test_sample_i_predicts_the_draw_after_its_window(frame: pd.DataFrame, feature_set: FeatureSet) -> None:
-    dataset = build_dataset(frame, feature_set, window=10, recent_window=50)
-    assert len(dataset.inputs) == len(dataset.targets) == len(frame) - 10
-    assert dataset.target_concursos[0] == 11 and dataset.next_concurso == 3701
-    assert set(np.flatnonzero(dataset.targets[0]) + 1) == set(frame.loc[10, NUMBER_COLUMNS])
+    dataset = build_dataset(frame, feature_set, PARAMS)
+    window = PARAMS.window_of(feature_set)
+    assert len(dataset.inputs) == len(dataset.targets) == len(frame) - window
+    assert dataset.target_concursos[0] == window + 1 and dataset.next_concurso == 3701
+    assert dataset.target_concursos[-1] == 3700  # every feature set ends on the same latest draws
+    assert set(np.flatnonzero(dataset.targets[0]) + 1) == set(frame.loc[window, NUMBER_COLUMNS])
     assert dataset.targets.sum(axis=1).tolist() == [15] * len(dataset.targets)
 
 
 @pytest.mark.parametrize("feature_set", list(FeatureSet))
-@pytest.mark.parametrize("t", [10, 500, 3000, 3699])
+@pytest.mark.parametrize("t", [30, 500, 3000, 3699])
 def test_features_of_a_draw_do_not_change_when_it_or_later_draws_change(
     frame: pd.DataFrame, feature_set: FeatureSet, t: int
 ) -> None:
     """No leakage: the input that predicts row t depends only on rows before t."""
-    original = build_dataset(frame, feature_set, 10, 50)
+    original = build_dataset(frame, feature_set, PARAMS)
     altered_frame = frame.copy()
     rng = np.random.default_rng(t)
     random_draws = np.sort(np.argsort(rng.random((len(frame) - t, 25)), axis=1)[:, :15] + 1, axis=1)
     altered_frame.loc[t:, NUMBER_COLUMNS] = random_draws.astype(np.int16)
-    altered = build_dataset(altered_frame, feature_set, 10, 50)
-    sample = t - 10
+    altered = build_dataset(altered_frame, feature_set, PARAMS)
+    sample = t - PARAMS.window_of(feature_set)
     np.testing.assert_array_equal(original.inputs[: sample + 1], altered.inputs[: sample + 1])
     assert not np.array_equal(original.next_inputs, altered.next_inputs)  # the alteration did reach the features
 
 
 def test_stat_features_match_a_direct_count(frame: pd.DataFrame) -> None:
-    dataset = build_dataset(frame, FeatureSet.STAT, 10, 50)
+    dataset = build_dataset(frame, FeatureSet.STAT, PARAMS)
     t = 200  # sample predicting row 210
     before = frame.loc[: 10 + t - 1, NUMBER_COLUMNS].to_numpy()
     number = 7
@@ -56,12 +67,30 @@ def test_stat_features_match_a_direct_count(frame: pd.DataFrame) -> None:
 
 
 def test_an_unchanged_dataset_is_reused_and_a_corrupt_cache_rebuilt(frame: pd.DataFrame, tmp_path) -> None:
-    path, built = load_or_build_dataset(frame, FeatureSet.LS15, 10, 50, tmp_path)
-    again, rebuilt = load_or_build_dataset(frame, FeatureSet.LS15, 10, 50, tmp_path)
+    path, built = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
+    again, rebuilt = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
     assert built and not rebuilt and again == path
     path.write_bytes(b"not a zip")
-    _, rebuilt_after_corruption = load_or_build_dataset(frame, FeatureSet.LS15, 10, 50, tmp_path)
+    _, rebuilt_after_corruption = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
     assert rebuilt_after_corruption
     assert Dataset.load(path).next_concurso == 3701
-    newer, built_newer = load_or_build_dataset(frame.iloc[:-1], FeatureSet.LS15, 10, 50, tmp_path)
+    newer, built_newer = load_or_build_dataset(frame.iloc[:-1], FeatureSet.LS15, PARAMS, tmp_path)
     assert built_newer and newer != path
+
+
+def test_per_step_blocks_match_a_direct_computation(frame: pd.DataFrame) -> None:
+    dataset = build_dataset(frame, FeatureSet.LS14PP, PARAMS)
+    sample, step = 300, PARAMS.window - 1  # the newest step of the window that predicts row 310
+    row = sample + step  # the draw this step describes
+    features = dataset.inputs[sample, step]
+    draws = [set(frame.loc[i, NUMBER_COLUMNS]) for i in range(row + 1)]
+    repeats = draws[row] & draws[row - 1]
+    assert set(np.flatnonzero(features[25:50]) + 1) == repeats
+    assert features[50] == pytest.approx(len(repeats) / 15)
+    number = 13
+    recent = [number in d for d in draws[row - 49 : row + 1]]
+    assert features[51 + number - 1] == pytest.approx(np.mean(recent))
+    last_seen = max(i for i, d in enumerate(draws) if number in d)
+    assert features[76 + number - 1] == pytest.approx(np.log1p(row + 1 - last_seen))
+    assert features[101] == pytest.approx((sum(draws[row]) - 195) / 30)
+    assert features[102] == pytest.approx(sum(n % 2 for n in draws[row]) / 15)

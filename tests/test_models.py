@@ -1,0 +1,186 @@
+"""The model zoo: training order, honest evaluation in both directions, formats, warm start, odd_even."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lotto_models.catalog import MODELS, training_order
+from lotto_models.cli import main as lotto
+from lotto_models.ensembles import guess_with_odd_range, odd_range_from_history
+from lotto_models.evaluation import BASELINE_BCE, BASELINE_HITS, evaluate_holdout
+from lotto_models.features import (
+    LS15PP_COLUMNS_IN_LS14PP,
+    NUMBER_COLUMNS,
+    Dataset,
+    FeatureParams,
+    FeatureSet,
+    build_dataset,
+    draw_matrix,
+)
+from lotto_models.settings import PROFILES, TrainingProfile
+from lotto_models.splits import time_splits
+from lotto_models.training import (
+    KERAS_ARTIFACT,
+    SAVED_MODEL,
+    TRAINING_LOG,
+    hyperparameters_for,
+    load_network_predictor,
+    load_predictor,
+    train_model,
+)
+
+PARAMS = FeatureParams()
+QUICK = TrainingProfile(**PROFILES["quick"])
+
+
+@pytest.fixture(scope="module")
+def frame(history) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "concurso": [d.concurso for d in history],
+            "date": [d.date for d in history],
+            **{col: [d.numbers[i] for d in history] for i, col in enumerate(NUMBER_COLUMNS)},
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def trained(frame, tmp_path_factory) -> dict[str, tuple[Dataset, Path]]:
+    """ls14pp, ls15pp and the ls16 stacked on them, trained once for the module (quick profile)."""
+    root = tmp_path_factory.mktemp("zoo")
+    out: dict[str, tuple[Dataset, Path]] = {}
+    for name in ("ls14pp", "ls15pp", "ls16"):
+        spec = MODELS[name]
+        dataset = build_dataset(frame, spec.feature_set, PARAMS)
+        splits = time_splits(len(dataset.targets), 500, 300)
+        bases = {b: out[b][1] for b in spec.depends_on}
+        params = hyperparameters_for(spec, PARAMS, QUICK, {b: f"{b}/v1" for b in bases})
+        train_model(spec, dataset, splits, params, root / name, seed=1, base_dirs=bases)
+        out[name] = (dataset, root / name)
+    return out
+
+
+def test_models_train_in_the_prescribed_order() -> None:
+    assert training_order() == ["stat", "ls14", "ls15", "ls14pp", "ls15pp", "ls16", "ls17"]
+    assert training_order(["ls16"]) == ["ls14pp", "ls15pp", "ls16"]
+
+
+def test_ls15pp_columns_sit_inside_ls14pp_steps(frame) -> None:
+    ls14pp = build_dataset(frame, FeatureSet.LS14PP, PARAMS)
+    ls15pp = build_dataset(frame, FeatureSet.LS15PP, PARAMS)
+    np.testing.assert_array_equal(ls14pp.inputs[..., LS15PP_COLUMNS_IN_LS14PP], ls15pp.inputs)
+
+
+@pytest.mark.parametrize("name", ["ls14pp", "ls16"])
+def test_keras_file_and_saved_model_give_the_same_probabilities(trained, name) -> None:
+    dataset, directory = trained[name]
+    sample = dataset.inputs[-50:]
+    from_keras = load_network_predictor(directory / KERAS_ARTIFACT)(sample)
+    from_saved_model = load_network_predictor(directory / SAVED_MODEL)(sample)
+    np.testing.assert_allclose(from_keras, from_saved_model, rtol=1e-5, atol=1e-6)
+    assert from_keras.shape == (50, 25) and np.all((from_keras > 0) & (from_keras < 1))
+
+
+def test_ls16_is_self_contained_and_its_bases_frozen(trained) -> None:
+    """The stacked artifact carries its bases: it loads and predicts with the base directories gone."""
+    import keras
+
+    model = keras.saving.load_model(trained["ls16"][1] / KERAS_ARTIFACT, compile=False)
+    base_layers = {layer.name for layer in model.layers if isinstance(layer, keras.Model)}
+    assert base_layers == {"ls14pp", "ls15pp"}
+    assert all(not model.get_layer(name).trainable for name in base_layers)
+    ls14pp_alone = load_network_predictor(trained["ls14pp"][1] / KERAS_ARTIFACT)(trained["ls16"][0].inputs[-5:])
+    inner = model.get_layer("ls14pp")(trained["ls16"][0].inputs[-5:])
+    np.testing.assert_allclose(np.asarray(inner), ls14pp_alone, rtol=1e-5, atol=1e-6)
+
+
+def test_lotto_convert_turns_a_keras_file_into_a_saved_model(trained, tmp_path, capsys) -> None:
+    dataset, directory = trained["ls15pp"]
+    assert lotto(["convert", str(directory / KERAS_ARTIFACT), str(tmp_path / "exported")]) == 0
+    assert (tmp_path / "exported" / "saved_model.pb").exists()
+    np.testing.assert_allclose(
+        load_network_predictor(tmp_path / "exported")(dataset.inputs[-3:]),
+        load_network_predictor(directory / KERAS_ARTIFACT)(dataset.inputs[-3:]),
+        rtol=1e-5,
+        atol=1e-6,
+    )
+    only_saved_model = tmp_path / "only"
+    only_saved_model.mkdir()
+    (tmp_path / "exported").rename(only_saved_model / SAVED_MODEL)
+    probabilities = load_predictor(MODELS["ls15pp"], only_saved_model)(dataset.inputs[-3:])
+    assert probabilities.shape == (3, 25)
+
+
+def test_training_logs_epochs_and_warm_starts_from_a_previous_version(frame, trained, tmp_path) -> None:
+    dataset, directory = trained["ls15pp"]
+    log = pd.read_csv(directory / TRAINING_LOG)
+    assert {"epoch", "loss", "val_loss"} <= set(log.columns) and len(log) >= 1
+    splits = time_splits(len(dataset.targets), 500, 300)
+    params = hyperparameters_for(MODELS["ls15pp"], PARAMS, QUICK)
+    outcome = train_model(MODELS["ls15pp"], dataset, splits, params, tmp_path / "warm", 1, warm_start_dir=directory)
+    assert outcome.warm_started
+    first_epoch_warm = pd.read_csv(tmp_path / "warm" / TRAINING_LOG)["loss"].iloc[0]
+    assert first_epoch_warm <= log["loss"].iloc[0]  # it starts where the earlier version ended, not from scratch
+
+
+def test_a_model_trained_on_shuffled_targets_scores_at_the_baseline(frame, tmp_path) -> None:
+    dataset = build_dataset(frame, FeatureSet.LS15, PARAMS)
+    splits = time_splits(len(dataset.targets), 500, 300)
+    shuffled = dataset.targets.copy()
+    rng = np.random.default_rng(0)
+    shuffled[: splits.validation.stop] = shuffled[rng.permutation(splits.validation.stop)]
+    noisy = Dataset(
+        dataset.feature_set,
+        dataset.inputs,
+        shuffled,
+        dataset.target_concursos,
+        dataset.next_inputs,
+        dataset.next_concurso,
+        dataset.fingerprint,
+    )
+    params = hyperparameters_for(MODELS["ls15"], PARAMS, QUICK)
+    train_model(MODELS["ls15"], noisy, splits, params, tmp_path, seed=3)
+    metrics = evaluate_holdout(
+        load_predictor(MODELS["ls15"], tmp_path)(dataset.inputs[splits.holdout]), dataset.targets[splits.holdout]
+    )
+    assert metrics.hits_ci95_low <= BASELINE_HITS <= metrics.hits_ci95_high
+    assert abs(metrics.bce - BASELINE_BCE) < 0.005
+    assert not metrics.leakage_suspected
+
+
+def test_a_deliberately_leaky_feature_trips_the_leakage_flag(frame, tmp_path) -> None:
+    """Windows shifted by one draw contain the draw they predict: the flag must fire."""
+    dataset = build_dataset(frame, FeatureSet.LS15, PARAMS)
+    hot = draw_matrix(frame)
+    leaky_inputs = np.lib.stride_tricks.sliding_window_view(hot, PARAMS.window, axis=0).transpose(0, 2, 1)[1:]
+    leaky = Dataset(
+        dataset.feature_set,
+        np.ascontiguousarray(leaky_inputs),
+        dataset.targets,
+        dataset.target_concursos,
+        dataset.next_inputs,
+        dataset.next_concurso,
+        "leaky",
+    )
+    splits = time_splits(len(dataset.targets), 500, 300)
+    params = hyperparameters_for(MODELS["ls15"], PARAMS, QUICK)
+    train_model(MODELS["ls15"], leaky, splits, params, tmp_path, seed=3)
+    metrics = evaluate_holdout(
+        load_predictor(MODELS["ls15"], tmp_path)(leaky.inputs[splits.holdout]), leaky.targets[splits.holdout]
+    )
+    assert metrics.leakage_suspected and metrics.mean_hits > 10
+    assert "suspected leakage" in metrics.verdict()
+
+
+def test_odd_even_keeps_the_guess_in_the_usual_odd_count_range(frame) -> None:
+    odd_range = odd_range_from_history(draw_matrix(frame))
+    assert odd_range == (7, 9)  # 76% of real draws have 7, 8 or 9 odd numbers
+    all_odd_first = np.where(np.arange(1, 26) % 2 == 1, 0.9, 0.1)
+    guess = guess_with_odd_range(all_odd_first, odd_range)
+    assert len(guess) == 15 and sum(n % 2 for n in guess) == 9  # as many odds as the range allows
+    # evens favoured: as few odds as the range allows (7), the rest the 8 best evens
+    assert guess_with_odd_range(1 - all_odd_first, odd_range) == sorted([*range(2, 17, 2), *range(1, 14, 2)])
