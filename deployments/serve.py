@@ -16,6 +16,7 @@ from flows.after_draw import after_draw
 from flows.convert_model import convert_model
 from flows.import_history import import_history
 from flows.ingest_draws import backfill
+from flows.manual_control import review_challengers, rollback_model
 
 # Draws are held around 20:00 in São Paulo and published within the hour; the weekdays vary over the
 # years, so the flow runs every day and does nothing (in seconds) when no draw was held.
@@ -36,6 +37,8 @@ def build_deployments() -> list:
         backfill.to_deployment(name="backfill", tags=["lotoflow", "manual"]),
         import_history.to_deployment(name="import-history", tags=["lotoflow", "manual"]),
         convert_model.to_deployment(name="convert-model", tags=["lotoflow", "manual"]),
+        rollback_model.to_deployment(name="rollback-model", tags=["lotoflow", "manual"]),
+        review_challengers.to_deployment(name="review-challengers", tags=["lotoflow", "manual"]),
     ]
 
 

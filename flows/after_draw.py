@@ -57,7 +57,9 @@ def after_draw(from_scratch: bool = False) -> RunSummary:
         if challenger.version_id is not None:
             decision = promote_model(model, challenger.version_id, datasets[spec.feature_set.value])
             summary.decisions[model] = decision.reason
+            summary.fallbacks += list(decision.events)
     summary.guesses = [publish_predictions(plan, datasets) for plan in PLANS]
+    summary.fallbacks += sorted({event for guess in summary.guesses for event in guess.events})
     publish_backtest()
     return _finish(ws, summary)
 

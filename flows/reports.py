@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from lotto_models.catalog import MODELS
+from lotto_models.ensembles import PLANS
 from lotto_models.evaluation import BASELINE_HITS, BASELINE_SHARE_11_PLUS
 from lotto_models.publishing import PublishedGuess
 from lotto_models.registry import CHAMPION
@@ -97,6 +98,21 @@ def publish_run_artifacts(ws: Workspace, summary: RunSummary) -> None:
         description="after-draw run summary",
     )
     create_table_artifact(key="model-table", table=model_rows(ws), description="Champions against the 9.0 baseline")
+    create_table_artifact(
+        key="live-record",
+        table=[
+            {
+                "plan": plan,
+                "scored_guesses": record.scored,
+                "mean_hits": None if record.mean_hits is None else round(record.mean_hits, 3),
+                "ci95": "" if record.ci95 is None else f"{record.ci95[0]:.2f}–{record.ci95[1]:.2f}",
+                "random_baseline": BASELINE_HITS,
+            }
+            for plan in PLANS
+            for record in [ws.predictions.live_record(plan)]
+        ],
+        description="Each plan's published guesses, scored as their draws arrived, against the 9.0 of chance",
+    )
     if summary.guesses:
         create_table_artifact(
             key="predictions",
@@ -106,6 +122,7 @@ def publish_run_artifacts(ws: Workspace, summary: RunSummary) -> None:
                     "concurso": g.concurso,
                     "numbers": " ".join(f"{n:02d}" for n in g.numbers),
                     "members": ", ".join(g.member_versions.values()),
+                    "weights": ", ".join(f"{m} {w:.2f}" for m, w in g.weights.items()),
                     "degraded": g.degraded,
                 }
                 for g in summary.guesses

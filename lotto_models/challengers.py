@@ -32,7 +32,7 @@ class ChallengerResult:
 
 def base_champions(ws: Workspace, spec: ModelSpec) -> dict[str, ModelVersion]:
     """The current champions of the models `spec` stacks on (those that have one)."""
-    found = {name: ws.registry.alias(name, CHAMPION) for name in spec.depends_on}
+    found = {name: ws.registry.alias(name, CHAMPION) for name in spec.depends_on}  # verified before training
     return {name: version for name, version in found.items() if version is not None}
 
 
@@ -78,7 +78,7 @@ def train_challenger(
     if existing is not None and not from_scratch:
         return ChallengerResult(model, existing.id, skipped_reason=f"{existing.label} already trained on these draws")
     splits = dataset_splits(ws, dataset)
-    champion = ws.registry.alias(model, CHAMPION)
+    champion, _ = ws.registry.checked_champion(model)
     warm_from = None
     if champion is not None and not from_scratch and champion.hyperparameters == params:
         warm_from = champion.artifact_path
@@ -128,15 +128,15 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path:
     challenger = ws.registry.get(version_id)
     if challenger is None:
         raise ValueError(f"model version id {version_id} does not exist")
-    champion = ws.registry.alias(model, CHAMPION)
+    champion, events = ws.registry.checked_champion(model)
     if champion is not None and champion.id == challenger.id:
-        return PromotionDecision(False, f"{challenger.label} is already the champion")
+        return PromotionDecision(False, f"{challenger.label} is already the champion").with_events(events)
     dataset = Dataset.load(dataset_path)
     splits = dataset_splits(ws, dataset)
     ws.registry.verify(challenger)
     challenger_probs = holdout_probabilities(spec, challenger.artifact_path, dataset, splits)
     challenger_metrics = evaluate_holdout(challenger_probs, dataset.targets[splits.holdout])
-    champion_metrics = _champion_metrics(ws, spec, champion, dataset, splits)
+    champion_metrics = _champion_metrics(spec, champion, dataset, splits)
     decision = decide_promotion(
         challenger_metrics,
         invalid_output_reason(challenger_probs),
@@ -144,20 +144,34 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path:
         ws.settings.promotion_tolerance_bce,
     )
     if decision.promote:
-        if champion is not None:
-            ws.registry.backup(champion)
-        ws.registry.set_champion(model, challenger.id)
-        ws.registry.set_status(model, degraded=False)
+        swap_champion(ws, model, challenger, champion)
     ws.registry.record_decision(
         model, challenger.id, champion.id if champion else None, decision.promote, decision.reason
     )
-    return decision
+    return decision.with_events(events)
+
+
+def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: ModelVersion | None) -> None:
+    """Back up both versions, then point `champion` at `incoming` (and `previous` at `outgoing`) at once.
+
+    Nothing is deleted: if anything fails before the swap, the old champion still serves unchanged.
+    """
+    if outgoing is not None:
+        ws.registry.backup(outgoing)
+    ws.registry.backup(incoming)  # so the serving version can be restored if its files are damaged
+    ws.registry.set_champion(model, incoming.id)
+    ws.registry.set_status(model, degraded=False)
 
 
 def _champion_metrics(
-    ws: Workspace, spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
+    spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
 ) -> HoldoutMetrics | None:
+    """The champion on the same holdout; None when it cannot read today's inputs (its features changed)."""
     if champion is None:
         return None
-    ws.registry.verify(champion)
+    if spec.kind != "stat" and (
+        champion.hyperparameters.get("window") != int(dataset.inputs.shape[1])
+        or champion.hyperparameters.get("features") != int(dataset.inputs.shape[-1])
+    ):
+        return None
     return score_on_holdout(spec, champion.artifact_path, dataset, splits)

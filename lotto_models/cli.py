@@ -20,6 +20,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     importing = commands.add_parser("import-history", help="merge a history file (.csv or .xlsx) into the store")
     importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
     commands.add_parser("backtest", help="write the report of every champion against the random baseline")
+    predict = commands.add_parser("predict", help="the guess for the next concurso from the current champions")
+    predict.add_argument("--plan", choices=["free", "silver", "gold", "platinum", "rnd", "all"], default="all")
+    rollback = commands.add_parser("rollback", help="make the previous (or a named) version the champion again")
+    rollback.add_argument("model")
+    rollback.add_argument("--to", type=int, dest="version", help="version number (default: the previous champion)")
+    review = commands.add_parser(
+        "review-challengers", help="list challengers awaiting review, or approve/reject them (MODEL:VERSION)"
+    )
+    review.add_argument("--approve", action="append", default=[], metavar="MODEL:VERSION")
+    review.add_argument("--reject", action="append", default=[], metavar="MODEL:VERSION")
+    review.add_argument("--note", default="")
     convert = commands.add_parser("convert", help="export a .keras model file as a TensorFlow SavedModel")
     convert.add_argument("keras_file")
     convert.add_argument("output_dir", nargs="?", help="default: next to the file, <name>_saved_model")
@@ -29,6 +40,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command in {"run", "backfill", "import-history"}:
         return _run_flow(args)
+    if args.command == "predict":
+        return _predict(args.plan)
+    if args.command == "rollback":
+        from lotto_models.rollback import RollbackError, rollback_model
+        from lotto_models.workspace import open_workspace
+
+        try:
+            done = rollback_model(open_workspace(), args.model, args.version)
+        except RollbackError as error:
+            print(f"rollback: {error}", file=sys.stderr)
+            return 1
+        print(
+            f"{done.model}: champion {done.from_version} -> {done.to_version}"
+            + (f" ({done.note})" if done.note else "")
+        )
+        return 0
+    if args.command == "review-challengers":
+        return _review(args)
     if args.command == "backtest":
         from lotto_models.backtest import write_backtest_report
         from lotto_models.workspace import open_workspace
@@ -80,6 +109,45 @@ def _run_flow(args: argparse.Namespace) -> int:
     if not state.is_completed():
         print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _predict(plan: str) -> int:
+    from lotto_models.ensembles import PLANS
+    from lotto_models.publishing import build_plan_datasets, predict_plan
+    from lotto_models.workspace import open_workspace
+
+    ws = open_workspace()
+    plans = list(PLANS) if plan == "all" else [plan]
+    datasets = build_plan_datasets(ws, plans)
+    for name in plans:
+        guess = predict_plan(ws, name, datasets)
+        numbers = " ".join(f"{n:02d}" for n in guess.numbers)
+        state = f"  DEGRADED: {guess.note}" if guess.degraded else ""
+        print(f"{name}: concurso {guess.concurso}: {numbers}  [{', '.join(guess.member_versions.values())}]{state}")
+    print("A random 15-number guess averages 9.0 hits; these guesses are not expected to do better.")
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from lotto_models.reviews import ReviewError, apply_review, pending_challengers
+    from lotto_models.workspace import open_workspace
+
+    ws = open_workspace()
+    if not args.approve and not args.reject:
+        pending = pending_challengers(ws)
+        for item in pending:
+            print(item.markdown() + "\n")
+        print(f"{len(pending)} challenger(s) awaiting review." if pending else "No challenger awaits review.")
+        return 0
+    decisions = [(item, True) for item in args.approve] + [(item, False) for item in args.reject]
+    for item, approve in decisions:
+        model, _, version = item.partition(":")
+        try:
+            print(apply_review(ws, model, int(version.lstrip("v")), approve, args.note))
+        except (ReviewError, ValueError) as error:
+            print(f"review-challengers: {item}: {error}", file=sys.stderr)
+            return 1
     return 0
 
 

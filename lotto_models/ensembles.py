@@ -95,3 +95,22 @@ def guess_with_odd_range(probabilities: np.ndarray, odd_range: tuple[int, int]) 
     if best is None:
         raise ValueError(f"no 15-number guess has an odd count in {odd_range}")
     return best[1]
+
+
+def fit_member_weights(
+    member_probabilities: Mapping[str, np.ndarray], targets: np.ndarray, iterations: int = 300, step: float = 0.5
+) -> dict[str, float]:
+    """Weights on the simplex minimising the ensemble's binary cross-entropy (exponentiated gradient)."""
+    names = list(member_probabilities)
+    if len(names) == 1:
+        return {names[0]: 1.0}
+    stacked = np.stack([np.clip(np.asarray(member_probabilities[n], np.float64), 1e-6, 1 - 1e-6) for n in names])
+    y = np.asarray(targets, np.float64)
+    w = np.full(len(names), 1 / len(names))
+    for _ in range(iterations):
+        p = np.clip(np.tensordot(w, stacked, axes=1), 1e-6, 1 - 1e-6)
+        d_loss_d_p = (p - y) / (p * (1 - p)) / y.size
+        gradient = (stacked * d_loss_d_p).sum(axis=(1, 2))
+        w = w * np.exp(-step * gradient / max(np.abs(gradient).max(), 1e-12))
+        w /= w.sum()
+    return {n: float(v) for n, v in zip(names, w, strict=True)}

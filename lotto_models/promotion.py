@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from lotto_models.evaluation import HoldoutMetrics
 
@@ -11,6 +11,10 @@ from lotto_models.evaluation import HoldoutMetrics
 class PromotionDecision:
     promote: bool
     reason: str
+    events: tuple[str, ...] = field(default=())  # fallbacks used on the way (e.g. a champion restored)
+
+    def with_events(self, events: list[str]) -> PromotionDecision:
+        return replace(self, events=tuple(events))
 
 
 def decide_promotion(

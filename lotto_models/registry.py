@@ -155,6 +155,32 @@ class ModelRegistry:
                 return _version_from_row(row)
         return None
 
+    def versions(self, model: str) -> list[ModelVersion]:
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(schema.model_versions)
+                .where(schema.model_versions.c.model == model)
+                .order_by(schema.model_versions.c.version)
+            ).all()
+        return [_version_from_row(row) for row in rows]
+
+    def decisions_about(self, version_id: int) -> list[sa.Row]:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(schema.promotion_decisions)
+                .where(schema.promotion_decisions.c.challenger_id == version_id)
+                .order_by(schema.promotion_decisions.c.id)
+            ).all()
+
+    def last_decision(self, model: str) -> sa.Row | None:
+        with self.engine.connect() as connection:
+            return connection.execute(
+                sa.select(schema.promotion_decisions)
+                .where(schema.promotion_decisions.c.model == model)
+                .order_by(schema.promotion_decisions.c.id.desc())
+                .limit(1)
+            ).first()
+
     def count_versions(self) -> int:
         with self.engine.connect() as connection:
             return connection.scalar(sa.select(sa.func.count()).select_from(schema.model_versions)) or 0
@@ -178,6 +204,63 @@ class ModelRegistry:
             partial.replace(target)
         self._prune_backups(version.model)
         return target
+
+    def restore(self, version: ModelVersion) -> str | None:
+        """Make `version`'s files whole again from its own verified backup; the event, or None if impossible."""
+        backup = self.backups_dir / version.model / f"v{version.version}"
+        if not backup.is_dir() or directory_sha256(backup) != version.sha256:
+            return None
+        fresh = version.artifact_path.with_name(f".restoring-{uuid.uuid4().hex[:8]}")
+        shutil.copytree(backup, fresh)
+        if version.artifact_path.exists():
+            broken = version.artifact_path.with_name(f".corrupt-{version.artifact_path.name}-{uuid.uuid4().hex[:8]}")
+            version.artifact_path.replace(broken)
+            shutil.rmtree(broken)
+        fresh.replace(version.artifact_path)
+        return f"{version.label} failed its checksum; restored from its backup"
+
+    def checked_champion(self, model: str) -> tuple[ModelVersion | None, list[str]]:
+        """The champion with its files verified, and what had to be done to get there.
+
+        A champion failing its checksum is restored from its backup; without a good backup of its own,
+        the newest version with a good backup becomes champion (a rollback). None when nothing is left.
+        """
+        champion = self.alias(model, CHAMPION)
+        if champion is None:
+            return None, []
+        try:
+            self.verify(champion)
+            return champion, []
+        except ArtifactChecksumError as error:
+            problem = str(error)
+        event = self.restore(champion)
+        if event:
+            return champion, [event]
+        for candidate in self._backed_up_versions(model):
+            if candidate.id == champion.id:
+                continue
+            try:
+                self.verify(candidate)
+                restored = None
+            except ArtifactChecksumError:
+                restored = self.restore(candidate)
+                if restored is None:
+                    continue
+            self.set_champion(model, candidate.id)
+            self.record_decision(model, candidate.id, champion.id, True, f"{problem}; no good backup of it", "rollback")
+            events = [f"{problem}; rolled back to {candidate.label}"] + ([restored] if restored else [])
+            return candidate, events
+        return None, [f"{problem}; no good backup to restore"]
+
+    def _backed_up_versions(self, model: str) -> list[ModelVersion]:
+        """Registered versions that have a backup, newest first."""
+        found = []
+        for path in (self.backups_dir / model).glob("v*"):
+            if path.is_dir() and path.name[1:].isdigit():
+                version = self.find(model, int(path.name[1:]))
+                if version is not None:
+                    found.append(version)
+        return sorted(found, key=lambda v: v.version, reverse=True)
 
     def _prune_backups(self, model: str) -> None:
         kept = sorted(
@@ -206,7 +289,13 @@ class ModelRegistry:
             connection.execute(aliases.insert(), rows)
 
     def record_decision(
-        self, model: str, challenger_id: int, champion_id: int | None, promoted: bool, reason: str
+        self,
+        model: str,
+        challenger_id: int,
+        champion_id: int | None,
+        promoted: bool,
+        reason: str,
+        decided_by: str = "gate",
     ) -> None:
         with self.engine.begin() as connection:
             connection.execute(
@@ -217,6 +306,7 @@ class ModelRegistry:
                     promoted=promoted,
                     reason=reason,
                     decided_at=utcnow(),
+                    decided_by=decided_by,
                 )
             )
 

@@ -98,6 +98,7 @@ promotion_decisions = sa.Table(
     sa.Column("promoted", sa.Boolean, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("decided_by", sa.String(16), nullable=False, server_default="gate"),  # gate, review, rollback
 )
 
 ensemble_versions = sa.Table(

@@ -38,12 +38,21 @@ def status_report(ws: Workspace) -> dict[str, Any]:
     for name in MODELS:
         champion = ws.registry.alias(name, CHAMPION)
         degraded, reason = ws.registry.status(name)
+        decision = ws.registry.last_decision(name)
         models[name] = {
             "champion": champion.label if champion else None,
             "trained_through": champion.trained_through if champion else None,
             "degraded": degraded,
             "degraded_reason": reason,
             "holdout": {k: champion.metrics[k] for k in HOLDOUT_KEYS if k in champion.metrics} if champion else {},
+            "last_decision": {
+                "promoted": decision.promoted,
+                "reason": decision.reason,
+                "decided_by": decision.decided_by,
+                "at": decision.decided_at.isoformat(),
+            }
+            if decision
+            else None,
         }
     return {
         "draws": {

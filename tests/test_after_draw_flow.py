@@ -3,6 +3,8 @@
 import json
 
 import sqlalchemy as sa
+from prefect import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 
 from flows.after_draw import after_draw
 from lotto_models import schema
@@ -76,6 +78,16 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert ws.predictions.latest() == latest
 
     capsys.readouterr()
+    assert lotto(["predict", "--plan", "gold"]) == 0
+    printed = capsys.readouterr().out
+    gold = next(g for g in latest if g["plan"] == "gold")
+    assert f"gold: concurso 3703: {' '.join(f'{n:02d}' for n in gold['numbers'])}" in printed
+    with get_client(sync_client=True) as client:
+        [live] = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["live-record"])), limit=1
+        )
+    assert '"scored_guesses": 1' in live.data and '"random_baseline": 9.0' in live.data
+
     assert lotto(["status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
     assert status["draws"] == {"count": 3702, "last_concurso": 3702, "last_date": new[-1].date.isoformat()}

@@ -25,7 +25,14 @@ def test_serve_and_prefect_yaml_declare_the_same_deployments_with_typed_paramete
     assert (
         set(served)
         == {d["name"] for d in config["deployments"]}
-        == {"after-draw", "backfill", "import-history", "convert-model"}
+        == {
+            "after-draw",
+            "backfill",
+            "import-history",
+            "convert-model",
+            "rollback-model",
+            "review-challengers",
+        }
     )
     backfill = parameter_schema(ingest_draws.backfill)
     assert backfill.required == ["first", "last"]

@@ -1,0 +1,161 @@
+"""Promotion, checksum restore, rollback and human review, on real stores with the `stat` model."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from lotto_models.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
+from lotto_models.cli import main as lotto
+from lotto_models.registry import CHAMPION, PREVIOUS
+from lotto_models.reviews import ReviewError, apply_review, pending_challengers
+from lotto_models.rollback import RollbackError, rollback_model
+from lotto_models.stat_model import ARTIFACT
+from lotto_models.workspace import Workspace
+
+
+def new_stat_version(ws: Workspace, history, upto: int):
+    """Store draws up to `upto` and train a `stat` challenger on them; returns (version, dataset path)."""
+    if ws.draws.count() == 0:
+        ws.draws.seed(history[:upto], "bundled-history")
+    else:
+        from lotto_models.store import IncomingDraw
+
+        ws.draws.add([IncomingDraw(d, "test") for d in history[ws.draws.last_concurso() : upto]])
+    path, _ = build_feature_dataset(ws, "stat")
+    result = train_challenger(ws, "stat", path)
+    return ws.registry.get(result.version_id), path
+
+
+@pytest.fixture
+def two_versions(workspace: Workspace, history):
+    first, path = new_stat_version(workspace, history, 3690)
+    assert promote_challenger(workspace, "stat", first.id, path).promote
+    second, path = new_stat_version(workspace, history, 3700)
+    return workspace, first, second, path
+
+
+def test_promotion_records_the_reason_and_backs_up_both_versions(two_versions) -> None:
+    ws, first, second, path = two_versions
+    decision = promote_challenger(ws, "stat", second.id, path)
+    assert decision.promote and "within 0.002 of champion's" in decision.reason
+    assert ws.registry.alias("stat", CHAMPION).id == second.id
+    assert ws.registry.alias("stat", PREVIOUS).id == first.id
+    backups = sorted(p.name for p in (ws.settings.backups_dir / "stat").iterdir())
+    assert backups == ["v1", "v2"]
+    assert ws.registry.last_decision("stat").reason == decision.reason
+
+
+def test_a_failure_between_backup_and_swap_leaves_the_old_champion_serving(two_versions, monkeypatch) -> None:
+    ws, first, second, _ = two_versions
+
+    def broken_swap(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(ws.registry, "set_champion", broken_swap)
+    with pytest.raises(OSError, match="disk full"):
+        swap_champion(ws, "stat", second, first)
+    monkeypatch.undo()
+    champion = ws.registry.alias("stat", CHAMPION)
+    assert champion.id == first.id
+    ws.registry.verify(champion)
+
+
+def test_a_champion_failing_its_checksum_is_restored_from_its_backup(two_versions) -> None:
+    ws, first, _, _ = two_versions
+    (first.artifact_path / ARTIFACT).write_text('{"weights": [0, 0, 0, 0]}')
+    champion, events = ws.registry.checked_champion("stat")
+    assert champion.id == first.id
+    assert events == ["stat/v1 failed its checksum; restored from its backup"]
+    ws.registry.verify(champion)
+
+
+def test_without_its_own_backup_the_newest_good_backup_takes_over(two_versions) -> None:
+    ws, first, second, path = two_versions
+    promote_challenger(ws, "stat", second.id, path)
+    (second.artifact_path / ARTIFACT).unlink()
+    shutil.rmtree(ws.settings.backups_dir / "stat" / "v2")
+    champion, events = ws.registry.checked_champion("stat")
+    assert champion.id == first.id and "rolled back to stat/v1" in events[0]
+    assert ws.registry.alias("stat", CHAMPION).id == first.id
+    assert ws.registry.last_decision("stat").decided_by == "rollback"
+
+
+def test_rollback_to_previous_and_to_a_named_version(two_versions) -> None:
+    ws, first, second, path = two_versions
+    promote_challenger(ws, "stat", second.id, path)
+    done = rollback_model(ws, "stat")
+    assert (done.from_version, done.to_version) == ("stat/v2", "stat/v1")
+    assert ws.registry.alias("stat", CHAMPION).id == first.id
+    done = rollback_model(ws, "stat", 2)
+    assert done.to_version == "stat/v2"
+    with pytest.raises(RollbackError, match="stat/v2 is already the champion"):
+        rollback_model(ws, "stat", 2)
+    with pytest.raises(RollbackError, match="has no version v9"):
+        rollback_model(ws, "stat", 9)
+
+
+def test_the_rollback_command_names_what_it_did(two_versions, capsys, monkeypatch) -> None:
+    ws, first, second, path = two_versions
+    promote_challenger(ws, "stat", second.id, path)
+    monkeypatch.setenv("LOTTO_HOME", str(ws.settings.home))
+    if ws.settings.database_url:
+        monkeypatch.setenv("LOTTO_DATABASE_URL", ws.settings.database_url)
+    assert lotto(["rollback", "stat"]) == 0
+    assert "stat: champion stat/v2 -> stat/v1" in capsys.readouterr().out
+    assert lotto(["rollback", "stat", "--to", "7"]) == 1
+    assert "stat has no version v7" in capsys.readouterr().err
+
+
+def test_reviewers_approve_or_reject_pending_challengers_once(two_versions) -> None:
+    ws, first, second, _ = two_versions
+    [pending] = pending_challengers(ws)
+    assert pending.challenger.id == second.id and pending.champion.id == first.id
+    assert "| mean_hits |" in pending.markdown() and "random baseline" in pending.markdown()
+    assert (
+        apply_review(ws, "stat", 2, approve=False, note="not convinced") == "stat/v2: reviewer rejected: not convinced"
+    )
+    assert ws.registry.alias("stat", CHAMPION).id == first.id
+    assert pending_challengers(ws) == []
+    with pytest.raises(ReviewError, match="already reviewed"):
+        apply_review(ws, "stat", 2, approve=True)
+
+
+def test_the_review_flow_pauses_until_a_person_answers_in_prefect(prefect_api, lotto_env, history) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterName
+    from prefect.flow_runs import resume_flow_run
+
+    from flows.manual_control import review_challengers
+    from lotto_models.workspace import open_workspace
+
+    ws = open_workspace()
+    first, path = new_stat_version(ws, history, 3690)
+    promote_challenger(ws, "stat", first.id, path)
+    second, _ = new_stat_version(ws, history, 3700)
+
+    outcome: dict = {}
+    runner = threading.Thread(
+        target=lambda: outcome.update(state=review_challengers(timeout_s=120, poll_interval_s=1, return_state=True))
+    )
+    runner.start()
+    with get_client(sync_client=True) as client:
+        deadline = time.monotonic() + 60
+        paused = None
+        while paused is None and time.monotonic() < deadline:
+            runs = client.read_flow_runs(flow_run_filter=FlowRunFilter(name=FlowRunFilterName(any_=None)))
+            paused = next((r for r in runs if r.state and r.state.is_paused()), None)
+            time.sleep(0.5)
+        assert paused is not None, "the review flow never paused for input"
+        assert ws.registry.alias("stat", CHAMPION).id == first.id  # nothing changes while it waits
+        resume_flow_run(paused.id, run_input={"approve": True, "note": "looks fine"})
+    runner.join(timeout=60)
+    state = outcome["state"]
+    assert state.is_completed()
+    assert state.result() == ["stat/v2: reviewer approved: looks fine"]
+    assert ws.registry.alias("stat", CHAMPION).id == second.id
+    assert Path(ws.settings.backups_dir / "stat" / "v1").is_dir()
