@@ -11,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: install run test lint serve clean
+.PHONY: install run test lint serve stack clean
 
 install: $(STAMP)
 
@@ -34,6 +34,9 @@ lint: install
 
 serve: install
 	$(VENV)/bin/python -m deployments.serve
+
+stack: install
+	$(VENV)/bin/python -m deployments.local_stack --workdir /tmp/lotoflow-stack
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var

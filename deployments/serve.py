@@ -10,6 +10,7 @@ import os
 
 from prefect import serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.events import DeploymentEventTrigger
 from prefect.schedules import Cron
 
 from flows.after_draw import after_draw
@@ -17,6 +18,8 @@ from flows.convert_model import convert_model
 from flows.import_history import import_history
 from flows.ingest_draws import backfill
 from flows.manual_control import review_challengers, rollback_model
+from flows.notify import notify_failure
+from flows.train_model import train_model_flow
 
 # Draws are held around 20:00 in São Paulo and published within the hour; the weekdays vary over the
 # years, so the flow runs every day and does nothing (in seconds) when no draw was held.
@@ -39,6 +42,19 @@ def build_deployments() -> list:
         convert_model.to_deployment(name="convert-model", tags=["lotoflow", "manual"]),
         rollback_model.to_deployment(name="rollback-model", tags=["lotoflow", "manual"]),
         review_challengers.to_deployment(name="review-challengers", tags=["lotoflow", "manual"]),
+        train_model_flow.to_deployment(name="train-model", tags=["lotoflow", "training"]),
+        notify_failure.to_deployment(
+            name="notify-failure",
+            tags=["lotoflow", "alerts"],
+            triggers=[
+                DeploymentEventTrigger(
+                    match={"prefect.resource.id": "prefect.flow-run.*"},
+                    match_related={"prefect.resource.role": "flow", "prefect.resource.name": "after-draw"},
+                    expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
+                    parameters={"flow_run_id": "{{ event.resource.id }}"},
+                )
+            ],
+        ),
     ]
 
 

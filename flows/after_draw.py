@@ -1,17 +1,26 @@
-"""The after-draw flow: fetch, validate, store, rebuild datasets, retrain in order, promote, publish."""
+"""The after-draw flow: fetch, validate, store, rebuild datasets, retrain in order, promote, publish.
+
+Fallbacks keep the last good state serving: a source that is down hands over to mirrors and then to
+the stored draws; an unreadable dataset cache is rebuilt; a training that fails, diverges or times out
+leaves the champion serving and the model marked degraded; a damaged champion is restored from its
+backup; a plan missing a member serves with the others. Such a run ends Completed and names each
+fallback; a run that stores bad data or can serve no plan ends Failed.
+"""
 
 from __future__ import annotations
 
 from prefect import flow, get_run_logger
-from prefect.states import Completed
+from prefect.states import Completed, State
 
+from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
 from flows.reports import RunSummary, publish_run_artifacts, summary_text
 from lotto_models.catalog import MODELS
 from lotto_models.ensembles import PLANS
 from lotto_models.publishing import plan_feature_sets, plans_missing_guess
-from lotto_models.workspace import open_workspace
+from lotto_models.workspace import Workspace, open_workspace
 from tasks.build_dataset import build_dataset
+from tasks.events import FALLBACK_USED, emit
 from tasks.find_stale_models import find_stale_models
 from tasks.mark_model_degraded import mark_model_degraded
 from tasks.promote_model import promote_model
@@ -21,14 +30,12 @@ from tasks.train_model import train_model
 
 
 @flow(name="after-draw", description="Runs after each official draw; idempotent when nothing is new.")
-def after_draw(from_scratch: bool = False) -> RunSummary:
-    logger = get_run_logger()
+def after_draw(from_scratch: bool = False) -> RunSummary | State:
     ws = open_workspace()
     summary = RunSummary()
 
-    ingest, summary.fallbacks = run_ingestion()
-    for fallback in summary.fallbacks:
-        logger.warning("Fallback: %s", fallback)
+    ingest, fallbacks = run_ingestion()
+    summary.fallbacks += fallbacks
     summary.new_draws = ingest.stored
 
     stale = find_stale_models(from_scratch)
@@ -36,38 +43,62 @@ def after_draw(from_scratch: bool = False) -> RunSummary:
         summary.nothing_to_do = True
         return _finish(ws, summary)
 
-    feature_sets = plan_feature_sets() | {MODELS[m].feature_set.value for m in stale}
-    datasets = {fs: build_dataset(fs) for fs in sorted(feature_sets)}
-    failed: set[str] = set()
-    for model in stale:
-        spec = MODELS[model]
-        if failed & set(spec.depends_on):
-            failed.add(model)
-            mark_model_degraded(model, f"not trained: dependency {sorted(failed & set(spec.depends_on))} failed")
-            continue
-        state = train_model(model, datasets[spec.feature_set.value], from_scratch, return_state=True)
-        if state.is_failed():
-            failed.add(model)
-            reason = f"training failed: {state.message}"
-            mark_model_degraded(model, reason)
-            summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
-            continue
-        challenger = state.result()
-        summary.trained.append(model)
-        if challenger.version_id is not None:
-            decision = promote_model(model, challenger.version_id, datasets[spec.feature_set.value])
-            summary.decisions[model] = decision.reason
-            summary.fallbacks += list(decision.events)
+    datasets = {}
+    for feature_set in sorted(plan_feature_sets() | {MODELS[m].feature_set.value for m in stale}):
+        datasets[feature_set], rebuilt = build_dataset(feature_set)
+        if rebuilt:
+            summary.fallbacks.append(f"dataset cache {feature_set} was unreadable; rebuilt from the database")
+
+    if ws.settings.fanout:
+        train_models_as_deployments(stale, from_scratch, summary)
+    else:
+        _train_models(ws, stale, datasets, from_scratch, summary)
+
     summary.guesses = [publish_predictions(plan, datasets) for plan in PLANS]
     summary.fallbacks += sorted({event for guess in summary.guesses for event in guess.events})
     publish_backtest()
     return _finish(ws, summary)
 
 
-def _finish(ws, summary: RunSummary):  # type: ignore[no-untyped-def]
+def _train_models(
+    ws: Workspace, stale: list[str], datasets: dict[str, str], from_scratch: bool, summary: RunSummary
+) -> None:
+    """Train and promote each stale model in dependency order; a failure degrades it and its dependents."""
+    train = train_model.with_options(timeout_seconds=ws.settings.training_timeout_s)
+    failed: set[str] = set()
+    for model in stale:
+        spec = MODELS[model]
+        dataset = datasets[spec.feature_set.value]
+        if failed & set(spec.depends_on):
+            failed.add(model)
+            reason = f"not trained: {', '.join(sorted(failed & set(spec.depends_on)))} failed"
+            mark_model_degraded(model, reason)
+            summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
+            continue
+        state = train(model, dataset, from_scratch, return_state=True)
+        if not state.is_completed():
+            failed.add(model)
+            reason = f"training {state.name.lower()}: {state.message}"
+            mark_model_degraded(model, reason)
+            summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
+            continue
+        challenger = state.result()
+        summary.trained.append(model)
+        summary.fallbacks += list(challenger.events)
+        if challenger.version_id is not None:
+            decision = promote_model(model, challenger.version_id, dataset)
+            summary.decisions[model] = decision.reason
+            summary.fallbacks += list(decision.events)
+
+
+def _finish(ws: Workspace, summary: RunSummary) -> RunSummary | State:
     summary.text = summary_text(ws, summary)
-    get_run_logger().info("Run summary (also the after-draw-summary artifact):\n%s", summary.text)
+    logger = get_run_logger()
+    logger.info("Run summary (also the after-draw-summary artifact):\n%s", summary.text)
     publish_run_artifacts(ws, summary)
+    for fallback in summary.fallbacks:
+        logger.warning("Fallback: %s", fallback)
+        emit(FALLBACK_USED, "flow.after-draw", "after-draw", {"fallback": fallback})
     if summary.fallbacks:
         return Completed(message="Completed with fallback: " + " | ".join(summary.fallbacks), data=summary)
     return summary

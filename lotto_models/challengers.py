@@ -12,7 +12,7 @@ import pandas as pd
 
 from lotto_models.catalog import MODELS, ModelSpec, dependents_of, training_order
 from lotto_models.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
-from lotto_models.features import Dataset, FeatureSet, fingerprint, load_or_build_dataset
+from lotto_models.features import CacheOutcome, Dataset, FeatureSet, fingerprint, load_or_build_dataset
 from lotto_models.promotion import PromotionDecision, decide_promotion
 from lotto_models.registry import CHAMPION, ModelVersion
 from lotto_models.splits import Splits, time_splits
@@ -28,6 +28,7 @@ class ChallengerResult:
     warm_started: bool = False
     epochs: int = 0
     seconds: float = 0.0
+    events: tuple[str, ...] = ()  # fallbacks used on the way (e.g. a damaged champion restored)
 
 
 def base_champions(ws: Workspace, spec: ModelSpec) -> dict[str, ModelVersion]:
@@ -57,8 +58,8 @@ def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
     return training_order(dependents_of(stale)) if stale else []
 
 
-def build_feature_dataset(ws: Workspace, feature_set: str) -> tuple[Path, bool]:
-    """The cached dataset path for the stored draws, and whether it had to be (re)built."""
+def build_feature_dataset(ws: Workspace, feature_set: str) -> tuple[Path, CacheOutcome]:
+    """The cached dataset path for the stored draws, and whether it was reused, built or rebuilt."""
     return load_or_build_dataset(
         ws.draws.frame(), FeatureSet(feature_set), ws.settings.feature_params, ws.settings.datasets_dir
     )
@@ -78,7 +79,7 @@ def train_challenger(
     if existing is not None and not from_scratch:
         return ChallengerResult(model, existing.id, skipped_reason=f"{existing.label} already trained on these draws")
     splits = dataset_splits(ws, dataset)
-    champion, _ = ws.registry.checked_champion(model)
+    champion, events = ws.registry.checked_champion(model)
     warm_from = None
     if champion is not None and not from_scratch and champion.hyperparameters == params:
         warm_from = champion.artifact_path
@@ -110,7 +111,9 @@ def train_challenger(
     finally:
         if staging.exists():
             shutil.rmtree(staging)
-    return ChallengerResult(model, version.id, None, outcome.warm_started, outcome.epochs_run, outcome.seconds)
+    return ChallengerResult(
+        model, version.id, None, outcome.warm_started, outcome.epochs_run, outcome.seconds, tuple(events)
+    )
 
 
 def score_on_holdout(spec: ModelSpec, artifact_dir: Path, dataset: Dataset, splits: Splits) -> HoldoutMetrics:

@@ -189,24 +189,32 @@ def build_dataset(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureP
     )
 
 
+class CacheOutcome(enum.StrEnum):
+    REUSED = "reused"
+    BUILT = "built"
+    REBUILT = "rebuilt"  # the cached file was unreadable or not what its name says: the fallback
+
+
 def load_or_build_dataset(
     frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams, cache_dir: Path
-) -> tuple[Path, bool]:
-    """Path of the cached dataset for these draws, and whether it was rebuilt.
+) -> tuple[Path, CacheOutcome]:
+    """Path of the cached dataset for these draws, and whether it was reused, built or rebuilt.
 
-    A missing or unreadable cache file is rebuilt from the draws (the named fallback
-    "dataset cache rebuilt"); a file whose fingerprint does not match is never used.
+    A cache file that cannot be read, or whose recorded fingerprint is not the expected one, is
+    rebuilt from the draws (the fallback "dataset cache rebuilt").
     """
     expected = fingerprint(frame, feature_set, params)
     path = cache_dir / f"{feature_set.value}-{expected}.npz"
+    outcome = CacheOutcome.BUILT
     if path.exists():
         try:
             if Dataset.load(path).fingerprint == expected:
-                return path, False
+                return path, CacheOutcome.REUSED
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
             pass
+        outcome = CacheOutcome.REBUILT
     build_dataset(frame, feature_set, params).save(path)
-    return path, True
+    return path, outcome
 
 
 # Step widths, and where ls15pp's columns sit inside an ls14pp step (ls16 reads both from one dataset).

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import shutil
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +70,15 @@ class ModelRegistry:
         path.mkdir(parents=True)
         return path
 
+    def remove_stale_staging(self, older_than_s: float = 6 * 3600) -> list[Path]:
+        """Delete staging directories a killed run left behind (older than `older_than_s`)."""
+        removed = []
+        for path in self.models_dir.glob("*/.staging-*"):
+            if path.is_dir() and time.time() - path.stat().st_mtime > older_than_s:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+        return removed
+
     # -- versions ----------------------------------------------------------------------------------------
     def register(
         self,
@@ -88,6 +98,9 @@ class ModelRegistry:
             )
             number = (latest or 0) + 1
             final_dir = self.models_dir / model / f"v{number}"
+            if final_dir.exists():
+                # Left by a run killed between the move and the commit: no row names it, so it is garbage.
+                _remove_aside(final_dir)
             staged_dir.replace(final_dir)
             try:
                 new_id = connection.execute(
@@ -95,7 +108,8 @@ class ModelRegistry:
                     .values(
                         model=model,
                         version=number,
-                        artifact_path=str(final_dir),
+                        # relative to the models directory, so a LOTTO_HOME can be moved or copied whole
+                        artifact_path=final_dir.relative_to(self.models_dir).as_posix(),
                         sha256=sha,
                         dataset_fingerprint=dataset_fingerprint,
                         trained_through=trained_through,
@@ -119,7 +133,7 @@ class ModelRegistry:
             row = connection.execute(
                 sa.select(schema.model_versions).where(schema.model_versions.c.id == version_id)
             ).first()
-        return _version_from_row(row) if row else None
+        return self._version_from_row(row) if row else None
 
     def find(self, model: str, version: int) -> ModelVersion | None:
         with self.engine.connect() as connection:
@@ -128,7 +142,7 @@ class ModelRegistry:
                     schema.model_versions.c.model == model, schema.model_versions.c.version == version
                 )
             ).first()
-        return _version_from_row(row) if row else None
+        return self._version_from_row(row) if row else None
 
     def alias(self, model: str, alias: str = CHAMPION) -> ModelVersion | None:
         with self.engine.connect() as connection:
@@ -152,7 +166,7 @@ class ModelRegistry:
             ).all()
         for row in rows:
             if row.hyperparameters == hyperparameters:
-                return _version_from_row(row)
+                return self._version_from_row(row)
         return None
 
     def versions(self, model: str) -> list[ModelVersion]:
@@ -162,7 +176,7 @@ class ModelRegistry:
                 .where(schema.model_versions.c.model == model)
                 .order_by(schema.model_versions.c.version)
             ).all()
-        return [_version_from_row(row) for row in rows]
+        return [self._version_from_row(row) for row in rows]
 
     def decisions_about(self, version_id: int) -> list[sa.Row]:
         with self.engine.connect() as connection:
@@ -184,6 +198,9 @@ class ModelRegistry:
     def count_versions(self) -> int:
         with self.engine.connect() as connection:
             return connection.scalar(sa.select(sa.func.count()).select_from(schema.model_versions)) or 0
+
+    def _version_from_row(self, row: sa.Row) -> ModelVersion:
+        return _version_from_row(row, self.models_dir)
 
     # -- integrity and backups ---------------------------------------------------------------------------
     def verify(self, version: ModelVersion) -> None:
@@ -325,12 +342,18 @@ class ModelRegistry:
         return (bool(row.degraded), row.reason) if row else (False, None)
 
 
-def _version_from_row(row: sa.Row) -> ModelVersion:
+def _remove_aside(path: Path) -> None:
+    aside = path.with_name(f".orphan-{path.name}-{uuid.uuid4().hex[:8]}")
+    path.replace(aside)
+    shutil.rmtree(aside, ignore_errors=True)
+
+
+def _version_from_row(row: sa.Row, models_dir: Path) -> ModelVersion:
     return ModelVersion(
         id=row.id,
         model=row.model,
         version=row.version,
-        artifact_path=Path(row.artifact_path),
+        artifact_path=models_dir / row.artifact_path,
         sha256=row.sha256,
         dataset_fingerprint=row.dataset_fingerprint,
         trained_through=row.trained_through,

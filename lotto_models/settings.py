@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     validation_draws: int = 300
     seed: int = 1234
 
+    # Orchestration
+    training_timeout_s: float = 1800.0
+    fanout: bool = False  # train each model as its own `train-model` deployment run (many workers)
+
     # Promotion and backups
     promotion_tolerance_bce: float = 0.002
     backup_retention: int = 5

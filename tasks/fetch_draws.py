@@ -6,7 +6,7 @@ from lotto_models.sources import FetchReport
 from lotto_models.workspace import open_workspace
 
 
-@task(name="fetch-draws", cache_policy=NO_CACHE)
+@task(name="fetch-draws", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
 def fetch_draws(first: int | None = None, last: int | None = None) -> FetchReport:
     """Fetch every concurso after the newest stored one (or `first`..`last`); mirrors take over on failure."""
     logger = get_run_logger()

@@ -6,6 +6,7 @@ from prefect.cache_policies import NO_CACHE
 from lotto_models.challengers import promote_challenger
 from lotto_models.promotion import PromotionDecision
 from lotto_models.workspace import open_workspace
+from tasks.events import MODEL_PROMOTED, emit
 
 
 @task(name="promote-model", cache_policy=NO_CACHE)
@@ -13,4 +14,6 @@ def promote_model(model: str, version_id: int, dataset_path: str) -> PromotionDe
     """Score challenger and champion on the same holdout; back up and swap if the challenger passes."""
     decision = promote_challenger(open_workspace(), model, version_id, Path(dataset_path))
     get_run_logger().info("%s: %s (%s)", model, "promoted" if decision.promote else "kept champion", decision.reason)
+    if decision.promote:
+        emit(MODEL_PROMOTED, f"model.{model}", model, {"version_id": version_id, "reason": decision.reason})
     return decision

@@ -5,15 +5,18 @@ from lotto_models.ingestion import IngestSummary, store_validated_draws
 from lotto_models.sources import FetchReport
 from lotto_models.validation import ValidationReport
 from lotto_models.workspace import open_workspace
+from tasks.events import DRAW_INGESTED, emit
 
 
-@task(name="store-draws", cache_policy=NO_CACHE)
+@task(name="store-draws", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def store_draws(fetched: FetchReport, validation: ValidationReport) -> IngestSummary:
     """Store accepted draws with their raw payloads in one transaction; quarantine the rest."""
     summary = store_validated_draws(open_workspace(), fetched, validation)
     logger = get_run_logger()
     if summary.stored:
         logger.info("Stored concursos %s", summary.stored)
+    for concurso in summary.stored:
+        emit(DRAW_INGESTED, f"draw.{concurso}", f"concurso {concurso}", {"concurso": concurso})
     for note in summary.notes:
         logger.warning(note)
     return summary

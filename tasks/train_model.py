@@ -1,17 +1,35 @@
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from prefect import get_run_logger, runtime, task
-from prefect.cache_policies import NO_CACHE
+from prefect.context import TaskRunContext
 
 from lotto_models.challengers import ChallengerResult, train_challenger
 from lotto_models.workspace import open_workspace
 
 
-@task(name="train-model", cache_policy=NO_CACHE, tags=["training"])
+def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
+    """A retried flow run does not train again on the same dataset (its file name holds the fingerprint)."""
+    dataset = Path(parameters["dataset_path"]).stem
+    return (
+        f"train-{parameters['model']}-{dataset}-{parameters.get('from_scratch', False)}-{context.task_run.flow_run_id}"
+    )
+
+
+@task(
+    name="train-model",
+    cache_key_fn=dataset_cache_key,
+    cache_expiration=timedelta(days=2),
+    persist_result=True,
+    tags=["training"],
+)
 def train_model(model: str, dataset_path: str, from_scratch: bool = False) -> ChallengerResult:
     """Train, score and register a challenger version of `model` (promotion is a separate step)."""
     result = train_challenger(open_workspace(), model, Path(dataset_path), from_scratch, str(runtime.flow_run.id))
     logger = get_run_logger()
+    for event in result.events:
+        logger.warning("Fallback: %s", event)
     if result.skipped_reason:
         logger.info("%s: %s", model, result.skipped_reason)
     else:

@@ -5,6 +5,7 @@ import json
 import sqlalchemy as sa
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.sorting import ArtifactSort
 
 from flows.after_draw import after_draw
 from lotto_models import schema
@@ -84,7 +85,9 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert f"gold: concurso 3703: {' '.join(f'{n:02d}' for n in gold['numbers'])}" in printed
     with get_client(sync_client=True) as client:
         [live] = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["live-record"])), limit=1
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["live-record"])),
+            limit=1,
+            sort=ArtifactSort.CREATED_DESC,
         )
     assert '"scored_guesses": 1' in live.data and '"random_baseline": 9.0' in live.data
 

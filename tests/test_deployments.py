@@ -32,6 +32,8 @@ def test_serve_and_prefect_yaml_declare_the_same_deployments_with_typed_paramete
             "convert-model",
             "rollback-model",
             "review-challengers",
+            "train-model",
+            "notify-failure",
         }
     )
     backfill = parameter_schema(ingest_draws.backfill)
@@ -47,3 +49,13 @@ def test_serve_builds_the_after_draw_deployment_of_prefect_yaml() -> None:
     assert schedule.schedule.cron == AFTER_DRAW_CRON and schedule.schedule.timezone == TIMEZONE
     assert deployment.concurrency_limit == 1
     assert deployment.concurrency_options.collision_strategy == "ENQUEUE"
+
+
+def test_a_failed_after_draw_run_triggers_the_notify_failure_automation() -> None:
+    config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
+    [notify] = [d for d in config["deployments"] if d["name"] == "notify-failure"]
+    [trigger] = notify["triggers"]
+    assert trigger["match_related"]["prefect.resource.name"] == "after-draw"
+    assert "prefect.flow-run.Failed" in trigger["expect"]
+    served = {d.name: d for d in build_deployments()}["notify-failure"]
+    assert served.triggers[0].expect == {"prefect.flow-run.Failed", "prefect.flow-run.Crashed"}

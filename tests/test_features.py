@@ -4,6 +4,7 @@ import pytest
 
 from lotto_models.features import (
     NUMBER_COLUMNS,
+    CacheOutcome,
     Dataset,
     FeatureParams,
     FeatureSet,
@@ -67,15 +68,15 @@ def test_stat_features_match_a_direct_count(frame: pd.DataFrame) -> None:
 
 
 def test_an_unchanged_dataset_is_reused_and_a_corrupt_cache_rebuilt(frame: pd.DataFrame, tmp_path) -> None:
-    path, built = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
-    again, rebuilt = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
-    assert built and not rebuilt and again == path
+    path, first = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
+    again, second = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
+    assert (first, second) == (CacheOutcome.BUILT, CacheOutcome.REUSED) and again == path
     path.write_bytes(b"not a zip")
-    _, rebuilt_after_corruption = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
-    assert rebuilt_after_corruption
+    _, after_corruption = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
+    assert after_corruption is CacheOutcome.REBUILT
     assert Dataset.load(path).next_concurso == 3701
-    newer, built_newer = load_or_build_dataset(frame.iloc[:-1], FeatureSet.LS15, PARAMS, tmp_path)
-    assert built_newer and newer != path
+    newer, outcome = load_or_build_dataset(frame.iloc[:-1], FeatureSet.LS15, PARAMS, tmp_path)
+    assert outcome is CacheOutcome.BUILT and newer != path
 
 
 def test_per_step_blocks_match_a_direct_computation(frame: pd.DataFrame) -> None:

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+from prefect.client.schemas.sorting import ArtifactSort
 
 from flows.import_history import import_history
 from lotto_models import schema
@@ -73,7 +74,9 @@ def test_a_file_with_good_duplicate_conflicting_and_invalid_rows(tmp_path: Path,
     assert any(f"concurso {other.concurso} is stored as" in r for r in reasons)
     with get_client(sync_client=True) as client:
         [artifact] = client.read_artifacts(
-            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["history-import"])), limit=1
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["history-import"])),
+            limit=1,
+            sort=ArtifactSort.CREATED_DESC,
         )
     assert "1 new, 2 identical, 1 conflicting, 2 invalid" in artifact.data
 

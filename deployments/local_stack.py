@@ -1,0 +1,266 @@
+"""`python -m deployments.local_stack`: prove the deployments on a real Prefect server and worker, on loopback.
+
+An operator script, not part of the service. In order, it:
+
+1. picks a free loopback port (or `--port`), makes a fresh `PREFECT_HOME` under the working directory
+   (default `/tmp/lotoflow-stack`) and a `LOTTO_HOME` next to it (the user's `./var` is never touched), and
+   sets `PREFECT_API_URL`, `PREFECT_SERVER_ANALYTICS_ENABLED=false` and `LOTTO_PROFILE=quick` (unless set);
+   `LOTTO_CAIXA_BASE_URL` passes through when the caller set it;
+2. starts `prefect server start` (log: `<workdir>/server.log`) and waits for `/api/health`;
+3. creates the `lotoflow` process work pool (an existing one is fine);
+4. runs `prefect --no-prompt deploy --all` from the repository root with `LOTOFLOW_DIR` set to it;
+5. starts `prefect worker start --pool lotoflow` (log: `<workdir>/worker.log`), triggers
+   `prefect deployment run after-draw/after-draw` and polls the flow run until it reaches a final state;
+6. screenshots the run page (and its artifacts tab) with headless Debian chromium, when installed;
+7. prints a summary, then stops the worker (two SIGTERMs) and the server (one), even on failure.
+
+It exits non-zero when the run does not end Completed. Without `LOTTO_CAIXA_BASE_URL` the official API
+is unreachable here and the run completes with its "source unreachable" fallback, as designed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PREFECT = str(Path(sys.executable).parent / "prefect")
+CHROMIUM = Path("/usr/bin/chromium")
+POOL = "lotoflow"
+DEPLOYMENT = "after-draw/after-draw"
+UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+timings: dict[str, float] = {}
+
+
+def say(message: str) -> None:
+    print(f"[local-stack] {message}", flush=True)
+
+
+@contextmanager
+def step(name: str) -> Iterator[None]:
+    say(f"{name} ...")
+    start = time.monotonic()
+    try:
+        yield
+    finally:
+        timings[name] = time.monotonic() - start
+        say(f"{name}: {timings[name]:.1f} s")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stack_env(workdir: Path, port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PREFECT_HOME=str(workdir / "prefect-home"),
+        PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        LOTTO_HOME=str(workdir / "lotto-home"),
+        LOTOFLOW_DIR=str(REPO_ROOT),
+        COLUMNS="200",  # keep rich from wrapping the CLI output we parse
+    )
+    env.setdefault("LOTTO_PROFILE", "quick")
+    env.pop("LOTTO_DATABASE_URL", None)  # the store lives under LOTTO_HOME, never in the caller's database
+    return env
+
+
+def run_cli(args: list[str], env: dict[str, str], ok_if: str | None = None) -> str:
+    """Run a Prefect CLI command from the repository root; return its output or raise with it."""
+    proc = subprocess.run(
+        [PREFECT, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    output = proc.stdout + proc.stderr
+    if proc.returncode != 0 and not (ok_if and ok_if in output):
+        raise RuntimeError(f"`prefect {' '.join(args)}` exited {proc.returncode}:\n{output}")
+    return output
+
+
+def start_background(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [PREFECT, *args], cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop(proc: subprocess.Popen[bytes] | None, name: str, sigterms: int) -> None:
+    """Send SIGTERM to the process group `sigterms` times (a worker needs two), then SIGKILL if still alive."""
+    if proc is None or proc.poll() is not None:
+        return
+    say(f"stopping {name} (pid {proc.pid})")
+    for _ in range(sigterms):
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=10)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+    say(f"{name} ignored SIGTERM, killing it")
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    proc.wait(timeout=10)
+
+
+def wait_healthy(base_url: str, server: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"the Prefect server exited {server.returncode}; see {log}")
+        try:
+            if httpx.get(f"{base_url}/api/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"the Prefect server was not healthy within {timeout:.0f} s; see {log}")
+
+
+def wait_final(flow_run_id: str, worker: subprocess.Popen[bytes], timeout: float) -> tuple[str, str]:
+    """Poll the flow run until its state is final; return (state name, message)."""
+    from prefect.client.orchestration import get_client  # after PREFECT_API_URL is set
+
+    deadline = time.monotonic() + timeout
+    last = ""
+    with get_client(sync_client=True) as client:
+        while True:
+            state = client.read_flow_run(flow_run_id).state
+            name = state.name if state else "Unknown"
+            if name != last:
+                say(f"flow run state: {name}")
+                last = name
+            if state is not None and state.is_final():
+                return name, state.message or ""
+            if worker.poll() is not None:
+                raise RuntimeError(f"the worker exited {worker.returncode} while the run was {name}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the flow run was still {name} after {timeout:.0f} s")
+            time.sleep(2)
+
+
+def screenshot(url: str, png: Path) -> bool:
+    profile = tempfile.mkdtemp(prefix="lotoflow-chromium-")
+    try:
+        args = [
+            str(CHROMIUM),
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            "--window-size=1400,900",
+            "--virtual-time-budget=15000",
+            f"--screenshot={png}",
+            url,
+        ]
+        png.unlink(missing_ok=True)
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=180, check=False)
+        if proc.returncode != 0 or not png.exists():
+            say(f"chromium failed ({proc.returncode}) for {url}: {proc.stderr.strip()[-500:]}")
+            return False
+        return True
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], prog="python -m deployments.local_stack")
+    parser.add_argument("--port", type=int, default=0, help="server port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/lotoflow-stack"), help="logs, homes, PNGs")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the flow run")
+    parser.add_argument("--fresh", action="store_true", help="also start from an empty LOTTO_HOME")
+    opts = parser.parse_args(argv)
+
+    workdir: Path = opts.workdir.resolve()
+    port = opts.port or free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    shutil.rmtree(workdir / "prefect-home", ignore_errors=True)
+    if opts.fresh:
+        shutil.rmtree(workdir / "lotto-home", ignore_errors=True)
+    (workdir / "prefect-home").mkdir(parents=True)
+    (workdir / "lotto-home").mkdir(exist_ok=True)
+    env = stack_env(workdir, port)
+    os.environ.update({k: env[k] for k in ("PREFECT_HOME", "PREFECT_API_URL", "PREFECT_SERVER_ANALYTICS_ENABLED")})
+    say(f"workdir {workdir}, API {env['PREFECT_API_URL']}, LOTTO_HOME {env['LOTTO_HOME']}")
+    say(f"LOTTO_PROFILE={env['LOTTO_PROFILE']}, LOTTO_CAIXA_BASE_URL={env.get('LOTTO_CAIXA_BASE_URL', '(default)')}")
+
+    server: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
+    flow_run_id = ""
+    state_name = "not run"
+    pngs: list[Path] = []
+    try:
+        with step("server"):
+            log = workdir / "server.log"
+            server = start_background(["server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log)
+            wait_healthy(base_url, server, log)
+        with step("work pool"):
+            run_cli(["work-pool", "create", POOL, "--type", "process"], env, ok_if="already exists")
+        with step("deploy"):
+            run_cli(["--no-prompt", "deploy", "--all"], env)
+        with step("flow run"):
+            worker = start_background(["worker", "start", "--pool", POOL], env, workdir / "worker.log")
+            output = run_cli(["deployment", "run", DEPLOYMENT], env)
+            found = UUID_RE.search(output.split("UUID", 1)[-1])
+            if not found:
+                raise RuntimeError(f"no flow run id in the output of `prefect deployment run`:\n{output}")
+            flow_run_id = found.group(0)
+            say(f"flow run {flow_run_id}: {base_url}/runs/flow-run/{flow_run_id}")
+            state_name, message = wait_final(flow_run_id, worker, opts.timeout)
+            say(f"final state: {state_name}: {message}")
+        with step("screenshots"):
+            if not CHROMIUM.exists():
+                say(f"{CHROMIUM} not found, no screenshot; install it with: apt-get install -y chromium")
+            else:
+                shots = {
+                    workdir / "after-draw-run.png": f"{base_url}/runs/flow-run/{flow_run_id}",
+                    workdir / "after-draw-artifacts.png": f"{base_url}/v2/runs/flow-run/{flow_run_id}?tab=Artifacts",
+                }
+                pngs = [png for png, url in shots.items() if screenshot(url, png)]
+                for png in pngs:
+                    say(f"screenshot {png}")
+    except Exception as exc:
+        say(f"FAILED: {exc}")
+        state_name = f"{state_name} (script failed)"
+    finally:
+        stop(worker, "worker", sigterms=2)
+        stop(server, "server", sigterms=1)
+        say(f"logs: {workdir / 'server.log'}, {workdir / 'worker.log'}")
+
+    say("summary")
+    say(f"  flow run    {flow_run_id or '(none)'}: {state_name}")
+    say("  steps       " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()))
+    say("  screenshots " + (", ".join(str(png) for png in pngs) or "none"))
+    return 0 if state_name == "Completed" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
