@@ -13,10 +13,11 @@ from prefect.deployments import run_deployment
 
 from flows.reports import RunSummary
 from lotto_models.catalog import MODELS
-from lotto_models.settings import get_settings
+from lotto_models.workspace import open_workspace
 from tasks.mark_model_degraded import mark_model_degraded
 
 TRAIN_DEPLOYMENT = "train-model/train-model"
+FALLBACK_PREFIX = "Completed with fallback: "
 
 
 def waves(models: list[str]) -> list[list[str]]:
@@ -30,7 +31,8 @@ def waves(models: list[str]) -> list[list[str]]:
 
 def train_models_as_deployments(models: list[str], from_scratch: bool, summary: RunSummary) -> None:
     logger = get_run_logger()
-    timeout = get_settings().training_timeout_s
+    ws = open_workspace()
+    timeout = ws.settings.training_timeout_s
     failed: set[str] = set()
     for wave in waves(models):
         runs = {}
@@ -52,9 +54,13 @@ def train_models_as_deployments(models: list[str], from_scratch: bool, summary: 
                 summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
                 continue
             summary.trained.append(model)
-            outcome = state.result()
-            summary.decisions[model] = outcome["decision"]
-            summary.fallbacks += outcome["events"]
+            # Results stay with the child run (no shared result storage needed); the registry and the
+            # child's state message carry what the parent reports.
+            decision = ws.registry.last_decision(model)
+            if decision is not None:
+                summary.decisions[model] = decision.reason
+            if state.message and state.message.startswith(FALLBACK_PREFIX):
+                summary.fallbacks += state.message.removeprefix(FALLBACK_PREFIX).split(" | ")
 
 
 def _wait(runs: dict, timeout_s: float) -> dict:
