@@ -11,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: install run test lint serve stack clean
+.PHONY: install run test lint serve stack bench clean
 
 install: $(STAMP)
 
@@ -40,3 +40,6 @@ stack: install
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var
+
+bench: install
+	$(VENV)/bin/python bench/run.py

@@ -99,14 +99,3 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert 0 < status["models"]["stat"]["holdout"]["mean_hits"] < 15
     assert {p["concurso"] for p in status["predictions"]} == {3703}
     assert set(status["models"]) == set(MODELS)
-
-
-def test_an_unreachable_source_completes_on_stored_data_and_says_so(
-    prefect_api, lotto_env, monkeypatch, history
-) -> None:
-    monkeypatch.setenv("LOTTO_CAIXA_BASE_URL", "http://127.0.0.1:9/portaldeloterias/api")
-    state = after_draw(return_state=True)
-    assert state.is_completed()
-    assert "source unreachable" in state.message and "last concurso 3700" in state.message
-    summary = state.result()
-    assert summary.fallbacks and {g.concurso for g in summary.guesses} == {3701}

@@ -26,7 +26,6 @@ from lotto_models.features import Dataset
 from lotto_models.ingestion import seed_store
 from lotto_models.registry import CHAMPION
 from lotto_models.workspace import close_workspaces, open_workspace
-from tests.caixa_server import CaixaTestServer
 from tests.conftest import synthetic_draws
 
 
@@ -47,22 +46,22 @@ def poison_with_nan(feature_set: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def first_run(prefect_api, tmp_path_factory, history):
-    """A fresh home whose first run finds `ls14`'s training diverging (NaN): the shared starting point."""
+def first_run(prefect_api, tmp_path_factory):
+    """A fresh home whose first run finds the source down and `ls14`'s training diverging (NaN): the
+    shared starting point of this module."""
     home = tmp_path_factory.mktemp("first") / "home"
-    server = CaixaTestServer(history).start()
     with pytest.MonkeyPatch.context() as env:
         for name in [n for n in os.environ if n.startswith("LOTTO_")]:
             env.delenv(name)
         env.setenv("LOTTO_HOME", str(home))
         env.setenv("LOTTO_PROFILE", "quick")
-        env.setenv("LOTTO_CAIXA_BASE_URL", server.base_url)
+        env.setenv("LOTTO_CAIXA_BASE_URL", "http://127.0.0.1:9/portaldeloterias/api")
+        env.setenv("LOTTO_HTTP_BACKOFF_S", "0.01")
         close_workspaces()
         seed_store(open_workspace())
         poison_with_nan("ls14")
         state = after_draw(return_state=True)
         close_workspaces()
-    server.stop()
     return home, state
 
 
@@ -73,12 +72,13 @@ def home_copy(first_run, lotto_env: Path) -> Path:
     return lotto_env
 
 
-def test_no_champion_and_a_diverging_training_leave_stat_serving_the_free_plan(first_run, monkeypatch) -> None:
+def test_a_source_down_no_champion_and_a_diverging_training_leave_stat_serving(first_run, monkeypatch) -> None:
     home, state = first_run
     monkeypatch.setenv("LOTTO_HOME", str(home))
     close_workspaces()
     ws = open_workspace()
     assert state.is_completed()
+    assert "source unreachable" in state.message and "(last concurso 3700)" in state.message
     assert "ls14 training failed" in state.message and "non-finite" in state.message
     assert ws.registry.alias("ls14", CHAMPION) is None
     degraded, reason = ws.registry.status("ls14")

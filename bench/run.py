@@ -1,0 +1,329 @@
+"""`make bench`: what lotoflow costs on this machine. Writes bench/results.json and bench/results.md.
+
+Each figure is the median of several runs. Flow runs are measured as whole processes (`lotto run`,
+`lotto predict`) against a running Prefect server, as in production; the temporary-server cost of a
+process without `PREFECT_API_URL` is reported on its own. New draws come from the loopback CAIXA test
+server, so the figures do not depend on the internet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from lotto_models.history import bundled_history  # noqa: E402
+from tests.caixa_server import CaixaTestServer  # noqa: E402
+from tests.conftest import synthetic_draws  # noqa: E402
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
+GOALS = {
+    "noop_run_s": 5.0,
+    "incremental_run_s": 45.0,
+    "full_retrain_s": 240.0,
+    "prefect_overhead_ratio": 0.10,
+    "features_real_s": 1.0,
+    "predict_cold_s": 5.0,
+    "predict_warm_ms_per_plan": 50.0,
+    "incremental_peak_rss_mb": 2048.0,
+}
+# Runs a command in a child and reports its wall time, peak RSS and whether TensorFlow got imported.
+PROBE = """
+import runpy, sys, time, resource, json
+started = time.perf_counter()
+sys.argv = sys.argv[1:]
+code = 0
+try:
+    runpy.run_module("lotto_models", run_name="__main__")
+except SystemExit as exit:
+    code = exit.code or 0
+print("BENCH " + json.dumps({"seconds": time.perf_counter() - started, "code": code,
+      "tensorflow": "tensorflow" in sys.modules,
+      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_lotto(args: list[str], env: dict[str, str]) -> dict:
+    """Wall time of the whole process (interpreter start included) and what the child reported."""
+    started = time.perf_counter()
+    proc = subprocess.run([PYTHON, "-c", PROBE, "lotto", *args], env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH ")), None)
+    if proc.returncode != 0 or line is None:
+        raise RuntimeError(f"lotto {' '.join(args)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+    report = json.loads(line[6:])
+    if report["code"]:
+        raise RuntimeError(f"lotto {' '.join(args)} exited {report['code']}:\n{proc.stderr[-4000:]}")
+    return {**report, "wall_s": wall}
+
+
+class PrefectServer:
+    def __init__(self, home: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        self.env = {
+            **os.environ,
+            "PREFECT_HOME": str(home),
+            "PREFECT_API_URL": self.url,
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        }
+        self.log = (home.parent / "server.log").open("w")
+        self.proc = subprocess.Popen(
+            [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        raise RuntimeError("Prefect server did not become healthy")
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGTERM)
+        self.proc.wait(timeout=30)
+        self.log.close()
+
+
+def prefect_overhead(api_url: str) -> float:
+    """(flow wall time − the sum of its task runs' time) / flow wall time, for the newest after-draw run."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, TaskRunFilter
+    from prefect.client.schemas.sorting import FlowRunSort
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
+        [run] = client.read_flow_runs(
+            flow_filter=FlowFilter(name=FlowFilterName(any_=["after-draw"])), sort=FlowRunSort.START_TIME_DESC, limit=1
+        )
+        tasks = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id={"any_": [run.id]}), task_run_filter=TaskRunFilter()
+        )
+        wall = (run.end_time - run.start_time).total_seconds()
+        work = sum(t.total_run_time.total_seconds() for t in tasks)
+    return (wall - work) / wall
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 3)
+
+
+def holdout_bce(env: dict[str, str]) -> float:
+    proc = subprocess.run(
+        [PYTHON, "-m", "lotto_models", "status", "--json"], env=env, capture_output=True, text=True, check=True
+    )
+    models = json.loads(proc.stdout)["models"]
+    values = [m["holdout"]["bce"] for m in models.values() if m["holdout"]]
+    return round(statistics.mean(values), 5)
+
+
+def flows_and_predict(work: Path, repeats: int) -> dict:
+    history = bundled_history()
+    caixa = CaixaTestServer(history).start()
+    server = PrefectServer(work / "prefect")
+    home = work / "home"
+    env = {**server.env, "LOTTO_HOME": str(home), "LOTTO_CAIXA_BASE_URL": caixa.base_url, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    results: dict = {}
+    try:
+        print("first run (seeds the store, trains every model from scratch)...", flush=True)
+        run_lotto(["run"], env)
+        noop = [run_lotto(["run"], env) for _ in range(repeats)]
+        results["noop_run_s"] = median([r["wall_s"] for r in noop])
+        results["noop_imports_tensorflow"] = any(r["tensorflow"] for r in noop)
+        print(f"no-op: {results['noop_run_s']} s", flush=True)
+
+        incremental, overheads, bces, rss = [], [], [], []
+        last = history[-1]
+        for i in range(repeats):
+            new = synthetic_draws(last, 1, seed=100 + i)
+            caixa.add_draws(new)
+            last = new[-1]
+            report = run_lotto(["run"], env)
+            incremental.append(report["wall_s"])
+            rss.append(report["peak_rss_mb"])
+            overheads.append(prefect_overhead(server.url))
+            bces.append(holdout_bce(env))
+        results["incremental_run_s"] = median(incremental)
+        results["prefect_overhead_ratio"] = median(overheads)
+        results["incremental_peak_rss_mb"] = median(rss)
+        results["incremental_holdout_bce"] = bces[-1]
+        print(f"incremental: {results['incremental_run_s']} s", flush=True)
+
+        full = []
+        for _ in range(max(1, repeats - 1)):
+            full.append(run_lotto(["run", "--from-scratch"], env)["wall_s"])
+        results["full_retrain_s"] = median(full)
+        results["full_holdout_bce"] = holdout_bce(env)
+        print(f"full retrain: {results['full_retrain_s']} s", flush=True)
+
+        cold = [run_lotto(["predict"], env)["wall_s"] for _ in range(repeats)]
+        results["predict_cold_s"] = median(cold)
+        results["predict_warm_ms_per_plan"] = predict_warm(env)
+        print(f"predict: cold {results['predict_cold_s']} s, warm {results['predict_warm_ms_per_plan']} ms/plan")
+
+        no_server = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+        temp = run_lotto(["run"], no_server)["wall_s"]
+        results["noop_run_temporary_server_s"] = round(temp, 3)
+    finally:
+        server.stop()
+        caixa.stop()
+    return results
+
+
+WARM = """
+import json, sys, time
+from lotto_models.ensembles import PLANS
+from lotto_models.publishing import build_plan_datasets, predict_plan
+from lotto_models.workspace import open_workspace
+ws = open_workspace()
+datasets = build_plan_datasets(ws)
+for plan in PLANS:
+    predict_plan(ws, plan, datasets)  # loads the models once
+times = []
+for _ in range(5):
+    started = time.perf_counter()
+    for plan in PLANS:
+        predict_plan(ws, plan, datasets)
+    times.append((time.perf_counter() - started) / len(PLANS))
+print("BENCH " + json.dumps(sorted(times)[len(times) // 2] * 1000))
+"""
+
+
+def predict_warm(env: dict[str, str]) -> float:
+    proc = subprocess.run([PYTHON, "-c", WARM], env=env, capture_output=True, text=True, check=True)
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH "))
+    return round(json.loads(line[6:]), 2)
+
+
+SCALING = """
+import json, sys, time, tracemalloc
+import numpy as np, pandas as pd
+from lotto_models.features import FeatureParams, FeatureSet, NUMBER_COLUMNS, build_dataset
+n = int(sys.argv[1])
+rng = np.random.default_rng(0)
+numbers = np.sort(np.argsort(rng.random((n, 25)), axis=1)[:, :15] + 1, axis=1)
+frame = pd.DataFrame(numbers, columns=NUMBER_COLUMNS)
+frame.insert(0, "date", pd.Timestamp("2003-09-29") + pd.to_timedelta(np.arange(n), unit="D"))
+frame.insert(0, "concurso", np.arange(1, n + 1))
+tracemalloc.start()
+started = time.perf_counter()
+for feature_set in FeatureSet:
+    build_dataset(frame, feature_set, FeatureParams())
+seconds = time.perf_counter() - started
+peak = tracemalloc.get_traced_memory()[1] / 2**20
+print("BENCH " + json.dumps({"draws": n, "seconds": round(seconds, 3), "peak_mb": round(peak, 1)}))
+"""
+
+
+def features(sizes: list[int]) -> dict:
+    import pandas as pd
+
+    from lotto_models.features import FeatureParams, FeatureSet, build_dataset
+    from lotto_models.store import DrawStore  # noqa: F401  (same imports as a run)
+
+    history = bundled_history()
+    frame = pd.DataFrame(
+        {
+            "concurso": [d.concurso for d in history],
+            "date": [d.date for d in history],
+            **{f"d{i + 1}": [d.numbers[i] for d in history] for i in range(15)},
+        }
+    )
+    times = []
+    for _ in range(5):
+        started = time.perf_counter()
+        for feature_set in FeatureSet:
+            build_dataset(frame, feature_set, FeatureParams())
+        times.append(time.perf_counter() - started)
+    scaling = []
+    for n in sizes:
+        proc = subprocess.run([PYTHON, "-c", SCALING, str(n)], capture_output=True, text=True, check=True)
+        scaling.append(json.loads(next(ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH "))[6:]))
+        print(f"features for {n} draws: {scaling[-1]}", flush=True)
+    return {"features_real_s": median(times), "features_scaling": scaling}
+
+
+def machine() -> dict:
+    from importlib.metadata import version
+
+    return {
+        "cores": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        **{pkg: version(pkg) for pkg in ("prefect", "tensorflow-cpu", "keras", "pandas", "numpy", "sqlalchemy")},
+    }
+
+
+AT_LEAST = {"incremental_speedup": 4.0}
+AT_MOST = {**GOALS, "bce_gap_incremental_vs_full": 0.002}
+
+
+def markdown(results: dict) -> str:
+    lines = ["| figure | value | goal | met |", "|---|---|---|---|"]
+    for key, value in results.items():
+        if key in ("machine", "features_scaling"):
+            continue
+        if key in AT_LEAST:
+            goal, met = f"≥ {AT_LEAST[key]}", "yes" if value >= AT_LEAST[key] else "NO"
+        elif key in AT_MOST:
+            goal, met = f"≤ {AT_MOST[key]}", "yes" if value <= AT_MOST[key] else "NO"
+        elif key == "noop_imports_tensorflow":
+            goal, met = "false", "yes" if not value else "NO"
+        else:
+            goal, met = "", ""
+        lines.append(f"| {key} | {value} | {goal} | {met} |")
+    lines += ["", "| draws | seconds | peak MB |", "|---|---|---|"]
+    lines += [f"| {r['draws']} | {r['seconds']} | {r['peak_mb']} |" for r in results.get("features_scaling", [])]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="lotoflow-bench-"))
+    try:
+        results = {**features([int(s) for s in args.sizes.split(",")]), **flows_and_predict(work, args.repeats)}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results["incremental_speedup"] = round(results["full_retrain_s"] / results["incremental_run_s"], 2)
+    results["bce_gap_incremental_vs_full"] = round(
+        abs(results["incremental_holdout_bce"] - results["full_holdout_bce"]), 5
+    )
+    results["machine"] = machine()
+    (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
+    (ROOT / "bench" / "results.md").write_text(markdown(results))
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
