@@ -98,14 +98,20 @@ def train_challenger(
             warm_from,
             {name: version.artifact_path for name, version in bases.items()},
         )
-        metrics = score_on_holdout(spec, staging, dataset, splits)
+        probabilities = holdout_probabilities(spec, staging, dataset, splits)
+        metrics = evaluate_holdout(probabilities, dataset.targets[splits.holdout])
         version = ws.registry.register(
             model,
             staging,
             dataset_fingerprint=dataset.fingerprint,
             trained_through=dataset.last_concurso,
             hyperparameters=params,
-            metrics={**metrics.as_dict(), "epochs": outcome.epochs_run, "warm_started": outcome.warm_started},
+            metrics={
+                **metrics.as_dict(),
+                "invalid_reason": invalid_output_reason(probabilities),
+                "epochs": outcome.epochs_run,
+                "warm_started": outcome.warm_started,
+            },
             flow_run_id=flow_run_id,
         )
     finally:

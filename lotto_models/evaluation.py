@@ -7,7 +7,7 @@ P(hits >= 11) = 10.6%. A per-number probability of 15/25 = 0.6 is the best calib
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
@@ -53,6 +53,13 @@ class HoldoutMetrics:
 
     def as_dict(self) -> dict[str, float | int | bool]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> HoldoutMetrics:
+        known = {f.name for f in fields(cls)}
+        kept = {k: v for k, v in values.items() if k in known}
+        kept["hits_histogram"] = tuple(kept.get("hits_histogram", ()))
+        return cls(**kept)
 
     def verdict(self) -> str:
         """One honest sentence on how the model compares with chance."""

@@ -10,6 +10,7 @@ The last input (`next_inputs`) predicts the concurso after the newest stored one
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import zipfile
 from collections.abc import Callable
@@ -75,6 +76,12 @@ class Dataset:
 
     @classmethod
     def load(cls, path: Path) -> Dataset:
+        """The dataset in `path`; read once per process while the file is unchanged."""
+        stat = path.stat()
+        return _load_dataset(path, stat.st_size, stat.st_mtime_ns)
+
+    @classmethod
+    def _read(cls, path: Path) -> Dataset:
         with np.load(path, allow_pickle=False) as data:
             feature_set, next_concurso, fingerprint = (str(v) for v in data["meta"])
             return cls(
@@ -86,6 +93,11 @@ class Dataset:
                 int(next_concurso),
                 fingerprint,
             )
+
+
+@functools.lru_cache(maxsize=16)
+def _load_dataset(path: Path, _size: int, _modified_ns: int) -> Dataset:
+    return Dataset._read(path)
 
 
 def draw_matrix(frame: pd.DataFrame) -> np.ndarray:

@@ -108,12 +108,23 @@ def compose_guess(
     output = combine(plan, next_probabilities, weights)
     versions = dict(members.versions)
     if plan.odd_even:
-        odd_range = odd_range_from_history(draw_matrix(ws.draws.frame()))
+        odd_range = _odd_range(ws)
         numbers = guess_with_odd_range(output.probabilities, odd_range)
         versions["odd_even"] = f"odd count {odd_range[0]}..{odd_range[1]}"
     else:
         numbers = guess_from(output.probabilities)
     return numbers, versions, output.weights, output.degraded
+
+
+_odd_ranges: dict[tuple[str, int], tuple[int, int]] = {}
+
+
+def _odd_range(ws: Workspace) -> tuple[int, int]:
+    """The usual odd-count range of the stored history, computed once per store and newest concurso."""
+    key = (ws.settings.sqlalchemy_url, ws.draws.last_concurso())
+    if key not in _odd_ranges:
+        _odd_ranges[key] = odd_range_from_history(draw_matrix(ws.draws.frame()))
+    return _odd_ranges[key]
 
 
 def publish_plan(

@@ -48,6 +48,17 @@ class ModelVersion:
         return f"{self.model}/v{self.version}"
 
 
+_verified: dict[Path, tuple[str, tuple]] = {}
+
+
+def _stat_signature(directory: Path) -> tuple:
+    return tuple(
+        (str(p.relative_to(directory)), p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(directory.rglob("*"))
+        if p.is_file()
+    )
+
+
 def directory_sha256(directory: Path) -> str:
     """A digest of every file's relative path and content under `directory`."""
     digest = hashlib.sha256()
@@ -204,12 +215,20 @@ class ModelRegistry:
 
     # -- integrity and backups ---------------------------------------------------------------------------
     def verify(self, version: ModelVersion) -> None:
-        """Raise `ArtifactChecksumError` unless the files on disk are the ones registered."""
+        """Raise `ArtifactChecksumError` unless the files on disk are the ones registered.
+
+        A directory already verified in this process is hashed again only when a file in it changed
+        (path, size or modification time), so serving many guesses does not re-read every model.
+        """
         if not version.artifact_path.is_dir():
             raise ArtifactChecksumError(f"{version.label}: artifact directory {version.artifact_path} is missing")
+        signature = _stat_signature(version.artifact_path)
+        if _verified.get(version.artifact_path) == (version.sha256, signature):
+            return
         actual = directory_sha256(version.artifact_path)
         if actual != version.sha256:
             raise ArtifactChecksumError(f"{version.label}: sha256 {actual} on disk, {version.sha256} registered")
+        _verified[version.artifact_path] = (version.sha256, signature)
 
     def backup(self, version: ModelVersion) -> Path:
         """Copy a verified version to the backups (kept once), then prune to the newest `retention`."""

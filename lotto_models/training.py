@@ -7,6 +7,7 @@ holdout in time), a checkpoint of the best weights, a CSV log of epochs, and a s
 
 from __future__ import annotations
 
+import functools
 import math
 import shutil
 import time
@@ -28,6 +29,11 @@ KERAS_ARTIFACT = "model.keras"
 SAVED_MODEL = "saved_model"
 TRAINING_LOG = "training_log.csv"
 CHECKPOINT = "checkpoint.weights.h5"
+
+# A warm start fine-tunes the champion on the newest training windows for a couple of epochs: after one
+# new draw the champion is already at the optimum of nearly the same data, so a full fit only costs time.
+WARM_EPOCHS = 2
+WARM_RECENT_SAMPLES = 1024
 
 Predictor = Callable[[np.ndarray], np.ndarray]
 
@@ -99,27 +105,31 @@ def train_model(
     if warm:
         network.set_weights(keras.saving.load_model(warm_start_dir / KERAS_ARTIFACT, compile=False).get_weights())
     if spec.kind == "stacked":
-        validation = np.arange(splits.validation.start, splits.validation.stop)
-        cut = len(validation) * 2 // 3
-        fit_rows, stop_rows = validation[:cut], validation[cut:]
+        span = np.arange(splits.validation.start, splits.validation.stop)
+        cut = len(span) * 2 // 3
+        fit_rows, stop_rows = span[:cut], span[cut:]
     else:
         fit_rows = np.arange(splits.train.start, splits.train.stop)
         stop_rows = np.arange(splits.validation.start, splits.validation.stop)
-    callbacks = [
-        keras.callbacks.TerminateOnNaN(),
-        keras.callbacks.EarlyStopping(
-            monitor="val_loss", patience=hyperparameters["patience"], restore_best_weights=True
-        ),
-        keras.callbacks.ModelCheckpoint(
-            str(out_dir / CHECKPOINT), monitor="val_loss", save_best_only=True, save_weights_only=True
-        ),
-        keras.callbacks.CSVLogger(str(out_dir / TRAINING_LOG)),
-    ]
+    callbacks = [keras.callbacks.TerminateOnNaN(), keras.callbacks.CSVLogger(str(out_dir / TRAINING_LOG))]
+    if warm:
+        # fine-tune: a fixed couple of epochs on the newest windows; the promotion gate judges the result
+        fit_rows, epochs, validation = fit_rows[-WARM_RECENT_SAMPLES:], WARM_EPOCHS, None
+    else:
+        epochs, validation = hyperparameters["epochs"], (dataset.inputs[stop_rows], dataset.targets[stop_rows])
+        callbacks += [
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=hyperparameters["patience"], restore_best_weights=True
+            ),
+            keras.callbacks.ModelCheckpoint(
+                str(out_dir / CHECKPOINT), monitor="val_loss", save_best_only=True, save_weights_only=True
+            ),
+        ]
     history = network.fit(
         dataset.inputs[fit_rows],
         dataset.targets[fit_rows],
-        validation_data=(dataset.inputs[stop_rows], dataset.targets[stop_rows]),
-        epochs=hyperparameters["epochs"],
+        validation_data=validation,
+        epochs=epochs,
         batch_size=hyperparameters["batch_size"],
         shuffle=True,
         callbacks=callbacks,
@@ -184,7 +194,17 @@ def convert_to_saved_model(keras_file: Path, directory: Path) -> Path:
     return directory
 
 
+@functools.lru_cache(maxsize=64)
+def _cached_network_predictor(path: Path, modified_ns: int) -> Predictor:
+    return _load_network_predictor(path)
+
+
 def load_network_predictor(path: Path) -> Predictor:
+    """Probabilities from a `.keras` file or a SavedModel directory (loaded once per process and file)."""
+    return _cached_network_predictor(path, path.stat().st_mtime_ns)
+
+
+def _load_network_predictor(path: Path) -> Predictor:
     """Probabilities from a `.keras` file or a SavedModel directory."""
     if path.is_file():
         import keras

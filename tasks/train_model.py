@@ -22,7 +22,6 @@ def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
     cache_key_fn=dataset_cache_key,
     cache_expiration=timedelta(days=2),
     persist_result=True,
-    tags=["training"],
 )
 def train_model(model: str, dataset_path: str, from_scratch: bool = False) -> ChallengerResult:
     """Train, score and register a challenger version of `model` (promotion is a separate step)."""

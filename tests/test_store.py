@@ -39,3 +39,27 @@ def test_a_stored_concurso_with_other_numbers_is_quarantined_never_overwritten(w
     assert "is stored as" in result.conflicts[0].reason
     assert workspace.draws.last_draw() == original
     assert workspace.draws.quarantine_count() == 1
+
+
+def test_the_head_revision_constant_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from lotto_models.database import HEAD_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+def test_a_store_at_an_older_revision_is_upgraded(tmp_path) -> None:
+    from alembic import command
+
+    from lotto_models.database import HEAD_REVISION, alembic_config, create_store_engine, current_revision, migrate
+
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0001")
+    assert current_revision(engine) == "0001"
+    migrate(engine)
+    assert current_revision(engine) == HEAD_REVISION
+    with engine.connect() as connection:
+        columns = {c["name"] for c in sa.inspect(connection).get_columns("promotion_decisions")}
+    assert "decided_by" in columns
