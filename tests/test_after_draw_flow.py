@@ -1,11 +1,13 @@
 """The after-draw flow end to end: real Prefect API, real SQLite, real HTTP server, real training."""
 
 import json
+import time
 
 import sqlalchemy as sa
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.sorting import ArtifactSort
+from prefect.events.filters import EventFilter, EventNameFilter
 
 from flows.after_draw import after_draw
 from lotto_models import schema
@@ -16,6 +18,21 @@ from lotto_models.ensembles import PLANS
 from lotto_models.registry import CHAMPION
 from lotto_models.workspace import open_workspace
 from tests.conftest import synthetic_draws
+
+
+def lotoflow_events(expected: set[str], timeout_s: float = 30.0) -> list:
+    """lotoflow's events as the Prefect API recorded them (they arrive asynchronously)."""
+    deadline = time.monotonic() + timeout_s
+    with get_client(sync_client=True) as client:
+        while True:
+            events = [
+                event
+                for name in sorted(expected)
+                for event in client.read_events(EventFilter(event=EventNameFilter(name=[name])), limit=50).events
+            ]
+            if expected <= {e.event for e in events} or time.monotonic() > deadline:
+                return events
+            time.sleep(0.5)
 
 
 def table_count(ws, table) -> int:
@@ -71,6 +88,12 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert scores[free_3701].hits == hits(guess_3701["numbers"], new[0])
     latest = ws.predictions.latest()
     assert {g["concurso"] for g in latest} == {3703} and len(latest) == len(PLANS)
+
+    emitted = lotoflow_events(expected={"lotoflow.draw.ingested", "lotoflow.model.promoted"})
+    ingested = {e.resource.id for e in emitted if e.event == "lotoflow.draw.ingested"}
+    assert {"lotoflow.draw.3701", "lotoflow.draw.3702"} <= ingested
+    promoted = {e.resource.id for e in emitted if e.event == "lotoflow.model.promoted"}
+    assert {f"lotoflow.model.{m}" for m in MODELS if ws.registry.alias(m, CHAMPION)} <= promoted
 
     versions_before = ws.registry.count_versions()
     third = after_draw()
