@@ -153,3 +153,16 @@ def test_a_run_killed_during_training_leaves_a_consistent_store_and_the_next_run
         champion = ws.registry.alias(model, CHAMPION)
         if champion is not None:
             ws.registry.verify(champion)
+
+
+def test_a_run_that_can_serve_no_plan_ends_failed(lotto_env, prefect_api, monkeypatch) -> None:
+    """Nothing to fall back on: no champion anywhere and every training fails."""
+    seed_store(open_workspace())
+    poison_with_nan("stat")
+    monkeypatch.setenv("LOTTO_TRAINING_TIMEOUT_S", "0.01")
+    state = after_draw(return_state=True)
+    assert state.is_failed()
+    assert "no member can serve" in state.message
+    ws = open_workspace()
+    assert ws.predictions.latest() == []
+    assert all(ws.registry.alias(model, CHAMPION) is None for model in MODELS)
