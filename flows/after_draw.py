@@ -3,14 +3,14 @@
 Fallbacks keep the last good state serving: a source that is down hands over to mirrors and then to
 the stored draws; an unreadable dataset cache is rebuilt; a training that fails, diverges or times out
 leaves the champion serving and the model marked degraded; a damaged champion is restored from its
-backup; a plan missing a member serves with the others. Such a run ends Completed and names each
-fallback; a run that stores bad data or can serve no plan ends Failed.
+backup; a plan missing a member serves with the others, and a plan with no member left is skipped.
+Such a run ends Completed and names each fallback; a run that can serve no plan at all ends Failed.
 """
 
 from __future__ import annotations
 
 from prefect import flow, get_run_logger
-from prefect.states import Completed, State
+from prefect.states import Completed, Failed, State
 
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
@@ -54,8 +54,16 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
     else:
         _train_models(ws, stale, datasets, from_scratch, summary)
 
-    summary.guesses = [publish_predictions(plan, datasets) for plan in PLANS]
+    for plan in PLANS:
+        published = publish_predictions(plan, datasets, return_state=True)
+        if published.is_completed():
+            summary.guesses.append(published.result())
+        else:
+            summary.fallbacks.append(f"plan {plan} serves nothing this time: {published.message}")
     summary.fallbacks += sorted({event for guess in summary.guesses for event in guess.events})
+    if not summary.guesses:
+        _finish(ws, summary)
+        return Failed(message="No plan could be served: " + " | ".join(summary.fallbacks))
     publish_backtest()
     return _finish(ws, summary)
 
@@ -64,7 +72,6 @@ def _train_models(
     ws: Workspace, stale: list[str], datasets: dict[str, str], from_scratch: bool, summary: RunSummary
 ) -> None:
     """Train and promote each stale model in dependency order; a failure degrades it and its dependents."""
-    train = train_model.with_options(timeout_seconds=ws.settings.training_timeout_s)
     failed: set[str] = set()
     for model in stale:
         spec = MODELS[model]
@@ -75,7 +82,8 @@ def _train_models(
             mark_model_degraded(model, reason)
             summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
             continue
-        state = train(model, dataset, from_scratch, return_state=True)
+        # The time limit is enforced inside the training, between batches (LOTTO_TRAINING_TIMEOUT_S).
+        state = train_model(model, dataset, from_scratch, return_state=True)
         if not state.is_completed():
             failed.add(model)
             reason = f"training {state.name.lower()}: {state.message}"

@@ -97,6 +97,7 @@ def train_challenger(
             ws.settings.seed,
             warm_from,
             {name: version.artifact_path for name, version in bases.items()},
+            time_limit_s=ws.settings.training_timeout_s,
         )
         probabilities = holdout_probabilities(spec, staging, dataset, splits)
         metrics = evaluate_holdout(probabilities, dataset.targets[splits.holdout])

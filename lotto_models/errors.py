@@ -33,3 +33,7 @@ class ArtifactChecksumError(LotoflowError):
 
 class TrainingDivergedError(LotoflowError):
     """A training produced non-finite losses or outputs."""
+
+
+class TrainingTimeoutError(LotoflowError):
+    """A training ran past its time limit and was stopped between two batches."""

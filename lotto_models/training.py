@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from lotto_models.catalog import ModelSpec
-from lotto_models.errors import TrainingDivergedError
+from lotto_models.errors import TrainingDivergedError, TrainingTimeoutError
 from lotto_models.features import STEP_WIDTHS, Dataset, FeatureParams
 from lotto_models.settings import TrainingProfile
 from lotto_models.splits import Splits
@@ -81,12 +81,15 @@ def train_model(
     seed: int,
     warm_start_dir: Path | None = None,
     base_dirs: dict[str, Path] | None = None,
+    time_limit_s: float | None = None,
 ) -> TrainingOutcome:
     """Fit `spec` and save it to `out_dir`.
 
     `stat` and stacked heads are fit on the validation span (their inputs there are out of sample);
     the other networks on the train span with early stopping on validation. Raises
-    `TrainingDivergedError` when losses or outputs are not finite; nothing is registered then.
+    `TrainingDivergedError` when losses or outputs are not finite, and `TrainingTimeoutError` when a
+    network runs past `time_limit_s` (checked between batches, so the process stays sound — an
+    interrupt from outside can land inside TensorFlow). Nothing is registered then.
     """
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -111,7 +114,12 @@ def train_model(
     else:
         fit_rows = np.arange(splits.train.start, splits.train.stop)
         stop_rows = np.arange(splits.validation.start, splits.validation.stop)
-    callbacks = [keras.callbacks.TerminateOnNaN(), keras.callbacks.CSVLogger(str(out_dir / TRAINING_LOG))]
+    limit = _TimeLimit(time_limit_s, started)
+    callbacks = [
+        keras.callbacks.TerminateOnNaN(),
+        keras.callbacks.CSVLogger(str(out_dir / TRAINING_LOG)),
+        keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs=None: limit.check(network)),
+    ]
     if warm:
         # fine-tune: a fixed couple of epochs on the newest windows; the promotion gate judges the result
         fit_rows, epochs, validation = fit_rows[-WARM_RECENT_SAMPLES:], WARM_EPOCHS, None
@@ -135,6 +143,8 @@ def train_model(
         callbacks=callbacks,
         verbose=0,
     )
+    if limit.exceeded:
+        raise TrainingTimeoutError(f"{spec.name}: training exceeded its {time_limit_s:g} s time limit and was stopped")
     losses = history.history.get("loss", [])
     if not losses or not all(math.isfinite(v) for v in losses):
         raise TrainingDivergedError(f"{spec.name}: training loss became non-finite after {len(losses)} epoch(s)")
@@ -149,6 +159,19 @@ def train_model(
         seconds=time.perf_counter() - started,
         history={k: [float(v) for v in vs] for k, vs in history.history.items()},
     )
+
+
+class _TimeLimit:
+    """Stops a fit between batches once `seconds` have passed since `started` (None: no limit)."""
+
+    def __init__(self, seconds: float | None, started: float) -> None:
+        self.deadline = None if seconds is None else started + seconds
+        self.exceeded = False
+
+    def check(self, network) -> None:  # type: ignore[no-untyped-def]
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            self.exceeded = True
+            network.stop_training = True
 
 
 def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str, Path]):  # type: ignore[no-untyped-def]
