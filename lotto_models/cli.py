@@ -8,6 +8,8 @@ import os
 import sys
 from collections.abc import Sequence
 
+from lotto_models.ensembles import PLANS
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="lotto", description="lotoflow: Lotofácil models kept up to date.")
@@ -21,7 +23,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
     commands.add_parser("backtest", help="write the report of every champion against the random baseline")
     predict = commands.add_parser("predict", help="the guess for the next concurso from the current champions")
-    predict.add_argument("--plan", choices=["free", "silver", "gold", "platinum", "rnd", "all"], default="all")
+    predict.add_argument("--plan", choices=[*PLANS, "all"], default="all")
     rollback = commands.add_parser("rollback", help="make the previous (or a named) version the champion again")
     rollback.add_argument("model")
     rollback.add_argument("--to", type=int, dest="version", help="version number (default: the previous champion)")
@@ -113,7 +115,6 @@ def _run_flow(args: argparse.Namespace) -> int:
 
 
 def _predict(plan: str) -> int:
-    from lotto_models.ensembles import PLANS
     from lotto_models.publishing import build_plan_datasets, predict_plan
     from lotto_models.workspace import open_workspace
 

@@ -8,6 +8,7 @@ from typing import Any
 from lotto_models.catalog import MODELS
 from lotto_models.challengers import swap_champion
 from lotto_models.errors import LotoflowError
+from lotto_models.evaluation import BASELINE_BCE, BASELINE_BRIER, BASELINE_HITS, BASELINE_SHARE_11_PLUS
 from lotto_models.registry import CHAMPION, ModelVersion
 from lotto_models.workspace import Workspace
 
@@ -36,7 +37,12 @@ class PendingChallenger:
             f"| metric | {self.challenger.label} | {champion.label if champion else '—'} | random baseline |",
             "|---|---|---|---|",
         ]
-        baseline = {"bce": "0.6730", "brier": "0.2400", "mean_hits": "9.00", "share_11_plus": "0.106"}
+        baseline = {
+            "bce": f"{BASELINE_BCE:.4f}",
+            "brier": f"{BASELINE_BRIER:.4f}",
+            "mean_hits": f"{BASELINE_HITS:.2f}",
+            "share_11_plus": f"{BASELINE_SHARE_11_PLUS:.3f}",
+        }
         for key in METRICS_SHOWN:
             lines.append(
                 f"| {key} | {_fmt(self.challenger.metrics.get(key))} | "

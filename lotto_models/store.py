@@ -135,30 +135,14 @@ class DrawStore:
                 else:
                     conflict = DrawConflict(stored, item.draw)
                     result.conflicts.append(conflict)
-                    connection.execute(
-                        schema.quarantine.insert().values(
-                            concurso=item.draw.concurso,
-                            source=item.source,
-                            payload=json.dumps(strip_nul(item.payload or _draw_record(item.draw)), ensure_ascii=False),
-                            reason=conflict.reason,
-                            quarantined_at=now,
-                        )
-                    )
+                    payload = json.dumps(item.payload or _draw_record(item.draw), ensure_ascii=False)
+                    _insert_quarantine(connection, item.draw.concurso, item.source, payload, conflict.reason)
         return result
 
     def seed(self, draws: Sequence[Draw], source: str) -> int:
         """Fill an empty store in one transaction; returns how many draws were inserted (0 if not empty)."""
         now = utcnow()
-        rows = [
-            {
-                "concurso": d.concurso,
-                "draw_date": d.date,
-                "source": source,
-                "stored_at": now,
-                **dict(zip(schema.NUMBER_COLUMNS, d.numbers, strict=True)),
-            }
-            for d in draws
-        ]
+        rows = [_draw_row(d, source, now) for d in draws]
         try:
             with self.engine.begin() as connection:
                 if connection.scalar(sa.select(sa.func.count()).select_from(schema.draws)):
@@ -171,15 +155,7 @@ class DrawStore:
 
     def quarantine(self, concurso: int | None, source: str, payload: str, reason: str) -> None:
         with self.engine.begin() as connection:
-            connection.execute(
-                schema.quarantine.insert().values(
-                    concurso=concurso,
-                    source=source,
-                    payload=strip_nul(payload),
-                    reason=reason,
-                    quarantined_at=utcnow(),
-                )
-            )
+            _insert_quarantine(connection, concurso, source, payload, reason)
 
     def log_ingest(
         self,
@@ -204,13 +180,7 @@ class DrawStore:
             )
 
     def _insert_ignoring_duplicates(self, item: IncomingDraw, now: dt.datetime) -> sa.Insert:
-        values = {
-            "concurso": item.draw.concurso,
-            "draw_date": item.draw.date,
-            "source": item.source,
-            "stored_at": now,
-            **dict(zip(schema.NUMBER_COLUMNS, item.draw.numbers, strict=True)),
-        }
+        values = _draw_row(item.draw, item.source, now)
         dialect = self.engine.dialect.name
         if dialect == "postgresql":
             insert = postgresql.insert(schema.draws).values(values).on_conflict_do_nothing()
@@ -220,6 +190,25 @@ class DrawStore:
             raise NotImplementedError(f"lotoflow supports SQLite and PostgreSQL, not {dialect}")
         # RETURNING tells whether this statement inserted the row (rowcount is not reliable here).
         return insert.returning(schema.draws.c.concurso)
+
+
+def _draw_row(draw: Draw, source: str, now: dt.datetime) -> dict:
+    return {
+        "concurso": draw.concurso,
+        "draw_date": draw.date,
+        "source": source,
+        "stored_at": now,
+        **dict(zip(schema.NUMBER_COLUMNS, draw.numbers, strict=True)),
+    }
+
+
+def _insert_quarantine(connection: sa.Connection, concurso: int | None, source: str, payload: str, reason: str) -> None:
+    """Keep a rejected payload with its reason (NUL characters stripped, as PostgreSQL requires)."""
+    connection.execute(
+        schema.quarantine.insert().values(
+            concurso=concurso, source=source, payload=strip_nul(payload), reason=reason, quarantined_at=utcnow()
+        )
+    )
 
 
 def _draw_from_row(row: sa.Row) -> Draw:
