@@ -27,7 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lotto_models.history import bundled_history  # noqa: E402
+from lotto_models.ingest.bundled_history import bundled_history  # noqa: E402
 from tests.caixa_server import CaixaTestServer  # noqa: E402
 from tests.conftest import synthetic_draws  # noqa: E402
 
@@ -50,7 +50,7 @@ started = time.perf_counter()
 sys.argv = sys.argv[1:]
 code = 0
 try:
-    runpy.run_module("lotto_models", run_name="__main__")
+    runpy.run_module("deployments.cli", run_name="__main__")
 except SystemExit as exit:
     code = exit.code or 0
 print("BENCH " + json.dumps({"seconds": time.perf_counter() - started, "code": code,
@@ -137,7 +137,7 @@ def median(values: list[float]) -> float:
 
 def holdout_bce(env: dict[str, str]) -> float:
     proc = subprocess.run(
-        [PYTHON, "-m", "lotto_models", "status", "--json"], env=env, capture_output=True, text=True, check=True
+        [PYTHON, "-m", "deployments.cli", "status", "--json"], env=env, capture_output=True, text=True, check=True
     )
     models = json.loads(proc.stdout)["models"]
     values = [m["holdout"]["bce"] for m in models.values() if m["holdout"]]
@@ -199,8 +199,8 @@ def flows_and_predict(work: Path, repeats: int) -> dict:
 
 WARM = """
 import json, sys, time
-from lotto_models.ensembles import PLANS
-from lotto_models.publishing import build_plan_datasets, predict_plan
+from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 from lotto_models.workspace import open_workspace
 ws = open_workspace()
 datasets = build_plan_datasets(ws)
@@ -225,7 +225,7 @@ def predict_warm(env: dict[str, str]) -> float:
 SCALING = """
 import json, sys, time, tracemalloc
 import numpy as np, pandas as pd
-from lotto_models.features import FeatureParams, FeatureSet, NUMBER_COLUMNS, build_dataset
+from lotto_models.modeling.features import FeatureParams, FeatureSet, NUMBER_COLUMNS, build_dataset
 n = int(sys.argv[1])
 rng = np.random.default_rng(0)
 numbers = np.sort(np.argsort(rng.random((n, 25)), axis=1)[:, :15] + 1, axis=1)
@@ -245,8 +245,8 @@ print("BENCH " + json.dumps({"draws": n, "seconds": round(seconds, 3), "peak_mb"
 def features(sizes: list[int]) -> dict:
     import pandas as pd
 
-    from lotto_models.features import FeatureParams, FeatureSet, build_dataset
-    from lotto_models.store import DrawStore  # noqa: F401  (same imports as a run)
+    from lotto_models.modeling.features import FeatureParams, FeatureSet, build_dataset
+    from lotto_models.storage.draw_store import DrawStore  # noqa: F401  (same imports as a run)
 
     history = bundled_history()
     frame = pd.DataFrame(

@@ -15,9 +15,9 @@ from prefect.states import Completed, Failed, State
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
 from flows.reports import RunSummary, publish_run_artifacts, summary_text
-from lotto_models.catalog import MODELS
-from lotto_models.ensembles import PLANS
-from lotto_models.publishing import plan_feature_sets, plans_missing_guess
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.publishing import plan_feature_sets, plans_missing_guess
 from lotto_models.workspace import Workspace, open_workspace
 from tasks.build_dataset import build_dataset
 from tasks.events import FALLBACK_USED, emit

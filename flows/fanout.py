@@ -12,7 +12,7 @@ from prefect import get_client, get_run_logger
 from prefect.deployments import run_deployment
 
 from flows.reports import RunSummary
-from lotto_models.catalog import MODELS
+from lotto_models.modeling.catalog import MODELS
 from lotto_models.workspace import open_workspace
 from tasks.mark_model_degraded import mark_model_degraded
 

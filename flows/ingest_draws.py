@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed, State
 
-from lotto_models.ingestion import IngestSummary
+from lotto_models.ingest.service import IngestSummary
 from tasks.fetch_draws import fetch_draws
 from tasks.prepare_store import prepare_store
 from tasks.score_predictions import score_predictions

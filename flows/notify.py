@@ -11,7 +11,7 @@ import datetime as dt
 from prefect import flow, get_client, get_run_logger
 from prefect.artifacts import create_markdown_artifact
 
-from lotto_models.settings import get_settings
+from lotto_models.core.settings import get_settings
 
 
 @flow(name="notify-failure", description="Tell operators that an after-draw run failed, and why.")

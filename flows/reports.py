@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from lotto_models.catalog import MODELS
-from lotto_models.ensembles import PLANS
-from lotto_models.evaluation import BASELINE_HITS, BASELINE_SHARE_11_PLUS
-from lotto_models.publishing import PublishedGuess
-from lotto_models.registry import CHAMPION
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.evaluation import BASELINE_HITS, BASELINE_SHARE_11_PLUS
+from lotto_models.registry.versions import CHAMPION
+from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.publishing import PublishedGuess
 from lotto_models.workspace import Workspace
 
 HONEST_NOTE = (

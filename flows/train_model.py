@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.states import Completed, State
 
-from lotto_models.catalog import MODELS
+from lotto_models.modeling.catalog import MODELS
 from tasks.build_dataset import build_dataset
 from tasks.promote_model import promote_model
 from tasks.train_model import train_model

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 
 from sqlalchemy.engine import Engine
 
-from lotto_models.database import create_store_engine, migrate
-from lotto_models.predictions import PredictionBook
-from lotto_models.registry import ModelRegistry
-from lotto_models.settings import Settings, get_settings
-from lotto_models.store import DrawStore
+from lotto_models.core.settings import Settings, get_settings
+from lotto_models.registry.versions import ModelRegistry
+from lotto_models.storage.draw_store import DrawStore
+from lotto_models.storage.engine import create_store_engine, migrate
+from lotto_models.storage.prediction_book import PredictionBook
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.challengers import build_feature_dataset
-from lotto_models.features import CacheOutcome
+from lotto_models.modeling.features import CacheOutcome
+from lotto_models.registry.challengers import build_feature_dataset
 from lotto_models.workspace import open_workspace
 
 

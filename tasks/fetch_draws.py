@@ -1,8 +1,8 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.ingestion import fetch_draw_range, fetch_new_draws
-from lotto_models.sources import FetchReport
+from lotto_models.ingest.service import fetch_draw_range, fetch_new_draws
+from lotto_models.ingest.sources import FetchReport
 from lotto_models.workspace import open_workspace
 
 

@@ -1,8 +1,8 @@
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.catalog import training_order
-from lotto_models.challengers import models_needing_training
+from lotto_models.modeling.catalog import training_order
+from lotto_models.registry.challengers import models_needing_training
 from lotto_models.workspace import open_workspace
 
 

@@ -3,8 +3,8 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.challengers import promote_challenger
-from lotto_models.promotion import PromotionDecision
+from lotto_models.registry.challengers import promote_challenger
+from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.workspace import open_workspace
 from tasks.events import MODEL_PROMOTED, emit
 

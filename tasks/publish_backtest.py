@@ -4,7 +4,7 @@ from prefect import task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.backtest import write_backtest_report
+from lotto_models.reporting.backtest import write_backtest_report
 from lotto_models.workspace import open_workspace
 
 

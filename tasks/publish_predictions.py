@@ -3,7 +3,7 @@ from pathlib import Path
 from prefect import get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.publishing import PublishedGuess, publish_plan
+from lotto_models.serving.publishing import PublishedGuess, publish_plan
 from lotto_models.workspace import open_workspace
 
 

@@ -1,7 +1,7 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.reviews import PendingChallenger, apply_review, pending_challengers
+from lotto_models.registry.review import PendingChallenger, apply_review, pending_challengers
 from lotto_models.workspace import open_workspace
 
 

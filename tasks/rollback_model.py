@@ -1,8 +1,8 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.rollback import Rollback
-from lotto_models.rollback import rollback_model as rollback
+from lotto_models.registry.rollback import Rollback
+from lotto_models.registry.rollback import rollback_model as rollback
 from lotto_models.workspace import open_workspace
 
 

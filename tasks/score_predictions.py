@@ -1,7 +1,7 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.predictions import Score
+from lotto_models.storage.prediction_book import Score
 from lotto_models.workspace import open_workspace
 
 

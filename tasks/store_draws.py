@@ -1,9 +1,9 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.ingestion import IngestSummary, store_validated_draws
-from lotto_models.sources import FetchReport
-from lotto_models.validation import ValidationReport
+from lotto_models.ingest.service import IngestSummary, store_validated_draws
+from lotto_models.ingest.sources import FetchReport
+from lotto_models.ingest.validation import ValidationReport
 from lotto_models.workspace import open_workspace
 from tasks.events import DRAW_INGESTED, emit
 

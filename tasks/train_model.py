@@ -5,7 +5,7 @@ from typing import Any
 from prefect import get_run_logger, runtime, task
 from prefect.context import TaskRunContext
 
-from lotto_models.challengers import ChallengerResult, train_challenger
+from lotto_models.registry.challengers import ChallengerResult, train_challenger
 from lotto_models.workspace import open_workspace
 
 

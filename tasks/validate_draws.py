@@ -2,9 +2,9 @@ from prefect import get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.ingestion import validate_fetched
-from lotto_models.sources import FetchReport
-from lotto_models.validation import ValidationReport
+from lotto_models.ingest.service import validate_fetched
+from lotto_models.ingest.sources import FetchReport
+from lotto_models.ingest.validation import ValidationReport
 from lotto_models.workspace import open_workspace
 
 

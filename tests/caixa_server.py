@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from lotto_models.draws import Draw
+from lotto_models.core.draws import Draw
 
 TEMPLATE = json.loads((Path(__file__).parent / "data" / "lotofacil_3480.json").read_text())
 API_PREFIX = "/portaldeloterias/api"

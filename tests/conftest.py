@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from lotto_models.draws import Draw
-from lotto_models.history import bundled_history
-from lotto_models.schema import metadata
-from lotto_models.settings import Settings
+from lotto_models.core.draws import Draw
+from lotto_models.core.settings import Settings
+from lotto_models.ingest.bundled_history import bundled_history
+from lotto_models.storage.schema import metadata
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
 from tests.caixa_server import CaixaTestServer
 

@@ -9,13 +9,13 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.sorting import ArtifactSort
 from prefect.events.filters import EventFilter, EventNameFilter
 
+from deployments.cli import main as lotto
 from flows.after_draw import after_draw
-from lotto_models import schema
-from lotto_models.catalog import MODELS, training_order
-from lotto_models.cli import main as lotto
-from lotto_models.draws import hits
-from lotto_models.ensembles import PLANS
-from lotto_models.registry import CHAMPION
+from lotto_models.core.draws import hits
+from lotto_models.modeling.catalog import MODELS, training_order
+from lotto_models.registry.versions import CHAMPION
+from lotto_models.serving.ensembles import PLANS
+from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
 from tests.conftest import synthetic_draws
 

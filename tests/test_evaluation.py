@@ -1,6 +1,6 @@
 import numpy as np
 
-from lotto_models.evaluation import (
+from lotto_models.modeling.evaluation import (
     BASELINE_BCE,
     BASELINE_HITS,
     BASELINE_SHARE_11_PLUS,
@@ -8,7 +8,7 @@ from lotto_models.evaluation import (
     hypergeometric_hits_pmf,
     invalid_output_reason,
 )
-from lotto_models.promotion import decide_promotion
+from lotto_models.registry.promotion import decide_promotion
 
 
 def random_targets(n: int, seed: int = 0) -> np.ndarray:

@@ -19,12 +19,12 @@ import sqlalchemy as sa
 from prefect.settings import PREFECT_API_URL
 
 from flows.after_draw import after_draw
-from lotto_models import schema
-from lotto_models.catalog import MODELS
-from lotto_models.challengers import build_feature_dataset
-from lotto_models.features import Dataset
-from lotto_models.ingestion import seed_store
-from lotto_models.registry import CHAMPION
+from lotto_models.ingest.service import seed_store
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.features import Dataset
+from lotto_models.registry.challengers import build_feature_dataset
+from lotto_models.registry.versions import CHAMPION
+from lotto_models.storage import schema
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import synthetic_draws
 
@@ -119,7 +119,7 @@ def test_a_run_killed_during_training_leaves_a_consistent_store_and_the_next_run
     caixa_server.add_draws(synthetic_draws(history[-1], 1))
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
     run = subprocess.Popen(
-        [sys.executable, "-m", "lotto_models", "run"],
+        [sys.executable, "-m", "deployments.cli", "run"],
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,

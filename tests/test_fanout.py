@@ -12,8 +12,8 @@ from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterNam
 from prefect.settings import PREFECT_API_URL
 
 from flows.after_draw import after_draw
-from lotto_models.catalog import MODELS
-from lotto_models.registry import CHAMPION
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.registry.versions import CHAMPION
 from lotto_models.workspace import open_workspace
 
 ROOT = Path(__file__).resolve().parents[1]

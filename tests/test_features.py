@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lotto_models.features import (
+from lotto_models.modeling.features import (
     NUMBER_COLUMNS,
     CacheOutcome,
     Dataset,

@@ -11,10 +11,10 @@ from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.sorting import ArtifactSort
 
+from deployments.cli import main as lotto
 from flows.import_history import import_history
-from lotto_models import schema
-from lotto_models.cli import main as lotto
-from lotto_models.draws import Draw
+from lotto_models.core.draws import Draw
+from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
 from tests.conftest import synthetic_draws
 

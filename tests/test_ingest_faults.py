@@ -18,8 +18,8 @@ import sqlalchemy as sa
 from prefect.settings import PREFECT_API_URL
 
 from flows.ingest_draws import backfill, ingest_draws
-from lotto_models import schema
-from lotto_models.draws import Draw
+from lotto_models.core.draws import Draw
+from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
 from tests.caixa_server import CaixaTestServer, Fault
 from tests.conftest import synthetic_draws
@@ -167,7 +167,7 @@ def test_two_ingest_runs_at_the_same_time_store_each_draw_once(caixa_server, his
     for concurso in range(3701, 3706):
         caixa_server.inject(str(concurso), Fault(delay_s=0.3), Fault(delay_s=0.3))
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
-    command = [sys.executable, "-m", "lotto_models", "backfill", "3701", "3705"]
+    command = [sys.executable, "-m", "deployments.cli", "backfill", "3701", "3705"]
     runs = [
         subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         for _ in range(2)

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from lotto_models.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
-from lotto_models.cli import main as lotto
-from lotto_models.registry import CHAMPION, PREVIOUS
-from lotto_models.reviews import ReviewError, apply_review, pending_challengers
-from lotto_models.rollback import RollbackError, rollback_model
-from lotto_models.stat_model import ARTIFACT
+from deployments.cli import main as lotto
+from lotto_models.modeling.stat_model import ARTIFACT
+from lotto_models.registry.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
+from lotto_models.registry.review import ReviewError, apply_review, pending_challengers
+from lotto_models.registry.rollback import RollbackError, rollback_model
+from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.workspace import Workspace
 
 
@@ -23,7 +23,7 @@ def new_stat_version(ws: Workspace, history, upto: int):
     if ws.draws.count() == 0:
         ws.draws.seed(history[:upto], "bundled-history")
     else:
-        from lotto_models.store import IncomingDraw
+        from lotto_models.storage.draw_store import IncomingDraw
 
         ws.draws.add([IncomingDraw(d, "test") for d in history[ws.draws.last_concurso() : upto]])
     path, _ = build_feature_dataset(ws, "stat")

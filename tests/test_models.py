@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lotto_models.catalog import MODELS, training_order
-from lotto_models.cli import main as lotto
-from lotto_models.ensembles import guess_with_odd_range, odd_range_from_history
-from lotto_models.evaluation import BASELINE_BCE, BASELINE_HITS, evaluate_holdout
-from lotto_models.features import (
+from deployments.cli import main as lotto
+from lotto_models.core.settings import PROFILES, TrainingProfile
+from lotto_models.modeling.catalog import MODELS, training_order
+from lotto_models.modeling.evaluation import BASELINE_BCE, BASELINE_HITS, evaluate_holdout
+from lotto_models.modeling.features import (
     LS15PP_COLUMNS_IN_LS14PP,
     NUMBER_COLUMNS,
     Dataset,
@@ -21,9 +21,8 @@ from lotto_models.features import (
     build_dataset,
     draw_matrix,
 )
-from lotto_models.settings import PROFILES, TrainingProfile
-from lotto_models.splits import time_splits
-from lotto_models.training import (
+from lotto_models.modeling.splits import time_splits
+from lotto_models.modeling.training import (
     KERAS_ARTIFACT,
     SAVED_MODEL,
     TRAINING_LOG,
@@ -32,6 +31,7 @@ from lotto_models.training import (
     load_predictor,
     train_model,
 )
+from lotto_models.serving.ensembles import guess_with_odd_range, odd_range_from_history
 
 PARAMS = FeatureParams()
 QUICK = TrainingProfile(**PROFILES["quick"])

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from lotto_models.errors import InvalidDrawError
-from lotto_models.payloads import draw_from_payload, strip_nul
+from lotto_models.core.errors import InvalidDrawError
+from lotto_models.ingest.payloads import draw_from_payload, strip_nul
 
 DATA = Path(__file__).parent / "data"
 

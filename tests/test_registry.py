@@ -1,7 +1,7 @@
 import pytest
 
-from lotto_models.errors import ArtifactChecksumError
-from lotto_models.registry import CHAMPION, PREVIOUS
+from lotto_models.core.errors import ArtifactChecksumError
+from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.workspace import Workspace
 
 

@@ -3,8 +3,8 @@
 import httpx
 import pytest
 
-from lotto_models.settings import Settings
-from lotto_models.sources import CaixaSource, fetch_missing_draws, http_client, sources_from_settings
+from lotto_models.core.settings import Settings
+from lotto_models.ingest.sources import CaixaSource, fetch_missing_draws, http_client, sources_from_settings
 from tests.caixa_server import CaixaTestServer, Fault
 from tests.conftest import synthetic_draws
 

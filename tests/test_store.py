@@ -4,9 +4,9 @@ import json
 
 import sqlalchemy as sa
 
-from lotto_models import schema
-from lotto_models.draws import Draw
-from lotto_models.store import IncomingDraw
+from lotto_models.core.draws import Draw
+from lotto_models.storage import schema
+from lotto_models.storage.draw_store import IncomingDraw
 from lotto_models.workspace import Workspace
 
 
@@ -44,7 +44,7 @@ def test_a_stored_concurso_with_other_numbers_is_quarantined_never_overwritten(w
 def test_the_head_revision_constant_is_alembics_head() -> None:
     from alembic.script import ScriptDirectory
 
-    from lotto_models.database import HEAD_REVISION, alembic_config
+    from lotto_models.storage.engine import HEAD_REVISION, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
 
@@ -52,7 +52,13 @@ def test_the_head_revision_constant_is_alembics_head() -> None:
 def test_a_store_at_an_older_revision_is_upgraded(tmp_path) -> None:
     from alembic import command
 
-    from lotto_models.database import HEAD_REVISION, alembic_config, create_store_engine, current_revision, migrate
+    from lotto_models.storage.engine import (
+        HEAD_REVISION,
+        alembic_config,
+        create_store_engine,
+        current_revision,
+        migrate,
+    )
 
     engine = create_store_engine(f"sqlite:///{tmp_path / 'old.db'}")
     with engine.begin() as connection:

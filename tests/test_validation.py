@@ -1,7 +1,7 @@
 import datetime as dt
 
-from lotto_models.draws import Draw
-from lotto_models.validation import validate_batch
+from lotto_models.core.draws import Draw
+from lotto_models.ingest.validation import validate_batch
 from tests.conftest import synthetic_draws
 
 

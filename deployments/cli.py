@@ -1,0 +1,171 @@
+"""The `lotto` command: runs the flows and the library functions from the shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from lotto_models.serving.ensembles import PLANS
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="lotto", description="lotoflow: Lotofácil models kept up to date.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the after-draw flow once, locally")
+    run.add_argument("--from-scratch", action="store_true", help="train every model from scratch")
+    backfill = commands.add_parser("backfill", help="fetch concursos FIRST..LAST by number (manual flow)")
+    backfill.add_argument("first", type=int)
+    backfill.add_argument("last", type=int)
+    importing = commands.add_parser("import-history", help="merge a history file (.csv or .xlsx) into the store")
+    importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
+    commands.add_parser("backtest", help="write the report of every champion against the random baseline")
+    predict = commands.add_parser("predict", help="the guess for the next concurso from the current champions")
+    predict.add_argument("--plan", choices=[*PLANS, "all"], default="all")
+    rollback = commands.add_parser("rollback", help="make the previous (or a named) version the champion again")
+    rollback.add_argument("model")
+    rollback.add_argument("--to", type=int, dest="version", help="version number (default: the previous champion)")
+    review = commands.add_parser(
+        "review-challengers", help="list challengers awaiting review, or approve/reject them (MODEL:VERSION)"
+    )
+    review.add_argument("--approve", action="append", default=[], metavar="MODEL:VERSION")
+    review.add_argument("--reject", action="append", default=[], metavar="MODEL:VERSION")
+    review.add_argument("--note", default="")
+    convert = commands.add_parser("convert", help="export a .keras model file as a TensorFlow SavedModel")
+    convert.add_argument("keras_file")
+    convert.add_argument("output_dir", nargs="?", help="default: next to the file, <name>_saved_model")
+    status = commands.add_parser("status", help="draws, champions and the latest guesses")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args(argv)
+
+    if args.command in {"run", "backfill", "import-history"}:
+        return _run_flow(args)
+    if args.command == "predict":
+        return _predict(args.plan)
+    if args.command == "rollback":
+        from lotto_models.registry.rollback import RollbackError, rollback_model
+        from lotto_models.workspace import open_workspace
+
+        try:
+            done = rollback_model(open_workspace(), args.model, args.version)
+        except RollbackError as error:
+            print(f"rollback: {error}", file=sys.stderr)
+            return 1
+        print(
+            f"{done.model}: champion {done.from_version} -> {done.to_version}"
+            + (f" ({done.note})" if done.note else "")
+        )
+        return 0
+    if args.command == "review-challengers":
+        return _review(args)
+    if args.command == "backtest":
+        from lotto_models.reporting.backtest import write_backtest_report
+        from lotto_models.workspace import open_workspace
+
+        report = write_backtest_report(open_workspace())
+        print(report.markdown())
+        print(f"Report: {report.markdown_path}\nChart: {report.chart_path}")
+        return 0
+    if args.command == "convert":
+        from pathlib import Path
+
+        from lotto_models.modeling.training import convert_to_saved_model
+
+        keras_file = Path(args.keras_file)
+        target = Path(args.output_dir) if args.output_dir else keras_file.with_name(keras_file.stem + "_saved_model")
+        print(convert_to_saved_model(keras_file, target))
+        return 0
+    if args.command == "status":
+        from lotto_models.reporting.status import status_report
+        from lotto_models.workspace import open_workspace
+
+        report = status_report(open_workspace())
+        if args.json:
+            json.dump(report, sys.stdout, default=str)
+            sys.stdout.write("\n")
+        else:
+            _print_status(report)
+        return 0
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _run_flow(args: argparse.Namespace) -> int:
+    """Run a flow once, locally. The CLI is an entry point like `deployments`: it may start flows."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    if args.command == "run":
+        from flows.after_draw import after_draw
+
+        state = after_draw(from_scratch=args.from_scratch, return_state=True)
+    elif args.command == "backfill":
+        from flows.ingest_draws import backfill
+
+        state = backfill(args.first, args.last, return_state=True)
+    else:
+        from pathlib import Path
+
+        from flows.import_history import import_history
+
+        state = import_history(str(Path(args.path).resolve()), return_state=True)
+    if not state.is_completed():
+        print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _predict(plan: str) -> int:
+    from lotto_models.serving.publishing import build_plan_datasets, predict_plan
+    from lotto_models.workspace import open_workspace
+
+    ws = open_workspace()
+    plans = list(PLANS) if plan == "all" else [plan]
+    datasets = build_plan_datasets(ws, plans)
+    for name in plans:
+        guess = predict_plan(ws, name, datasets)
+        numbers = " ".join(f"{n:02d}" for n in guess.numbers)
+        state = f"  DEGRADED: {guess.note}" if guess.degraded else ""
+        print(f"{name}: concurso {guess.concurso}: {numbers}  [{', '.join(guess.member_versions.values())}]{state}")
+    print("A random 15-number guess averages 9.0 hits; these guesses are not expected to do better.")
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from lotto_models.registry.review import ReviewError, apply_review, pending_challengers
+    from lotto_models.workspace import open_workspace
+
+    ws = open_workspace()
+    if not args.approve and not args.reject:
+        pending = pending_challengers(ws)
+        for item in pending:
+            print(item.markdown() + "\n")
+        print(f"{len(pending)} challenger(s) awaiting review." if pending else "No challenger awaits review.")
+        return 0
+    decisions = [(item, True) for item in args.approve] + [(item, False) for item in args.reject]
+    for item, approve in decisions:
+        model, _, version = item.partition(":")
+        try:
+            print(apply_review(ws, model, int(version.lstrip("v")), approve, args.note))
+        except (ReviewError, ValueError) as error:
+            print(f"review-challengers: {item}: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+def _print_status(report: dict) -> None:
+    draws = report["draws"]
+    print(f"draws: {draws['count']} stored, last concurso {draws['last_concurso']} on {draws['last_date']}")
+    print(f"quarantine: {report['quarantine']}")
+    for name, model in report["models"].items():
+        flag = " (degraded)" if model["degraded"] else ""
+        hits = model["holdout"].get("mean_hits")
+        extra = f", holdout mean hits {hits:.2f} vs 9.0 random" if hits is not None else ""
+        print(f"model {name}: champion {model['champion']}{flag}{extra}")
+    for guess in report["predictions"]:
+        print(f"plan {guess['plan']}: concurso {guess['concurso']} -> {guess['numbers']}")
+    for sentence in report["live"].values():
+        print(sentence)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,5 +1,0 @@
-import sys
-
-from lotto_models.cli import main
-
-sys.exit(main())

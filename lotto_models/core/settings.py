@@ -1,0 +1,108 @@
+"""lotoflow's settings: one typed object built from `LOTTO_*` environment variables (and a `.env` file)."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from lotto_models.modeling.features import FeatureParams
+
+Profile = Literal["quick", "full"]
+
+
+class TrainingProfile(BaseModel):
+    """How hard networks train. `quick` is for demos and tests, `full` for production."""
+
+    epochs: int
+    units: int
+    batch_size: int
+    patience: int
+
+
+PROFILES: dict[str, dict[str, int]] = {
+    "quick": {"epochs": 4, "units": 32, "batch_size": 128, "patience": 2},
+    "full": {"epochs": 60, "units": 64, "batch_size": 64, "patience": 8},
+}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="LOTTO_", env_file=".env", extra="ignore")
+
+    home: Path = Path("var")
+    database_url: str | None = None
+    caixa_base_url: str = "https://servicebus2.caixa.gov.br/portaldeloterias/api"
+    mirror_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    profile: Profile = "full"
+
+    # Source client
+    http_connect_timeout_s: float = 5.0
+    http_read_timeout_s: float = 15.0
+    http_attempts: int = 3
+    http_backoff_s: float = 0.5
+
+    # Datasets and evaluation
+    window: int = 10
+    long_window: int = 30
+    recent_window: int = 50
+    holdout_draws: int = 500
+    validation_draws: int = 300
+    seed: int = 1234
+
+    # Orchestration
+    training_timeout_s: float = 1800.0
+    fanout: bool = False  # train each model as its own `train-model` deployment run (many workers)
+
+    # Promotion and backups
+    promotion_tolerance_bce: float = 0.002
+    backup_retention: int = 5
+
+    @field_validator("mirror_urls", mode="before")
+    @classmethod
+    def _split_mirrors(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'lotoflow.db'}"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def backups_dir(self) -> Path:
+        return self.home / "backups"
+
+    @property
+    def datasets_dir(self) -> Path:
+        return self.home / "datasets"
+
+    @property
+    def feature_params(self) -> FeatureParams:
+        return FeatureParams(window=self.window, long_window=self.long_window, recent_window=self.recent_window)
+
+    @cached_property
+    def training(self) -> TrainingProfile:
+        return TrainingProfile(**PROFILES[self.profile])
+
+    def source_urls(self) -> list[tuple[str, str]]:
+        """(name, base URL) of every source, in fallback order: the official API, then the mirrors."""
+        named = [("caixa", self.caixa_base_url)]
+        named += [(f"mirror{i + 1}", url) for i, url in enumerate(self.mirror_urls)]
+        return named
+
+
+def get_settings() -> Settings:
+    """Settings as the environment says now (tests change the environment between runs)."""
+    return Settings()

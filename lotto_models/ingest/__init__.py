@@ -1,0 +1,1 @@
+"""Ingest: the CAIXA client and its payloads, history files, the validation suite and the ingestion service."""

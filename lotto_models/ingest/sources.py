@@ -1,0 +1,219 @@
+"""Where new draws come from: the official CAIXA API and mirrors with the same schema."""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from lotto_models.core.draws import Draw
+from lotto_models.core.errors import InvalidDrawError, SourceError, SourceUnavailableError
+from lotto_models.core.settings import Settings
+from lotto_models.ingest.payloads import draw_from_payload, strip_nul
+
+log = logging.getLogger(__name__)
+
+GAME_PATH = "lotofacil"
+# The API sits behind a bot manager; a browser-like request is answered more often.
+BROWSER_HEADERS = {
+    "User-Agent": ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"),
+    "Accept": "application/json, text/plain, */*",
+    "Accept-Language": "pt-BR,pt;q=0.9,en;q=0.8",
+    "Origin": "https://loterias.caixa.gov.br",
+    "Referer": "https://loterias.caixa.gov.br/",
+    "X-Requested-With": "XMLHttpRequest",
+}
+RETRY_STATUSES = {403, 429} | set(range(500, 600))
+PRIZE_TIERS = 5  # 15, 14, 13, 12 and 11 hits
+
+
+class _Retryable(Exception):
+    """An answer that may get better if asked again."""
+
+
+@dataclass(frozen=True)
+class FetchedDraw:
+    draw: Draw
+    payload: dict[str, Any]
+    source: str
+
+
+@dataclass(frozen=True)
+class RejectedPayload:
+    concurso: int | None
+    source: str
+    payload: str
+    reason: str
+
+
+@dataclass
+class FetchReport:
+    """What one fetch found: the new draws in concurso order, what was rejected, what was unreachable."""
+
+    latest: int | None = None
+    fetched: list[FetchedDraw] = field(default_factory=list)
+    rejected: list[RejectedPayload] = field(default_factory=list)
+    unreachable: dict[str, str] = field(default_factory=dict)
+    incomplete_reason: str | None = None
+
+    @property
+    def source_reached(self) -> bool:
+        return self.latest is not None
+
+
+class CaixaSource:
+    """One base URL serving the official schema at `<base>/lotofacil` and `<base>/lotofacil/{concurso}`."""
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        client: httpx.Client,
+        attempts: int = 3,
+        backoff_s: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.name = name
+        self.base_url = base_url.rstrip("/")
+        self.client = client
+        self.attempts = max(1, attempts)
+        self.backoff_s = backoff_s
+        self.sleep = sleep
+
+    def latest(self) -> FetchedDraw:
+        return self._fetch(f"{self.base_url}/{GAME_PATH}", None)
+
+    def fetch(self, concurso: int) -> FetchedDraw:
+        return self._fetch(f"{self.base_url}/{GAME_PATH}/{concurso}", concurso)
+
+    def _fetch(self, url: str, concurso: int | None) -> FetchedDraw:
+        payload = self._get_json(url, require_final=True)
+        try:
+            draw = draw_from_payload(payload, concurso)
+        except InvalidDrawError as error:
+            raise _InvalidPayload(concurso, json.dumps(strip_nul(payload), ensure_ascii=False), str(error)) from error
+        return FetchedDraw(draw, strip_nul(payload), self.name)
+
+    def _get_json(self, url: str, require_final: bool = False) -> Any:
+        last_problem = "no attempt made"
+        for attempt in range(1, self.attempts + 1):
+            try:
+                payload = self._get_once(url)
+                if require_final:
+                    _require_final(payload)
+                return payload
+            except _Retryable as problem:
+                last_problem = str(problem)
+            log.info("%s: %s (attempt %d of %d)", self.name, last_problem, attempt, self.attempts)
+            if attempt < self.attempts:
+                self.sleep(self.backoff_s * 2 ** (attempt - 1) * (1 + random.random() / 2))
+        host = httpx.URL(url).host
+        raise SourceUnavailableError(f"{self.name} at {host}: {last_problem} after {self.attempts} attempt(s)")
+
+    def _get_once(self, url: str) -> Any:
+        try:
+            response = self.client.get(url)
+        except (httpx.TimeoutException, httpx.TransportError) as error:
+            raise _Retryable(f"{type(error).__name__}: {error}") from error
+        if response.status_code in RETRY_STATUSES:
+            raise _Retryable(f"HTTP {response.status_code}")
+        if response.status_code != 200:
+            raise SourceError(f"{self.name} ({url}): HTTP {response.status_code}, which retrying cannot fix")
+        body = response.text.lstrip()
+        if not body.startswith("{"):
+            raise _Retryable(f"body is not JSON (Content-Type {response.headers.get('content-type')!r}): {body[:80]!r}")
+        try:
+            return json.loads(body)
+        except json.JSONDecodeError as error:
+            raise _Retryable(f"invalid JSON: {error}") from error
+
+
+def _require_final(payload: Any) -> None:
+    """A result still being processed lacks its prize tiers: ask again rather than store half a result."""
+    if isinstance(payload, dict) and payload.get("tipoJogo") == "LOTOFACIL":
+        tiers = payload.get("listaRateioPremio")
+        if not isinstance(tiers, list) or len(tiers) < PRIZE_TIERS:
+            raise _Retryable(f"result for numero {payload.get('numero')} is not final yet (prize tiers missing)")
+
+
+class _InvalidPayload(Exception):
+    def __init__(self, concurso: int | None, payload: str, reason: str) -> None:
+        super().__init__(reason)
+        self.rejected = (concurso, payload, reason)
+
+
+def http_client(settings: Settings) -> httpx.Client:
+    """A cookie-keeping client with the browser-like headers and the configured timeouts."""
+    timeout = httpx.Timeout(settings.http_read_timeout_s, connect=settings.http_connect_timeout_s)
+    return httpx.Client(headers=BROWSER_HEADERS, timeout=timeout, follow_redirects=True)
+
+
+def sources_from_settings(settings: Settings, client: httpx.Client) -> list[CaixaSource]:
+    return [
+        CaixaSource(name, url, client, settings.http_attempts, settings.http_backoff_s)
+        for name, url in settings.source_urls()
+    ]
+
+
+def fetch_missing_draws(sources: Sequence[CaixaSource], last_stored: int) -> FetchReport:
+    """Every concurso after `last_stored` up to the latest, fetched by number, in order.
+
+    Sources are tried in order; one that cannot be reached (or answers with an error retrying cannot fix)
+    hands over to the next, and the source that answered is asked first from then on. A payload that
+    fails the checks is rejected with its reason, and fetching stops there so that no gap is left
+    behind the stored history.
+    """
+    report = FetchReport()
+    order = list(sources)
+    latest = _first_answer(order, None, report)
+    if latest is None:
+        return report
+    report.latest = latest.draw.concurso
+    _fetch_numbers(order, range(last_stored + 1, latest.draw.concurso), report)
+    if report.incomplete_reason is None and latest.draw.concurso > last_stored:
+        report.fetched.append(latest)
+    return report
+
+
+def fetch_range(sources: Sequence[CaixaSource], first: int, last: int) -> FetchReport:
+    """Concursos `first`..`last` fetched by number (a backfill), stopping at the first that fails."""
+    if first < 1 or last < first:
+        raise ValueError(f"backfill range must satisfy 1 <= first <= last, got {first}..{last}")
+    report = FetchReport()
+    _fetch_numbers(list(sources), range(first, last + 1), report)
+    if report.fetched:
+        report.latest = report.fetched[-1].draw.concurso
+    return report
+
+
+def _fetch_numbers(order: list[CaixaSource], concursos: range, report: FetchReport) -> None:
+    for concurso in concursos:
+        fetched = _first_answer(order, concurso, report)
+        if fetched is None:
+            report.incomplete_reason = f"concurso {concurso} could not be fetched from any source"
+            return
+        report.fetched.append(fetched)
+
+
+def _first_answer(order: list[CaixaSource], concurso: int | None, report: FetchReport) -> FetchedDraw | None:
+    """The first valid answer for `concurso` (None: the latest); moves the answering source to the front."""
+    for source in list(order):
+        try:
+            fetched = source.latest() if concurso is None else source.fetch(concurso)
+        except (SourceUnavailableError, SourceError) as error:
+            report.unreachable[source.name] = str(error)
+            continue
+        except _InvalidPayload as invalid:
+            asked, payload, reason = invalid.rejected
+            report.rejected.append(RejectedPayload(asked, source.name, payload, reason))
+            continue
+        order.remove(source)
+        order.insert(0, source)
+        return fetched
+    return None

@@ -1,0 +1,84 @@
+"""The model family: what each model reads and what it depends on. The training order follows from it."""
+
+from __future__ import annotations
+
+import graphlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from lotto_models.modeling.features import LS15PP_COLUMNS_IN_LS14PP, FeatureSet
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    feature_set: FeatureSet
+    kind: Literal["stat", "lstm", "attention", "stacked"]
+    depends_on: tuple[str, ...] = ()
+    # stacked models: the input columns each base model reads (None: all), and those the head reads itself
+    base_columns: dict[str, list[int] | None] = field(default_factory=dict)
+    head_columns: list[int] = field(default_factory=list)
+    research: bool = False
+
+
+# Declaration order breaks ties in the training order (the design's prescribed order).
+MODELS: dict[str, ModelSpec] = {
+    "stat": ModelSpec("stat", FeatureSet.STAT, "stat"),
+    "ls14": ModelSpec("ls14", FeatureSet.LS14, "lstm"),
+    "ls15": ModelSpec("ls15", FeatureSet.LS15, "lstm"),
+    "ls14pp": ModelSpec("ls14pp", FeatureSet.LS14PP, "lstm"),
+    "ls15pp": ModelSpec("ls15pp", FeatureSet.LS15PP, "lstm"),
+    "ls16": ModelSpec(
+        "ls16",
+        FeatureSet.LS14PP,
+        "stacked",
+        depends_on=("ls14pp", "ls15pp"),
+        base_columns={"ls14pp": None, "ls15pp": LS15PP_COLUMNS_IN_LS14PP},
+        head_columns=LS15PP_COLUMNS_IN_LS14PP,
+    ),
+    "ls17": ModelSpec("ls17", FeatureSet.LS17, "attention", research=True),
+}
+
+
+def with_dependencies(names: Iterable[str]) -> set[str]:
+    wanted = set(names)
+    unknown = wanted - set(MODELS)
+    if unknown:
+        raise ValueError(f"unknown model(s) {sorted(unknown)}; known: {sorted(MODELS)}")
+    pending = list(wanted)
+    while pending:
+        for dependency in MODELS[pending.pop()].depends_on:
+            if dependency not in wanted:
+                wanted.add(dependency)
+                pending.append(dependency)
+    return wanted
+
+
+def dependents_of(names: Iterable[str]) -> set[str]:
+    """The models that depend, directly or not, on any of `names` (including them)."""
+    closed = set(names)
+    changed = True
+    while changed:
+        changed = False
+        for spec in MODELS.values():
+            if spec.name not in closed and closed & set(spec.depends_on):
+                closed.add(spec.name)
+                changed = True
+    return closed
+
+
+def training_order(names: Iterable[str] | None = None) -> list[str]:
+    """The requested models (all by default) and their dependencies: dependencies first, then catalog order."""
+    wanted = with_dependencies(MODELS if names is None else names)
+    rank = {name: i for i, name in enumerate(MODELS)}
+    sorter = graphlib.TopologicalSorter({name: set(MODELS[name].depends_on) for name in wanted})
+    sorter.prepare()
+    order: list[str] = []
+    ready: list[str] = []
+    while sorter.is_active():
+        ready = sorted({*ready, *sorter.get_ready()}, key=rank.__getitem__)
+        chosen = ready.pop(0)
+        order.append(chosen)
+        sorter.done(chosen)
+    return order

@@ -1,0 +1,119 @@
+"""Holdout metrics of a model against the random baseline, and the checks a promotable model passes.
+
+Under randomness a 15-number guess hits a hypergeometric number of the 15 drawn: mean 9.0, sd 1.22, and
+P(hits >= 11) = 10.6%. A per-number probability of 15/25 = 0.6 is the best calibrated constant forecast.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+from lotto_models.core.draws import NUMBERS, PER_DRAW
+
+BASELINE_P = PER_DRAW / NUMBERS
+BASELINE_HITS = PER_DRAW * PER_DRAW / NUMBERS
+BASELINE_HITS_SD = math.sqrt(
+    PER_DRAW * (PER_DRAW / NUMBERS) * (1 - PER_DRAW / NUMBERS) * (NUMBERS - PER_DRAW) / (NUMBERS - 1)
+)
+BASELINE_BCE = -(BASELINE_P * math.log(BASELINE_P) + (1 - BASELINE_P) * math.log(1 - BASELINE_P))
+BASELINE_BRIER = BASELINE_P * (1 - BASELINE_P)
+LEAKAGE_STANDARD_ERRORS = 3.0
+EPSILON = 1e-7
+
+
+def hypergeometric_hits_pmf() -> np.ndarray:
+    """P(hits = k) for k = 0..15 of a random 15-number guess."""
+    total = math.comb(NUMBERS, PER_DRAW)
+    return np.array(
+        [math.comb(PER_DRAW, k) * math.comb(NUMBERS - PER_DRAW, PER_DRAW - k) / total for k in range(PER_DRAW + 1)]
+    )
+
+
+BASELINE_SHARE_11_PLUS = float(hypergeometric_hits_pmf()[11:].sum())
+
+
+@dataclass(frozen=True)
+class HoldoutMetrics:
+    draws: int
+    bce: float
+    brier: float
+    mean_hits: float
+    hits_ci95_low: float
+    hits_ci95_high: float
+    share_11_plus: float
+    leakage_suspected: bool
+    hits_histogram: tuple[int, ...] = ()  # how many holdout draws had k hits, k = 0..15
+    baseline_bce: float = BASELINE_BCE
+    baseline_brier: float = BASELINE_BRIER
+    baseline_hits: float = BASELINE_HITS
+    baseline_share_11_plus: float = BASELINE_SHARE_11_PLUS
+
+    def as_dict(self) -> dict[str, float | int | bool]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict) -> HoldoutMetrics:
+        known = {f.name for f in fields(cls)}
+        kept = {k: v for k, v in values.items() if k in known}
+        kept["hits_histogram"] = tuple(kept.get("hits_histogram", ()))
+        return cls(**kept)
+
+    def verdict(self) -> str:
+        """One honest sentence on how the model compares with chance."""
+        if self.leakage_suspected:
+            return (
+                f"mean hits {self.mean_hits:.2f} is more than {LEAKAGE_STANDARD_ERRORS:.0f} standard errors above "
+                f"the random {BASELINE_HITS:.1f}: suspected leakage, not skill"
+            )
+        inside = self.hits_ci95_low <= BASELINE_HITS <= self.hits_ci95_high
+        relation = "consistent with" if inside else ("below" if self.mean_hits < BASELINE_HITS else "above")
+        return (
+            f"mean hits {self.mean_hits:.2f} (95% CI {self.hits_ci95_low:.2f}–{self.hits_ci95_high:.2f}) over "
+            f"{self.draws} holdout draws, {relation} the random {BASELINE_HITS:.1f}"
+        )
+
+
+def top15_hits(probabilities: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Hits of the 15 most probable numbers of each row against the drawn ones."""
+    top = np.argsort(-probabilities, axis=1, kind="stable")[:, :PER_DRAW]
+    return np.take_along_axis(targets, top, axis=1).sum(axis=1).astype(int)
+
+
+def evaluate_holdout(probabilities: np.ndarray, targets: np.ndarray) -> HoldoutMetrics:
+    p = np.clip(probabilities.astype(np.float64), EPSILON, 1 - EPSILON)
+    y = targets.astype(np.float64)
+    bce = float(-(y * np.log(p) + (1 - y) * np.log(1 - p)).mean())
+    brier = float(((p - y) ** 2).mean())
+    hits = top15_hits(probabilities, targets)
+    n = len(hits)
+    mean = float(hits.mean())
+    se = float(hits.std(ddof=1) / math.sqrt(n)) if n > 1 else float("inf")
+    null_se = BASELINE_HITS_SD / math.sqrt(n)
+    return HoldoutMetrics(
+        draws=n,
+        bce=bce,
+        brier=brier,
+        mean_hits=mean,
+        hits_ci95_low=mean - 1.96 * se,
+        hits_ci95_high=mean + 1.96 * se,
+        share_11_plus=float((hits >= 11).mean()),
+        leakage_suspected=mean > BASELINE_HITS + LEAKAGE_STANDARD_ERRORS * null_se,
+        hits_histogram=tuple(int(c) for c in np.bincount(hits, minlength=PER_DRAW + 1)),
+    )
+
+
+def invalid_output_reason(probabilities: np.ndarray) -> str | None:
+    """Why these outputs cannot serve (None when they can): finite, in [0, 1], about 15 per draw."""
+    if probabilities.size == 0:
+        return "no outputs"
+    if not np.all(np.isfinite(probabilities)):
+        return "outputs are not all finite (NaN or infinity)"
+    if probabilities.min() < 0 or probabilities.max() > 1:
+        return f"outputs outside [0, 1]: min {probabilities.min():.3f}, max {probabilities.max():.3f}"
+    mean_sum = float(probabilities.sum(axis=1).mean())
+    if abs(mean_sum - PER_DRAW) > 1.5:
+        return f"outputs sum to {mean_sum:.2f} per draw on average, expected about {PER_DRAW}"
+    return None

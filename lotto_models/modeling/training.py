@@ -1,0 +1,256 @@
+"""Fitting a model of the catalog on a dataset's train and validation spans, saving and loading it back.
+
+Networks are saved as `model.keras` and exported as a TensorFlow SavedModel (`saved_model/`); inference
+reads either. Training uses Keras callbacks: early stopping on the validation span (which precedes the
+holdout in time), a checkpoint of the best weights, a CSV log of epochs, and a stop on NaN.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lotto_models.core.errors import TrainingDivergedError, TrainingTimeoutError
+from lotto_models.core.settings import TrainingProfile
+from lotto_models.modeling.catalog import ModelSpec
+from lotto_models.modeling.features import STEP_WIDTHS, Dataset, FeatureParams
+from lotto_models.modeling.splits import Splits
+from lotto_models.modeling.stat_model import StatModel, fit_stat_model
+
+KERAS_ARTIFACT = "model.keras"
+SAVED_MODEL = "saved_model"
+TRAINING_LOG = "training_log.csv"
+CHECKPOINT = "checkpoint.weights.h5"
+
+# A warm start fine-tunes the champion on the newest training windows for a couple of epochs: after one
+# new draw the champion is already at the optimum of nearly the same data, so a full fit only costs time.
+WARM_EPOCHS = 2
+WARM_RECENT_SAMPLES = 1024
+
+Predictor = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclass
+class TrainingOutcome:
+    artifact_dir: Path
+    hyperparameters: dict[str, Any]
+    epochs_run: int = 0
+    warm_started: bool = False
+    seconds: float = 0.0
+    history: dict[str, list[float]] = field(default_factory=dict)
+
+
+def hyperparameters_for(
+    spec: ModelSpec, params: FeatureParams, profile: TrainingProfile, bases: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """What defines the model and its training: a change here means training from scratch.
+
+    `bases` names the base versions a stacked model is built on.
+    """
+    if spec.kind == "stat":
+        return {"kind": "stat", "features": ["all_time_frequency", "recent_frequency", "log1p_delay"]}
+    hyperparameters: dict[str, Any] = {
+        "kind": spec.kind,
+        "window": params.window_of(spec.feature_set),
+        "features": STEP_WIDTHS[spec.feature_set],
+        "units": profile.units // 2 if spec.kind == "stacked" else profile.units,
+        # a stacked head fits a few hundred rows: many cheap epochs, stopped early
+        "epochs": profile.epochs * 10 if spec.kind == "stacked" else profile.epochs,
+        "batch_size": profile.batch_size,
+        "patience": profile.patience,
+    }
+    if spec.kind == "stacked":
+        hyperparameters["bases"] = dict(sorted((bases or {}).items()))
+    return hyperparameters
+
+
+def train_model(
+    spec: ModelSpec,
+    dataset: Dataset,
+    splits: Splits,
+    hyperparameters: dict[str, Any],
+    out_dir: Path,
+    seed: int,
+    warm_start_dir: Path | None = None,
+    base_dirs: dict[str, Path] | None = None,
+    time_limit_s: float | None = None,
+) -> TrainingOutcome:
+    """Fit `spec` and save it to `out_dir`.
+
+    `stat` and stacked heads are fit on the validation span (their inputs there are out of sample);
+    the other networks on the train span with early stopping on validation. Raises
+    `TrainingDivergedError` when losses or outputs are not finite, and `TrainingTimeoutError` when a
+    network runs past `time_limit_s` (checked between batches, so the process stays sound — an
+    interrupt from outside can land inside TensorFlow). Nothing is registered then.
+    """
+    started = time.perf_counter()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if spec.kind == "stat":
+        model = fit_stat_model(dataset.inputs[splits.validation], dataset.targets[splits.validation])
+        if not all(math.isfinite(w) for w in model.weights):
+            raise TrainingDivergedError(f"{spec.name}: fitted weights are not finite: {model.weights}")
+        model.save(out_dir)
+        return TrainingOutcome(out_dir, hyperparameters, seconds=time.perf_counter() - started)
+
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    network = _build(spec, hyperparameters, base_dirs or {})
+    warm = warm_start_dir is not None and (warm_start_dir / KERAS_ARTIFACT).exists()
+    if warm:
+        network.set_weights(keras.saving.load_model(warm_start_dir / KERAS_ARTIFACT, compile=False).get_weights())
+    if spec.kind == "stacked":
+        span = np.arange(splits.validation.start, splits.validation.stop)
+        cut = len(span) * 2 // 3
+        fit_rows, stop_rows = span[:cut], span[cut:]
+    else:
+        fit_rows = np.arange(splits.train.start, splits.train.stop)
+        stop_rows = np.arange(splits.validation.start, splits.validation.stop)
+    limit = _TimeLimit(time_limit_s, started)
+    callbacks = [
+        keras.callbacks.TerminateOnNaN(),
+        keras.callbacks.CSVLogger(str(out_dir / TRAINING_LOG)),
+        keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs=None: limit.check(network)),
+    ]
+    if warm:
+        # fine-tune: a fixed couple of epochs on the newest windows; the promotion gate judges the result
+        fit_rows, epochs, validation = fit_rows[-WARM_RECENT_SAMPLES:], WARM_EPOCHS, None
+    else:
+        epochs, validation = hyperparameters["epochs"], (dataset.inputs[stop_rows], dataset.targets[stop_rows])
+        callbacks += [
+            keras.callbacks.EarlyStopping(
+                monitor="val_loss", patience=hyperparameters["patience"], restore_best_weights=True
+            ),
+            keras.callbacks.ModelCheckpoint(
+                str(out_dir / CHECKPOINT), monitor="val_loss", save_best_only=True, save_weights_only=True
+            ),
+        ]
+    history = network.fit(
+        dataset.inputs[fit_rows],
+        dataset.targets[fit_rows],
+        validation_data=validation,
+        epochs=epochs,
+        batch_size=hyperparameters["batch_size"],
+        shuffle=True,
+        callbacks=callbacks,
+        verbose=0,
+    )
+    if limit.exceeded:
+        raise TrainingTimeoutError(f"{spec.name}: training exceeded its {time_limit_s:g} s time limit and was stopped")
+    losses = history.history.get("loss", [])
+    if not losses or not all(math.isfinite(v) for v in losses):
+        raise TrainingDivergedError(f"{spec.name}: training loss became non-finite after {len(losses)} epoch(s)")
+    (out_dir / CHECKPOINT).unlink(missing_ok=True)  # the best weights are in the model itself now
+    network.save(out_dir / KERAS_ARTIFACT)
+    export_saved_model(network, out_dir / SAVED_MODEL)
+    return TrainingOutcome(
+        out_dir,
+        hyperparameters,
+        epochs_run=len(losses),
+        warm_started=warm,
+        seconds=time.perf_counter() - started,
+        history={k: [float(v) for v in vs] for k, vs in history.history.items()},
+    )
+
+
+class _TimeLimit:
+    """Stops a fit between batches once `seconds` have passed since `started` (None: no limit)."""
+
+    def __init__(self, seconds: float | None, started: float) -> None:
+        self.deadline = None if seconds is None else started + seconds
+        self.exceeded = False
+
+    def check(self, network) -> None:  # type: ignore[no-untyped-def]
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            self.exceeded = True
+            network.stop_training = True
+
+
+def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str, Path]):  # type: ignore[no-untyped-def]
+    import keras
+
+    from lotto_models.modeling.networks import NetworkConfig, build_attention, build_lstm, build_stacked
+
+    config = NetworkConfig(
+        name=spec.name,
+        window=hyperparameters["window"],
+        features=hyperparameters["features"],
+        units=hyperparameters["units"],
+        head_features=list(spec.head_columns),
+    )
+    if spec.kind == "lstm":
+        return build_lstm(config)
+    if spec.kind == "attention":
+        return build_attention(config)
+    missing = set(spec.depends_on) - set(base_dirs)
+    if missing:
+        raise ValueError(f"{spec.name}: base model(s) {sorted(missing)} have no champion to stack on")
+    bases = {
+        name: (keras.saving.load_model(base_dirs[name] / KERAS_ARTIFACT, compile=False), spec.base_columns.get(name))
+        for name in spec.depends_on
+    }
+    return build_stacked(config, bases)
+
+
+def export_saved_model(network, directory: Path) -> None:  # type: ignore[no-untyped-def]
+    """Export a Keras model as a TensorFlow SavedModel (serving endpoint `serve`)."""
+    if directory.exists():
+        shutil.rmtree(directory)
+    network.export(str(directory), format="tf_saved_model", verbose=False)
+
+
+def convert_to_saved_model(keras_file: Path, directory: Path) -> Path:
+    """Turn a `.keras` file into a SavedModel directory (`lotto convert`)."""
+    import keras
+
+    import lotto_models.modeling.networks  # noqa: F401  (registers the loss and layers for deserialisation)
+
+    export_saved_model(keras.saving.load_model(keras_file, compile=False), directory)
+    return directory
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_network_predictor(path: Path, modified_ns: int) -> Predictor:
+    return _load_network_predictor(path)
+
+
+def load_network_predictor(path: Path) -> Predictor:
+    """Probabilities from a `.keras` file or a SavedModel directory (loaded once per process and file)."""
+    return _cached_network_predictor(path, path.stat().st_mtime_ns)
+
+
+def _load_network_predictor(path: Path) -> Predictor:
+    """Probabilities from a `.keras` file or a SavedModel directory."""
+    if path.is_file():
+        import keras
+
+        import lotto_models.modeling.networks  # noqa: F401  (registers the loss and layers for deserialisation)
+
+        model = keras.saving.load_model(path, compile=False)
+        return lambda inputs: _in_batches(lambda batch: model(batch, training=False), inputs)
+    import tensorflow as tf
+
+    loaded = tf.saved_model.load(str(path))
+    return lambda inputs: _in_batches(lambda batch: loaded.serve(tf.constant(batch, dtype=tf.float32)), inputs)
+
+
+def _in_batches(call: Callable[[np.ndarray], Any], inputs: np.ndarray, size: int = 1024) -> np.ndarray:
+    """Eager calls in fixed-size batches (no per-shape retracing of a predict function)."""
+    parts = [np.asarray(call(inputs[i : i + size])) for i in range(0, len(inputs), size)]
+    return np.concatenate(parts) if parts else np.zeros((0, 25), dtype=np.float32)
+
+
+def load_predictor(spec: ModelSpec, artifact_dir: Path) -> Predictor:
+    """A function from the model's inputs to probabilities, read from its saved artifact (either format)."""
+    if spec.kind == "stat":
+        return StatModel.load(artifact_dir).predict
+    keras_file = artifact_dir / KERAS_ARTIFACT
+    return load_network_predictor(keras_file if keras_file.exists() else artifact_dir / SAVED_MODEL)

@@ -1,0 +1,1 @@
+"""Registry: version records, the artifact store, recovery, the promotion gate and swap, review and rollback."""

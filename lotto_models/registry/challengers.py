@@ -1,0 +1,187 @@
+"""Training a challenger for a model, scoring it on the holdout, and the promotion that may follow."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lotto_models.modeling.catalog import MODELS, ModelSpec, dependents_of, training_order
+from lotto_models.modeling.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
+from lotto_models.modeling.features import CacheOutcome, Dataset, FeatureSet, fingerprint, load_or_build_dataset
+from lotto_models.modeling.splits import Splits, time_splits
+from lotto_models.modeling.training import hyperparameters_for, load_predictor, train_model
+from lotto_models.registry.promotion import PromotionDecision, decide_promotion
+from lotto_models.registry.versions import CHAMPION, ModelVersion
+from lotto_models.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class ChallengerResult:
+    model: str
+    version_id: int | None
+    skipped_reason: str | None = None
+    warm_started: bool = False
+    epochs: int = 0
+    seconds: float = 0.0
+    events: tuple[str, ...] = ()  # fallbacks used on the way (e.g. a damaged champion restored)
+
+
+def base_champions(ws: Workspace, spec: ModelSpec) -> dict[str, ModelVersion]:
+    """The current champions of the models `spec` stacks on (those that have one)."""
+    found = {name: ws.registry.alias(name, CHAMPION) for name in spec.depends_on}  # verified before training
+    return {name: version for name, version in found.items() if version is not None}
+
+
+def hyperparameters(ws: Workspace, spec: ModelSpec) -> dict[str, Any]:
+    bases = {name: version.label for name, version in base_champions(ws, spec).items()}
+    return hyperparameters_for(spec, ws.settings.feature_params, ws.settings.training, bases)
+
+
+def dataset_splits(ws: Workspace, dataset: Dataset) -> Splits:
+    return time_splits(len(dataset.targets), ws.settings.holdout_draws, ws.settings.validation_draws)
+
+
+def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
+    """Models without a version trained on today's draws with today's hyperparameters, plus every model
+    that depends on one of them (dependency order)."""
+    stale = []
+    for name in training_order():
+        spec = MODELS[name]
+        print_ = fingerprint(frame, spec.feature_set, ws.settings.feature_params)
+        if ws.registry.trained_on(name, print_, hyperparameters(ws, spec)) is None:
+            stale.append(name)
+    return training_order(dependents_of(stale)) if stale else []
+
+
+def build_feature_dataset(ws: Workspace, feature_set: str) -> tuple[Path, CacheOutcome]:
+    """The cached dataset path for the stored draws, and whether it was reused, built or rebuilt."""
+    return load_or_build_dataset(
+        ws.draws.frame(), FeatureSet(feature_set), ws.settings.feature_params, ws.settings.datasets_dir
+    )
+
+
+def train_challenger(
+    ws: Workspace, model: str, dataset_path: Path, from_scratch: bool = False, flow_run_id: str | None = None
+) -> ChallengerResult:
+    """Train, score on the holdout and register a new version of `model` (not yet promoted).
+
+    Skipped when a version was already trained on this dataset with these hyperparameters.
+    """
+    spec = MODELS[model]
+    dataset = Dataset.load(dataset_path)
+    params = hyperparameters(ws, spec)
+    existing = ws.registry.trained_on(model, dataset.fingerprint, params)
+    if existing is not None and not from_scratch:
+        return ChallengerResult(model, existing.id, skipped_reason=f"{existing.label} already trained on these draws")
+    splits = dataset_splits(ws, dataset)
+    champion, events = ws.registry.checked_champion(model)
+    warm_from = None
+    if champion is not None and not from_scratch and champion.hyperparameters == params:
+        warm_from = champion.artifact_path
+    bases = base_champions(ws, spec)
+    for base in bases.values():
+        ws.registry.verify(base)
+    staging = ws.registry.staging_dir(model)
+    try:
+        outcome = train_model(
+            spec,
+            dataset,
+            splits,
+            params,
+            staging,
+            ws.settings.seed,
+            warm_from,
+            {name: version.artifact_path for name, version in bases.items()},
+            time_limit_s=ws.settings.training_timeout_s,
+        )
+        probabilities = holdout_probabilities(spec, staging, dataset, splits)
+        metrics = evaluate_holdout(probabilities, dataset.targets[splits.holdout])
+        version = ws.registry.register(
+            model,
+            staging,
+            dataset_fingerprint=dataset.fingerprint,
+            trained_through=dataset.last_concurso,
+            hyperparameters=params,
+            metrics={
+                **metrics.as_dict(),
+                "invalid_reason": invalid_output_reason(probabilities),
+                "epochs": outcome.epochs_run,
+                "warm_started": outcome.warm_started,
+            },
+            flow_run_id=flow_run_id,
+        )
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return ChallengerResult(
+        model, version.id, None, outcome.warm_started, outcome.epochs_run, outcome.seconds, tuple(events)
+    )
+
+
+def score_on_holdout(spec: ModelSpec, artifact_dir: Path, dataset: Dataset, splits: Splits) -> HoldoutMetrics:
+    probabilities = holdout_probabilities(spec, artifact_dir, dataset, splits)
+    return evaluate_holdout(probabilities, dataset.targets[splits.holdout])
+
+
+def holdout_probabilities(spec: ModelSpec, artifact_dir: Path, dataset: Dataset, splits: Splits) -> np.ndarray:
+    return load_predictor(spec, artifact_dir)(dataset.inputs[splits.holdout])
+
+
+def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path: Path) -> PromotionDecision:
+    """Re-score challenger and champion on the same latest holdout; back up and swap when the gate passes."""
+    spec = MODELS[model]
+    challenger = ws.registry.get(version_id)
+    if challenger is None:
+        raise ValueError(f"model version id {version_id} does not exist")
+    champion, events = ws.registry.checked_champion(model)
+    if champion is not None and champion.id == challenger.id:
+        return PromotionDecision(False, f"{challenger.label} is already the champion").with_events(events)
+    dataset = Dataset.load(dataset_path)
+    splits = dataset_splits(ws, dataset)
+    ws.registry.verify(challenger)
+    challenger_probs = holdout_probabilities(spec, challenger.artifact_path, dataset, splits)
+    challenger_metrics = evaluate_holdout(challenger_probs, dataset.targets[splits.holdout])
+    champion_metrics = _champion_metrics(spec, champion, dataset, splits)
+    decision = decide_promotion(
+        challenger_metrics,
+        invalid_output_reason(challenger_probs),
+        champion_metrics,
+        ws.settings.promotion_tolerance_bce,
+    )
+    if decision.promote:
+        swap_champion(ws, model, challenger, champion)
+    ws.registry.record_decision(
+        model, challenger.id, champion.id if champion else None, decision.promote, decision.reason
+    )
+    return decision.with_events(events)
+
+
+def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: ModelVersion | None) -> None:
+    """Back up both versions, then point `champion` at `incoming` (and `previous` at `outgoing`) at once.
+
+    Nothing is deleted: if anything fails before the swap, the old champion still serves unchanged.
+    """
+    if outgoing is not None:
+        ws.registry.backup(outgoing)
+    ws.registry.backup(incoming)  # so the serving version can be restored if its files are damaged
+    ws.registry.set_champion(model, incoming.id)
+    ws.registry.set_status(model, degraded=False)
+
+
+def _champion_metrics(
+    spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
+) -> HoldoutMetrics | None:
+    """The champion on the same holdout; None when it cannot read today's inputs (its features changed)."""
+    if champion is None:
+        return None
+    if spec.kind != "stat" and (
+        champion.hyperparameters.get("window") != int(dataset.inputs.shape[1])
+        or champion.hyperparameters.get("features") != int(dataset.inputs.shape[-1])
+    ):
+        return None
+    return score_on_holdout(spec, champion.artifact_path, dataset, splits)

@@ -1,0 +1,97 @@
+"""Human review of challengers: which versions wait for a person, and applying their decision."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lotto_models.core.errors import LotoflowError
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.evaluation import BASELINE_BCE, BASELINE_BRIER, BASELINE_HITS, BASELINE_SHARE_11_PLUS
+from lotto_models.registry.challengers import swap_champion
+from lotto_models.registry.versions import CHAMPION, ModelVersion
+from lotto_models.workspace import Workspace
+
+METRICS_SHOWN = ("draws", "bce", "brier", "mean_hits", "hits_ci95_low", "hits_ci95_high", "share_11_plus")
+
+
+class ReviewError(LotoflowError):
+    """A review decision that cannot be applied (unknown version, already decided)."""
+
+
+@dataclass(frozen=True)
+class PendingChallenger:
+    model: str
+    challenger: ModelVersion
+    champion: ModelVersion | None
+    gate_reason: str | None
+
+    def markdown(self) -> str:
+        """The metrics of both, side by side, for the person deciding."""
+        champion = self.champion
+        lines = [
+            f"### {self.challenger.label} challenges {champion.label if champion else 'no champion'}",
+            "",
+            f"The automatic gate said: {self.gate_reason or 'no decision yet'}.",
+            "",
+            f"| metric | {self.challenger.label} | {champion.label if champion else '—'} | random baseline |",
+            "|---|---|---|---|",
+        ]
+        baseline = {
+            "bce": f"{BASELINE_BCE:.4f}",
+            "brier": f"{BASELINE_BRIER:.4f}",
+            "mean_hits": f"{BASELINE_HITS:.2f}",
+            "share_11_plus": f"{BASELINE_SHARE_11_PLUS:.3f}",
+        }
+        for key in METRICS_SHOWN:
+            lines.append(
+                f"| {key} | {_fmt(self.challenger.metrics.get(key))} | "
+                f"{_fmt(champion.metrics.get(key)) if champion else '—'} | {baseline.get(key, '—')} |"
+            )
+        lines += [
+            "",
+            f"Trained through concurso {self.challenger.trained_through}; "
+            f"hyperparameters {self.challenger.hyperparameters}.",
+        ]
+        return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    return f"{value:.4f}" if isinstance(value, float) else str(value)
+
+
+def pending_challengers(ws: Workspace) -> list[PendingChallenger]:
+    """Per model, the newest version that is not the champion, is newer than it, and no person decided on."""
+    pending = []
+    for model in MODELS:
+        champion = ws.registry.alias(model, CHAMPION)
+        versions = ws.registry.versions(model)
+        if not versions:
+            continue
+        newest = versions[-1]
+        if champion is not None and newest.version <= champion.version:
+            continue
+        decisions = ws.registry.decisions_about(newest.id)
+        if any(d.decided_by == "review" for d in decisions):
+            continue
+        gate = next((d.reason for d in reversed(decisions) if d.decided_by == "gate"), None)
+        pending.append(PendingChallenger(model, newest, champion, gate))
+    return pending
+
+
+def apply_review(ws: Workspace, model: str, version: int, approve: bool, note: str = "") -> str:
+    """Promote (approve) or reject a challenger as a person decided; returns what was done."""
+    challenger = ws.registry.find(model, version)
+    if challenger is None:
+        raise ReviewError(f"{model}/v{version} does not exist")
+    if any(d.decided_by == "review" for d in ws.registry.decisions_about(challenger.id)):
+        raise ReviewError(f"{challenger.label} was already reviewed")
+    champion = ws.registry.alias(model, CHAMPION)
+    reason = f"reviewer {'approved' if approve else 'rejected'}" + (f": {note}" if note else "")
+    if approve:
+        ws.registry.verify(challenger)
+        swap_champion(ws, model, challenger, champion)
+    ws.registry.record_decision(
+        model, challenger.id, champion.id if champion else None, approve, reason, decided_by="review"
+    )
+    return f"{challenger.label}: {reason}"

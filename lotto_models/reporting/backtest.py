@@ -1,0 +1,115 @@
+"""The backtest report: every champion's holdout against the random baseline, as a table and a chart.
+
+The holdout is the latest draws, never used for fitting or early stopping; each holdout draw was
+predicted from the draws before it by a model fit before the holdout began (walk-forward).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.evaluation import (
+    BASELINE_BCE,
+    BASELINE_BRIER,
+    BASELINE_HITS,
+    BASELINE_SHARE_11_PLUS,
+    hypergeometric_hits_pmf,
+)
+from lotto_models.registry.versions import CHAMPION
+from lotto_models.workspace import Workspace
+
+HEADER = (
+    "| model | version | holdout draws | mean hits (95% CI) | 11+ hits | BCE | Brier | leakage flag |\n"
+    "|---|---|---|---|---|---|---|---|"
+)
+
+
+@dataclass(frozen=True)
+class BacktestRow:
+    model: str
+    version: str
+    metrics: dict
+
+    def markdown(self) -> str:
+        m = self.metrics
+        return (
+            f"| {self.model} | {self.version} | {m['draws']} | {m['mean_hits']:.2f} "
+            f"({m['hits_ci95_low']:.2f}–{m['hits_ci95_high']:.2f}) | {m['share_11_plus']:.1%} | "
+            f"{m['bce']:.4f} | {m['brier']:.4f} | {'SUSPECTED' if m['leakage_suspected'] else 'no'} |"
+        )
+
+
+@dataclass(frozen=True)
+class BacktestReport:
+    rows: list[BacktestRow]
+    markdown_path: Path
+    chart_path: Path
+
+    def markdown(self) -> str:
+        return self.markdown_path.read_text()
+
+
+def backtest_rows(ws: Workspace) -> list[BacktestRow]:
+    rows = []
+    for name in MODELS:
+        champion = ws.registry.alias(name, CHAMPION)
+        if champion is not None and "hits_histogram" in champion.metrics:
+            rows.append(BacktestRow(name, champion.label, champion.metrics))
+    return rows
+
+
+def write_backtest_report(ws: Workspace, directory: Path | None = None) -> BacktestReport:
+    """Write `backtest.md` and `hits.png` under `LOTTO_HOME/reports/backtest-<last concurso>/`."""
+    directory = directory or ws.settings.home / "reports" / f"backtest-{ws.draws.last_concurso()}"
+    directory.mkdir(parents=True, exist_ok=True)
+    rows = backtest_rows(ws)
+    baseline = (
+        f"| random guess | — | — | {BASELINE_HITS:.2f} | {BASELINE_SHARE_11_PLUS:.1%} | "
+        f"{BASELINE_BCE:.4f} | {BASELINE_BRIER:.4f} | — |"
+    )
+    text = "\n".join(
+        [
+            "# Backtest: every champion against the random baseline",
+            "",
+            "Holdout: the latest draws, never used for fitting or early stopping. Lotofácil draws are random; "
+            "a mean above 9.0 by more than three standard errors is flagged as suspected leakage, not skill.",
+            "",
+            HEADER,
+            *[row.markdown() for row in rows],
+            baseline,
+            "",
+            "![Hit distribution](hits.png)",
+        ]
+    )
+    markdown_path = directory / "backtest.md"
+    markdown_path.write_text(text + "\n")
+    chart_path = directory / "hits.png"
+    _plot_hits(rows, chart_path)
+    return BacktestReport(rows, markdown_path, chart_path)
+
+
+def _plot_hits(rows: list[BacktestRow], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ks = np.arange(16)
+    fig, ax = plt.subplots(figsize=(9, 4.5), dpi=100)
+    width = 0.8 / max(len(rows), 1)
+    for i, row in enumerate(rows):
+        counts = np.asarray(row.metrics["hits_histogram"], dtype=float)
+        ax.bar(ks - 0.4 + width * (i + 0.5), counts / counts.sum(), width, label=row.version, alpha=0.8)
+    ax.plot(ks, hypergeometric_hits_pmf(), "k.-", linewidth=2, label="random guess (hypergeometric)")
+    ax.set_xlim(3.5, 15.5)
+    ax.set_xlabel("hits of the 15-number guess")
+    ax.set_ylabel("share of holdout draws")
+    ax.set_title("Holdout hit distribution of each champion against chance")
+    ax.legend(fontsize=8, ncol=2)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)

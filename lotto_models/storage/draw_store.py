@@ -1,0 +1,219 @@
+"""`DrawStore`: the draws, their raw payloads, the quarantine and the ingest log, on SQLite or PostgreSQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+
+from lotto_models.core.draws import Draw
+from lotto_models.ingest.payloads import strip_nul
+from lotto_models.storage import schema
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class DrawConflict:
+    stored: Draw
+    incoming: Draw
+
+    @property
+    def reason(self) -> str:
+        return (
+            f"concurso {self.stored.concurso} is stored as {self.stored.date} {list(self.stored.numbers)}; "
+            f"the source now says {self.incoming.date} {list(self.incoming.numbers)}. The stored draw is kept."
+        )
+
+
+@dataclass
+class StoreResult:
+    new: list[int] = field(default_factory=list)
+    identical: list[int] = field(default_factory=list)
+    conflicts: list[DrawConflict] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IncomingDraw:
+    draw: Draw
+    source: str
+    payload: dict | None = None
+
+
+class DrawStore:
+    """Draws are inserted once and never overwritten; a conflicting copy goes to the quarantine."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def count(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.scalar(sa.select(sa.func.count()).select_from(schema.draws)) or 0
+
+    def last_concurso(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.scalar(sa.select(sa.func.max(schema.draws.c.concurso))) or 0
+
+    def last_draw(self) -> Draw | None:
+        last = self.last_concurso()
+        found = self.get_many([last]) if last else {}
+        return found.get(last)
+
+    def last_before(self, concurso: int) -> Draw | None:
+        """The newest stored draw with a lower concurso number."""
+        with self.engine.connect() as connection:
+            previous = connection.scalar(
+                sa.select(sa.func.max(schema.draws.c.concurso)).where(schema.draws.c.concurso < concurso)
+            )
+        return self.get_many([previous]).get(previous) if previous is not None else None
+
+    def get_many(self, concursos: Iterable[int], connection: sa.Connection | None = None) -> dict[int, Draw]:
+        wanted = sorted(set(concursos))
+        if not wanted:
+            return {}
+        query = sa.select(schema.draws).where(schema.draws.c.concurso.in_(wanted))
+        if connection is None:
+            with self.engine.connect() as own:
+                rows = own.execute(query).all()
+        else:
+            rows = connection.execute(query).all()
+        return {row.concurso: _draw_from_row(row) for row in rows}
+
+    def frame(self) -> pd.DataFrame:
+        """Every stored draw in concurso order: columns concurso, date, d1..d15."""
+        columns = [schema.draws.c.concurso, schema.draws.c.draw_date.label("date")]
+        columns += [schema.draws.c[name] for name in schema.NUMBER_COLUMNS]
+        query = sa.select(*columns).order_by(schema.draws.c.concurso)
+        with self.engine.connect() as connection:
+            frame = pd.read_sql(query, connection)
+        frame[schema.NUMBER_COLUMNS] = frame[schema.NUMBER_COLUMNS].astype(np.int16)
+        return frame
+
+    def quarantine_count(self) -> int:
+        with self.engine.connect() as connection:
+            return connection.scalar(sa.select(sa.func.count()).select_from(schema.quarantine)) or 0
+
+    # -- writing -----------------------------------------------------------------------------------------
+    def add(self, incoming: Sequence[IncomingDraw]) -> StoreResult:
+        """Insert the draws not stored yet, in one transaction; report identical and conflicting ones.
+
+        Safe against a concurrent run inserting the same concurso: the insert skips rows that appeared
+        in the meantime, and they are then compared like any stored draw.
+        """
+        result = StoreResult()
+        if not incoming:
+            return result
+        now = utcnow()
+        with self.engine.begin() as connection:
+            for item in sorted(incoming, key=lambda i: i.draw.concurso):
+                inserted = connection.execute(self._insert_ignoring_duplicates(item, now)).first()
+                if inserted is not None:
+                    result.new.append(item.draw.concurso)
+                    if item.payload is not None:
+                        connection.execute(
+                            schema.raw_payloads.insert().values(
+                                concurso=item.draw.concurso,
+                                source=item.source,
+                                payload=json.dumps(strip_nul(item.payload), ensure_ascii=False),
+                                fetched_at=now,
+                            )
+                        )
+                    continue
+                stored = self.get_many([item.draw.concurso], connection)[item.draw.concurso]
+                if stored == item.draw:
+                    result.identical.append(item.draw.concurso)
+                else:
+                    conflict = DrawConflict(stored, item.draw)
+                    result.conflicts.append(conflict)
+                    payload = json.dumps(item.payload or _draw_record(item.draw), ensure_ascii=False)
+                    _insert_quarantine(connection, item.draw.concurso, item.source, payload, conflict.reason)
+        return result
+
+    def seed(self, draws: Sequence[Draw], source: str) -> int:
+        """Fill an empty store in one transaction; returns how many draws were inserted (0 if not empty)."""
+        now = utcnow()
+        rows = [_draw_row(d, source, now) for d in draws]
+        try:
+            with self.engine.begin() as connection:
+                if connection.scalar(sa.select(sa.func.count()).select_from(schema.draws)):
+                    return 0
+                connection.execute(schema.draws.insert(), rows)
+        except sa.exc.IntegrityError:
+            # Another run seeded at the same moment: its rows are the same bundled draws.
+            return 0
+        return len(rows)
+
+    def quarantine(self, concurso: int | None, source: str, payload: str, reason: str) -> None:
+        with self.engine.begin() as connection:
+            _insert_quarantine(connection, concurso, source, payload, reason)
+
+    def log_ingest(
+        self,
+        source: str | None,
+        latest_seen: int | None,
+        new_draws: int,
+        quarantined: int,
+        note: str | None,
+        flow_run_id: str | None = None,
+    ) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(
+                schema.ingest_runs.insert().values(
+                    started_at=utcnow(),
+                    source=source,
+                    latest_seen=latest_seen,
+                    new_draws=new_draws,
+                    quarantined=quarantined,
+                    note=note,
+                    flow_run_id=flow_run_id,
+                )
+            )
+
+    def _insert_ignoring_duplicates(self, item: IncomingDraw, now: dt.datetime) -> sa.Insert:
+        values = _draw_row(item.draw, item.source, now)
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            insert = postgresql.insert(schema.draws).values(values).on_conflict_do_nothing()
+        elif dialect == "sqlite":
+            insert = sqlite.insert(schema.draws).values(values).on_conflict_do_nothing()
+        else:
+            raise NotImplementedError(f"lotoflow supports SQLite and PostgreSQL, not {dialect}")
+        # RETURNING tells whether this statement inserted the row (rowcount is not reliable here).
+        return insert.returning(schema.draws.c.concurso)
+
+
+def _draw_row(draw: Draw, source: str, now: dt.datetime) -> dict:
+    return {
+        "concurso": draw.concurso,
+        "draw_date": draw.date,
+        "source": source,
+        "stored_at": now,
+        **dict(zip(schema.NUMBER_COLUMNS, draw.numbers, strict=True)),
+    }
+
+
+def _insert_quarantine(connection: sa.Connection, concurso: int | None, source: str, payload: str, reason: str) -> None:
+    """Keep a rejected payload with its reason (NUL characters stripped, as PostgreSQL requires)."""
+    connection.execute(
+        schema.quarantine.insert().values(
+            concurso=concurso, source=source, payload=strip_nul(payload), reason=reason, quarantined_at=utcnow()
+        )
+    )
+
+
+def _draw_from_row(row: sa.Row) -> Draw:
+    return Draw(row.concurso, row.draw_date, tuple(int(row[i]) for i in range(2, 17)))
+
+
+def _draw_record(draw: Draw) -> dict:
+    return {"concurso": draw.concurso, "data": draw.date.isoformat(), "numbers": list(draw.numbers)}

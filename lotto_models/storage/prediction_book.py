@@ -1,0 +1,175 @@
+"""`PredictionBook`: the ensembles built, the guesses published per plan and concurso, and their scores.
+
+The first guess published for a (plan, concurso) is the one that counts: it is never replaced, so the
+live record cannot be improved after the fact.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from lotto_models.core.draws import Draw, hits
+from lotto_models.modeling.evaluation import BASELINE_HITS
+from lotto_models.serving.ensembles import PLANS
+from lotto_models.storage import schema
+from lotto_models.storage.draw_store import DrawStore, utcnow
+
+
+@dataclass(frozen=True)
+class Score:
+    plan: str
+    concurso: int
+    hits: int
+
+
+@dataclass(frozen=True)
+class LiveRecord:
+    plan: str
+    scored: int
+    mean_hits: float | None
+    ci95: tuple[float, float] | None
+
+    def sentence(self) -> str:
+        if not self.scored or self.mean_hits is None:
+            return f"{self.plan}: no published guess has been scored yet"
+        assert self.ci95 is not None
+        return (
+            f"{self.plan}: mean hits {self.mean_hits:.2f} over {self.scored} scored guess(es) "
+            f"(95% CI {self.ci95[0]:.2f}–{self.ci95[1]:.2f}); a random guess averages {BASELINE_HITS:.1f}"
+        )
+
+
+class PredictionBook:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def record_ensemble(
+        self,
+        plan: str,
+        member_versions: dict[str, str],
+        weights: dict[str, float],
+        degraded: bool,
+        note: str | None,
+    ) -> int:
+        with self.engine.begin() as connection:
+            return connection.execute(
+                schema.ensemble_versions.insert()
+                .values(
+                    plan=plan,
+                    member_versions=member_versions,
+                    weights=weights,
+                    degraded=degraded,
+                    note=note,
+                    created_at=utcnow(),
+                )
+                .returning(schema.ensemble_versions.c.id)
+            ).scalar_one()
+
+    def publish(
+        self,
+        plan: str,
+        concurso: int,
+        numbers: list[int],
+        member_versions: dict[str, str],
+        ensemble_version_id: int,
+        flow_run_id: str | None = None,
+    ) -> bool:
+        """Store the guess unless one exists for (plan, concurso); True when this one was stored."""
+        with self.engine.begin() as connection:
+            exists = connection.scalar(
+                sa.select(schema.predictions.c.id).where(
+                    schema.predictions.c.plan == plan, schema.predictions.c.concurso == concurso
+                )
+            )
+            if exists is not None:
+                return False
+            connection.execute(
+                schema.predictions.insert().values(
+                    plan=plan,
+                    concurso=concurso,
+                    numbers=numbers,
+                    member_versions=member_versions,
+                    ensemble_version_id=ensemble_version_id,
+                    flow_run_id=flow_run_id,
+                    created_at=utcnow(),
+                )
+            )
+        return True
+
+    def has_prediction(self, plan: str, concurso: int) -> bool:
+        with self.engine.connect() as connection:
+            return (
+                connection.scalar(
+                    sa.select(schema.predictions.c.id).where(
+                        schema.predictions.c.plan == plan, schema.predictions.c.concurso == concurso
+                    )
+                )
+                is not None
+            )
+
+    def score_pending(self, draws: DrawStore) -> list[Score]:
+        """Score every unscored guess whose draw is now stored."""
+        p, s = schema.predictions, schema.prediction_scores
+        with self.engine.connect() as connection:
+            pending = connection.execute(
+                sa.select(p.c.id, p.c.plan, p.c.concurso, p.c.numbers)
+                .outerjoin(s, s.c.prediction_id == p.c.id)
+                .where(s.c.prediction_id.is_(None))
+            ).all()
+        stored: dict[int, Draw] = draws.get_many(row.concurso for row in pending)
+        scores = []
+        with self.engine.begin() as connection:
+            for row in pending:
+                draw = stored.get(row.concurso)
+                if draw is None:
+                    continue
+                score = Score(row.plan, row.concurso, hits(row.numbers, draw))
+                connection.execute(
+                    s.insert().values(prediction_id=row.id, concurso=row.concurso, hits=score.hits, scored_at=utcnow())
+                )
+                scores.append(score)
+        return scores
+
+    def latest(self) -> list[dict[str, Any]]:
+        """The newest guess of each plan, with its member versions and its hits once scored."""
+        p, s = schema.predictions, schema.prediction_scores
+        newest = sa.select(p.c.plan, sa.func.max(p.c.concurso).label("concurso")).group_by(p.c.plan).subquery()
+        query = (
+            sa.select(p.c.plan, p.c.concurso, p.c.numbers, p.c.member_versions, s.c.hits)
+            .join(newest, (newest.c.plan == p.c.plan) & (newest.c.concurso == p.c.concurso))
+            .outerjoin(s, s.c.prediction_id == p.c.id)
+        )
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        rank = {name: i for i, name in enumerate(PLANS)}
+        rows = sorted(rows, key=lambda row: rank.get(row.plan, len(rank)))
+        return [
+            {
+                "plan": row.plan,
+                "public": PLANS[row.plan].public if row.plan in PLANS else False,
+                "concurso": row.concurso,
+                "numbers": list(row.numbers),
+                "member_versions": dict(row.member_versions),
+                "hits": row.hits,
+            }
+            for row in rows
+        ]
+
+    def live_record(self, plan: str) -> LiveRecord:
+        p, s = schema.predictions, schema.prediction_scores
+        with self.engine.connect() as connection:
+            values = connection.scalars(
+                sa.select(s.c.hits).join(p, p.c.id == s.c.prediction_id).where(p.c.plan == plan)
+            ).all()
+        if not values:
+            return LiveRecord(plan, 0, None, None)
+        n = len(values)
+        mean = sum(values) / n
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else float("nan")
+        half = 1.96 * sd / math.sqrt(n) if n > 1 else float("inf")
+        return LiveRecord(plan, n, mean, (mean - half, mean + half))
