@@ -56,7 +56,7 @@ def train_models_as_deployments(models: list[str], from_scratch: bool, summary: 
             summary.trained.append(model)
             # Results stay with the child run (no shared result storage needed); the registry and the
             # child's state message carry what the parent reports.
-            decision = ws.registry.last_decision(model)
+            decision = ws.versions.last_decision(model)
             if decision is not None:
                 summary.decisions[model] = decision.reason
             if state.message and state.message.startswith(FALLBACK_PREFIX):

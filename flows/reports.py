@@ -33,8 +33,8 @@ class RunSummary:
 def model_rows(ws: Workspace) -> list[dict[str, object]]:
     rows = []
     for name in MODELS:
-        champion = ws.registry.alias(name, CHAMPION)
-        degraded, reason = ws.registry.status(name)
+        champion = ws.versions.alias(name, CHAMPION)
+        degraded, reason = ws.versions.status(name)
         metrics = champion.metrics if champion else {}
         rows.append(
             {

@@ -73,5 +73,5 @@ def test_after_draw_trains_every_model_as_its_own_deployment_run_on_a_worker(
     for base in MODELS["ls16"].depends_on:  # the stacked model waited for its bases
         assert by_model["ls16"].start_time >= by_model[base].end_time
     ws = open_workspace()
-    assert all(ws.registry.alias(model, CHAMPION) is not None for model in MODELS)
+    assert all(ws.versions.alias(model, CHAMPION) is not None for model in MODELS)
     assert {g["concurso"] for g in ws.predictions.latest()} == {3701}

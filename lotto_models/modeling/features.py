@@ -10,7 +10,6 @@ The last input (`next_inputs`) predicts the concurso after the newest stored one
 from __future__ import annotations
 
 import enum
-import functools
 import hashlib
 import zipfile
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lotto_models.core.cache import CACHE, file_signature
 from lotto_models.core.draws import NUMBERS, PER_DRAW
 from lotto_models.core.version import CODE_VERSION
 
@@ -77,8 +77,7 @@ class Dataset:
     @classmethod
     def load(cls, path: Path) -> Dataset:
         """The dataset in `path`; read once per process while the file is unchanged."""
-        stat = path.stat()
-        return _load_dataset(path, stat.st_size, stat.st_mtime_ns)
+        return CACHE.get("dataset", path, file_signature(path), lambda: cls._read(path))
 
     @classmethod
     def _read(cls, path: Path) -> Dataset:
@@ -93,11 +92,6 @@ class Dataset:
                 int(next_concurso),
                 fingerprint,
             )
-
-
-@functools.lru_cache(maxsize=16)
-def _load_dataset(path: Path, _size: int, _modified_ns: int) -> Dataset:
-    return Dataset._read(path)
 
 
 def draw_matrix(frame: pd.DataFrame) -> np.ndarray:

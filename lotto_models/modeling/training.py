@@ -7,7 +7,6 @@ holdout in time), a checkpoint of the best weights, a CSV log of epochs, and a s
 
 from __future__ import annotations
 
-import functools
 import math
 import shutil
 import time
@@ -18,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from lotto_models.core.cache import CACHE, file_signature
 from lotto_models.core.errors import TrainingDivergedError, TrainingTimeoutError
 from lotto_models.core.settings import TrainingProfile
 from lotto_models.modeling.catalog import ModelSpec
@@ -217,14 +217,9 @@ def convert_to_saved_model(keras_file: Path, directory: Path) -> Path:
     return directory
 
 
-@functools.lru_cache(maxsize=64)
-def _cached_network_predictor(path: Path, modified_ns: int) -> Predictor:
-    return _load_network_predictor(path)
-
-
 def load_network_predictor(path: Path) -> Predictor:
     """Probabilities from a `.keras` file or a SavedModel directory (loaded once per process and file)."""
-    return _cached_network_predictor(path, path.stat().st_mtime_ns)
+    return CACHE.get("predictor", path, file_signature(path), lambda: _load_network_predictor(path))
 
 
 def _load_network_predictor(path: Path) -> Predictor:

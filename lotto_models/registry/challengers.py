@@ -16,6 +16,8 @@ from lotto_models.modeling.features import CacheOutcome, Dataset, FeatureSet, fi
 from lotto_models.modeling.splits import Splits, time_splits
 from lotto_models.modeling.training import hyperparameters_for, load_predictor, train_model
 from lotto_models.registry.promotion import PromotionDecision, decide_promotion
+from lotto_models.registry.recovery import checked_champion
+from lotto_models.registry.registration import register_version
 from lotto_models.registry.versions import CHAMPION, ModelVersion
 from lotto_models.workspace import Workspace
 
@@ -33,7 +35,7 @@ class ChallengerResult:
 
 def base_champions(ws: Workspace, spec: ModelSpec) -> dict[str, ModelVersion]:
     """The current champions of the models `spec` stacks on (those that have one)."""
-    found = {name: ws.registry.alias(name, CHAMPION) for name in spec.depends_on}  # verified before training
+    found = {name: ws.versions.alias(name, CHAMPION) for name in spec.depends_on}  # verified before training
     return {name: version for name, version in found.items() if version is not None}
 
 
@@ -53,7 +55,7 @@ def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
     for name in training_order():
         spec = MODELS[name]
         print_ = fingerprint(frame, spec.feature_set, ws.settings.feature_params)
-        if ws.registry.trained_on(name, print_, hyperparameters(ws, spec)) is None:
+        if ws.versions.trained_on(name, print_, hyperparameters(ws, spec)) is None:
             stale.append(name)
     return training_order(dependents_of(stale)) if stale else []
 
@@ -75,18 +77,19 @@ def train_challenger(
     spec = MODELS[model]
     dataset = Dataset.load(dataset_path)
     params = hyperparameters(ws, spec)
-    existing = ws.registry.trained_on(model, dataset.fingerprint, params)
+    existing = ws.versions.trained_on(model, dataset.fingerprint, params)
     if existing is not None and not from_scratch:
         return ChallengerResult(model, existing.id, skipped_reason=f"{existing.label} already trained on these draws")
     splits = dataset_splits(ws, dataset)
-    champion, events = ws.registry.checked_champion(model)
+    checked = checked_champion(ws.versions, ws.artifacts, model)
+    champion, events = checked.version, list(checked.events)
     warm_from = None
     if champion is not None and not from_scratch and champion.hyperparameters == params:
-        warm_from = champion.artifact_path
+        warm_from = ws.artifacts.path(champion)
     bases = base_champions(ws, spec)
     for base in bases.values():
-        ws.registry.verify(base)
-    staging = ws.registry.staging_dir(model)
+        ws.artifacts.verify(base)
+    staging = ws.artifacts.staging_dir(model)
     try:
         outcome = train_model(
             spec,
@@ -96,12 +99,14 @@ def train_challenger(
             staging,
             ws.settings.seed,
             warm_from,
-            {name: version.artifact_path for name, version in bases.items()},
+            {name: ws.artifacts.path(version) for name, version in bases.items()},
             time_limit_s=ws.settings.training_timeout_s,
         )
         probabilities = holdout_probabilities(spec, staging, dataset, splits)
         metrics = evaluate_holdout(probabilities, dataset.targets[splits.holdout])
-        version = ws.registry.register(
+        version = register_version(
+            ws.versions,
+            ws.artifacts,
             model,
             staging,
             dataset_fingerprint=dataset.fingerprint,
@@ -135,18 +140,18 @@ def holdout_probabilities(spec: ModelSpec, artifact_dir: Path, dataset: Dataset,
 def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path: Path) -> PromotionDecision:
     """Re-score challenger and champion on the same latest holdout; back up and swap when the gate passes."""
     spec = MODELS[model]
-    challenger = ws.registry.get(version_id)
+    challenger = ws.versions.get(version_id)
     if challenger is None:
         raise ValueError(f"model version id {version_id} does not exist")
-    champion, events = ws.registry.checked_champion(model)
+    checked = checked_champion(ws.versions, ws.artifacts, model)
+    champion, events = checked.version, list(checked.events)
     if champion is not None and champion.id == challenger.id:
         return PromotionDecision(False, f"{challenger.label} is already the champion").with_events(events)
     dataset = Dataset.load(dataset_path)
     splits = dataset_splits(ws, dataset)
-    ws.registry.verify(challenger)
-    challenger_probs = holdout_probabilities(spec, challenger.artifact_path, dataset, splits)
+    challenger_probs = holdout_probabilities(spec, ws.artifacts.checked_path(challenger), dataset, splits)
     challenger_metrics = evaluate_holdout(challenger_probs, dataset.targets[splits.holdout])
-    champion_metrics = _champion_metrics(spec, champion, dataset, splits)
+    champion_metrics = _champion_metrics(ws, spec, champion, dataset, splits)
     decision = decide_promotion(
         challenger_metrics,
         invalid_output_reason(challenger_probs),
@@ -155,7 +160,7 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path:
     )
     if decision.promote:
         swap_champion(ws, model, challenger, champion)
-    ws.registry.record_decision(
+    ws.versions.record_decision(
         model, challenger.id, champion.id if champion else None, decision.promote, decision.reason
     )
     return decision.with_events(events)
@@ -167,14 +172,14 @@ def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: M
     Nothing is deleted: if anything fails before the swap, the old champion still serves unchanged.
     """
     if outgoing is not None:
-        ws.registry.backup(outgoing)
-    ws.registry.backup(incoming)  # so the serving version can be restored if its files are damaged
-    ws.registry.set_champion(model, incoming.id)
-    ws.registry.set_status(model, degraded=False)
+        ws.artifacts.backup(outgoing)
+    ws.artifacts.backup(incoming)  # so the serving version can be restored if its files are damaged
+    ws.versions.set_champion(model, incoming.id)
+    ws.versions.set_status(model, degraded=False)
 
 
 def _champion_metrics(
-    spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
+    ws: Workspace, spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
 ) -> HoldoutMetrics | None:
     """The champion on the same holdout; None when it cannot read today's inputs (its features changed)."""
     if champion is None:
@@ -184,4 +189,4 @@ def _champion_metrics(
         or champion.hyperparameters.get("features") != int(dataset.inputs.shape[-1])
     ):
         return None
-    return score_on_holdout(spec, champion.artifact_path, dataset, splits)
+    return score_on_holdout(spec, ws.artifacts.path(champion), dataset, splits)

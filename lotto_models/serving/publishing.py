@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-import sqlalchemy as sa
 
+from lotto_models.core.cache import CACHE
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import Dataset, FeatureSet, draw_matrix, load_or_build_dataset
 from lotto_models.modeling.splits import time_splits
 from lotto_models.modeling.training import Predictor, load_predictor
+from lotto_models.registry.recovery import checked_champion
 from lotto_models.serving.ensembles import (
     PLANS,
     combine,
@@ -24,7 +25,6 @@ from lotto_models.serving.ensembles import (
     guess_with_odd_range,
     odd_range_from_history,
 )
-from lotto_models.storage import schema
 from lotto_models.workspace import Workspace
 
 
@@ -68,7 +68,8 @@ def _load_members(ws: Workspace, plan_name: str, dataset_paths: dict[str, Path])
     next_concurso = ws.draws.last_concurso() + 1
     for member in PLANS[plan_name].members:
         spec = MODELS[member]
-        champion, events = ws.registry.checked_champion(member)
+        checked = checked_champion(ws.versions, ws.artifacts, member)
+        champion, events = checked.version, list(checked.events)
         members.events += events
         if champion is None:
             members.problems.append(f"{member} has no champion" + (f" ({events[-1]})" if events else ""))
@@ -76,7 +77,7 @@ def _load_members(ws: Workspace, plan_name: str, dataset_paths: dict[str, Path])
         dataset = Dataset.load(dataset_paths[spec.feature_set.value])
         if dataset.next_concurso != next_concurso:
             raise ValueError(f"dataset for {member} predicts {dataset.next_concurso}, expected {next_concurso}")
-        members.predictors[member] = load_predictor(spec, champion.artifact_path)
+        members.predictors[member] = load_predictor(spec, ws.artifacts.path(champion))
         members.datasets[member] = dataset
         members.versions[member] = champion.label
     if not members.predictors:
@@ -116,15 +117,14 @@ def compose_guess(
     return numbers, versions, output.weights, output.degraded
 
 
-_odd_ranges: dict[tuple[str, int], tuple[int, int]] = {}
-
-
 def _odd_range(ws: Workspace) -> tuple[int, int]:
     """The usual odd-count range of the stored history, computed once per store and newest concurso."""
-    key = (ws.settings.sqlalchemy_url, ws.draws.last_concurso())
-    if key not in _odd_ranges:
-        _odd_ranges[key] = odd_range_from_history(draw_matrix(ws.draws.frame()))
-    return _odd_ranges[key]
+    return CACHE.get(
+        "odd-range",
+        ws.settings.sqlalchemy_url,
+        ws.draws.last_concurso(),
+        lambda: odd_range_from_history(draw_matrix(ws.draws.frame())),
+    )
 
 
 def publish_plan(
@@ -152,15 +152,9 @@ def predict_plan(ws: Workspace, plan_name: str, dataset_paths: dict[str, Path]) 
     and fits them afresh otherwise.
     """
     members = _load_members(ws, plan_name, dataset_paths)
-    with ws.engine.connect() as connection:
-        latest = connection.execute(
-            sa.select(schema.ensemble_versions)
-            .where(schema.ensemble_versions.c.plan == plan_name)
-            .order_by(schema.ensemble_versions.c.id.desc())
-            .limit(1)
-        ).first()
+    latest = ws.predictions.latest_ensemble(plan_name)
     current = {m: v for m, v in (latest.member_versions if latest else {}).items() if m != "odd_even"}
-    weights = dict(latest.weights) if latest and current == members.versions else _validation_weights(ws, members)
+    weights = latest.weights if latest and current == members.versions else _validation_weights(ws, members)
     numbers, versions, used, degraded = compose_guess(ws, plan_name, members, weights)
     note = "; ".join(members.problems) or None
     return PublishedGuess(
