@@ -21,7 +21,7 @@ from prefect.settings import PREFECT_API_URL
 from flows.after_draw import after_draw
 from lotto_models.ingest.service import seed_store
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.features import Dataset
+from lotto_models.modeling.features import Dataset, FeatureSet
 from lotto_models.registry.challengers import build_feature_dataset
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.storage import schema
@@ -31,7 +31,7 @@ from tests.conftest import synthetic_draws
 
 def poison_with_nan(feature_set: str) -> None:
     """Inputs full of NaN under the right fingerprint: bad numbers that reach training."""
-    path, _ = build_feature_dataset(open_workspace(), feature_set)
+    path = build_feature_dataset(open_workspace(), FeatureSet(feature_set)).path
     good = Dataset.load(path)
     inputs = np.full_like(good.inputs, np.nan)
     Dataset(
@@ -94,7 +94,7 @@ def test_a_source_down_no_champion_and_a_diverging_training_leave_stat_serving(f
 def test_timeouts_a_corrupt_cache_and_a_damaged_champion_are_named_and_survived(home_copy, monkeypatch) -> None:
     ws = open_workspace()
     champions = {m: ws.versions.alias(m, CHAMPION) for m in MODELS}
-    cache, _ = build_feature_dataset(ws, "ls15")
+    cache = build_feature_dataset(ws, FeatureSet.LS15).path
     cache.write_bytes(b"\x00 not a dataset")
     stat = champions["stat"]
     (ws.artifacts.path(stat) / "stat_model.json").write_text('{"weights": [9, 9, 9, 9]}')

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from deployments.cli import main as lotto
+from lotto_models.modeling.features import FeatureSet
 from lotto_models.modeling.stat_model import ARTIFACT
 from lotto_models.registry.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
 from lotto_models.registry.recovery import checked_champion
@@ -27,7 +28,7 @@ def new_stat_version(ws: Workspace, history, upto: int):
         from lotto_models.storage.draw_store import IncomingDraw
 
         ws.draws.add([IncomingDraw(d, "test") for d in history[ws.draws.last_concurso() : upto]])
-    path, _ = build_feature_dataset(ws, "stat")
+    path = build_feature_dataset(ws, FeatureSet.STAT)
     result = train_challenger(ws, "stat", path)
     return ws.versions.get(result.version_id), path
 
@@ -70,7 +71,7 @@ def test_a_champion_failing_its_checksum_is_restored_from_its_backup(two_version
     ws, first, _, _ = two_versions
     (ws.artifacts.path(first) / ARTIFACT).write_text('{"weights": [0, 0, 0, 0]}')
     checked = checked_champion(ws.versions, ws.artifacts, "stat")
-    champion, events = checked.version, list(checked.events)
+    champion, events = checked.version, [f.detail for f in checked.fallbacks]
     assert champion.id == first.id
     assert events == ["stat/v1 failed its checksum; restored from its backup"]
     ws.artifacts.verify(champion)
@@ -82,7 +83,7 @@ def test_without_its_own_backup_the_newest_good_backup_takes_over(two_versions) 
     (ws.artifacts.path(second) / ARTIFACT).unlink()
     shutil.rmtree(ws.settings.backups_dir / "stat" / "v2")
     checked = checked_champion(ws.versions, ws.artifacts, "stat")
-    champion, events = checked.version, list(checked.events)
+    champion, events = checked.version, [f.detail for f in checked.fallbacks]
     assert champion.id == first.id and "rolled back to stat/v1" in events[0]
     assert ws.versions.alias("stat", CHAMPION).id == first.id
     assert ws.versions.last_decision("stat").decided_by == "rollback"

@@ -51,7 +51,7 @@ class ProcessCache:
             found = entries.get(key)
             if found is not None and found[0] == version:
                 entries.move_to_end(key)
-                return found[1]  # type: ignore[no-any-return]  # stored below by this method for this kind
+                return found[1]  # stored below by this method for this kind
         value = compute()
         with self._lock:
             entries[key] = (version, value)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lotto_models.core.errors import ArtifactChecksumError
+from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.registry.artifacts import ArtifactStore
 from lotto_models.registry.versions import CHAMPION, ModelVersion, VersionStore
 
@@ -19,7 +20,7 @@ class CheckedChampion:
     """The champion with its files verified (None when nothing can serve), and what was done to get there."""
 
     version: ModelVersion | None
-    events: tuple[str, ...] = ()
+    fallbacks: tuple[Fallback, ...] = ()
 
 
 def checked_champion(versions: VersionStore, artifacts: ArtifactStore, model: str) -> CheckedChampion:
@@ -33,7 +34,7 @@ def checked_champion(versions: VersionStore, artifacts: ArtifactStore, model: st
         problem = str(error)
     event = artifacts.restore(champion)
     if event:
-        return CheckedChampion(champion, (event,))
+        return CheckedChampion(champion, (Fallback(FallbackKind.CHAMPION_RESTORED, model, event),))
     for number in artifacts.backed_up_numbers(model):
         candidate = versions.find(model, number)
         if candidate is None or candidate.id == champion.id:
@@ -47,6 +48,10 @@ def checked_champion(versions: VersionStore, artifacts: ArtifactStore, model: st
                 continue
         versions.set_champion(model, candidate.id)
         versions.record_decision(model, candidate.id, champion.id, True, f"{problem}; no good backup of it", "rollback")
-        events = [f"{problem}; rolled back to {candidate.label}"] + ([restored] if restored else [])
-        return CheckedChampion(candidate, tuple(events))
-    return CheckedChampion(None, (f"{problem}; no good backup to restore",))
+        fallbacks = [Fallback(FallbackKind.CHAMPION_ROLLED_BACK, model, f"{problem}; rolled back to {candidate.label}")]
+        if restored:
+            fallbacks.append(Fallback(FallbackKind.CHAMPION_RESTORED, model, restored))
+        return CheckedChampion(candidate, tuple(fallbacks))
+    return CheckedChampion(
+        None, (Fallback(FallbackKind.CHAMPION_LOST, model, f"{problem}; no good backup to restore"),)
+    )
