@@ -3,6 +3,7 @@
 import json
 import time
 
+import pytest
 import sqlalchemy as sa
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
@@ -18,6 +19,8 @@ from lotto_models.serving.ensembles import PLANS
 from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
 from tests.conftest import synthetic_draws
+
+pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
 
 def lotoflow_events(expected: set[str], timeout_s: float = 30.0) -> list:

@@ -5,7 +5,7 @@ from prefect.utilities.callables import parameter_schema
 from deployments.serve import build_deployments, declared_deployments
 from flows import import_history, ingest_draws
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_prefect_yaml_declares_after_draw_on_the_lotoflow_pool_one_at_a_time_in_brasilia_time() -> None:

@@ -7,6 +7,7 @@ import signal
 import subprocess
 from pathlib import Path
 
+import pytest
 from prefect import get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowRunFilter
 from prefect.settings import PREFECT_API_URL
@@ -16,7 +17,9 @@ from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.workspace import open_workspace
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # real training, worker processes or kills
+
+ROOT = Path(__file__).resolve().parents[2]
 PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
 POOL = "lotoflow-fanout-test"
 

@@ -28,6 +28,8 @@ from lotto_models.storage import schema
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import synthetic_draws
 
+pytestmark = pytest.mark.slow  # real training, worker processes or kills
+
 
 def poison_with_nan(feature_set: str) -> None:
     """Inputs full of NaN under the right fingerprint: bad numbers that reach training."""
