@@ -27,8 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     importing = commands.add_parser("import-history", help="merge a history file (.csv or .xlsx) into the store")
     importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
     commands.add_parser("backtest", help="write the report of every champion against the random baseline")
-    predict = commands.add_parser("predict", help="the guess for the next concurso from the current champions")
+    predict = commands.add_parser("predict", help="each plan's stored guess for the next concurso")
     predict.add_argument("--plan", choices=[*PLANS, "all"], default="all")
+    predict.add_argument(
+        "--recompute", action="store_true", help="compute it now from the current champions (loads the models)"
+    )
     rollback = commands.add_parser("rollback", help="make the previous (or a named) version the champion again")
     rollback.add_argument("model")
     rollback.add_argument("--to", type=int, dest="version", help="version number (default: the previous champion)")
@@ -48,7 +51,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in {"run", "backfill", "import-history"}:
         return _run_flow(args)
     if args.command == "predict":
-        return _predict(args.plan)
+        return _predict(args.plan, args.recompute)
     if args.command == "rollback":
         from lotto_models.registry.rollback import RollbackError, rollback_model
         from lotto_models.workspace import open_workspace
@@ -120,20 +123,46 @@ def _run_flow(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predict(plan: str) -> int:
-    from lotto_models.serving.publishing import build_plan_datasets, predict_plan
+def _predict(plan: str, recompute: bool) -> int:
+    """The guess the flow stored for the next concurso (no model is loaded), or one computed now."""
     from lotto_models.workspace import open_workspace
 
     ws = open_workspace()
     plans = list(PLANS) if plan == "all" else [plan]
-    datasets = build_plan_datasets(ws, plans)
-    for name in plans:
-        guess = predict_plan(ws, name, datasets)
-        numbers = " ".join(f"{n:02d}" for n in guess.numbers)
-        state = f"  DEGRADED: {guess.note}" if guess.degraded else ""
-        print(f"{name}: concurso {guess.concurso}: {numbers}  [{', '.join(guess.member_versions.values())}]{state}")
+    if recompute:
+        from lotto_models.serving.publishing import build_plan_datasets, predict_plan
+
+        datasets = build_plan_datasets(ws, plans)
+        guesses = [predict_plan(ws, name, datasets) for name in plans]
+        lines = [_guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note) for g in guesses]
+    else:
+        next_concurso = ws.draws.last_concurso() + 1
+        stored = {name: ws.predictions.published_for(name, next_concurso) for name in plans}
+        missing = [name for name, guess in stored.items() if guess is None]
+        if missing:
+            print(
+                f"predict: no stored guess for concurso {next_concurso} for {', '.join(missing)}; "
+                "run `lotto run` to publish one, or `lotto predict --recompute` to compute it now",
+                file=sys.stderr,
+            )
+            return 1
+        lines = [
+            _guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note)
+            for g in stored.values()
+            if g is not None
+        ]
+    print("\n".join(lines))
     print(PREDICT_NOTE)
     return 0
+
+
+def _guess_line(
+    plan: str, concurso: int, numbers: list[int], members: dict[str, str], degraded: bool, note: str | None
+) -> str:
+    state = f"  DEGRADED: {note}" if degraded else ""
+    return (
+        f"{plan}: concurso {concurso}: {' '.join(f'{n:02d}' for n in numbers)}  [{', '.join(members.values())}]{state}"
+    )
 
 
 def _review(args: argparse.Namespace) -> int:

@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     recent_window: int = 50
     holdout_draws: int = 500
     validation_draws: int = 300
+    ensemble_draws: int = 200  # between validation and holdout: where plan weights are fit
     seed: int = 1234
 
     # Orchestration

@@ -19,14 +19,17 @@ import sqlalchemy as sa
 from prefect.settings import PREFECT_API_URL
 
 from flows.after_draw import after_draw
+from lotto_models.core.failpoints import ENVIRONMENT_VARIABLE, PROMOTION_BEFORE_SWAP
+from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.ingest.service import seed_store
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import Dataset, FeatureSet
+from lotto_models.modeling.training import load_predictor
 from lotto_models.registry.challengers import build_feature_dataset
-from lotto_models.registry.versions import CHAMPION
+from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.storage import schema
 from lotto_models.workspace import close_workspaces, open_workspace
-from tests.conftest import synthetic_draws
+from tests.conftest import DATABASES, database_name, postgres_database, synthetic_draws, use_lotto_env
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
@@ -47,39 +50,38 @@ def poison_with_nan(feature_set: str) -> None:
     ).save(path)
 
 
-@pytest.fixture(scope="module")
-def first_run(prefect_api, tmp_path_factory):
+@pytest.fixture(scope="module", params=DATABASES)
+def first_run(request, prefect_api, tmp_path_factory):
     """A fresh home whose first run finds the source down and `ls14`'s training diverging (NaN): the
-    shared starting point of this module."""
+    shared starting point of this module, on SQLite and (with LOTTO_TEST_DATABASE_URL) PostgreSQL."""
     home = tmp_path_factory.mktemp("first") / "home"
+    url = postgres_database(f"lotto_first_{os.getpid()}") if request.param == "postgresql" else None
     with pytest.MonkeyPatch.context() as env:
-        for name in [n for n in os.environ if n.startswith("LOTTO_")]:
-            env.delenv(name)
-        env.setenv("LOTTO_HOME", str(home))
-        env.setenv("LOTTO_PROFILE", "quick")
-        env.setenv("LOTTO_CAIXA_BASE_URL", "http://127.0.0.1:9/portaldeloterias/api")
-        env.setenv("LOTTO_HTTP_BACKOFF_S", "0.01")
-        close_workspaces()
+        use_lotto_env(env, home, "http://127.0.0.1:9/portaldeloterias/api", url)
         seed_store(open_workspace())
         poison_with_nan("ls14")
         state = after_draw(return_state=True)
         close_workspaces()
-    return home, state
+    return home, url, state
 
 
 @pytest.fixture
-def home_copy(first_run, lotto_env: Path) -> Path:
-    shutil.copytree(first_run[0], lotto_env)
+def home_copy(first_run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caixa_server) -> Path:
+    """A copy of the first run's home and store, with the loopback server as the official API."""
+    home, url, _ = first_run
+    shutil.copytree(home, tmp_path / "home")
     close_workspaces()
-    return lotto_env
+    copy = postgres_database(f"lotto_copy_{os.getpid()}", template=database_name(url)) if url else None
+    return use_lotto_env(monkeypatch, tmp_path / "home", caixa_server.base_url, copy)
 
 
 def test_a_source_down_no_champion_and_a_diverging_training_leave_stat_serving(first_run, monkeypatch) -> None:
-    home, state = first_run
-    monkeypatch.setenv("LOTTO_HOME", str(home))
-    close_workspaces()
+    home, url, state = first_run
+    use_lotto_env(monkeypatch, home, "http://127.0.0.1:9/portaldeloterias/api", url)
     ws = open_workspace()
     assert state.is_completed()
+    kinds = {(f.kind, f.subject) for f in state.result().fallbacks}
+    assert {(FallbackKind.SOURCE_UNREACHABLE, "source"), (FallbackKind.TRAINING_FAILED, "ls14")} <= kinds
     assert "source unreachable" in state.message and "(last concurso 3700)" in state.message
     assert "ls14 training failed" in state.message and "non-finite" in state.message
     assert ws.versions.alias("ls14", CHAMPION) is None
@@ -115,46 +117,94 @@ def test_timeouts_a_corrupt_cache_and_a_damaged_champion_are_named_and_survived(
     assert Dataset.load(cache).next_concurso == 3701
 
 
-def test_a_run_killed_during_training_leaves_a_consistent_store_and_the_next_run_completes(
+def _start_run(home: Path, *args: str, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], Path]:
+    """`lotto run` in its own process group, its output in `<home>/killed-run.log`."""
+    log = home / "killed-run.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "deployments.cli", "run", *args],
+        env={**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), **(env or {})},
+        start_new_session=True,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+    return process, log
+
+
+def _network_inside_fit(models: Path) -> Path | None:
+    """The training log of a network model that has finished at least one epoch of a fit still going."""
+    for log in models.glob("*/.staging-*/training_log.csv"):
+        if log.parent.parent.name != "stat" and len(log.read_text().splitlines()) >= 2:
+            return log
+    return None
+
+
+def assert_consistent_and_serving(run_log: Path) -> None:
+    """The store passes its integrity check, every alias points at a version whose files verify and load,
+    and no version row lacks its directory."""
+    ws = open_workspace()
+    with ws.engine.connect() as connection:
+        if ws.engine.dialect.name == "sqlite":
+            assert connection.scalar(sa.text("PRAGMA integrity_check")) == "ok", run_log.read_text()[-3000:]
+        versions = connection.execute(sa.select(schema.model_versions)).all()
+        aliases = connection.execute(sa.select(schema.model_aliases)).all()
+    assert {a.version_id for a in aliases} <= {v.id for v in versions}, run_log.read_text()[-3000:]
+    for model in MODELS:
+        for alias in (CHAMPION, PREVIOUS):
+            version = ws.versions.alias(model, alias)
+            if version is not None:
+                load_predictor(MODELS[model], ws.artifacts.checked_path(version))
+    for row in versions:
+        assert (ws.settings.models_dir / row.artifact_path).is_dir(), f"{row.model}/v{row.version} has no files"
+
+
+def test_a_run_killed_inside_a_keras_fit_leaves_a_consistent_store_and_the_next_run_completes(
     home_copy, caixa_server, history
 ) -> None:
     caixa_server.add_draws(synthetic_draws(history[-1], 1))
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
-    run = subprocess.Popen(
-        [sys.executable, "-m", "deployments.cli", "run"],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    models = home_copy / "models"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and run.poll() is None and not any(models.glob("*/.staging-*/*")):
+    run, run_log = _start_run(home_copy, "--from-scratch")
+    deadline, inside = time.monotonic() + 240, None
+    while time.monotonic() < deadline and run.poll() is None and inside is None:
+        inside = _network_inside_fit(home_copy / "models")
         time.sleep(0.02)
-    assert any(models.glob("*/.staging-*/*")), (home_copy / "killed-run.log").read_text()[-3000:]
+    assert inside is not None, f"no network reached an epoch before the run ended:\n{run_log.read_text()[-3000:]}"
     os.killpg(run.pid, signal.SIGKILL)
     run.wait(timeout=30)
+    assert run.returncode == -signal.SIGKILL, run_log.read_text()[-3000:]
 
+    assert_consistent_and_serving(run_log)
     ws = open_workspace()
-    with ws.engine.connect() as connection:
-        assert connection.scalar(sa.text("PRAGMA integrity_check")) == "ok"
-        versions = connection.execute(sa.select(schema.model_versions)).all()
-        aliases = connection.execute(sa.select(schema.model_aliases)).all()
-    assert {a.version_id for a in aliases} <= {v.id for v in versions}
-    for model in MODELS:
-        champion = ws.versions.alias(model, CHAMPION)
-        if champion is not None:
-            ws.artifacts.verify(champion)
     assert ws.draws.last_concurso() in (3700, 3701)
-
     state = after_draw(return_state=True)
-    assert state.is_completed()
+    assert state.is_completed(), state.message
     assert ws.draws.last_concurso() == 3701
     assert {g["concurso"] for g in ws.predictions.latest()} == {3702}
-    for model in MODELS:
-        champion = ws.versions.alias(model, CHAMPION)
-        if champion is not None:
-            ws.artifacts.verify(champion)
+    assert_consistent_and_serving(run_log)
+
+
+def test_a_run_killed_between_backup_and_swap_keeps_the_old_champion_and_the_next_run_completes(
+    home_copy, caixa_server, history
+) -> None:
+    caixa_server.add_draws(synthetic_draws(history[-1], 1))
+    ws = open_workspace()
+    before = {m: ws.versions.alias(m, CHAMPION) for m in MODELS}
+    run, run_log = _start_run(home_copy, env={ENVIRONMENT_VARIABLE: f"{PROMOTION_BEFORE_SWAP}=kill"})
+    assert run.wait(timeout=300) == -signal.SIGKILL, run_log.read_text()[-3000:]
+
+    # The kill came after a challenger's backup and before its swap: one model has a backup of a version
+    # that is not its champion, and every champion is the one from before the run.
+    close_workspaces()
+    ws = open_workspace()
+    assert {m: ws.versions.alias(m, CHAMPION) for m in MODELS} == before, run_log.read_text()[-3000:]
+    backed_up = {
+        (m, n) for m in MODELS for n in ws.artifacts.backed_up_numbers(m) if before[m] and n != before[m].version
+    }
+    assert backed_up, run_log.read_text()[-3000:]
+    assert_consistent_and_serving(run_log)
+
+    state = after_draw(return_state=True)
+    assert state.is_completed(), state.message
+    assert {g["concurso"] for g in ws.predictions.latest()} == {3702}
+    assert_consistent_and_serving(run_log)
 
 
 def test_a_run_that_can_serve_no_plan_ends_failed(lotto_env, prefect_api, monkeypatch) -> None:
