@@ -102,25 +102,32 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_flow(args: argparse.Namespace) -> int:
     """Run a flow once, locally. The CLI is an entry point like `deployments`: it may start flows."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    state: State[Any]
-    if args.command == "run":
-        from flows.after_draw import after_draw
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from deployments.temporary_server import prefect_api
 
-        state = after_draw(from_scratch=args.from_scratch, return_state=True)
-    elif args.command == "backfill":
-        from flows.ingest_draws import backfill
-
-        state = backfill(args.first, args.last, return_state=True)
-    else:
-        from pathlib import Path
-
-        from flows.import_history import import_history
-
-        state = import_history(str(Path(args.path).resolve()), return_state=True)
+    with prefect_api():
+        state = _start_flow(args)
     if not state.is_completed():
         print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)
         return 1
     return 0
+
+
+def _start_flow(args: argparse.Namespace) -> State[Any]:
+    # Flows are imported once the Prefect API is chosen: Prefect reads its settings on first import.
+    if args.command == "run":
+        from flows.after_draw import after_draw
+
+        return after_draw(from_scratch=args.from_scratch, return_state=True)
+    if args.command == "backfill":
+        from flows.ingest_draws import backfill
+
+        return backfill(args.first, args.last, return_state=True)
+    from pathlib import Path
+
+    from flows.import_history import import_history
+
+    return import_history(str(Path(args.path).resolve()), return_state=True)
 
 
 def _predict(plan: str, recompute: bool) -> int:

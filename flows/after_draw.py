@@ -17,7 +17,7 @@ from prefect.states import Completed, Failed, State
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
 from flows.reports import publish_run_artifacts
-from flows.training import train_models_in_process
+from flows.training import train_models_in_process, training_task_runner
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import CacheOutcome
@@ -32,7 +32,11 @@ from tasks.publish_backtest import publish_backtest
 from tasks.publish_predictions import publish_predictions
 
 
-@flow(name="after-draw", description="Runs after each official draw; idempotent when nothing is new.")
+@flow(
+    name="after-draw",
+    description="Runs after each official draw; idempotent when nothing is new.",
+    task_runner=training_task_runner(),
+)
 def after_draw(from_scratch: bool = False) -> RunSummary | State:
     ws = open_workspace()
     summary = RunSummary()
@@ -58,10 +62,12 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
     else:
         train_models_in_process(stale, datasets, from_scratch, summary)
 
-    for plan in PLANS:
-        published = publish_predictions(plan, datasets, return_state=True)
+    publishing = {plan: publish_predictions.submit(plan, datasets) for plan in PLANS}  # in the worker processes
+    for plan, future in publishing.items():
+        future.wait()
+        published = future.state
         if published.is_completed():
-            summary.guesses.append(published.result())
+            summary.guesses.append(future.result())
         else:
             detail = f"plan {plan} serves nothing this time: {published.message}"
             summary.fallbacks.append(Fallback(FallbackKind.PLAN_SKIPPED, plan, detail))
@@ -69,7 +75,7 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
     if not summary.guesses:
         _finish(ws, summary)
         return Failed(message="No plan could be served: " + " | ".join(f.detail for f in summary.fallbacks))
-    publish_backtest()
+    publish_backtest.submit().result()
     return _finish(ws, summary)
 
 
