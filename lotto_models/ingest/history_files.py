@@ -80,7 +80,7 @@ def _row(line: int, raw: dict[str, str], date_format: str) -> FileRow:
         for column, value in list(raw.items())[2:]:
             if not value:
                 continue  # a blank cell: a missing number, for the suite to judge
-            number = _int_or_none(value)
+            number = _whole_number_or_none(value)
             if number is None:
                 raise InvalidDrawError(concurso, f"{column} is {value!r}, expected a whole number")
             numbers.append(number)
@@ -95,6 +95,13 @@ def _date(text: str, date_format: str, concurso: int) -> dt.date:
     if date is not None:
         return date
     raise InvalidDrawError(concurso, f"date {text!r} is not {date_format.replace('%', '')}")
+
+
+def _whole_number_or_none(value: str) -> int | None:
+    """A drawn number as written, sign and all: whether it is in range is for the validation suite."""
+    negative = value.startswith("-")
+    number = _int_or_none(value[1:] if negative else value)
+    return -number if negative and number is not None else number
 
 
 def _int_or_none(value: object) -> int | None:

@@ -8,6 +8,7 @@ Whether the numbers make a possible draw (15 of them, distinct, in 1..25) is for
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from lotto_models.core.draws import OFFICIAL_DATE, parse_date
@@ -15,6 +16,7 @@ from lotto_models.core.errors import InvalidDrawError
 from lotto_models.ingest.candidates import DrawCandidate
 
 GAME = "LOTOFACIL"
+WHOLE_NUMBER = re.compile(r"-?\d+")
 
 
 def strip_nul(value: Any) -> Any:
@@ -42,9 +44,9 @@ def _numbers(field: str, values: object, concurso: int) -> list[int]:
     numbers = []
     for value in values:
         text = str(value).strip()
-        if not text.isdigit():
+        if not WHOLE_NUMBER.fullmatch(text):
             raise InvalidDrawError(concurso, f"{field} holds {value!r}, not a number")
-        numbers.append(int(text))
+        numbers.append(int(text))  # a whole number, in range or not: the validation suite judges the range
     return numbers
 
 

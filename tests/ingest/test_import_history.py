@@ -117,6 +117,7 @@ def row(concurso: int, date: str, numbers: list) -> dict:
 BROKEN_RULES = {
     "blank-d15": (FIFTEEN_NUMBERS, [row(3701, "2026-06-02", [*USUAL[:14], ""])], "found 14"),
     "number-26": (NUMBERS_IN_RANGE, [row(3701, "2026-06-02", [*USUAL[:14], 26])], "found 26"),
+    "number-minus-1": (NUMBERS_IN_RANGE, [row(3701, "2026-06-02", [-1, *USUAL[1:]])], "found -1"),
     "repeated-number": (NUMBERS_DISTINCT, [row(3701, "2026-06-02", [1, 1, *USUAL[2:]])], "found 1"),
     "same-concurso-twice": (
         CONCURSO_UNIQUE,

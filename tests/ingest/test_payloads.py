@@ -57,8 +57,8 @@ def test_a_payload_that_is_not_json_object_is_a_parse_error() -> None:
 
 @pytest.mark.parametrize(
     "numbers",
-    [list(range(1, 15)), list(range(1, 17)), [1, *range(1, 15)], list(range(12, 27)), list(range(0, 15))],
-    ids=["14-numbers", "16-numbers", "repeat", "number-26", "number-0"],
+    [list(range(1, 15)), list(range(1, 17)), [1, *range(1, 15)], list(range(12, 27)), list(range(-1, 14))],
+    ids=["14-numbers", "16-numbers", "repeat", "number-26", "number-minus-1"],
 )
 def test_impossible_numbers_are_read_as_given_for_the_suite_to_judge(numbers: list[int]) -> None:
     listed = [f"{n:02d}" for n in numbers]

@@ -118,6 +118,7 @@ def test_a_read_timeout_is_retried(caixa_server: CaixaTestServer, history) -> No
     caixa_server.inject("latest", Fault(delay_s=1.5))
     source = CaixaSource("caixa", caixa_server.base_url, httpx.Client(timeout=0.5), attempts=2, backoff_s=0.01)
     assert source.latest().candidate.as_draw() == history[-1]
+    assert caixa_server.request_count("latest") == 2
 
 
 @pytest.mark.parametrize("status", [404, 400])
