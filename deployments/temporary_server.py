@@ -37,6 +37,13 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def _drain_logs() -> None:
+    if "prefect.logging.handlers" in sys.modules:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=5)
+
+
 @contextmanager
 def prefect_api() -> Iterator[str]:
     """The Prefect API this process should use: `PREFECT_API_URL` when set, else a temporary server."""
@@ -87,6 +94,7 @@ def prefect_api() -> Iterator[str]:
         os.environ["PREFECT_API_URL"] = url  # every child (training workers) uses this one server
         yield url
     finally:
+        _drain_logs()  # the run's last log lines go to this server: send them before it stops
         os.environ.pop("PREFECT_API_URL", None)
         server.terminate()
         try:
