@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     # Orchestration
     training_timeout_s: float = 1800.0
     fanout: bool = False  # train each model as its own `train-model` deployment run (many workers)
+    run_lock_wait_s: float = 3600.0  # how long a run waits for another one on the same store to finish
 
     # Promotion and backups
     promotion_tolerance_bce: float = 0.002
