@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Profile = Literal["quick", "full"]
@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LOTTO_", env_file=".env", extra="ignore")
 
     home: Path = Path("var")
-    database_url: str | None = None
+    database_url: SecretStr | None = None  # may hold a password: never shown in a repr, log or error
     caixa_base_url: str = "https://servicebus2.caixa.gov.br/portaldeloterias/api"
     mirror_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
     profile: Profile = "full"
@@ -74,7 +74,9 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.home / 'lotoflow.db'}"
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.home / 'lotoflow.db'}"
 
     @property
     def models_dir(self) -> Path:
