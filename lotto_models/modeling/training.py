@@ -1,7 +1,7 @@
 """Fitting a model of the catalog on a dataset's train and validation spans, saving and loading it back.
 
-Networks are saved as `model.keras` and exported as a TensorFlow SavedModel (`saved_model/`); inference
-reads either. Training uses Keras callbacks: early stopping on the validation span (which precedes the
+Networks are saved as `model.keras`; a TensorFlow SavedModel is exported from it on demand (`lotto convert`,
+the convert-model deployment), and inference reads either. Training uses Keras callbacks: early stopping on the validation span (which precedes the
 holdout in time), a checkpoint of the best weights, a CSV log of epochs, and a stop on NaN.
 """
 
@@ -160,8 +160,9 @@ def train_model(
     if not losses or not all(math.isfinite(v) for v in losses):
         raise TrainingDivergedError(f"{spec.name}: training loss became non-finite after {len(losses)} epoch(s)")
     (out_dir / CHECKPOINT).unlink(missing_ok=True)  # the best weights are in the model itself now
+    # Only `.keras`: inference reads it, and a SavedModel (for TF Serving and the like) is made on demand
+    # from it by `lotto convert` or the convert-model deployment; exporting every challenger cost ~1 s each.
     network.save(out_dir / KERAS_ARTIFACT)
-    export_saved_model(network, out_dir / SAVED_MODEL)
     return TrainingOutcome(
         out_dir,
         hyperparameters,
