@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     # Datasets and evaluation
     window: int = 10
     long_window: int = 30
+    tcn_window: int = 60
     recent_window: int = 50
     holdout_draws: int = 500
     validation_draws: int = 300
@@ -90,7 +91,12 @@ class Settings(BaseSettings):
 
     @property
     def feature_params(self) -> FeatureParams:
-        return FeatureParams(window=self.window, long_window=self.long_window, recent_window=self.recent_window)
+        return FeatureParams(
+            window=self.window,
+            long_window=self.long_window,
+            recent_window=self.recent_window,
+            tcn_window=self.tcn_window,
+        )
 
     @cached_property
     def training(self) -> TrainingProfile:

@@ -14,7 +14,7 @@ from lotto_models.modeling.features import LS15PP_COLUMNS_IN_LS14PP, FeatureSet
 class ModelSpec:
     name: str
     feature_set: FeatureSet
-    kind: Literal["stat", "lstm", "attention", "stacked"]
+    kind: Literal["stat", "lstm", "attention", "tcn", "stacked"]
     depends_on: tuple[str, ...] = ()
     # stacked models: the input columns each base model reads (None: all), and those the head reads itself
     base_columns: dict[str, list[int] | None] = field(default_factory=dict)
@@ -38,6 +38,7 @@ MODELS: dict[str, ModelSpec] = {
         head_columns=LS15PP_COLUMNS_IN_LS14PP,
     ),
     "ls17": ModelSpec("ls17", FeatureSet.LS17, "attention", research=True),
+    "ls18": ModelSpec("ls18", FeatureSet.LS18, "tcn", research=True),
 }
 
 
