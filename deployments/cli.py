@@ -11,7 +11,14 @@ from collections.abc import Sequence
 from lotto_models.serving.ensembles import PLANS
 
 
+def quiet_tensorflow() -> None:
+    """Keep TensorFlow's start-up notices (oneDNN, CPU features, absl) off the console; set before TF loads."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet_tensorflow()
     parser = argparse.ArgumentParser(prog="lotto", description="lotoflow: Lotofácil models kept up to date.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the after-draw flow once, locally")

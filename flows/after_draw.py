@@ -95,7 +95,7 @@ def _train_models(
         summary.fallbacks += list(challenger.events)
         if challenger.version_id is not None:
             decision = promote_model(model, challenger.version_id, dataset)
-            summary.decisions[model] = decision.reason
+            summary.decisions[model] = decision
             summary.fallbacks += list(decision.events)
 
 

@@ -13,6 +13,7 @@ from prefect.deployments import run_deployment
 
 from flows.reports import RunSummary
 from lotto_models.modeling.catalog import MODELS
+from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.workspace import open_workspace
 from tasks.mark_model_degraded import mark_model_degraded
 
@@ -58,7 +59,10 @@ def train_models_as_deployments(models: list[str], from_scratch: bool, summary: 
             # child's state message carry what the parent reports.
             decision = ws.registry.last_decision(model)
             if decision is not None:
-                summary.decisions[model] = decision.reason
+                summary.decisions[model] = PromotionDecision(decision.promoted, decision.reason).between(
+                    ws.registry.get(decision.challenger_id).label,
+                    ws.registry.get(decision.champion_id).label if decision.champion_id else None,
+                )
             if state.message and state.message.startswith(FALLBACK_PREFIX):
                 summary.fallbacks += state.message.removeprefix(FALLBACK_PREFIX).split(" | ")
 

@@ -8,6 +8,7 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.evaluation import BASELINE_HITS, BASELINE_SHARE_11_PLUS
+from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import PublishedGuess
@@ -23,7 +24,7 @@ HONEST_NOTE = (
 class RunSummary:
     new_draws: list[int] = field(default_factory=list)
     trained: list[str] = field(default_factory=list)
-    decisions: dict[str, str] = field(default_factory=dict)
+    decisions: dict[str, PromotionDecision] = field(default_factory=dict)
     guesses: list[PublishedGuess] = field(default_factory=list)
     fallbacks: list[str] = field(default_factory=list)
     nothing_to_do: bool = False
@@ -77,7 +78,7 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
             if hits is not None
             else "no holdout yet"
         )
-        decision = f" — {summary.decisions[row['model']]}" if row["model"] in summary.decisions else ""
+        decision = f" — {summary.decisions[row['model']].summary()}" if row["model"] in summary.decisions else ""
         flag = " [degraded]" if row["degraded"] else ""
         lines.append(f"Model {row['model']}: champion {row['champion']}{flag}; {verdict}{decision}")
     for guess in ws.predictions.latest():

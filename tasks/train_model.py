@@ -5,6 +5,7 @@ from typing import Any
 from prefect import get_run_logger, runtime, task
 from prefect.context import TaskRunContext
 
+from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.challengers import ChallengerResult, train_challenger
 from lotto_models.workspace import open_workspace
 
@@ -31,6 +32,8 @@ def train_model(model: str, dataset_path: str, from_scratch: bool = False) -> Ch
         logger.warning("Fallback: %s", event)
     if result.skipped_reason:
         logger.info("%s: %s", model, result.skipped_reason)
+    elif MODELS[model].kind == "stat":  # no network, no epochs: its weights are fit on the validation span
+        logger.info("%s: fitted on the validation span in %.1f s", model, result.seconds)
     else:
         start = "warm start" if result.warm_started else "from scratch"
         logger.info("%s: trained %d epoch(s) %s in %.1f s", model, result.epochs, start, result.seconds)

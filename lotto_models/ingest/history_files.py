@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,6 +64,20 @@ def read_draw_file(path: Path) -> list[FileRow]:
         _row(line, dict(zip(columns, values, strict=True)), date_format)
         for line, values in enumerate(frame.itertuples(index=False, name=None), start=2)
     ]
+
+
+def draw_from_record(record: Mapping[str, object]) -> Draw:
+    """The draw of one file row as kept in the quarantine (either layout), checked like any file row.
+
+    Raises `InvalidDrawError` naming the line and the rule it breaks.
+    """
+    for columns, date_format in ((OURS, "%Y-%m-%d"), (OFFICIAL, "%d/%m/%Y")):
+        if set(columns) <= set(record):
+            row = _row(_int_or_none(record.get("line")) or 0, {c: str(record[c]) for c in columns}, date_format)
+            if row.draw is None:
+                raise InvalidDrawError(row.concurso, row.error or "unreadable row")
+            return row.draw
+    raise InvalidDrawError(None, f"a row needs the columns {OURS[:3]}... or {OFFICIAL[:3]}..., got {list(record)[:5]}")
 
 
 def _row(line: int, raw: dict[str, str], date_format: str) -> FileRow:

@@ -140,7 +140,8 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path:
         raise ValueError(f"model version id {version_id} does not exist")
     champion, events = ws.registry.checked_champion(model)
     if champion is not None and champion.id == challenger.id:
-        return PromotionDecision(False, f"{challenger.label} is already the champion").with_events(events)
+        decision = PromotionDecision(False, f"{challenger.label} is already the champion")
+        return decision.between(challenger.label, champion.label).with_events(events)
     dataset = Dataset.load(dataset_path)
     splits = dataset_splits(ws, dataset)
     ws.registry.verify(challenger)
@@ -158,7 +159,7 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path:
     ws.registry.record_decision(
         model, challenger.id, champion.id if champion else None, decision.promote, decision.reason
     )
-    return decision.with_events(events)
+    return decision.between(challenger.label, champion.label if champion else None).with_events(events)
 
 
 def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: ModelVersion | None) -> None:

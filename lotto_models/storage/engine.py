@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration; a test keeps it equal to Alembic's head. A store already there needs no Alembic
 # import at all, which keeps short commands (a no-op run, `lotto predict`) fast.
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
