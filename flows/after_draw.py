@@ -43,17 +43,23 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
         summary.nothing_to_do = True
         return _finish(ws, summary)
 
+    datasets = build_datasets(stale, summary)
+    train_models(ws, stale, datasets, from_scratch, summary)
+    return publish_plans(ws, datasets, summary)
+
+
+def build_datasets(models: list[str], summary: RunSummary) -> dict[str, str]:
+    """The datasets the plans and `models` read, by feature set; a rebuilt cache is named as a fallback."""
     datasets = {}
-    for feature_set in sorted(plan_feature_sets() | {MODELS[m].feature_set.value for m in stale}):
+    for feature_set in sorted(plan_feature_sets() | {MODELS[m].feature_set.value for m in models}):
         datasets[feature_set], rebuilt = build_dataset(feature_set)
         if rebuilt:
             summary.fallbacks.append(f"dataset cache {feature_set} was unreadable; rebuilt from the database")
+    return datasets
 
-    if ws.settings.fanout:
-        train_models_as_deployments(stale, from_scratch, summary)
-    else:
-        _train_models(ws, stale, datasets, from_scratch, summary)
 
+def publish_plans(ws: Workspace, datasets: dict[str, str], summary: RunSummary) -> RunSummary | State:
+    """Rebuild every plan from the current champions, publish its guess, report; Failed when no plan serves."""
     for plan in PLANS:
         published = publish_predictions(plan, datasets, return_state=True)
         if published.is_completed():
@@ -68,8 +74,26 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
     return _finish(ws, summary)
 
 
+def train_models(
+    ws: Workspace,
+    models: list[str],
+    datasets: dict[str, str],
+    from_scratch: bool,
+    summary: RunSummary,
+    force: bool = False,
+) -> None:
+    """Train and promote `models` in dependency order, here or fanned out to workers (LOTTO_FANOUT).
+
+    `force` trains even a model that has a version on these draws already (a retrain on demand).
+    """
+    if ws.settings.fanout:
+        train_models_as_deployments(models, from_scratch, summary, force)
+    else:
+        _train_models(ws, models, datasets, from_scratch, summary, force)
+
+
 def _train_models(
-    ws: Workspace, stale: list[str], datasets: dict[str, str], from_scratch: bool, summary: RunSummary
+    ws: Workspace, stale: list[str], datasets: dict[str, str], from_scratch: bool, summary: RunSummary, force: bool
 ) -> None:
     """Train and promote each stale model in dependency order; a failure degrades it and its dependents."""
     failed: set[str] = set()
@@ -83,7 +107,7 @@ def _train_models(
             summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
             continue
         # The time limit is enforced inside the training, between batches (LOTTO_TRAINING_TIMEOUT_S).
-        state = train_model(model, dataset, from_scratch, return_state=True)
+        state = train_model(model, dataset, from_scratch, force, return_state=True)
         if not state.is_completed():
             failed.add(model)
             reason = f"training {state.name.lower()}: {state.message}"

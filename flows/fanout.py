@@ -30,7 +30,9 @@ def waves(models: list[str]) -> list[list[str]]:
     return [[m for m in models if placed[m] == i] for i in range(max(placed.values(), default=-1) + 1)]
 
 
-def train_models_as_deployments(models: list[str], from_scratch: bool, summary: RunSummary) -> None:
+def train_models_as_deployments(
+    models: list[str], from_scratch: bool, summary: RunSummary, force: bool = False
+) -> None:
     logger = get_run_logger()
     ws = open_workspace()
     timeout = ws.settings.training_timeout_s
@@ -44,7 +46,7 @@ def train_models_as_deployments(models: list[str], from_scratch: bool, summary: 
                 summary.fallbacks.append(f"{model} not trained: a dependency failed; its champion keeps serving")
                 continue
             runs[model] = run_deployment(
-                TRAIN_DEPLOYMENT, parameters={"model": model, "from_scratch": from_scratch}, timeout=0
+                TRAIN_DEPLOYMENT, parameters={"model": model, "from_scratch": from_scratch, "force": force}, timeout=0
             )
             logger.info("%s: started train-model run %s", model, runs[model].id)
         for model, state in _wait(runs, timeout).items():

@@ -13,9 +13,8 @@ from lotto_models.workspace import open_workspace
 def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     """A retried flow run does not train again on the same dataset (its file name holds the fingerprint)."""
     dataset = Path(parameters["dataset_path"]).stem
-    return (
-        f"train-{parameters['model']}-{dataset}-{parameters.get('from_scratch', False)}-{context.task_run.flow_run_id}"
-    )
+    modes = f"{parameters.get('from_scratch', False)}-{parameters.get('force', False)}"
+    return f"train-{parameters['model']}-{dataset}-{modes}-{context.task_run.flow_run_id}"
 
 
 @task(
@@ -24,9 +23,11 @@ def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
     cache_expiration=timedelta(days=2),
     persist_result=True,
 )
-def train_model(model: str, dataset_path: str, from_scratch: bool = False) -> ChallengerResult:
+def train_model(model: str, dataset_path: str, from_scratch: bool = False, force: bool = False) -> ChallengerResult:
     """Train, score and register a challenger version of `model` (promotion is a separate step)."""
-    result = train_challenger(open_workspace(), model, Path(dataset_path), from_scratch, str(runtime.flow_run.id))
+    result = train_challenger(
+        open_workspace(), model, Path(dataset_path), from_scratch, str(runtime.flow_run.id), force=force
+    )
     logger = get_run_logger()
     for event in result.events:
         logger.warning("Fallback: %s", event)

@@ -7,7 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lotto_models.core.errors import LotoflowError
 from lotto_models.modeling.features import LS15PP_COLUMNS_IN_LS14PP, FeatureSet
+
+
+class UnknownModelError(LotoflowError, ValueError):
+    """A model name that is not in the catalog."""
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,15 @@ MODELS: dict[str, ModelSpec] = {
 }
 
 
+def check_known(names: Iterable[str]) -> None:
+    unknown = set(names) - set(MODELS)
+    if unknown:
+        raise UnknownModelError(f"unknown model(s) {sorted(unknown)}; known: {', '.join(MODELS)}")
+
+
 def with_dependencies(names: Iterable[str]) -> set[str]:
     wanted = set(names)
-    unknown = wanted - set(MODELS)
-    if unknown:
-        raise ValueError(f"unknown model(s) {sorted(unknown)}; known: {sorted(MODELS)}")
+    check_known(wanted)
     pending = list(wanted)
     while pending:
         for dependency in MODELS[pending.pop()].depends_on:
@@ -83,3 +92,14 @@ def training_order(names: Iterable[str] | None = None) -> list[str]:
         order.append(chosen)
         sorter.done(chosen)
     return order
+
+
+def retrain_order(names: Iterable[str] | None = None) -> list[str]:
+    """What a retrain of `names` (all by default) trains: them and every model depending on them, in
+    training order. Their own dependencies keep their champions. Raises `UnknownModelError`."""
+    if names is None:
+        return training_order()
+    wanted = set(names)
+    check_known(wanted)
+    chosen = dependents_of(wanted)
+    return [name for name in training_order() if name in chosen]

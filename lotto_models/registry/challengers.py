@@ -66,17 +66,23 @@ def build_feature_dataset(ws: Workspace, feature_set: str) -> tuple[Path, CacheO
 
 
 def train_challenger(
-    ws: Workspace, model: str, dataset_path: Path, from_scratch: bool = False, flow_run_id: str | None = None
+    ws: Workspace,
+    model: str,
+    dataset_path: Path,
+    from_scratch: bool = False,
+    flow_run_id: str | None = None,
+    force: bool = False,
 ) -> ChallengerResult:
     """Train, score on the holdout and register a new version of `model` (not yet promoted).
 
-    Skipped when a version was already trained on this dataset with these hyperparameters.
+    Skipped when a version was already trained on this dataset with these hyperparameters, unless
+    `force` (a retrain on demand: warm from the champion, or from scratch).
     """
     spec = MODELS[model]
     dataset = Dataset.load(dataset_path)
     params = hyperparameters(ws, spec)
     existing = ws.registry.trained_on(model, dataset.fingerprint, params)
-    if existing is not None and not from_scratch:
+    if existing is not None and not (from_scratch or force):
         return ChallengerResult(model, existing.id, skipped_reason=f"{existing.label} already trained on these draws")
     splits = dataset_splits(ws, dataset)
     champion, events = ws.registry.checked_champion(model)
