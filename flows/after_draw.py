@@ -14,12 +14,14 @@ from prefect.states import Completed, Failed, State
 
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
+from flows.notify import warn_stale_source
 from flows.reports import RunSummary, publish_run_artifacts, summary_text
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import plan_feature_sets, plans_missing_guess
 from lotto_models.workspace import Workspace, open_workspace
 from tasks.build_dataset import build_dataset
+from tasks.check_draw_freshness import check_draw_freshness
 from tasks.events import FALLBACK_USED, emit
 from tasks.find_stale_models import find_stale_models
 from tasks.mark_model_degraded import mark_model_degraded
@@ -37,6 +39,9 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
     ingest, fallbacks = run_ingestion()
     summary.fallbacks += fallbacks
     summary.new_draws = ingest.stored
+    overdue = check_draw_freshness()
+    if overdue is not None:
+        summary.fallbacks += warn_stale_source(overdue)
 
     stale = find_stale_models(from_scratch)
     if not stale and not plans_missing_guess(ws):

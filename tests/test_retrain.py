@@ -91,7 +91,13 @@ def test_the_retrain_deployment_retrains_the_chosen_models_and_their_dependents_
         decisions = connection.execute(
             sa.select(schema.promotion_decisions.c.model, schema.promotion_decisions.c.decided_by)
         ).all()
-        builds = connection.execute(sa.select(schema.ensemble_versions.c.member_versions)).scalars().all()
+        builds = (
+            connection.execute(
+                sa.select(schema.ensemble_versions.c.member_versions).order_by(schema.ensemble_versions.c.id)
+            )
+            .scalars()
+            .all()
+        )
     assert sorted(decisions) == sorted(
         [(m, "gate") for m in ("ls14pp", "ls15pp", "ls16")] + [("ls14pp", "gate"), ("ls16", "gate")]
     )

@@ -57,11 +57,16 @@ class Settings(BaseSettings):
     training_timeout_s: float = 1800.0
     fanout: bool = False  # train each model as its own `train-model` deployment run (many workers)
 
+    # Alerts: Apprise URLs (comma-separated) and/or the name of a Prefect notification block
+    # ("<block-type-slug>/<name>", e.g. "slack-webhook/ops")
+    alert_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    alert_block: str | None = None
+
     # Promotion and backups
     promotion_tolerance_bce: float = 0.002
     backup_retention: int = 5
 
-    @field_validator("mirror_urls", mode="before")
+    @field_validator("mirror_urls", "alert_urls", mode="before")
     @classmethod
     def _split_mirrors(cls, value: object) -> object:
         if isinstance(value, str):
@@ -84,6 +89,10 @@ class Settings(BaseSettings):
     @property
     def backups_dir(self) -> Path:
         return self.home / "backups"
+
+    @property
+    def alerts_ledger(self) -> Path:
+        return self.home / "alerts" / "sent.txt"
 
     @property
     def datasets_dir(self) -> Path:

@@ -1,0 +1,30 @@
+from prefect import get_run_logger, task
+from prefect.blocks.core import Block
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.core.settings import get_settings
+from lotto_models.reporting.alerts import Alert, AlertDeliveryError, AlertLevel, Delivery
+from lotto_models.reporting.alerts import send_alert as deliver
+
+
+@task(name="send-alert", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
+def send_alert(alert: Alert) -> Delivery:
+    """Deliver `alert` to LOTTO_ALERT_URLS and the LOTTO_ALERT_BLOCK notification block; raise when any fails.
+
+    With no destination configured the alert goes to the run log only (and says so).
+    """
+    settings = get_settings()
+    logger = get_run_logger()
+    log = logger.error if alert.level is AlertLevel.FAILURE else logger.warning
+    log("%s", alert.text())
+    delivery = deliver(alert, settings.alert_urls)
+    if settings.alert_block:
+        block = Block.load(settings.alert_block)
+        block.notify(alert.text(), subject=alert.title)
+        delivery.delivered.append(f"prefect block {settings.alert_block}")
+    if not settings.alert_urls and not settings.alert_block:
+        logger.warning("No alert destination configured (LOTTO_ALERT_URLS, LOTTO_ALERT_BLOCK): logged only")
+    if not delivery.ok:
+        raise AlertDeliveryError(f"alert not delivered to {', '.join(delivery.failed)}")
+    logger.info("Alert delivered to %s", ", ".join(delivery.delivered) or "nobody")
+    return delivery
