@@ -81,11 +81,19 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
         decision = f" — {summary.decisions[row['model']].summary()}" if row["model"] in summary.decisions else ""
         flag = " [degraded]" if row["degraded"] else ""
         lines.append(f"Model {row['model']}: champion {row['champion']}{flag}; {verdict}{decision}")
-    for guess in ws.predictions.latest():
+    published = ws.predictions.latest()
+    for guess in published:
         numbers = " ".join(f"{n:02d}" for n in guess["numbers"])
         members = ", ".join(guess["member_versions"].values())
         lines.append(f"Plan {guess['plan']} guess for concurso {guess['concurso']}: {numbers}  [{members}]")
+    stored_members = {(g["plan"], g["concurso"]): g["member_versions"] for g in published}
     for guess in summary.guesses:
+        if not guess.newly_published and stored_members.get((guess.plan, guess.concurso)) != guess.member_versions:
+            # one guess per plan and concurso, scored when the draw arrives: a rebuilt plan never replaces it
+            lines.append(
+                f"Plan {guess.plan} rebuilt with {', '.join(guess.member_versions.values())}; its guess for concurso "
+                f"{guess.concurso} stays as first published, the new members serve from concurso {guess.concurso + 1}"
+            )
         if guess.degraded:
             lines.append(f"Plan {guess.plan} serves degraded: {guess.note}")
     lines.append(HONEST_NOTE)

@@ -14,6 +14,6 @@ def check_draw_freshness() -> OverdueDraw | None:
     if last is None:
         return None
     overdue = overdue_draw(last.concurso, last.date, dt.datetime.now(dt.UTC))
-    if overdue is not None:
-        get_run_logger().warning("Stale source: %s", overdue.message())
+    if overdue is None:
+        get_run_logger().info("Newest draw %d of %s is on time for the draw calendar", last.concurso, last.date)
     return overdue

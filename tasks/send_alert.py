@@ -22,9 +22,10 @@ def send_alert(alert: Alert) -> Delivery:
         block = Block.load(settings.alert_block)
         block.notify(alert.text(), subject=alert.title)
         delivery.delivered.append(f"prefect block {settings.alert_block}")
-    if not settings.alert_urls and not settings.alert_block:
-        logger.warning("No alert destination configured (LOTTO_ALERT_URLS, LOTTO_ALERT_BLOCK): logged only")
     if not delivery.ok:
         raise AlertDeliveryError(f"alert not delivered to {', '.join(delivery.failed)}")
-    logger.info("Alert delivered to %s", ", ".join(delivery.delivered) or "nobody")
+    if delivery.delivered:
+        logger.info("Alert delivered to %s", ", ".join(delivery.delivered))
+    else:
+        logger.warning("No alert destination configured (LOTTO_ALERT_URLS, LOTTO_ALERT_BLOCK): logged only")
     return delivery

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from prefect import get_client
+from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
 from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL
 
@@ -104,3 +106,10 @@ def test_the_retrain_deployment_retrains_the_chosen_models_and_their_dependents_
     platinum = [b for b in builds if "ls16" in b]
     assert platinum[-1]["ls16"] == "ls16/v2" and platinum[-1]["ls14pp"] == "ls14pp/v2"  # plans rebuilt
     assert {g["concurso"] for g in ws.predictions.latest()} == {3701}
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[second.id]))
+        )
+    [summary] = [a for a in artifacts if a.key == "after-draw-summary"]
+    assert "ls14pp/v2 replaced ls14pp/v1" in summary.data
+    assert "its guess for concurso 3701 stays as first published" in summary.data  # one guess per concurso
