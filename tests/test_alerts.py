@@ -87,3 +87,35 @@ def test_a_repeated_condition_is_alerted_once(tmp_path) -> None:
     assert first_time(ledger, "stale-source:3700:1")
     record_sent(ledger, "stale-source:3700:1")
     assert not first_time(ledger, "stale-source:3700:1") and first_time(ledger, "stale-source:3700:2")
+
+
+def test_alerts_also_reach_a_prefect_notification_block_named_in_the_settings(
+    prefect_api, lotto_env, monkeypatch
+) -> None:
+    from prefect import flow
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock
+
+    from tasks.send_alert import send_alert as send_alert_task
+
+    receiver = AlertReceiver().start()
+    try:
+        CustomWebhookNotificationBlock(
+            name="lotoflow-ops",
+            url=f"http://127.0.0.1:{receiver.port}/block",
+            json_data={"title": "{{subject}}", "message": "{{body}}"},
+            allow_private_urls=True,
+        ).save("ops", overwrite=True)
+        monkeypatch.setenv("LOTTO_ALERT_BLOCK", "custom-webhook/ops")
+        alert = failed_run_alert("after-draw", "calm-fox", "42", "Crashed", "killed", "http://ui")
+
+        @flow
+        def alerting() -> list[str]:
+            return send_alert_task(alert).delivered
+
+        delivered = alerting()
+        [received] = receiver.wait_for(1, timeout=10)
+    finally:
+        receiver.stop()
+    assert delivered == ["prefect block custom-webhook/ops"]
+    assert received["path"] == "/block" and received["title"] == "lotoflow: after-draw run calm-fox Crashed"
+    assert "ended Crashed: killed" in received["message"] and "http://ui/runs/flow-run/42" in received["message"]
