@@ -7,8 +7,13 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from prefect.states import State
 
 from lotto_models.modeling.catalog import MODELS
+from lotto_models.reporting.baseline import PREDICT_NOTE, versus_random
 from lotto_models.serving.ensembles import PLANS
 
 
@@ -35,8 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     importing = commands.add_parser("import-history", help="merge a history file (.csv or .xlsx) into the store")
     importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
     commands.add_parser("backtest", help="write the report of every champion against the random baseline")
-    predict = commands.add_parser("predict", help="the guess for the next concurso from the current champions")
+    predict = commands.add_parser("predict", help="each plan's stored guess for the next concurso")
     predict.add_argument("--plan", choices=[*PLANS, "all"], default="all")
+    predict.add_argument(
+        "--recompute", action="store_true", help="compute it now from the current champions (loads the models)"
+    )
     rollback = commands.add_parser("rollback", help="make the previous (or a named) version the champion again")
     rollback.add_argument("model")
     rollback.add_argument("--to", type=int, dest="version", help="version number (default: the previous champion)")
@@ -70,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in {"run", "retrain", "backfill", "import-history"}:
         return _run_flow(args)
     if args.command == "predict":
-        return _predict(args.plan)
+        return _predict(args.plan, args.recompute)
     if args.command == "rollback":
         from lotto_models.registry.rollback import RollbackError, rollback_model
         from lotto_models.workspace import open_workspace
@@ -110,12 +118,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lotto_models.reporting.status import status_report
         from lotto_models.workspace import open_workspace
 
-        report = status_report(open_workspace())
+        report_json = status_report(open_workspace())
         if args.json:
-            json.dump(report, sys.stdout, default=str)
+            json.dump(report_json, sys.stdout, default=str)
             sys.stdout.write("\n")
         else:
-            _print_status(report)
+            _print_status(report_json)
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 
@@ -123,6 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_flow(args: argparse.Namespace) -> int:
     """Run a flow once, locally. The CLI is an entry point like `deployments`: it may start flows."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    state: State[Any]
     if args.command == "run":
         from flows.after_draw import after_draw
 
@@ -147,20 +156,46 @@ def _run_flow(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predict(plan: str) -> int:
-    from lotto_models.serving.publishing import build_plan_datasets, predict_plan
+def _predict(plan: str, recompute: bool) -> int:
+    """The guess the flow stored for the next concurso (no model is loaded), or one computed now."""
     from lotto_models.workspace import open_workspace
 
     ws = open_workspace()
     plans = list(PLANS) if plan == "all" else [plan]
-    datasets = build_plan_datasets(ws, plans)
-    for name in plans:
-        guess = predict_plan(ws, name, datasets)
-        numbers = " ".join(f"{n:02d}" for n in guess.numbers)
-        state = f"  DEGRADED: {guess.note}" if guess.degraded else ""
-        print(f"{name}: concurso {guess.concurso}: {numbers}  [{', '.join(guess.member_versions.values())}]{state}")
-    print("A random 15-number guess averages 9.0 hits; these guesses are not expected to do better.")
+    if recompute:
+        from lotto_models.serving.publishing import build_plan_datasets, predict_plan
+
+        datasets = build_plan_datasets(ws, plans)
+        guesses = [predict_plan(ws, name, datasets) for name in plans]
+        lines = [_guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note) for g in guesses]
+    else:
+        next_concurso = ws.draws.last_concurso() + 1
+        stored = {name: ws.predictions.published_for(name, next_concurso) for name in plans}
+        missing = [name for name, guess in stored.items() if guess is None]
+        if missing:
+            print(
+                f"predict: no stored guess for concurso {next_concurso} for {', '.join(missing)}; "
+                "run `lotto run` to publish one, or `lotto predict --recompute` to compute it now",
+                file=sys.stderr,
+            )
+            return 1
+        lines = [
+            _guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note)
+            for g in stored.values()
+            if g is not None
+        ]
+    print("\n".join(lines))
+    print(PREDICT_NOTE)
     return 0
+
+
+def _guess_line(
+    plan: str, concurso: int, numbers: list[int], members: dict[str, str], degraded: bool, note: str | None
+) -> str:
+    state = f"  DEGRADED: {note}" if degraded else ""
+    return (
+        f"{plan}: concurso {concurso}: {' '.join(f'{n:02d}' for n in numbers)}  [{', '.join(members.values())}]{state}"
+    )
 
 
 def _review(args: argparse.Namespace) -> int:
@@ -235,7 +270,7 @@ def _print_status(report: dict) -> None:
     for name, model in report["models"].items():
         flag = " (degraded)" if model["degraded"] else ""
         hits = model["holdout"].get("mean_hits")
-        extra = f", holdout mean hits {hits:.2f} vs 9.0 random" if hits is not None else ""
+        extra = f", {versus_random(hits)}" if hits is not None else ""
         print(f"model {name}: champion {model['champion']}{flag}{extra}")
     for guess in report["predictions"]:
         print(f"plan {guess['plan']}: concurso {guess['concurso']} -> {guess['numbers']}")

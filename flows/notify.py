@@ -8,11 +8,13 @@ line in `LOTTO_HOME/alerts.log`. A delivery that fails makes the notify-failure 
 from __future__ import annotations
 
 import datetime as dt
+from uuid import UUID
 
 from prefect import flow, get_client, get_run_logger, runtime
 from prefect.artifacts import create_markdown_artifact
 from prefect.settings import PREFECT_UI_URL
 
+from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.core.settings import get_settings
 from lotto_models.ingest.draw_calendar import OverdueDraw
 from lotto_models.reporting.alerts import Alert, AlertLevel, failed_run_alert, first_time, flow_run_link, record_sent
@@ -23,11 +25,10 @@ from tasks.send_alert import send_alert
 def notify_failure(flow_run_id: str) -> str:
     run_id = flow_run_id.rsplit(".", 1)[-1]  # accepts a bare id or an event resource id
     with get_client(sync_client=True) as client:
-        run = client.read_flow_run(run_id)
+        run = client.read_flow_run(UUID(run_id))
         flow_name = client.read_flow(run.flow_id).name
-    alert = failed_run_alert(
-        flow_name, run.name, str(run.id), run.state.name, run.state.message, PREFECT_UI_URL.value()
-    )
+    state, reason = (run.state.name or run.state.type.value, run.state.message) if run.state else ("unknown", None)
+    alert = failed_run_alert(flow_name, run.name, str(run.id), state, reason, PREFECT_UI_URL.value())
     create_markdown_artifact(
         key=f"{flow_name}-failure",
         markdown=f"**{alert.body}**" + (f"\n\n[The run in the UI]({alert.link})" if alert.link else ""),
@@ -41,7 +42,7 @@ def notify_failure(flow_run_id: str) -> str:
     return alert.text()
 
 
-def warn_stale_source(overdue: OverdueDraw) -> list[str]:
+def warn_stale_source(overdue: OverdueDraw) -> list[Fallback]:
     """Send the stale-source warning once per stuck state (per newest concurso and missed draw day).
 
     Returns the fallback lines for the run summary: none, or why the warning could not be delivered.
@@ -59,7 +60,8 @@ def warn_stale_source(overdue: OverdueDraw) -> list[str]:
     )
     state = send_alert(alert, return_state=True)
     if not state.is_completed():
-        return [f"stale-source warning not delivered: {state.message}"]
+        detail = f"stale-source warning not delivered: {state.message}"
+        return [Fallback(FallbackKind.ALERT_UNDELIVERED, "stale-source", detail)]
     if state.result().delivered:
         record_sent(settings.alerts_ledger, key)
     return []

@@ -11,8 +11,8 @@ from prefect import flow, get_run_logger
 from prefect.states import State
 
 from flows.after_draw import build_datasets, publish_plans, train_models
-from flows.reports import RunSummary
 from lotto_models.modeling.catalog import retrain_order
+from lotto_models.reporting.run_summary import RunSummary
 from lotto_models.workspace import open_workspace
 from tasks.prepare_store import prepare_store
 

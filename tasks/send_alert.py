@@ -1,6 +1,10 @@
+import inspect
+
 from prefect import get_run_logger, task
 from prefect.blocks.core import Block
+from prefect.blocks.notifications import NotificationBlock
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.asyncutils import run_coro_as_sync
 
 from lotto_models.core.settings import get_settings
 from lotto_models.reporting.alerts import Alert, AlertDeliveryError, AlertLevel, Delivery
@@ -20,7 +24,11 @@ def send_alert(alert: Alert) -> Delivery:
     delivery = deliver(alert, settings.alert_urls)
     if settings.alert_block:
         block = Block.load(settings.alert_block)
-        block.notify(alert.text(), subject=alert.title)
+        if not isinstance(block, NotificationBlock):
+            raise AlertDeliveryError(f"LOTTO_ALERT_BLOCK {settings.alert_block} is not a notification block")
+        sent = block.notify(alert.text(), subject=alert.title)
+        if inspect.isawaitable(sent):  # `async_dispatch` runs it here, in a sync task, but types it as awaitable
+            run_coro_as_sync(sent)
         delivery.delivered.append(f"prefect block {settings.alert_block}")
     if not delivery.ok:
         raise AlertDeliveryError(f"alert not delivered to {', '.join(delivery.failed)}")

@@ -9,8 +9,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from lotto_models.modeling.features import FeatureParams
-
 Profile = Literal["quick", "full"]
 
 
@@ -51,6 +49,7 @@ class Settings(BaseSettings):
     recent_window: int = 50
     holdout_draws: int = 500
     validation_draws: int = 300
+    ensemble_draws: int = 200  # between validation and holdout: where plan weights are fit
     seed: int = 1234
 
     # Orchestration
@@ -97,15 +96,6 @@ class Settings(BaseSettings):
     @property
     def datasets_dir(self) -> Path:
         return self.home / "datasets"
-
-    @property
-    def feature_params(self) -> FeatureParams:
-        return FeatureParams(
-            window=self.window,
-            long_window=self.long_window,
-            recent_window=self.recent_window,
-            tcn_window=self.tcn_window,
-        )
 
     @cached_property
     def training(self) -> TrainingProfile:

@@ -134,13 +134,13 @@ def accept_entry(ws: Workspace, entry_id: int, note: str, decided_by: str) -> Qu
     draw = detail.held_draw
     if draw is None:
         raise QuarantineError(f"quarantine entry {entry_id} cannot be accepted: {detail.unreadable_reason}")
-    if detail.conflicts_with_stored:
-        stored = detail.stored_draw
+    stored = detail.stored_draw
+    if stored is not None and stored != draw:
         raise QuarantineError(
             f"quarantine entry {entry_id} cannot be accepted: concurso {draw.concurso} is stored as {stored.date} "
             f"{list(stored.numbers)}, and a stored draw is never overwritten; discard the entry instead"
         )
-    if detail.stored_draw is not None:
+    if stored is not None:
         raise QuarantineError(
             f"quarantine entry {entry_id}: concurso {draw.concurso} is already stored with the same numbers; "
             "discard the entry"

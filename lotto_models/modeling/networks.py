@@ -43,7 +43,7 @@ class WeightedBinaryCrossentropy(keras.losses.Loss):
         super().__init__(name=name, **kwargs)
         self.positive_weight = positive_weight
 
-    def call(self, y_true, y_pred):  # type: ignore[no-untyped-def]
+    def call(self, y_true, y_pred):
         ops = keras.ops
         y_pred = ops.clip(y_pred, 1e-7, 1 - 1e-7)
         y_true = ops.cast(y_true, y_pred.dtype)
@@ -62,7 +62,7 @@ class SelectFeatures(keras.layers.Layer):
         super().__init__(**kwargs)
         self.columns = list(columns)
 
-    def call(self, inputs):  # type: ignore[no-untyped-def]
+    def call(self, inputs):
         return keras.ops.take(inputs, self.columns, axis=-1)
 
     def get_config(self) -> dict[str, object]:
@@ -73,7 +73,7 @@ class SelectFeatures(keras.layers.Layer):
 class LastStep(keras.layers.Layer):
     """The newest step of a window."""
 
-    def call(self, inputs):  # type: ignore[no-untyped-def]
+    def call(self, inputs):
         return inputs[:, -1, :]
 
 
@@ -85,10 +85,10 @@ class PositionEmbedding(keras.layers.Layer):
         super().__init__(**kwargs)
         self.length = length
 
-    def build(self, input_shape) -> None:  # type: ignore[no-untyped-def]
+    def build(self, input_shape) -> None:
         self.positions = self.add_weight(shape=(self.length, input_shape[-1]), initializer="zeros", name="positions")
 
-    def call(self, inputs):  # type: ignore[no-untyped-def]
+    def call(self, inputs):
         return inputs + self.positions
 
     def get_config(self) -> dict[str, object]:
@@ -103,7 +103,7 @@ def _compile(model: keras.Model, config: NetworkConfig) -> keras.Model:
     return model
 
 
-def _probabilities(x) -> keras.KerasTensor:  # type: ignore[no-untyped-def]
+def _probabilities(x) -> keras.KerasTensor:
     # Start at the calibrated constant forecast (p = 15/25 for every number), the honest baseline.
     start = keras.initializers.Constant(math.log(PER_DRAW / (NUMBERS - PER_DRAW)))
     return keras.layers.Dense(NUMBERS, activation="sigmoid", bias_initializer=start, name="probabilities")(x)
@@ -131,7 +131,8 @@ def build_attention(config: NetworkConfig) -> keras.Model:
 
 def tcn_dilations(window: int, kernel_size: int) -> list[int]:
     """Dilations 1, 2, 4, … until the receptive field of the stack covers the whole window."""
-    dilations, field = [], 1
+    dilations: list[int] = []
+    field = 1
     while field < window:
         dilation = 2 ** len(dilations)
         dilations.append(dilation)

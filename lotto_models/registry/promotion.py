@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.evaluation import HoldoutMetrics
 
 
@@ -11,12 +12,12 @@ from lotto_models.modeling.evaluation import HoldoutMetrics
 class PromotionDecision:
     promote: bool
     reason: str
-    events: tuple[str, ...] = field(default=())  # fallbacks used on the way (e.g. a champion restored)
+    fallbacks: tuple[Fallback, ...] = field(default=())  # used on the way (e.g. a champion restored)
     challenger: str | None = None  # version labels, e.g. "ls14/v3"; champion is the one before the decision
     champion: str | None = None
 
-    def with_events(self, events: list[str]) -> PromotionDecision:
-        return replace(self, events=tuple(events))
+    def with_fallbacks(self, fallbacks: list[Fallback]) -> PromotionDecision:
+        return replace(self, fallbacks=tuple(fallbacks))
 
     def between(self, challenger: str, champion: str | None) -> PromotionDecision:
         return replace(self, challenger=challenger, champion=champion)

@@ -35,6 +35,7 @@ from lotto_models.serving.ensembles import guess_with_odd_range, odd_range_from_
 
 PARAMS = FeatureParams()
 QUICK = TrainingProfile(**PROFILES["quick"])
+NETWORKS = [name for name in training_order() if MODELS[name].kind != "stat"]  # custom layers included (ls17)
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +51,14 @@ def frame(history) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def trained(frame, tmp_path_factory) -> dict[str, tuple[Dataset, Path]]:
-    """ls14pp, ls15pp, the ls16 stacked on them and the ls18 TCN, trained once for the module (quick profile)."""
+    """Every network of the catalog (ls16 stacked on the ls14pp and ls15pp trained here), trained once for
+    the module (quick profile), in dependency order."""
     root = tmp_path_factory.mktemp("zoo")
     out: dict[str, tuple[Dataset, Path]] = {}
-    for name in ("ls14pp", "ls15pp", "ls16", "ls18"):
+    for name in NETWORKS:
         spec = MODELS[name]
         dataset = build_dataset(frame, spec.feature_set, PARAMS)
-        splits = time_splits(len(dataset.targets), 500, 300)
+        splits = time_splits(len(dataset.targets), 500, 300, 200)
         bases = {b: out[b][1] for b in spec.depends_on}
         params = hyperparameters_for(spec, PARAMS, QUICK, {b: f"{b}/v1" for b in bases})
         train_model(spec, dataset, splits, params, root / name, seed=1, base_dirs=bases)
@@ -75,7 +77,8 @@ def test_ls15pp_columns_sit_inside_ls14pp_steps(frame) -> None:
     np.testing.assert_array_equal(ls14pp.inputs[..., LS15PP_COLUMNS_IN_LS14PP], ls15pp.inputs)
 
 
-@pytest.mark.parametrize("name", ["ls14pp", "ls16", "ls18"])
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NETWORKS)
 def test_keras_file_and_saved_model_give_the_same_probabilities(trained, name) -> None:
     dataset, directory = trained[name]
     sample = dataset.inputs[-50:]
@@ -85,6 +88,7 @@ def test_keras_file_and_saved_model_give_the_same_probabilities(trained, name) -
     assert from_keras.shape == (50, 25) and np.all((from_keras > 0) & (from_keras < 1))
 
 
+@pytest.mark.slow
 def test_ls18_is_a_tcn_over_60_draws_of_ls15pp_features_whose_outputs_ignore_nothing_in_the_window(
     frame, trained
 ) -> None:
@@ -107,6 +111,7 @@ def test_ls18_is_a_tcn_over_60_draws_of_ls15pp_features_whose_outputs_ignore_not
     assert not np.allclose(predict(window), base)
 
 
+@pytest.mark.slow
 def test_ls16_is_self_contained_and_its_bases_frozen(trained) -> None:
     """The stacked artifact carries its bases: it loads and predicts with the base directories gone."""
     import keras
@@ -120,6 +125,7 @@ def test_ls16_is_self_contained_and_its_bases_frozen(trained) -> None:
     np.testing.assert_allclose(np.asarray(inner), ls14pp_alone, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_lotto_convert_turns_a_keras_file_into_a_saved_model(trained, tmp_path, capsys) -> None:
     dataset, directory = trained["ls15pp"]
     assert lotto(["convert", str(directory / KERAS_ARTIFACT), str(tmp_path / "exported")]) == 0
@@ -137,11 +143,12 @@ def test_lotto_convert_turns_a_keras_file_into_a_saved_model(trained, tmp_path, 
     assert probabilities.shape == (3, 25)
 
 
+@pytest.mark.slow
 def test_training_logs_epochs_and_warm_starts_from_a_previous_version(frame, trained, tmp_path) -> None:
     dataset, directory = trained["ls15pp"]
     log = pd.read_csv(directory / TRAINING_LOG)
     assert {"epoch", "loss", "val_loss"} <= set(log.columns) and len(log) >= 1
-    splits = time_splits(len(dataset.targets), 500, 300)
+    splits = time_splits(len(dataset.targets), 500, 300, 200)
     params = hyperparameters_for(MODELS["ls15pp"], PARAMS, QUICK)
     outcome = train_model(MODELS["ls15pp"], dataset, splits, params, tmp_path / "warm", 1, warm_start_dir=directory)
     assert outcome.warm_started
@@ -149,9 +156,10 @@ def test_training_logs_epochs_and_warm_starts_from_a_previous_version(frame, tra
     assert first_epoch_warm <= log["loss"].iloc[0]  # it starts where the earlier version ended, not from scratch
 
 
+@pytest.mark.slow
 def test_a_model_trained_on_shuffled_targets_scores_at_the_baseline(frame, tmp_path) -> None:
     dataset = build_dataset(frame, FeatureSet.LS15, PARAMS)
-    splits = time_splits(len(dataset.targets), 500, 300)
+    splits = time_splits(len(dataset.targets), 500, 300, 200)
     shuffled = dataset.targets.copy()
     rng = np.random.default_rng(0)
     shuffled[: splits.validation.stop] = shuffled[rng.permutation(splits.validation.stop)]
@@ -174,6 +182,7 @@ def test_a_model_trained_on_shuffled_targets_scores_at_the_baseline(frame, tmp_p
     assert not metrics.leakage_suspected
 
 
+@pytest.mark.slow
 def test_a_deliberately_leaky_feature_trips_the_leakage_flag(frame, tmp_path) -> None:
     """Windows shifted by one draw contain the draw they predict: the flag must fire."""
     dataset = build_dataset(frame, FeatureSet.LS15, PARAMS)
@@ -188,7 +197,7 @@ def test_a_deliberately_leaky_feature_trips_the_leakage_flag(frame, tmp_path) ->
         dataset.next_concurso,
         "leaky",
     )
-    splits = time_splits(len(dataset.targets), 500, 300)
+    splits = time_splits(len(dataset.targets), 500, 300, 200)
     params = hyperparameters_for(MODELS["ls15"], PARAMS, QUICK)
     train_model(MODELS["ls15"], leaky, splits, params, tmp_path, seed=3)
     metrics = evaluate_holdout(

@@ -2,12 +2,14 @@
 
 import json
 import time
+from uuid import UUID
 
+import pytest
 import sqlalchemy as sa
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.sorting import ArtifactSort
-from prefect.events.filters import EventFilter, EventNameFilter
+from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
 
 from deployments.cli import main as lotto
 from flows.after_draw import after_draw
@@ -20,16 +22,21 @@ from lotto_models.workspace import open_workspace
 from tests.alert_receiver import AlertReceiver
 from tests.conftest import synthetic_draws
 
+pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
-def lotoflow_events(expected: set[str], timeout_s: float = 30.0) -> list:
-    """lotoflow's events as the Prefect API recorded them (they arrive asynchronously)."""
+
+def lotoflow_events(flow_run_id: UUID, expected: set[str], timeout_s: float = 30.0) -> list:
+    """The lotoflow events one flow run emitted, as the Prefect API recorded them (they arrive asynchronously)."""
     deadline = time.monotonic() + timeout_s
+    of_this_run = EventRelatedFilter(id=[f"prefect.flow-run.{flow_run_id}"])
     with get_client(sync_client=True) as client:
         while True:
             events = [
                 event
                 for name in sorted(expected)
-                for event in client.read_events(EventFilter(event=EventNameFilter(name=[name])), limit=50).events
+                for event in client.read_events(
+                    EventFilter(event=EventNameFilter(name=[name]), related=of_this_run), limit=50
+                ).events
             ]
             if expected <= {e.event for e in events} or time.monotonic() > deadline:
                 return events
@@ -51,19 +58,20 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert ws.draws.count() == 3700 and first.new_draws == []
     assert first.trained == training_order()  # every model, dependencies first
     for model in MODELS:
-        assert ws.registry.find(model, 1).trained_through == 3700
+        assert ws.versions.find(model, 1).trained_through == 3700
     guesses = {g["plan"]: g for g in ws.predictions.latest()}
     assert set(guesses) == set(PLANS)
     for plan, guess in guesses.items():
         assert guess["concurso"] == 3701 and len(set(guess["numbers"])) == 15
         served = {m: v for m, v in guess["member_versions"].items() if m != "odd_even"}
-        champions = {m: ws.registry.alias(m, CHAMPION) for m in PLANS[plan].members}
+        champions = {m: ws.versions.alias(m, CHAMPION) for m in PLANS[plan].members}
         assert served == {m: c.label for m, c in champions.items() if c is not None}
     guess_3701 = guesses["free"]
 
     new = synthetic_draws(history[-1], 2)
     caixa_server.add_draws(new)
-    second = after_draw()
+    second_state = after_draw(return_state=True)
+    second = second_state.result()
 
     assert second.new_draws == [3701, 3702]
     assert ws.draws.last_draw() == new[-1]
@@ -75,11 +83,11 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert all(json.loads(p.payload)["tipoJogo"] == "LOTOFACIL" and "\x00" not in p.payload for p in payloads)
     assert len(decisions) == 2 * len(MODELS) and all(d.reason for d in decisions)
     for model in MODELS:
-        versions = [ws.registry.find(model, v) for v in (1, 2)]
+        versions = [ws.versions.find(model, v) for v in (1, 2)]
         assert [v.trained_through for v in versions] == [3700, 3702]
-        champion = ws.registry.alias(model, CHAMPION)
+        champion = ws.versions.alias(model, CHAMPION)
         assert champion is None or champion.id in {v.id for v in versions}
-    assert ws.registry.find("ls15", 2).metrics["warm_started"] is True
+    assert ws.versions.find("ls15", 2).metrics["warm_started"] is True
     scores = {row.prediction_id: row for row in scored}
     assert len(scores) == len(PLANS) and {row.concurso for row in scored} == {3701}
     with ws.engine.connect() as connection:
@@ -92,14 +100,19 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     latest = ws.predictions.latest()
     assert {g["concurso"] for g in latest} == {3703} and len(latest) == len(PLANS)
 
-    emitted = lotoflow_events(expected={"lotoflow.draw.ingested", "lotoflow.model.promoted"})
+    emitted = lotoflow_events(
+        second_state.state_details.flow_run_id, expected={"lotoflow.draw.ingested", "lotoflow.model.promoted"}
+    )
     ingested = {e.resource.id for e in emitted if e.event == "lotoflow.draw.ingested"}
     assert {"lotoflow.draw.3701", "lotoflow.draw.3702"} <= ingested
     promoted = {e.resource.id for e in emitted if e.event == "lotoflow.model.promoted"}
-    assert {f"lotoflow.model.{m}" for m in MODELS if ws.registry.alias(m, CHAMPION)} <= promoted
+    assert {f"lotoflow.model.{m}" for m in MODELS if ws.versions.alias(m, CHAMPION)} <= promoted
 
-    versions_before = ws.registry.count_versions()
-    third = after_draw()
+    # With the source down, the next run has nothing to do and says which fallback it used.
+    caixa_server.stop()
+    versions_before = ws.versions.count_versions()
+    third_state = after_draw(return_state=True)
+    third = third_state.result()
     assert third.nothing_to_do and third.new_draws == []
     # The synthetic history ends in June 2026, long before today: a stuck source. One warning per newest
     # concurso, not one per run.
@@ -108,7 +121,9 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert [w["type"] for w in warnings] == ["warning", "warning"]
     assert warnings[0]["message"].startswith("no new draw since concurso 3700 of 2026-06-01")
     assert warnings[1]["message"].startswith(f"no new draw since concurso 3702 of {new[-1].date}")
-    assert ws.registry.count_versions() == versions_before
+    [fallback] = lotoflow_events(third_state.state_details.flow_run_id, expected={"lotoflow.fallback.used"})
+    assert fallback.payload["kind"] == "source-unreachable" and "(last concurso 3702)" in fallback.payload["fallback"]
+    assert ws.versions.count_versions() == versions_before
     assert ws.predictions.latest() == latest
 
     capsys.readouterr()

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from prefect.server.schemas.schedules import CronSchedule
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 START = dt.datetime(2026, 11, 2, tzinfo=SAO_PAULO)  # a Monday
 WEEKS = 4

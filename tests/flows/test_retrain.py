@@ -19,7 +19,7 @@ from lotto_models.modeling.catalog import retrain_order
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.storage import schema
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
 POOL = "lotoflow-retrain-test"
 
@@ -42,6 +42,7 @@ def test_unknown_models_are_rejected_by_name_before_anything_trains(prefect_api,
     assert not (lotto_env / "models").exists()
 
 
+@pytest.mark.slow
 def test_the_retrain_deployment_retrains_the_chosen_models_and_their_dependents_on_a_worker(
     prefect_api, lotto_env, tmp_path
 ) -> None:
@@ -83,7 +84,7 @@ def test_the_retrain_deployment_retrains_the_chosen_models_and_their_dependents_
     assert first.work_pool_name == POOL and first.infrastructure_pid  # a worker's process ran it
 
     ws = open_workspace()
-    champions = {m: ws.registry.alias(m, CHAMPION) for m in ("stat", "ls14pp", "ls15pp", "ls16")}
+    champions = {m: ws.versions.alias(m, CHAMPION) for m in ("stat", "ls14pp", "ls15pp", "ls16")}
     assert champions["stat"] is None  # not asked for, not a dependent
     assert (champions["ls14pp"].version, champions["ls15pp"].version, champions["ls16"].version) == (2, 1, 2)
     assert champions["ls14pp"].flow_run_id == str(second.id) and champions["ls16"].flow_run_id == str(second.id)

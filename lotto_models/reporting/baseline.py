@@ -1,0 +1,34 @@
+"""The comparison with the random baseline, rendered in one place.
+
+Every page, artifact and console line that compares a model or a plan with chance takes its words and
+figures from here, and the figures themselves only from `modeling.evaluation`'s constants.
+"""
+
+from __future__ import annotations
+
+from lotto_models.modeling.evaluation import BASELINE_HITS, BASELINE_HITS_SD, BASELINE_SHARE_11_PLUS
+
+HONEST_NOTE = (
+    f"Lotofácil draws are random: any 15-number guess averages {BASELINE_HITS:.1f} hits "
+    f"(sd {BASELINE_HITS_SD:.2f}), and no model beats that in expectation. These guesses are no exception."
+)
+
+PREDICT_NOTE = (
+    f"A random 15-number guess averages {BASELINE_HITS:.1f} hits; these guesses are not expected to do better."
+)
+
+
+def versus_random(mean_hits: float) -> str:
+    """`mean hits 9.02 vs 9.0 random` — the short form for console lines."""
+    return f"holdout mean hits {mean_hits:.2f} vs {BASELINE_HITS:.1f} random"
+
+
+def score_line(plan: str, hits: int, concurso: int) -> str:
+    return f"Plan {plan} guessed {hits} of concurso {concurso} (random: {BASELINE_HITS:.1f})"
+
+
+BASELINE_COLUMNS = {"baseline_hits": BASELINE_HITS, "baseline_share_11_plus": round(BASELINE_SHARE_11_PLUS, 3)}
+MODEL_TABLE_TITLE = f"Champions against the {BASELINE_HITS:.1f} baseline"
+LIVE_RECORD_TITLE = (
+    f"Each plan's published guesses, scored as their draws arrived, against the {BASELINE_HITS:.1f} of chance"
+)
