@@ -12,15 +12,28 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from prefect.states import State
 
+from lotto_models.modeling.catalog import MODELS
 from lotto_models.reporting.baseline import PREDICT_NOTE, versus_random
 from lotto_models.serving.ensembles import PLANS
 
 
+def quiet_tensorflow() -> None:
+    """Keep TensorFlow's start-up notices (oneDNN, CPU features, absl) off the console; set before TF loads."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("GRPC_VERBOSITY", "ERROR")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    quiet_tensorflow()
     parser = argparse.ArgumentParser(prog="lotto", description="lotoflow: Lotofácil models kept up to date.")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run", help="run the after-draw flow once, locally")
     run.add_argument("--from-scratch", action="store_true", help="train every model from scratch")
+    retrain = commands.add_parser(
+        "retrain", help="retrain MODEL... (default all) and the models that depend on them; gate; publish"
+    )
+    retrain.add_argument("models", nargs="*", metavar="MODEL", help=f"one of: {', '.join(MODELS)}")
+    retrain.add_argument("--from-scratch", action="store_true", help="do not warm start from the champions")
     backfill = commands.add_parser("backfill", help="fetch concursos FIRST..LAST by number (manual flow)")
     backfill.add_argument("first", type=int)
     backfill.add_argument("last", type=int)
@@ -44,11 +57,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     convert = commands.add_parser("convert", help="export a .keras model file as a TensorFlow SavedModel")
     convert.add_argument("keras_file")
     convert.add_argument("output_dir", nargs="?", help="default: next to the file, <name>_saved_model")
+    held = commands.add_parser(
+        "quarantine", help="list held payloads; `show ID`; --accept ID or --discard ID --note TEXT"
+    )
+    held.add_argument("show", nargs="*", metavar="show ID", help="print one entry's payload (and the stored draw)")
+    decision = held.add_mutually_exclusive_group()
+    decision.add_argument("--accept", type=int, metavar="ID", help="validate the held draw again and store it")
+    decision.add_argument("--discard", type=int, metavar="ID", help="close the entry without storing anything")
+    held.add_argument("--note", default="", help="why (required to discard)")
+    held.add_argument("--by", default=None, help="who decides (default: the login name)")
+    held.add_argument("--all", action="store_true", help="list decided entries too")
     status = commands.add_parser("status", help="draws, champions and the latest guesses")
     status.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
 
-    if args.command in {"run", "backfill", "import-history"}:
+    if args.command == "retrain":
+        unknown = sorted(set(args.models) - set(MODELS))
+        if unknown:
+            parser.error(f"unknown model(s) {unknown}; known: {', '.join(MODELS)}")
+    if args.command in {"run", "retrain", "backfill", "import-history"}:
         return _run_flow(args)
     if args.command == "predict":
         return _predict(args.plan, args.recompute)
@@ -68,6 +95,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "review-challengers":
         return _review(args)
+    if args.command == "quarantine":
+        return _quarantine(args, parser)
     if args.command == "backtest":
         from lotto_models.reporting.backtest import write_backtest_report
         from lotto_models.workspace import open_workspace
@@ -119,6 +148,10 @@ def _start_flow(args: argparse.Namespace) -> State[Any]:
         from flows.after_draw import after_draw
 
         return after_draw(from_scratch=args.from_scratch, return_state=True)
+    if args.command == "retrain":
+        from flows.retrain import retrain
+
+        return retrain(models=args.models or None, from_scratch=args.from_scratch, return_state=True)
     if args.command == "backfill":
         from flows.ingest_draws import backfill
 
@@ -191,6 +224,49 @@ def _review(args: argparse.Namespace) -> int:
         except (ReviewError, ValueError) as error:
             print(f"review-challengers: {item}: {error}", file=sys.stderr)
             return 1
+    return 0
+
+
+def _quarantine(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import getpass
+
+    from lotto_models.ingest.quarantine import (
+        QuarantineError,
+        accept_entry,
+        describe,
+        discard_entry,
+        entry_row,
+        list_entries,
+        show_entry,
+    )
+    from lotto_models.workspace import open_workspace
+
+    ws = open_workspace()
+    who = args.by or f"{getpass.getuser()} (lotto cli)"
+    try:
+        if args.accept is not None or args.discard is not None:
+            entry_id = args.accept if args.accept is not None else args.discard
+            decide = accept_entry if args.accept is not None else discard_entry
+            entry = decide(ws, entry_id, args.note, who)
+            print(f"quarantine entry {entry.id} (concurso {entry.concurso}) {entry.status.value} by {who}")
+            return 0
+        if args.show:
+            if len(args.show) != 2 or args.show[0] != "show" or not args.show[1].isdigit():
+                parser.error("usage: lotto quarantine show ID")
+            print(describe(show_entry(ws, int(args.show[1]))))
+            return 0
+    except QuarantineError as error:
+        print(f"quarantine: {error}", file=sys.stderr)
+        return 1
+    entries = list_entries(ws, include_decided=args.all)
+    print(f"{'id':>5}  {'concurso':>8}  {'source':<22}  {'first seen':<16}  {'seen':>4}  {'status':<9}  reason")
+    for entry in entries:
+        row = entry_row(entry)
+        print(
+            f"{row['id']:>5}  {row['concurso'] if row['concurso'] is not None else '-':>8}  {row['source']:<22}  "
+            f"{row['first_seen']:<16}  {row['times_seen']:>4}  {row['status']:<9}  {row['reason']}"
+        )
+    print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" + ("" if args.all else " held"))
     return 0
 
 

@@ -5,6 +5,7 @@ the stored draws; an unreadable dataset cache is rebuilt; a training that fails,
 leaves the champion serving and the model marked degraded; a damaged champion is restored from its
 backup; a plan missing a member serves with the others, and a plan with no member left is skipped.
 Such a run ends Completed and names each fallback; a run that can serve no plan at all ends Failed.
+One run at a time per store: a second one waits for the lock, then finds the work done.
 """
 
 from __future__ import annotations
@@ -16,17 +17,19 @@ from prefect.states import Completed, Failed, State
 
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
+from flows.notify import warn_stale_source
 from flows.reports import publish_run_artifacts
 from flows.training import train_models_in_process, training_task_runner
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.features import CacheOutcome
+from lotto_models.modeling.features import CacheOutcome, DatasetRef, FeatureSet
 from lotto_models.reporting.run_summary import RunSummary, summary_text
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import plan_feature_sets, plans_missing_guess
 from lotto_models.storage.run_lock import run_lock
 from lotto_models.workspace import Workspace, open_workspace
 from tasks.build_dataset import build_dataset
+from tasks.check_draw_freshness import check_draw_freshness
 from tasks.events import FALLBACK_USED, emit
 from tasks.find_stale_models import find_stale_models
 from tasks.prune_datasets import prune_old_datasets
@@ -42,7 +45,6 @@ from tasks.publish_predictions import publish_predictions
 )
 def after_draw(from_scratch: bool = False) -> RunSummary | State:
     ws = open_workspace()
-    # One run at a time per store (a manual run during the scheduled one waits, then finds the work done).
     with run_lock(ws.engine, ws.settings.run_lock_wait_s) as lock:
         summary = RunSummary(waited_for_other_run_s=lock.waited_s)
         if lock.waited:
@@ -54,25 +56,51 @@ def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSu
     ingest, fallbacks = run_ingestion()
     summary.fallbacks += fallbacks
     summary.new_draws = ingest.stored
+    overdue = check_draw_freshness()
+    if overdue is not None:
+        summary.fallbacks += warn_stale_source(overdue)
 
     stale = find_stale_models(from_scratch)
     if not stale and not plans_missing_guess(ws):
         summary.nothing_to_do = True
-        return _finish(ws, summary)
+        return finish(ws, summary)
 
+    datasets = build_datasets(stale, summary)
+    train_models(ws, stale, datasets, from_scratch, summary)
+    return publish_plans(ws, datasets, summary)
+
+
+def build_datasets(models: list[str], summary: RunSummary) -> dict[FeatureSet, DatasetRef]:
+    """The datasets the plans and `models` read, by feature set; a rebuilt cache is named as a fallback.
+    Datasets of earlier draws are pruned: nothing reads them again."""
     datasets = {}
-    for feature_set in sorted(plan_feature_sets() | {MODELS[m].feature_set for m in stale}):
+    for feature_set in sorted(plan_feature_sets() | {MODELS[m].feature_set for m in models}):
         datasets[feature_set] = build_dataset(feature_set)
         if datasets[feature_set].outcome is CacheOutcome.REBUILT:
             detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"
             summary.fallbacks.append(Fallback(FallbackKind.DATASET_REBUILT, feature_set.value, detail))
     prune_old_datasets(list(datasets.values()))
+    return datasets
 
+
+def train_models(
+    ws: Workspace,
+    models: list[str],
+    datasets: dict[FeatureSet, DatasetRef],
+    from_scratch: bool,
+    summary: RunSummary,
+    force: bool = False,
+) -> None:
+    """Train and promote `models` in dependency order, in this run's worker processes or fanned out to
+    workers (LOTTO_FANOUT). `force` trains even a model that has a version on these draws (a retrain)."""
     if ws.settings.fanout:
-        train_models_as_deployments(stale, from_scratch, summary)
+        train_models_as_deployments(models, from_scratch, summary, force)
     else:
-        train_models_in_process(stale, datasets, from_scratch, summary)
+        train_models_in_process(models, datasets, from_scratch, summary, force)
 
+
+def publish_plans(ws: Workspace, datasets: dict[FeatureSet, DatasetRef], summary: RunSummary) -> RunSummary | State:
+    """Rebuild every plan from the current champions, publish its guess, report; Failed when no plan serves."""
     publishing = {plan: publish_predictions.submit(plan, datasets) for plan in PLANS}  # in the worker processes
     for plan, future in publishing.items():
         future.wait()
@@ -84,11 +112,11 @@ def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSu
             summary.fallbacks.append(Fallback(FallbackKind.PLAN_SKIPPED, plan, detail))
     summary.fallbacks += _unique(fallback for guess in summary.guesses for fallback in guess.fallbacks)
     if not summary.guesses:
-        _finish(ws, summary)
+        finish(ws, summary)
         return Failed(message="No plan could be served: " + " | ".join(f.detail for f in summary.fallbacks))
     publish_backtest.submit().result()
     prune_model_versions()
-    return _finish(ws, summary)
+    return finish(ws, summary)
 
 
 def _unique(fallbacks: Iterable[Fallback]) -> list[Fallback]:
@@ -96,7 +124,7 @@ def _unique(fallbacks: Iterable[Fallback]) -> list[Fallback]:
     return sorted(set(fallbacks), key=lambda f: (f.kind, f.subject, f.detail))
 
 
-def _finish(ws: Workspace, summary: RunSummary) -> RunSummary | State:
+def finish(ws: Workspace, summary: RunSummary) -> RunSummary | State:
     summary.text = summary_text(ws, summary)
     logger = get_run_logger()
     logger.info("Run summary (also the after-draw-summary artifact):\n%s", summary.text)

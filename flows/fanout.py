@@ -26,7 +26,9 @@ from lotto_models.workspace import open_workspace
 TRAIN_DEPLOYMENT = "train-model/train-model"
 
 
-def train_models_as_deployments(models: list[str], from_scratch: bool, summary: RunSummary) -> None:
+def train_models_as_deployments(
+    models: list[str], from_scratch: bool, summary: RunSummary, force: bool = False
+) -> None:
     logger = get_run_logger()
     timeout = open_workspace().settings.training_timeout_s
     failed: set[str] = set()
@@ -38,7 +40,8 @@ def train_models_as_deployments(models: list[str], from_scratch: bool, summary: 
                 failed.add(model)
                 summary.fallbacks.append(skipped)
                 continue
-            run = run_deployment(TRAIN_DEPLOYMENT, parameters={"model": model, "from_scratch": from_scratch}, timeout=0)
+            parameters = {"model": model, "from_scratch": from_scratch, "force": force}
+            run = run_deployment(TRAIN_DEPLOYMENT, parameters=parameters, timeout=0)
             if not isinstance(run, FlowRun):  # `run_deployment` is sync in a sync flow: this is not a coroutine
                 raise TypeError(f"run_deployment returned {type(run).__name__}, not a FlowRun")
             started[model] = run.id

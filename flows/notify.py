@@ -1,7 +1,8 @@
-"""The `notify-failure` flow, run by an automation when an after-draw run fails.
+"""Alerts: `notify-failure`, run by an automation when an after-draw run fails, and the stale-source warning.
 
-It records the failure where operators look (a Prefect artifact and the run log) and in
-`LOTTO_HOME/alerts.log`; hooking a mail or chat block here is a one-line change.
+Both go where operators look: the Apprise URLs of `LOTTO_ALERT_URLS` and/or the Prefect notification
+block named by `LOTTO_ALERT_BLOCK`, plus the run log; `notify-failure` also writes an artifact and a
+line in `LOTTO_HOME/alerts.log`. A delivery that fails makes the notify-failure run fail, visibly.
 """
 
 from __future__ import annotations
@@ -9,10 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from uuid import UUID
 
-from prefect import flow, get_client, get_run_logger
+from prefect import flow, get_client, get_run_logger, runtime
 from prefect.artifacts import create_markdown_artifact
+from prefect.settings import PREFECT_UI_URL
 
+from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.core.settings import get_settings
+from lotto_models.ingest.draw_calendar import OverdueDraw
+from lotto_models.reporting.alerts import Alert, AlertLevel, failed_run_alert, first_time, flow_run_link, record_sent
+from tasks.send_alert import send_alert
 
 
 @flow(name="notify-failure", description="Tell operators that an after-draw run failed, and why.")
@@ -20,13 +26,42 @@ def notify_failure(flow_run_id: str) -> str:
     run_id = flow_run_id.rsplit(".", 1)[-1]  # accepts a bare id or an event resource id
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(UUID(run_id))
-    state = run.state
-    ended = f"{state.name}: {state.message}" if state else "in an unknown state"
-    message = f"after-draw run {run.name} ({run.id}) ended {ended}"
-    get_run_logger().error(message)
-    create_markdown_artifact(key="after-draw-failure", markdown=f"**{message}**", description="Failed after-draw")
+        flow_name = client.read_flow(run.flow_id).name
+    state, reason = (run.state.name or run.state.type.value, run.state.message) if run.state else ("unknown", None)
+    alert = failed_run_alert(flow_name, run.name, str(run.id), state, reason, PREFECT_UI_URL.value())
+    create_markdown_artifact(
+        key=f"{flow_name}-failure",
+        markdown=f"**{alert.body}**" + (f"\n\n[The run in the UI]({alert.link})" if alert.link else ""),
+        description=f"Failed {flow_name}",
+    )
     alerts = get_settings().home / "alerts.log"
     alerts.parent.mkdir(parents=True, exist_ok=True)
     with alerts.open("a") as log:
-        log.write(f"{dt.datetime.now(dt.UTC).isoformat()} {message}\n")
-    return message
+        log.write(f"{dt.datetime.now(dt.UTC).isoformat()} {alert.text()}\n")
+    send_alert(alert)
+    return alert.text()
+
+
+def warn_stale_source(overdue: OverdueDraw) -> list[Fallback]:
+    """Send the stale-source warning once per stuck state (per newest concurso and missed draw day).
+
+    Returns the fallback lines for the run summary: none, or why the warning could not be delivered.
+    """
+    settings = get_settings()
+    key = f"stale-source:{overdue.last_concurso}:{overdue.missed_draw_days}"
+    if not first_time(settings.alerts_ledger, key):
+        get_run_logger().info("Stale-source warning already sent for %s", key)
+        return []
+    alert = Alert(
+        AlertLevel.WARNING,
+        "lotoflow: no new Lotofácil draw",
+        overdue.message(),
+        flow_run_link(PREFECT_UI_URL.value(), str(runtime.flow_run.id)),
+    )
+    state = send_alert(alert, return_state=True)
+    if not state.is_completed():
+        detail = f"stale-source warning not delivered: {state.message}"
+        return [Fallback(FallbackKind.ALERT_UNDELIVERED, "stale-source", detail)]
+    if state.result().delivered:
+        record_sent(settings.alerts_ledger, key)
+    return []

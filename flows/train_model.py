@@ -19,7 +19,7 @@ from tasks.train_model import train_model
     description="Train one model on the stored draws and run its promotion gate.",
     persist_result=True,
 )
-def train_model_flow(model: str, from_scratch: bool = False) -> State:
+def train_model_flow(model: str, from_scratch: bool = False, force: bool = False) -> State:
     """Fallbacks used on the way are in the result, and named in the final state's message for people."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
@@ -29,12 +29,12 @@ def train_model_flow(model: str, from_scratch: bool = False) -> State:
     if dataset.outcome is CacheOutcome.REBUILT:
         detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"
         fallbacks.append(Fallback(FallbackKind.DATASET_REBUILT, feature_set.value, detail))
-    challenger = train_model(model, dataset, from_scratch)
+    challenger = train_model(model, dataset, from_scratch, force)
     fallbacks += challenger.fallbacks
     decision = None
     if challenger.version_id is not None and challenger.skipped_reason is None:
         promotion = promote_model(model, challenger.version_id, dataset)
         fallbacks += promotion.fallbacks
-        decision = promotion.reason
+        decision = promotion
     outcome = TrainOutcome(model, challenger.version_id, decision, tuple(fallbacks))
     return Completed(message=fallback_message(fallbacks), data=outcome)

@@ -50,8 +50,13 @@ def failed_dependencies(model: str, failed: set[str]) -> Fallback | None:
 
 
 def train_models_in_process(
-    stale: list[str], datasets: dict[FeatureSet, DatasetRef], from_scratch: bool, summary: RunSummary
+    stale: list[str],
+    datasets: dict[FeatureSet, DatasetRef],
+    from_scratch: bool,
+    summary: RunSummary,
+    force: bool = False,
 ) -> None:
+    """Train and promote `stale` in dependency order; `force` trains even a model current on these draws."""
     failed: set[str] = set()
     trained: set[str] = set()
     for wave in training_waves(stale):
@@ -64,7 +69,7 @@ def train_models_in_process(
                 continue
             # The time limit is enforced inside the training, between batches (LOTTO_TRAINING_TIMEOUT_S).
             dataset = datasets[MODELS[model].feature_set]
-            trainings[train_model.submit(model, dataset, from_scratch)] = model
+            trainings[train_model.submit(model, dataset, from_scratch, force)] = model
         promotions: dict[str, PrefectFuture[Any]] = {}
         for future in as_completed(list(trainings)):
             model = trainings[future]
@@ -84,6 +89,6 @@ def train_models_in_process(
         for model in training_order(promotions):
             if model in promotions:
                 decision: PromotionDecision = promotions[model].result()
-                summary.decisions[model] = decision.reason
+                summary.decisions[model] = decision
                 summary.fallbacks += decision.fallbacks
     summary.trained += [model for model in training_order(trained) if model in trained]

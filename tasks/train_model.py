@@ -4,6 +4,7 @@ from typing import Any
 from prefect import get_run_logger, runtime, task
 from prefect.context import TaskRunContext
 
+from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import DatasetRef
 from lotto_models.registry.challengers import ChallengerResult, train_challenger
 from lotto_models.workspace import open_workspace
@@ -12,8 +13,8 @@ from lotto_models.workspace import open_workspace
 def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
     """A retried flow run does not train again on the same dataset (identified by its fingerprint)."""
     dataset: DatasetRef = parameters["dataset"]
-    from_scratch = parameters.get("from_scratch", False)
-    return f"train-{parameters['model']}-{dataset.fingerprint}-{from_scratch}-{context.task_run.flow_run_id}"
+    modes = f"{parameters.get('from_scratch', False)}-{parameters.get('force', False)}"
+    return f"train-{parameters['model']}-{dataset.fingerprint}-{modes}-{context.task_run.flow_run_id}"
 
 
 @task(
@@ -22,14 +23,18 @@ def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
     cache_expiration=timedelta(days=2),
     persist_result=True,
 )
-def train_model(model: str, dataset: DatasetRef, from_scratch: bool = False) -> ChallengerResult:
-    """Train, score and register a challenger version of `model` (promotion is a separate step)."""
-    result = train_challenger(open_workspace(), model, dataset, from_scratch, str(runtime.flow_run.id))
+def train_model(model: str, dataset: DatasetRef, from_scratch: bool = False, force: bool = False) -> ChallengerResult:
+    """Train, score and register a challenger version of `model` (promotion is a separate step).
+
+    `force` trains even when a version exists on these draws (a retrain on demand)."""
+    result = train_challenger(open_workspace(), model, dataset, from_scratch, str(runtime.flow_run.id), force=force)
     logger = get_run_logger()
     for fallback in result.fallbacks:
         logger.warning("Fallback: %s", fallback)
     if result.skipped_reason:
         logger.info("%s: %s", model, result.skipped_reason)
+    elif MODELS[model].kind == "stat":  # no network, no epochs: its weights are fit on the validation span
+        logger.info("%s: fitted on the validation span in %.1f s", model, result.seconds)
     else:
         start = "warm start" if result.warm_started else "from scratch"
         logger.info("%s: trained %d epoch(s) %s in %.1f s", model, result.epochs, start, result.seconds)

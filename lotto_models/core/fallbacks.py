@@ -21,6 +21,7 @@ class FallbackKind(StrEnum):
     CHAMPION_ROLLED_BACK = "champion-rolled-back"  # without a good backup, an older good version took over
     CHAMPION_LOST = "champion-lost"  # a damaged champion with no good backup anywhere
     PLAN_SKIPPED = "plan-skipped"  # a plan with no member able to serve published nothing this time
+    ALERT_UNDELIVERED = "alert-undelivered"  # a warning could not reach its destinations; the run log has it
 
 
 @dataclass(frozen=True)

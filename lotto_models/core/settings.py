@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     # Datasets and evaluation
     window: int = 10
     long_window: int = 30
+    tcn_window: int = 60
     recent_window: int = 50
     holdout_draws: int = 500
     validation_draws: int = 300
@@ -57,12 +58,17 @@ class Settings(BaseSettings):
     fanout: bool = False  # train each model as its own `train-model` deployment run (many workers)
     run_lock_wait_s: float = 3600.0  # how long a run waits for another one on the same store to finish
 
+    # Alerts: Apprise URLs (comma-separated) and/or the name of a Prefect notification block
+    # ("<block-type-slug>/<name>", e.g. "slack-webhook/ops")
+    alert_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    alert_block: str | None = None
+
     # Promotion and backups
     promotion_tolerance_bce: float = 0.002
     backup_retention: int = 5
     version_retention: int = 3  # newest versions per model that keep their files (besides champion/previous)
 
-    @field_validator("mirror_urls", mode="before")
+    @field_validator("mirror_urls", "alert_urls", mode="before")
     @classmethod
     def _split_mirrors(cls, value: object) -> object:
         if isinstance(value, str):
@@ -87,6 +93,10 @@ class Settings(BaseSettings):
     @property
     def backups_dir(self) -> Path:
         return self.home / "backups"
+
+    @property
+    def alerts_ledger(self) -> Path:
+        return self.home / "alerts" / "sent.txt"
 
     @property
     def datasets_dir(self) -> Path:

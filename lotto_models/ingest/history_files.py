@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import json
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,6 +125,20 @@ def _read_spreadsheet(path: Path) -> pd.DataFrame:
     return (
         pd.DataFrame(body, columns=[str(h) for h in header]) if body else pd.DataFrame(columns=[str(h) for h in header])
     )
+
+
+def candidate_from_record(record: Mapping[str, object]) -> DrawCandidate:
+    """The candidate draw of one file row as kept in the quarantine (either layout), read like any file row.
+
+    Raises `InvalidDrawError` naming the line and why it is not a draw at all; the suite judges the rest.
+    """
+    for columns, date_format in ((OURS, ISO_DATE), (OFFICIAL, OFFICIAL_DATE)):
+        if set(columns) <= set(record):
+            row = _row(_int_or_none(record.get("line")) or 0, {c: str(record[c]) for c in columns}, date_format)
+            if row.candidate is None:
+                raise InvalidDrawError(row.concurso, row.error or "unreadable row")
+            return row.candidate
+    raise InvalidDrawError(None, f"a row needs the columns {OURS[:3]}... or {OFFICIAL[:3]}..., got {list(record)[:5]}")
 
 
 def _row(line: int, raw: dict[str, str], date_format: str) -> FileRow:

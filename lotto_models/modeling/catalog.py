@@ -7,14 +7,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lotto_models.core.errors import LotoflowError
 from lotto_models.modeling.features import LS15PP_COLUMNS_IN_LS14PP, FeatureSet
+
+
+class UnknownModelError(LotoflowError, ValueError):
+    """A model name that is not in the catalog."""
 
 
 @dataclass(frozen=True)
 class ModelSpec:
     name: str
     feature_set: FeatureSet
-    kind: Literal["stat", "lstm", "attention", "stacked"]
+    kind: Literal["stat", "lstm", "attention", "tcn", "stacked"]
     depends_on: tuple[str, ...] = ()
     # stacked models: the input columns each base model reads (None: all), and those the head reads itself
     base_columns: dict[str, list[int] | None] = field(default_factory=dict)
@@ -38,14 +43,19 @@ MODELS: dict[str, ModelSpec] = {
         head_columns=LS15PP_COLUMNS_IN_LS14PP,
     ),
     "ls17": ModelSpec("ls17", FeatureSet.LS17, "attention", research=True),
+    "ls18": ModelSpec("ls18", FeatureSet.LS18, "tcn", research=True),
 }
+
+
+def check_known(names: Iterable[str]) -> None:
+    unknown = set(names) - set(MODELS)
+    if unknown:
+        raise UnknownModelError(f"unknown model(s) {sorted(unknown)}; known: {', '.join(MODELS)}")
 
 
 def with_dependencies(names: Iterable[str]) -> set[str]:
     wanted = set(names)
-    unknown = wanted - set(MODELS)
-    if unknown:
-        raise ValueError(f"unknown model(s) {sorted(unknown)}; known: {sorted(MODELS)}")
+    check_known(wanted)
     pending = list(wanted)
     while pending:
         for dependency in MODELS[pending.pop()].depends_on:
@@ -94,3 +104,14 @@ def training_waves(models: Iterable[str]) -> list[list[str]]:
         deps = [placed[d] for d in MODELS[model].depends_on if d in placed]
         placed[model] = max(deps, default=-1) + 1
     return [[m for m in ordered if placed[m] == i] for i in range(max(placed.values(), default=-1) + 1)]
+
+
+def retrain_order(names: Iterable[str] | None = None) -> list[str]:
+    """What a retrain of `names` (all by default) trains: them and every model depending on them, in
+    training order. Their own dependencies keep their champions. Raises `UnknownModelError`."""
+    if names is None:
+        return training_order()
+    wanted = set(names)
+    check_known(wanted)
+    chosen = dependents_of(wanted)
+    return [name for name in training_order() if name in chosen]

@@ -34,6 +34,7 @@ class FeatureSet(enum.StrEnum):
     LS15PP = "ls15pp"  # ls15 + recent frequency (25), log delay (25), sum and odd share (2)
     LS14PP = "ls14pp"  # ls14 + the same extras
     LS17 = "ls17"  # ls15 over the long window (research)
+    LS18 = "ls18"  # ls15pp over the TCN window of 60 draws (research)
     STAT = "stat"  # per number at time t: all-time frequency, recent frequency, log delay (25 × 3)
 
 
@@ -42,13 +43,23 @@ class FeatureParams:
     window: int = 10
     long_window: int = 30
     recent_window: int = 50
+    tcn_window: int = 60
 
     @classmethod
     def of(cls, settings: Settings) -> FeatureParams:
-        return cls(window=settings.window, long_window=settings.long_window, recent_window=settings.recent_window)
+        return cls(
+            window=settings.window,
+            long_window=settings.long_window,
+            recent_window=settings.recent_window,
+            tcn_window=settings.tcn_window,
+        )
 
     def window_of(self, feature_set: FeatureSet) -> int:
-        return self.long_window if feature_set is FeatureSet.LS17 else self.window
+        if feature_set is FeatureSet.LS17:
+            return self.long_window
+        if feature_set is FeatureSet.LS18:
+            return self.tcn_window
+        return self.window
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,7 @@ STEP_BLOCKS: dict[FeatureSet, tuple[tuple[StepBlock, int], ...]] = {  # (block, 
     FeatureSet.LS15PP: ((_extras, 2 * NUMBERS + 2),),
     FeatureSet.LS14PP: ((_repeats, NUMBERS + 1), (_extras, 2 * NUMBERS + 2)),
     FeatureSet.LS17: (),
+    FeatureSet.LS18: ((_extras, 2 * NUMBERS + 2),),
 }
 
 
@@ -311,5 +323,6 @@ STEP_WIDTHS = {
     FeatureSet.LS15PP: 3 * NUMBERS + 2,
     FeatureSet.LS14PP: 4 * NUMBERS + 3,
     FeatureSet.LS17: NUMBERS,
+    FeatureSet.LS18: 3 * NUMBERS + 2,
 }
 LS15PP_COLUMNS_IN_LS14PP = [*range(NUMBERS), *range(2 * NUMBERS + 1, 4 * NUMBERS + 3)]

@@ -28,6 +28,7 @@ class NetworkConfig:
     positive_weight: float = 1.0
     heads: int = 2
     key_dim: int = 16
+    kernel_size: int = 2  # tcn: each causal convolution sees a step and the one `dilation` steps before it
     head_features: list[int] = field(default_factory=list)  # stacked: step columns the head sees
 
     def as_dict(self) -> dict[str, object]:
@@ -125,6 +126,40 @@ def build_attention(config: NetworkConfig) -> keras.Model:
     x = keras.layers.LayerNormalization(name="norm")(x + attended)
     x = keras.layers.GlobalAveragePooling1D(name="pool")(x)
     x = keras.layers.Dropout(config.dropout)(x)
+    return _compile(keras.Model(inputs, _probabilities(x), name=config.name), config)
+
+
+def tcn_dilations(window: int, kernel_size: int) -> list[int]:
+    """Dilations 1, 2, 4, … until the receptive field of the stack covers the whole window."""
+    dilations: list[int] = []
+    field = 1
+    while field < window:
+        dilation = 2 ** len(dilations)
+        dilations.append(dilation)
+        field += (kernel_size - 1) * dilation
+    return dilations
+
+
+def build_tcn(config: NetworkConfig) -> keras.Model:
+    """A temporal convolutional network (ls18, research): residual blocks of dilated causal `Conv1D`.
+
+    Each block's output at step t depends on steps <= t only (causal padding), and the dilations double
+    until the newest step sees the whole window; the newest step's features feed the output layer.
+    """
+    inputs = keras.Input(shape=(config.window, config.features), name="window")
+    x = keras.layers.Conv1D(config.units, 1, name="project")(inputs)
+    for dilation in tcn_dilations(config.window, config.kernel_size):
+        y = keras.layers.Conv1D(
+            config.units,
+            config.kernel_size,
+            padding="causal",
+            dilation_rate=dilation,
+            activation="relu",
+            name=f"causal_conv_d{dilation}",
+        )(x)
+        y = keras.layers.Dropout(config.dropout, name=f"dropout_d{dilation}")(y)
+        x = keras.layers.Add(name=f"residual_d{dilation}")([x, y])
+    x = LastStep(name="last_step")(x)
     return _compile(keras.Model(inputs, _probabilities(x), name=config.name), config)
 
 

@@ -196,7 +196,7 @@ class _TimeLimit:
 def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str, Path]):
     import keras
 
-    from lotto_models.modeling.networks import NetworkConfig, build_attention, build_lstm, build_stacked
+    from lotto_models.modeling.networks import NetworkConfig, build_attention, build_lstm, build_stacked, build_tcn
 
     config = NetworkConfig(
         name=spec.name,
@@ -209,6 +209,8 @@ def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str
         return build_lstm(config)
     if spec.kind == "attention":
         return build_attention(config)
+    if spec.kind == "tcn":
+        return build_tcn(config)
     missing = set(spec.depends_on) - set(base_dirs)
     if missing:
         raise ValueError(f"{spec.name}: base model(s) {sorted(missing)} have no champion to stack on")

@@ -48,7 +48,7 @@ class TrainOutcome:
 
     model: str
     version_id: int | None
-    decision: str | None
+    decision: PromotionDecision | None
     fallbacks: tuple[Fallback, ...]
 
 
@@ -87,17 +87,23 @@ def build_feature_dataset(ws: Workspace, feature_set: FeatureSet) -> DatasetRef:
 
 
 def train_challenger(
-    ws: Workspace, model: str, dataset_ref: DatasetRef, from_scratch: bool = False, flow_run_id: str | None = None
+    ws: Workspace,
+    model: str,
+    dataset_ref: DatasetRef,
+    from_scratch: bool = False,
+    flow_run_id: str | None = None,
+    force: bool = False,
 ) -> ChallengerResult:
     """Train, score on the holdout and register a new version of `model` (not yet promoted).
 
-    Skipped when a version was already trained on this dataset with these hyperparameters.
+    Skipped when a version was already trained on this dataset with these hyperparameters, unless
+    `force` (a retrain on demand: warm from the champion, or from scratch).
     """
     spec = MODELS[model]
     dataset = dataset_ref.load()
     params = hyperparameters(ws, spec)
     existing = ws.versions.trained_on(model, dataset.fingerprint, params)
-    if existing is not None and not from_scratch:
+    if existing is not None and not (from_scratch or force):
         return ChallengerResult(model, existing.id, skipped_reason=f"{existing.label} already trained on these draws")
     splits = dataset_splits(ws, dataset)
     checked = checked_champion(ws.versions, ws.artifacts, model)
@@ -165,7 +171,8 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_ref: 
     checked = checked_champion(ws.versions, ws.artifacts, model)
     champion, fallbacks = checked.version, list(checked.fallbacks)
     if champion is not None and champion.id == challenger.id:
-        return PromotionDecision(False, f"{challenger.label} is already the champion").with_fallbacks(fallbacks)
+        decision = PromotionDecision(False, f"{challenger.label} is already the champion")
+        return decision.between(challenger.label, champion.label).with_fallbacks(fallbacks)
     dataset = dataset_ref.load()
     splits = dataset_splits(ws, dataset)
     challenger_probs = holdout_probabilities(spec, ws.artifacts.checked_path(challenger), dataset, splits)
@@ -182,7 +189,7 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_ref: 
     ws.versions.record_decision(
         model, challenger.id, champion.id if champion else None, decision.promote, decision.reason
     )
-    return decision.with_fallbacks(fallbacks)
+    return decision.between(challenger.label, champion.label if champion else None).with_fallbacks(fallbacks)
 
 
 def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: ModelVersion | None) -> None:

@@ -13,9 +13,26 @@ class PromotionDecision:
     promote: bool
     reason: str
     fallbacks: tuple[Fallback, ...] = field(default=())  # used on the way (e.g. a champion restored)
+    challenger: str | None = None  # version labels, e.g. "ls14/v3"; champion is the one before the decision
+    champion: str | None = None
 
     def with_fallbacks(self, fallbacks: list[Fallback]) -> PromotionDecision:
         return replace(self, fallbacks=tuple(fallbacks))
+
+    def between(self, challenger: str, champion: str | None) -> PromotionDecision:
+        return replace(self, challenger=challenger, champion=champion)
+
+    def summary(self) -> str:
+        """What happened, in words: first version promoted, champion replaced or kept, and why."""
+        if self.champion is not None and self.challenger == self.champion:
+            return f"{self.champion} stays champion ({self.reason})"
+        if self.promote and self.champion is None:
+            return f"first version {self.challenger} promoted ({self.reason})"
+        if self.promote:
+            return f"{self.challenger} replaced {self.champion} ({self.reason})"
+        if self.champion is None:
+            return f"{self.challenger} not promoted, no champion ({self.reason})"
+        return f"kept {self.champion}; {self.challenger} not promoted ({self.reason})"
 
 
 def decide_promotion(
@@ -30,7 +47,7 @@ def decide_promotion(
     if challenger.leakage_suspected:
         return PromotionDecision(False, f"challenger flagged: {challenger.verdict()}")
     if champion is None:
-        return PromotionDecision(True, f"no champion yet; challenger holdout BCE {challenger.bce:.4f}")
+        return PromotionDecision(True, f"nothing to compare with; holdout BCE {challenger.bce:.4f}")
     limit = champion.bce + tolerance_bce
     if challenger.bce <= limit:
         return PromotionDecision(

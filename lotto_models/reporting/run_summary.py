@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.evaluation import BASELINE_HITS
+from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.reporting.baseline import BASELINE_COLUMNS, HONEST_NOTE
 from lotto_models.serving.publishing import PublishedGuess
@@ -17,7 +18,7 @@ from lotto_models.workspace import Workspace
 class RunSummary:
     new_draws: list[int] = field(default_factory=list)
     trained: list[str] = field(default_factory=list)
-    decisions: dict[str, str] = field(default_factory=dict)
+    decisions: dict[str, PromotionDecision] = field(default_factory=dict)
     guesses: list[PublishedGuess] = field(default_factory=list)
     fallbacks: list[Fallback] = field(default_factory=list)
     nothing_to_do: bool = False
@@ -73,14 +74,26 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
             if hits is not None
             else "no holdout yet"
         )
-        decision = f" — {summary.decisions[row['model']]}" if row["model"] in summary.decisions else ""
+        decision = f" — {summary.decisions[row['model']].summary()}" if row["model"] in summary.decisions else ""
         flag = " [degraded]" if row["degraded"] else ""
         lines.append(f"Model {row['model']}: champion {row['champion']}{flag}; {verdict}{decision}")
+    stored_members = {}
     for latest in ws.predictions.latest():
         numbers = " ".join(f"{n:02d}" for n in latest["numbers"])
         members = ", ".join(latest["member_versions"].values())
         lines.append(f"Plan {latest['plan']} guess for concurso {latest['concurso']}: {numbers}  [{members}]")
+        stored_members[(latest["plan"], latest["concurso"])] = latest["member_versions"]
     for published in summary.guesses:
+        if (
+            not published.newly_published
+            and stored_members.get((published.plan, published.concurso)) != published.member_versions
+        ):
+            # one guess per plan and concurso, scored when the draw arrives: a rebuilt plan never replaces it
+            lines.append(
+                f"Plan {published.plan} rebuilt with {', '.join(published.member_versions.values())}; its guess for "
+                f"concurso {published.concurso} stays as first published, the new members serve from concurso "
+                f"{published.concurso + 1}"
+            )
         if published.degraded:
             lines.append(f"Plan {published.plan} serves degraded: {published.note}")
     lines.append(HONEST_NOTE)

@@ -27,7 +27,7 @@ PLANS: dict[str, Plan] = {
     "silver": Plan("silver", ("ls14pp", "stat"), odd_even=True),
     "gold": Plan("gold", ("ls15pp", "ls14pp", "stat"), odd_even=True),
     "platinum": Plan("platinum", ("ls16", "ls15pp", "ls14pp", "stat"), odd_even=True),
-    "rnd": Plan("rnd", ("ls17",), public=False),  # research; never shown to customers
+    "rnd": Plan("rnd", ("ls17", "ls18"), public=False),  # research; never shown to customers
 }
 
 

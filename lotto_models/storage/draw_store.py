@@ -106,8 +106,10 @@ class DrawStore:
         return frame
 
     def quarantine_count(self) -> int:
+        """Entries still held (awaiting a person's decision)."""
         with self.engine.connect() as connection:
-            return connection.scalar(sa.select(sa.func.count()).select_from(schema.quarantine)) or 0
+            held = sa.select(sa.func.count()).select_from(schema.quarantine).where(schema.quarantine.c.status == "held")
+            return connection.scalar(held) or 0
 
     # -- writing -----------------------------------------------------------------------------------------
     def add(self, incoming: Sequence[IncomingDraw]) -> StoreResult:
@@ -212,10 +214,26 @@ def _draw_row(draw: Draw, source: str, now: dt.datetime) -> dict:
 
 
 def _insert_quarantine(connection: sa.Connection, concurso: int | None, source: str, payload: str, reason: str) -> None:
-    """Keep a rejected payload with its reason (NUL characters stripped, as PostgreSQL requires)."""
+    """Keep a rejected payload with its reason (NUL characters stripped, as PostgreSQL requires).
+
+    The same payload rejected for the same reason while its entry is still held (every scheduled run
+    fetches a rejected concurso again) is counted on that entry instead of filling the table.
+    """
+    q = schema.quarantine
+    payload, now = strip_nul(payload), utcnow()
+    same = sa.and_(
+        q.c.status == "held",
+        q.c.concurso.is_(None) if concurso is None else q.c.concurso == concurso,
+        q.c.source == source,
+        q.c.reason == reason,
+        q.c.payload == payload,
+    )
+    updated = connection.execute(q.update().where(same).values(times_seen=q.c.times_seen + 1, last_seen_at=now))
+    if updated.rowcount:
+        return
     connection.execute(
-        schema.quarantine.insert().values(
-            concurso=concurso, source=source, payload=strip_nul(payload), reason=reason, quarantined_at=utcnow()
+        q.insert().values(
+            concurso=concurso, source=source, payload=payload, reason=reason, quarantined_at=now, last_seen_at=now
         )
     )
 

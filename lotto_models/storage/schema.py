@@ -37,7 +37,15 @@ quarantine = sa.Table(
     sa.Column("source", sa.String(64), nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
-    sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=False),  # first seen
+    # An entry is held until a person accepts or discards it (never deleted); the same payload rejected
+    # again while held is counted on its entry rather than added anew.
+    sa.Column("status", sa.String(16), nullable=False, server_default="held"),  # held, accepted, discarded
+    sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("times_seen", sa.Integer, nullable=False, server_default="1"),
+    sa.Column("decided_by", sa.String(64), nullable=True),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+    sa.Column("decision_note", sa.Text, nullable=True),
 )
 
 ingest_runs = sa.Table(

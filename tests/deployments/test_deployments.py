@@ -3,9 +3,21 @@ from pathlib import Path
 from prefect.utilities.callables import parameter_schema
 
 from deployments.serve import build_deployments, declared_deployments
-from flows import import_history, ingest_draws
+from flows import import_history, ingest_draws, quarantine, retrain
 
 ROOT = Path(__file__).resolve().parents[2]
+DEPLOYMENTS = {
+    "after-draw",
+    "backfill",
+    "import-history",
+    "convert-model",
+    "rollback-model",
+    "review-challengers",
+    "retrain",
+    "quarantine",
+    "train-model",
+    "notify-failure",
+}
 
 
 def test_prefect_yaml_declares_after_draw_on_the_lotoflow_pool_one_at_a_time_in_brasilia_time() -> None:
@@ -20,7 +32,7 @@ def test_prefect_yaml_declares_after_draw_on_the_lotoflow_pool_one_at_a_time_in_
 def test_serve_builds_every_deployment_of_prefect_yaml_with_its_schedules_limits_and_triggers() -> None:
     declared = {d["name"]: d for d in declared_deployments()}
     served = {d.name: d for d in build_deployments()}
-    assert set(served) == set(declared)
+    assert set(served) == set(declared) == DEPLOYMENTS
     for name, spec in declared.items():
         deployment = served[name]
         assert deployment.entrypoint.endswith(spec["entrypoint"].split(":")[1]), name
@@ -40,11 +52,11 @@ def test_manual_deployments_take_typed_parameters() -> None:
     assert backfill.required == ["first", "last"]
     assert backfill.properties["first"]["type"] == "integer"
     assert parameter_schema(import_history.import_history).properties["path"]["type"] == "string"
+    retraining = parameter_schema(retrain.retrain).properties
+    assert {"type": "array", "items": {"type": "string"}} in retraining["models"]["anyOf"]
+    assert retraining["models"]["default"] is None and retraining["from_scratch"]["type"] == "boolean"
+    action = parameter_schema(quarantine.quarantine).properties["action"]
+    assert action["enum"] == ["list", "show", "accept", "discard"] and action["default"] == "list"
 
 
-def test_a_failed_or_crashed_after_draw_run_triggers_notify_failure() -> None:
-    [notify] = [d for d in declared_deployments() if d["name"] == "notify-failure"]
-    [trigger] = notify["triggers"]
-    assert trigger["match_related"]["prefect.resource.name"] == "after-draw"
-    served = {d.name: d for d in build_deployments()}["notify-failure"]
-    assert served.triggers[0].expect == {"prefect.flow-run.Failed", "prefect.flow-run.Crashed"}
+# That a failed after-draw run reaches a person through this trigger: test_alert_delivery.py, end to end.

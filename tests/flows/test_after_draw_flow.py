@@ -19,6 +19,7 @@ from lotto_models.registry.versions import CHAMPION
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
+from tests.alert_receiver import AlertReceiver
 from tests.conftest import synthetic_draws
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
@@ -48,8 +49,10 @@ def table_count(ws, table) -> int:
 
 
 def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted(
-    prefect_api, lotto_env, caixa_server, history, capsys
+    prefect_api, lotto_env, caixa_server, history, capsys, monkeypatch
 ) -> None:
+    receiver = AlertReceiver().start()
+    monkeypatch.setenv("LOTTO_ALERT_URLS", receiver.apprise_url("ops"))
     first = after_draw()
     ws = open_workspace()
     assert ws.draws.count() == 3700 and first.new_draws == []
@@ -111,6 +114,13 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     third_state = after_draw(return_state=True)
     third = third_state.result()
     assert third.nothing_to_do and third.new_draws == []
+    # The synthetic history ends in June 2026, long before today: a stuck source. One warning per newest
+    # concurso, not one per run.
+    warnings = receiver.wait_for(2, timeout=5)
+    receiver.stop()
+    assert [w["type"] for w in warnings] == ["warning", "warning"]
+    assert warnings[0]["message"].startswith("no new draw since concurso 3700 of 2026-06-01")
+    assert warnings[1]["message"].startswith(f"no new draw since concurso 3702 of {new[-1].date}")
     [fallback] = lotoflow_events(third_state.state_details.flow_run_id, expected={"lotoflow.fallback.used"})
     assert fallback.payload["kind"] == "source-unreachable" and "(last concurso 3702)" in fallback.payload["fallback"]
     assert ws.versions.count_versions() == versions_before

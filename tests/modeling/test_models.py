@@ -68,7 +68,7 @@ def trained(frame, tmp_path_factory) -> dict[str, tuple[Dataset, Path]]:
 
 
 def test_models_train_in_the_prescribed_order() -> None:
-    assert training_order() == ["stat", "ls14", "ls15", "ls14pp", "ls15pp", "ls16", "ls17"]
+    assert training_order() == ["stat", "ls14", "ls15", "ls14pp", "ls15pp", "ls16", "ls17", "ls18"]
     assert training_order(["ls16"]) == ["ls14pp", "ls15pp", "ls16"]
 
 
@@ -88,6 +88,29 @@ def test_keras_file_and_saved_model_give_the_same_probabilities(trained, name) -
     from_saved_model = load_network_predictor(exported)(sample)
     np.testing.assert_allclose(from_keras, from_saved_model, rtol=1e-5, atol=1e-6)
     assert from_keras.shape == (50, 25) and np.all((from_keras > 0) & (from_keras < 1))
+
+
+@pytest.mark.slow
+def test_ls18_is_a_tcn_over_60_draws_of_ls15pp_features_whose_outputs_ignore_nothing_in_the_window(
+    frame, trained
+) -> None:
+    """Causal dilated convolutions whose receptive field covers the 60-draw window."""
+    import keras
+
+    dataset, directory = trained["ls18"]
+    ls15pp = build_dataset(frame, FeatureSet.LS15PP, PARAMS)
+    assert dataset.inputs.shape[1:] == (60, ls15pp.inputs.shape[-1])
+    np.testing.assert_array_equal(dataset.inputs[-1, -10:], ls15pp.inputs[-1])  # the same steps, a longer window
+    model = keras.saving.load_model(directory / KERAS_ARTIFACT, compile=False)
+    convolutions = [
+        layer for layer in model.layers if isinstance(layer, keras.layers.Conv1D) and layer.padding == "causal"
+    ]
+    assert [layer.dilation_rate[0] for layer in convolutions] == [1, 2, 4, 8, 16, 32]
+    predict = load_network_predictor(directory / KERAS_ARTIFACT)
+    window = dataset.inputs[-1:].copy()
+    base = predict(window)
+    window[0, 0] = 1 - window[0, 0]  # the oldest step still reaches the output
+    assert not np.allclose(predict(window), base)
 
 
 @pytest.mark.slow

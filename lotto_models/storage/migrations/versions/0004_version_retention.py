@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"  # becomes "0003" when the quarantine migration lands
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,60 @@
+"""End to end: a failed after-draw run reaches a person through the automation of prefect.yaml.
+
+A real `prefect server` and a process worker on loopback; after-draw and notify-failure deployed with
+`prefect deploy` (the trigger included); an after-draw run that fails (its database is unreachable);
+and a loopback webhook receiving the alert through Apprise (`json://` in LOTTO_ALERT_URLS).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from deployments.local_stack import UUID_RE, free_port, run_cli, stack_env, start_background, stop, wait_healthy
+from tests.alert_receiver import AlertReceiver
+
+POOL = "lotoflow"
+
+
+@pytest.mark.slow
+def test_a_failed_after_draw_run_alerts_a_webhook_through_the_notify_failure_automation(tmp_path) -> None:
+    receiver = AlertReceiver().start()
+    port = free_port()
+    (tmp_path / "prefect-home").mkdir()
+    env = stack_env(tmp_path, port)
+    env.update(
+        LOTTO_DATABASE_URL="postgresql+psycopg://lotoflow@127.0.0.1:1/unreachable",  # nothing listens on port 1
+        LOTTO_ALERT_URLS=receiver.apprise_url("ops"),
+        PREFECT_WORKER_QUERY_SECONDS="1",
+        PREFECT_SERVER_SERVICES_SCHEDULER_ENABLED="false",  # only the run this test starts
+    )
+    server = worker = None
+    try:
+        server = start_background(
+            ["server", "start", "--host", "127.0.0.1", "--port", str(port)], env, tmp_path / "server.log"
+        )
+        wait_healthy(f"http://127.0.0.1:{port}", server, tmp_path / "server.log", timeout=120)
+        run_cli(["work-pool", "create", POOL, "--type", "process"], env)
+        deployed = run_cli(["--no-prompt", "deploy", "--name", "after-draw", "--name", "notify-failure"], env)
+        assert "notify-failure" in deployed
+        worker = start_background(["worker", "start", "--pool", POOL], env, tmp_path / "worker.log")
+        output = run_cli(["deployment", "run", "after-draw/after-draw"], env)
+        run_id = UUID_RE.search(output.split("UUID", 1)[-1]).group(0)
+        deadline_s = 240
+        alerts = []
+        for _ in range(deadline_s // 5):
+            alerts = [a for a in receiver.wait_for(1, timeout=5) if run_id in a.get("message", "")]
+            if alerts:
+                break
+    finally:
+        stop(worker, "worker", sigterms=2)
+        stop(server, "server", sigterms=1)
+        receiver.stop()
+    logs = (tmp_path / "worker.log").read_text()[-4000:] if (tmp_path / "worker.log").exists() else ""
+    assert alerts, f"no alert for run {run_id} within {deadline_s} s; worker log:\n{logs}"
+    [alert] = alerts
+    assert alert["path"] == "/ops" and alert["type"] == "failure"
+    assert alert["title"].startswith("lotoflow: after-draw run ") and alert["title"].endswith(" Failed")
+    assert f"({run_id}) ended Failed: " in alert["message"]
+    assert "OperationalError" in alert["message"] or "connection" in alert["message"].lower()
+    assert f"http://127.0.0.1:{port}/runs/flow-run/{run_id}" in alert["message"]
+    assert run_id in (tmp_path / "lotto-home" / "alerts.log").read_text()

@@ -1,0 +1,121 @@
+"""Alerts: the draw calendar's "is the newest draw overdue?", and delivery to a loopback webhook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+
+import pytest
+
+from lotto_models.ingest.draw_calendar import SAO_PAULO, next_draw_date, overdue_draw
+from lotto_models.reporting.alerts import (
+    AlertDeliveryError,
+    failed_run_alert,
+    first_time,
+    record_sent,
+    send_alert,
+)
+from tests.alert_receiver import AlertReceiver
+
+SATURDAY = dt.date(2026, 11, 21)
+MONDAY = dt.date(2026, 11, 23)
+
+
+def at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(hour, minute), SAO_PAULO)
+
+
+def test_sunday_has_no_draw() -> None:
+    assert next_draw_date(SATURDAY) == MONDAY
+    assert next_draw_date(MONDAY) == MONDAY + dt.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("last", "now", "expected"),
+    [
+        (SATURDAY, at(SATURDAY + dt.timedelta(days=1), 23), None),  # Sunday evening: nothing is due
+        (SATURDAY, at(MONDAY, 21), None),  # Monday's result may still come tonight or tomorrow morning
+        (SATURDAY, at(MONDAY + dt.timedelta(days=1), 9, 59), None),
+        (SATURDAY, at(MONDAY + dt.timedelta(days=1), 10, 1), MONDAY),  # past the last morning run
+        (MONDAY, at(MONDAY + dt.timedelta(days=2), 10, 1), MONDAY + dt.timedelta(days=1)),
+    ],
+)
+def test_the_newest_draw_is_overdue_only_past_the_calendar(last, now, expected) -> None:
+    overdue = overdue_draw(3700, last, now)
+    assert (overdue.expected_date if overdue else None) == expected
+
+
+def test_an_overdue_draw_says_how_many_draw_days_were_missed() -> None:
+    overdue = overdue_draw(3700, MONDAY, at(MONDAY + dt.timedelta(days=4), 11))  # Friday 11:00
+    assert overdue.missed_draw_days == 3  # Tuesday, Wednesday, Thursday
+    assert overdue.message().startswith("no new draw since concurso 3700 of 2026-11-23: the draw of 2026-11-24")
+    assert "3 draw day(s) missed" in overdue.message()
+    with pytest.raises(ValueError, match="timezone-aware"):
+        overdue_draw(3700, MONDAY, dt.datetime(2026, 11, 30, 12))
+
+
+def test_a_failed_run_alert_reaches_a_webhook_with_the_run_its_state_reason_and_link() -> None:
+    receiver = AlertReceiver().start()
+    try:
+        alert = failed_run_alert(
+            "after-draw", "brave-owl", "1234", "Failed", "database unreachable", "http://127.0.0.1:4200"
+        )
+        delivery = send_alert(alert, [receiver.apprise_url("hook")])
+        [received] = receiver.wait_for(1, timeout=5)
+    finally:
+        receiver.stop()
+    assert delivery.ok and delivery.delivered == [f"json://127.0.0.1:{receiver.port}/…"]
+    assert received["path"] == "/hook" and received["type"] == "failure"
+    assert received["title"] == "lotoflow: after-draw run brave-owl Failed"
+    assert "after-draw run brave-owl (1234) ended Failed: database unreachable" in received["message"]
+    assert "http://127.0.0.1:4200/runs/flow-run/1234" in received["message"]
+
+
+def test_an_undeliverable_alert_is_reported_not_swallowed() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed_port = sock.getsockname()[1]
+    alert = failed_run_alert("after-draw", "x", "1", "Crashed", None, None)
+    delivery = send_alert(alert, [f"json://127.0.0.1:{closed_port}/"])
+    assert not delivery.ok and delivery.failed == [f"json://127.0.0.1:{closed_port}/…"]
+    with pytest.raises(AlertDeliveryError, match="not a valid Apprise URL"):
+        send_alert(alert, ["nosuchscheme://secret-token@host"])
+
+
+def test_a_repeated_condition_is_alerted_once(tmp_path) -> None:
+    ledger = tmp_path / "alerts" / "sent.txt"
+    assert first_time(ledger, "stale-source:3700:1")
+    record_sent(ledger, "stale-source:3700:1")
+    assert not first_time(ledger, "stale-source:3700:1") and first_time(ledger, "stale-source:3700:2")
+
+
+def test_alerts_also_reach_a_prefect_notification_block_named_in_the_settings(
+    prefect_api, lotto_env, monkeypatch
+) -> None:
+    from prefect import flow
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock
+
+    from tasks.send_alert import send_alert as send_alert_task
+
+    receiver = AlertReceiver().start()
+    try:
+        CustomWebhookNotificationBlock(
+            name="lotoflow-ops",
+            url=f"http://127.0.0.1:{receiver.port}/block",
+            json_data={"title": "{{subject}}", "message": "{{body}}"},
+            allow_private_urls=True,
+        ).save("ops", overwrite=True)
+        monkeypatch.setenv("LOTTO_ALERT_BLOCK", "custom-webhook/ops")
+        alert = failed_run_alert("after-draw", "calm-fox", "42", "Crashed", "killed", "http://ui")
+
+        @flow
+        def alerting() -> list[str]:
+            return send_alert_task(alert).delivered
+
+        delivered = alerting()
+        [received] = receiver.wait_for(1, timeout=10)
+    finally:
+        receiver.stop()
+    assert delivered == ["prefect block custom-webhook/ops"]
+    assert received["path"] == "/block" and received["title"] == "lotoflow: after-draw run calm-fox Crashed"
+    assert "ended Crashed: killed" in received["message"] and "http://ui/runs/flow-run/42" in received["message"]
