@@ -68,6 +68,7 @@ def test_timeouts_a_corrupt_cache_and_a_damaged_champion_are_named_and_survived(
     assert Dataset.load(cache).next_concurso == 3701
 
 
+@pytest.mark.parametrize("first_run", ["sqlite"], indirect=True)  # a kill is a process matter
 def test_a_run_killed_inside_a_keras_fit_leaves_a_consistent_store_and_the_next_run_completes(
     home_copy, caixa_server, history
 ) -> None:
@@ -92,13 +93,15 @@ def test_a_run_killed_inside_a_keras_fit_leaves_a_consistent_store_and_the_next_
     assert_consistent_and_serving(run_log)
 
 
+@pytest.mark.parametrize("first_run", ["sqlite"], indirect=True)  # a kill is a process matter
 def test_a_run_killed_between_backup_and_swap_keeps_the_old_champion_and_the_next_run_completes(
     home_copy, caixa_server, history
 ) -> None:
     caixa_server.add_draws(synthetic_draws(history[-1], 1))
     ws = open_workspace()
     before = {m: ws.versions.alias(m, CHAMPION) for m in MODELS}
-    run, run_log = start_run(home_copy, env={ENVIRONMENT_VARIABLE: f"{PROMOTION_BEFORE_SWAP}=kill"})
+    # kill-group: the promotion runs in a worker process; the whole run (its process group) dies there.
+    run, run_log = start_run(home_copy, env={ENVIRONMENT_VARIABLE: f"{PROMOTION_BEFORE_SWAP}=kill-group"})
     assert run.wait(timeout=300) == -signal.SIGKILL, run_log.read_text()[-3000:]
 
     # The kill came after a challenger's backup and before its swap: one model has a backup of a version
