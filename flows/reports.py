@@ -9,14 +9,10 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.evaluation import BASELINE_HITS, BASELINE_SHARE_11_PLUS
 from lotto_models.registry.versions import CHAMPION
+from lotto_models.reporting.honesty import HONEST_NOTE
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import PublishedGuess
 from lotto_models.workspace import Workspace
-
-HONEST_NOTE = (
-    "Lotofácil draws are random: any 15-number guess averages 9.0 hits (sd 1.22), and no model beats that "
-    "in expectation. These guesses are no exception."
-)
 
 
 @dataclass

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     promotion_tolerance_bce: float = 0.002
     backup_retention: int = 5
 
+    # Web service (`lotto web`): read-only pages and JSON API over the same store
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    web_workers: int = 1
+
     @field_validator("mirror_urls", mode="before")
     @classmethod
     def _split_mirrors(cls, value: object) -> object:
