@@ -38,12 +38,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     convert.add_argument("output_dir", nargs="?", help="default: next to the file, <name>_saved_model")
     status = commands.add_parser("status", help="draws, champions and the latest guesses")
     status.add_argument("--json", action="store_true", help="print one JSON object")
+    web = commands.add_parser("web", help="serve the read-only pages and JSON API (LOTTO_WEB_HOST:LOTTO_WEB_PORT)")
+    web.add_argument("--host", help="default LOTTO_WEB_HOST, 127.0.0.1")
+    web.add_argument("--port", type=int, help="default LOTTO_WEB_PORT, 8000")
+    web.add_argument("--workers", type=int, help="processes serving requests; default LOTTO_WEB_WORKERS, 1")
+    web.add_argument("--access-log", action="store_true", help="log every request (costs throughput)")
     args = parser.parse_args(argv)
 
     if args.command in {"run", "backfill", "import-history"}:
         return _run_flow(args)
     if args.command == "predict":
         return _predict(args.plan)
+    if args.command == "web":
+        return _web(args)
     if args.command == "rollback":
         from lotto_models.registry.rollback import RollbackError, rollback_model
         from lotto_models.workspace import open_workspace
@@ -111,6 +118,31 @@ def _run_flow(args: argparse.Namespace) -> int:
     if not state.is_completed():
         print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _web(args: argparse.Namespace) -> int:
+    """Serve `web.app` with uvicorn; it reads the store named by the settings and never writes to it."""
+    import uvicorn
+
+    from lotto_models.core.settings import get_settings
+
+    settings = get_settings()
+    host = args.host or settings.web_host
+    port = args.port if args.port is not None else settings.web_port
+    workers = args.workers if args.workers is not None else settings.web_workers
+    print(
+        f"lotoflow web: http://{host}:{port}/ (API under /api/v1, schema at /docs), store {settings.home}", flush=True
+    )
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=args.access_log,
+        log_level="info",
+    )
     return 0
 
 
