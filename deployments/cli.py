@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     web = commands.add_parser("web", help="serve the read-only pages and JSON API (LOTTO_WEB_HOST:LOTTO_WEB_PORT)")
     web.add_argument("--host", help="default LOTTO_WEB_HOST, 127.0.0.1")
     web.add_argument("--port", type=int, help="default LOTTO_WEB_PORT, 8000")
-    web.add_argument("--workers", type=int, help="processes serving requests; default LOTTO_WEB_WORKERS, 1")
+    web.add_argument("--workers", type=int, help="processes serving requests; default LOTTO_WEB_WORKERS, 2")
     web.add_argument("--access-log", action="store_true", help="log every request (costs throughput)")
     args = parser.parse_args(argv)
 

@@ -8,7 +8,9 @@ cheap query) is unchanged, so a burst of readers costs one build per change of t
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -21,6 +23,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lotto_models.core.settings import Settings, get_settings
 from lotto_models.reporting.read_model import (
@@ -47,6 +50,8 @@ HERE = Path(__file__).parent
 MAX_CONCURSO = 2**31 - 1  # the store's integer column
 MAX_PAGE = 100_000
 CACHE_ENTRIES = 1024
+JSON = "application/json"
+HTML = "text/html; charset=utf-8"
 
 
 class ErrorBody(BaseModel):
@@ -78,16 +83,38 @@ RangeEnd = Annotated[int | None, Query(ge=1, le=MAX_CONCURSO)]
 
 
 class ResponseCache:
-    """Rendered answers by key, valid while the store's change token is the one they were built under."""
+    """Rendered answers by key, valid while the store's change token is the one they were built under.
 
-    def __init__(self, read_model: ReadModel, entries: int = CACHE_ENTRIES) -> None:
+    The token (one cheap query) is asked again at most every `token_ttl_s` seconds, so an answer may lag a
+    change of the store by that long; 0 asks on every request.
+    """
+
+    def __init__(self, read_model: ReadModel, token_ttl_s: float, entries: int = CACHE_ENTRIES) -> None:
         self.read_model = read_model
+        self.token_ttl_s = token_ttl_s
         self.entries = entries
-        self._items: OrderedDict[str, tuple[tuple, bytes]] = OrderedDict()
+        self._items: OrderedDict[str, tuple[tuple, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
+        self._token: tuple | None = None
+        self._token_at = -math.inf
 
-    def get(self, key: str, build: Callable[[], bytes]) -> bytes:
-        token = self.read_model.change_token()
+    def token(self) -> tuple:
+        now = time.monotonic()
+        if self._token is None or now - self._token_at >= self.token_ttl_s:
+            self._token, self._token_at = self.read_model.change_token(), now
+        return self._token
+
+    def fresh(self, key: str) -> tuple[bytes, str] | None:
+        """The cached answer for `key` when the token is known to be current without asking the store."""
+        if self._token is None or time.monotonic() - self._token_at >= self.token_ttl_s:
+            return None
+        found = self._items.get(key)
+        if found is None or found[0] != self._token:
+            return None
+        return found[1], found[2]
+
+    def get(self, key: str, media_type: str, build: Callable[[], bytes]) -> bytes:
+        token = self.token()
         with self._lock:
             found = self._items.get(key)
             if found is not None and found[0] == token:
@@ -95,11 +122,31 @@ class ResponseCache:
                 return found[1]
         body = build()
         with self._lock:
-            self._items[key] = (token, body)
+            self._items[key] = (token, body, media_type)
             self._items.move_to_end(key)
             while len(self._items) > self.entries:
                 self._items.popitem(last=False)
         return body
+
+
+class CachedAnswers:
+    """ASGI middleware answering a GET straight from the cache while it is fresh (skips routing entirely)."""
+
+    def __init__(self, app: ASGIApp, cache: ResponseCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            query = scope["query_string"].decode("latin-1")
+            found = self.cache.fresh(f"{scope['path']}?{query}")
+            if found is not None:
+                body, media_type = found
+                headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None, links: PrefectLinks | None = None) -> FastAPI:
@@ -107,7 +154,7 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
     settings = settings or get_settings()
     read_model = ReadModel(settings)
     links = links or PrefectLinks()
-    cache = ResponseCache(read_model)
+    cache = ResponseCache(read_model, settings.web_cache_ttl_s)
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(run_url=links.run_url, baseline=baseline(), max_page_size=MAX_PAGE_SIZE)
 
@@ -125,6 +172,7 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
     )
     app.state.read_model = read_model
     app.state.cache = cache
+    app.add_middleware(CachedAnswers, cache=cache)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def json_answer(request: Request, build: Callable[[], BaseModel | list[BaseModel]]) -> Response:
@@ -135,14 +183,14 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
             return value.model_dump_json().encode()
 
         key = f"{request.url.path}?{request.url.query}"
-        return Response(cache.get(key, render), media_type="application/json")
+        return Response(cache.get(key, JSON, render), media_type=JSON)
 
     def page_answer(request: Request, template: str, context: Callable[[], dict[str, Any]]) -> HTMLResponse:
         def render() -> bytes:
             return templates.get_template(template).render(request=request, **context()).encode()
 
         key = f"{request.url.path}?{request.url.query}"
-        return HTMLResponse(cache.get(key, render))
+        return HTMLResponse(cache.get(key, HTML, render))
 
     # -- errors ----------------------------------------------------------------------------------------------
     def wants_html(request: Request) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 
 import pytest
 import sqlalchemy as sa
@@ -195,6 +196,7 @@ def test_answers_follow_the_store_as_it_changes(client: TestClient, filled: Fill
     nxt = filled.history[STORED]
     filled.ws.draws.add([_incoming(nxt)])
     filled.ws.predictions.score_pending(filled.ws.draws)
+    time.sleep(filled.ws.settings.web_cache_ttl_s)  # the change token is asked again at most this often
     after = client.get("/api/v1/plans/free/record").json()
     assert after["scored"] == before["scored"] + 1
     assert client.get("/api/v1/plans/free").json()["next_concurso"] == STORED + 2
