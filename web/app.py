@@ -316,10 +316,8 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
     @app.get("/draws", response_class=HTMLResponse, include_in_schema=False)
     def draws_page(request: Request, page: PageNumber = 1) -> HTMLResponse:
         def context() -> dict[str, Any]:
-            return {
-                "draws": read_model.draws(page, 50),
-                "quarantine": read_model.quarantine(1, MAX_PAGE_SIZE),
-            }
+            view = read_model.draws_page(page)
+            return {"draws": view.draws, "quarantine": view.quarantine, "ingests": view.ingests}
 
         return page_answer(request, "draws.html", context)
 

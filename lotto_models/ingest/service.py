@@ -52,7 +52,9 @@ class IngestSummary:
     notes: list[str] = field(default_factory=list)
 
 
-def store_validated_draws(ws: Workspace, fetched: FetchReport, validation: ValidationReport) -> IngestSummary:
+def store_validated_draws(
+    ws: Workspace, fetched: FetchReport, validation: ValidationReport, flow_run_id: str | None = None
+) -> IngestSummary:
     """Store accepted draws with their raw payloads; quarantine rejected payloads and conflicts."""
     summary = IngestSummary(latest_seen=fetched.latest, source_unreachable=dict(fetched.unreachable))
     for rejected in fetched.rejected:
@@ -85,6 +87,7 @@ def store_validated_draws(ws: Workspace, fetched: FetchReport, validation: Valid
         len(summary.stored),
         len(summary.quarantined),
         "; ".join(summary.notes) or None,
+        flow_run_id,
     )
     return summary
 
@@ -124,7 +127,7 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def import_history_file(ws: Workspace, path: Path) -> ImportReport:
+def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = None) -> ImportReport:
     """Merge a history file into the store: new draws stored, stored ones compared, bad rows quarantined.
 
     New draws go through the same validation as fetched ones (continuity included), so a file can never
@@ -177,6 +180,11 @@ def import_history_file(ws: Workspace, path: Path) -> ImportReport:
     report.identical += result.identical
     report.conflicting.update({c.stored.concurso: c.reason for c in result.conflicts})
     ws.draws.log_ingest(
-        source, None, len(report.new), len(report.conflicting) + len(report.invalid), json.dumps(report.counts())
+        source,
+        None,
+        len(report.new),
+        len(report.conflicting) + len(report.invalid),
+        json.dumps(report.counts()),
+        flow_run_id,
     )
     return report

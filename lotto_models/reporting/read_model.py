@@ -139,12 +139,28 @@ class Page(BaseModel, Generic[T]):
     pages: int
 
 
+RUN_THAT_STORED = (
+    "the flow run whose ingest was logged first after this was stored (ingests log when they finish storing)"
+)
+
+
 class DrawView(BaseModel):
     concurso: int
     date: dt.date
     numbers: list[int]
     source: str
     stored_at: dt.datetime
+    flow_run_id: str | None = Field(description=RUN_THAT_STORED)
+
+
+class IngestRun(BaseModel):
+    started_at: dt.datetime = Field(description="when the ingest was logged, after it stored its draws")
+    source: str | None
+    latest_seen: int | None = Field(description="the newest concurso the source announced")
+    new_draws: int
+    quarantined: int
+    note: str | None
+    flow_run_id: str | None
 
 
 class QuarantineItem(BaseModel):
@@ -155,6 +171,15 @@ class QuarantineItem(BaseModel):
     quarantined_at: dt.datetime
     payload: str = Field(description=f"the rejected payload, cut at {QUARANTINE_PAYLOAD_CHARS} characters")
     payload_truncated: bool
+    flow_run_id: str | None = Field(description=RUN_THAT_STORED)
+
+
+class DrawsPage(BaseModel):
+    """What the draws page shows."""
+
+    draws: Page[DrawView]
+    quarantine: Page[QuarantineItem]
+    ingests: list[IngestRun]
 
 
 class Holdout(BaseModel):
@@ -254,7 +279,7 @@ def record_verdict(plan: str, scored: int, mean: float | None, low: float | None
     chance_low, chance_high = chance_interval(scored)
     inside = chance_low <= mean <= chance_high
     return (
-        f"{plan}: mean {mean:.2f} hits over {scored} scored guess(es); {scored} random guesses would average "
+        f"{plan}: mean {mean:.2f} hits over {scored} scored guess(es); {scored} random guess(es) would average "
         f"between {chance_low:.2f} and {chance_high:.2f} 95% of the time, so this record is "
         + ("what chance alone gives." if inside else "outside that band: with random draws, luck, not skill.")
     )
@@ -548,7 +573,7 @@ class ReadModel:
             conditions.append(d.c.concurso >= from_concurso)
         if to_concurso is not None:
             conditions.append(d.c.concurso <= to_concurso)
-        query = sa.select(d).where(*conditions).order_by(d.c.concurso.desc())
+        query = sa.select(d, _stored_by(d.c.stored_at)).where(*conditions).order_by(d.c.concurso.desc())
         query = query.limit(page_size).offset((page - 1) * page_size)
         with self.engine.connect() as connection:
             total = connection.scalar(sa.select(sa.func.count()).select_from(d).where(*conditions)) or 0
@@ -559,7 +584,7 @@ class ReadModel:
     def draw(self, concurso: int) -> DrawView:
         d = schema.draws
         with self.engine.connect() as connection:
-            row = connection.execute(sa.select(d).where(d.c.concurso == concurso)).first()
+            row = connection.execute(sa.select(d, _stored_by(d.c.stored_at)).where(d.c.concurso == concurso)).first()
             if row is None:
                 first, last = connection.execute(sa.select(sa.func.min(d.c.concurso), sa.func.max(d.c.concurso))).one()
         if row is None:
@@ -572,7 +597,8 @@ class ReadModel:
         """Rejected payloads with their reasons, newest first."""
         _check_page(page, page_size)
         q = schema.quarantine
-        query = sa.select(q).order_by(q.c.id.desc()).limit(page_size).offset((page - 1) * page_size)
+        query = sa.select(q, _stored_by(q.c.quarantined_at)).order_by(q.c.id.desc())
+        query = query.limit(page_size).offset((page - 1) * page_size)
         with self.engine.connect() as connection:
             total = connection.scalar(sa.select(sa.func.count()).select_from(q)) or 0
             rows = connection.execute(query).all()
@@ -585,10 +611,35 @@ class ReadModel:
                 quarantined_at=_utc(row.quarantined_at),
                 payload=row.payload[:QUARANTINE_PAYLOAD_CHARS],
                 payload_truncated=len(row.payload) > QUARANTINE_PAYLOAD_CHARS,
+                flow_run_id=row.run_id,
             )
             for row in rows
         ]
         return _page(items, total, page, page_size)
+
+    @_store_call
+    def ingests(self, limit: int = 20) -> list[IngestRun]:
+        """The newest ingests (fetches, backfills, imports), newest first."""
+        i = schema.ingest_runs
+        with self.engine.connect() as connection:
+            rows = connection.execute(sa.select(i).order_by(i.c.id.desc()).limit(limit)).all()
+        return [
+            IngestRun(
+                started_at=_utc(row.started_at),
+                source=row.source,
+                latest_seen=row.latest_seen,
+                new_draws=row.new_draws,
+                quarantined=row.quarantined,
+                note=row.note,
+                flow_run_id=row.flow_run_id,
+            )
+            for row in rows
+        ]
+
+    def draws_page(self, page: int = 1, page_size: int = 50) -> DrawsPage:
+        return DrawsPage(
+            draws=self.draws(page, page_size), quarantine=self.quarantine(1, MAX_PAGE_SIZE), ingests=self.ingests()
+        )
 
     # -- models ----------------------------------------------------------------------------------------------
     @_store_call
@@ -675,6 +726,19 @@ def _unreachable(database: str, error: str) -> StoreHealth:
     )
 
 
+def _stored_by(stored_at: sa.ColumnElement) -> sa.Label:
+    """The flow run of the first ingest logged at or after `stored_at` (the one that stored the row)."""
+    i = schema.ingest_runs
+    return (
+        sa.select(i.c.flow_run_id)
+        .where(i.c.started_at >= stored_at)
+        .order_by(i.c.started_at)
+        .limit(1)
+        .scalar_subquery()
+        .label("run_id")
+    )
+
+
 def _check_page(page: int, page_size: int) -> None:
     if page < 1:
         raise InvalidQueryError(f"page must be 1 or more, got {page}")
@@ -693,6 +757,7 @@ def _draw_view(row: sa.Row) -> DrawView:
         numbers=sorted(int(row._mapping[name]) for name in schema.NUMBER_COLUMNS),
         source=row.source,
         stored_at=_utc(row.stored_at),
+        flow_run_id=row.run_id,
     )
 
 

@@ -28,6 +28,7 @@ class Filled:
     history: list[Draw]
     run_ids: dict[tuple[str, int], str] = field(default_factory=dict)
     versions: dict[str, ModelVersion] = field(default_factory=dict)
+    ingest_run_ids: list[str] = field(default_factory=list)
 
 
 def register(ws: Workspace, model: str, seed: int, mean_shift: float = 0.0) -> ModelVersion:
@@ -45,6 +46,8 @@ def register(ws: Workspace, model: str, seed: int, mean_shift: float = 0.0) -> M
 def fill(ws: Workspace, history: list[Draw]) -> Filled:
     filled = Filled(ws, history)
     ws.draws.seed(history[:STORED], "bundled-history")
+    filled.ingest_run_ids = [str(uuid.uuid4()), str(uuid.uuid4())]
+    ws.draws.log_ingest("caixa", STORED, STORED, 0, None, filled.ingest_run_ids[0])
     stat1, stat2 = register(ws, "stat", 1), register(ws, "stat", 2)
     ws.registry.set_champion("stat", stat1.id)
     ws.registry.record_decision("stat", stat1.id, None, True, "first version")
@@ -68,6 +71,7 @@ def fill(ws: Workspace, history: list[Draw]) -> Filled:
             filled.run_ids[(plan, concurso)] = run_id
     ws.predictions.score_pending(ws.draws)
     ws.draws.quarantine(3691, "caixa", json.dumps({"numero": 3691, "listaDezenas": ["01"] * 15}), "repeated numbers")
+    ws.draws.log_ingest("caixa", STORED + 1, 0, 1, "concurso 3691 rejected", filled.ingest_run_ids[1])
     return filled
 
 

@@ -83,7 +83,7 @@ def test_live_record_against_the_random_baseline(client: TestClient, filled: Fil
     assert record["baseline"]["hits_sd"] == BASELINE_HITS_SD
     assert record["baseline"]["share_11_plus"] == BASELINE_SHARE_11_PLUS
     assert (record["baseline"]["per_guess_low"], record["baseline"]["per_guess_high"]) == (7, 11)
-    assert "10 random guesses would average between" in record["verdict"]
+    assert "10 random guess(es) would average between" in record["verdict"]
     empty = client.get("/api/v1/plans/silver/record").json()
     assert empty["scored"] == 0 and empty["mean_hits"] is None
     assert empty["verdict"] == "silver: no published guess has been scored yet."
@@ -98,6 +98,7 @@ def test_draws_newest_first_with_a_range_and_one_by_number(client: TestClient, f
     first = filled.history[0]
     assert one["numbers"] == list(first.numbers) and one["date"] == first.date.isoformat()
     assert one["source"] == "bundled-history"
+    assert one["flow_run_id"] == filled.ingest_run_ids[0]  # the first ingest logged after it was stored
 
 
 def test_concurso_out_of_range_answers_4xx_naming_it(client: TestClient) -> None:
@@ -131,12 +132,13 @@ def test_models_show_champion_previous_holdout_degradation_and_last_decision(
     assert sum(view["random_hits_pmf"]) == pytest.approx(1.0)
 
 
-def test_quarantine_lists_rejected_payloads_with_the_reason(client: TestClient) -> None:
+def test_quarantine_lists_rejected_payloads_with_the_reason(client: TestClient, filled: Filled) -> None:
     page = client.get("/api/v1/quarantine").json()
     assert page["total"] == 1
     [item] = page["items"]
     assert (item["concurso"], item["source"], item["reason"]) == (3691, "caixa", "repeated numbers")
     assert '"numero": 3691' in item["payload"] and not item["payload_truncated"]
+    assert item["flow_run_id"] == filled.ingest_run_ids[1]
 
 
 def closed_port() -> int:
@@ -222,6 +224,8 @@ def test_pages_show_guesses_record_chart_models_draws_and_the_honest_note(client
     assert "Backtest" in models and "<svg" in models and "The draws are random." in models
     draws = client.get("/draws").text
     assert "Quarantine (1)" in draws and "repeated numbers" in draws and ">3690<" in draws
+    assert all(f"{UI}/runs/flow-run/{run_id}" in draws for run_id in filled.ingest_run_ids)
+    assert "concurso 3691 rejected" in draws  # the ingest log
     assert "The draws are random." in draws
     assert client.get("/draws", params={"page": 0}).status_code == 422
     assert client.get("/static/style.css").status_code == 200

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
@@ -22,6 +23,7 @@ from lotto_models.reporting.read_model import ReadModel
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.workspace import close_workspaces
 from tests.caixa_server import CaixaTestServer
+from tests.conftest import synthetic_draws
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
 
@@ -41,11 +43,13 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def flow_built_home(prefect_api: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """LOTTO_HOME after one after-draw run (quick profile) against the loopback CAIXA server; built once."""
+    """LOTTO_HOME after two after-draw runs (quick profile) against the loopback CAIXA server, the second
+    after one new draw (so each plan has a scored guess); built once per session."""
     from flows.after_draw import after_draw
 
     home = tmp_path_factory.mktemp("web-flow") / "home"
-    server = CaixaTestServer(bundled_history()).start()
+    history = bundled_history()
+    server = CaixaTestServer(history).start()
     patch = pytest.MonkeyPatch()
     try:
         for name in [n for n in os.environ if n.startswith("LOTTO_")]:
@@ -55,6 +59,8 @@ def flow_built_home(prefect_api: None, tmp_path_factory: pytest.TempPathFactory)
         patch.setenv("LOTTO_CAIXA_BASE_URL", server.base_url)
         patch.setenv("LOTTO_HTTP_BACKOFF_S", "0.01")
         close_workspaces()
+        after_draw()
+        server.add_draws(synthetic_draws(history[-1], 1))
         after_draw()
     finally:
         patch.undo()
@@ -107,9 +113,33 @@ def test_the_home_page_shows_each_public_plans_fifteen_numbers_in_a_real_browser
                 assert guess is not None and len(guess.numbers) == 15
                 shown = page.locator(f"#plan-{name} .guess li").all_inner_texts()
                 assert [int(text) for text in shown] == guess.numbers, name
-                assert page.locator(f"#plan-{name} svg.chart").count() == 1
+                assert page.locator(f"#plan-{name} svg.chart circle").count() == 1  # the scored guess
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
         finally:
             browser.close()
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+@pytest.mark.slow
+def test_health_and_run_links_of_a_flow_built_store(served: tuple[str, Settings]) -> None:
+    """Every figure names the after-draw run that produced it, and health reports that run's state."""
+    url, _settings = served
+    health = httpx.get(f"{url}/api/v1/health", timeout=10).json()
+    prefect = health["prefect"]
+    assert health["ok"] and health["store"]["last_concurso"] == 3701
+    assert prefect["reachable"] and prefect["last_after_draw_state"] == "Completed"
+    last_run = prefect["last_after_draw_run_id"]
+    assert prefect["last_after_draw_url"].endswith(f"/runs/flow-run/{last_run}")
+    plans = httpx.get(f"{url}/api/v1/plans", timeout=10).json()
+    assert {p["guess"]["flow_run_id"] for p in plans} == {last_run}
+    assert httpx.get(f"{url}/api/v1/draws/3701", timeout=10).json()["flow_run_id"] == last_run
+    first_run = httpx.get(f"{url}/api/v1/draws/3700", timeout=10).json()["flow_run_id"]
+    assert first_run not in (None, last_run)  # seeded by the first run
+    models = httpx.get(f"{url}/api/v1/models", timeout=10).json()["models"]
+    assert {m["champion"]["flow_run_id"] for m in models if m["champion"]} <= {first_run, last_run}
+    record = httpx.get(f"{url}/api/v1/plans/gold/record", timeout=10).json()
+    history = httpx.get(f"{url}/api/v1/plans/gold/predictions", timeout=10).json()["items"]
+    assert record["scored"] == 1 and history[1]["concurso"] == 3701
+    assert record["mean_hits"] == history[1]["hits"] == len(set(history[1]["numbers"]) & set(history[1]["drawn"]))
+    assert history[1]["flow_run_id"] == first_run
