@@ -1,4 +1,4 @@
-"""Locust users for `bench/web.py`: each asks for a plan's guess as fast as the service answers."""
+"""Locust users for `bench/web_load.py`: each asks for a plan's guess as fast as the service answers."""
 
 from locust import constant, task
 from locust.contrib.fasthttp import FastHttpUser

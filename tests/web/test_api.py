@@ -172,6 +172,18 @@ def test_a_store_that_cannot_be_read_answers_503_with_the_reason(tmp_path) -> No
     assert not (tmp_path / "empty").exists()  # looking did not create anything
 
 
+def test_an_unreachable_database_answers_503_naming_it(tmp_path) -> None:
+    url = f"postgresql+psycopg://lotto:secret@127.0.0.1:{closed_port()}/lotoflow"
+    settings = Settings(home=tmp_path / "home", database_url=url)
+    with TestClient(create_app(settings, PrefectLinks(ui_url=UI, api_url=None))) as client:
+        draws = client.get("/api/v1/draws")
+        health = client.get("/api/v1/health")
+    assert draws.status_code == 503
+    detail = draws.json()["detail"]
+    assert detail.startswith("the store at postgresql+psycopg://lotto:***@127.0.0.1:") and "secret" not in detail
+    assert health.status_code == 503 and health.json()["store"]["error"] == detail
+
+
 def test_a_store_whose_schema_is_behind_answers_503_and_is_not_migrated(tmp_path) -> None:
     home = tmp_path / "home"
     home.mkdir()

@@ -5,7 +5,7 @@
 new query string, so the page is built from the store and rendered every time); `home_cached_ms` is the
 same page served again while the store is unchanged.
 
-Standalone: `python bench/web.py [--home LOTTO_HOME]` (default: a store filled through the library) prints
+Standalone: `python bench/web_load.py [--home LOTTO_HOME]` (default: a store filled through the library) prints
 the figures and merges them into bench/results.json; `bench/run.py` calls `web_figures` on the store its
 flow runs built.
 """
