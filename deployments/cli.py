@@ -123,6 +123,7 @@ def _run_flow(args: argparse.Namespace) -> int:
 
 def _web(args: argparse.Namespace) -> int:
     """Serve `web.app` with uvicorn; it reads the store named by the settings and never writes to it."""
+    import sqlalchemy as sa
     import uvicorn
 
     from lotto_models.core.settings import get_settings
@@ -131,9 +132,8 @@ def _web(args: argparse.Namespace) -> int:
     host = args.host or settings.web_host
     port = args.port if args.port is not None else settings.web_port
     workers = args.workers if args.workers is not None else settings.web_workers
-    print(
-        f"lotoflow web: http://{host}:{port}/ (API under /api/v1, schema at /docs), store {settings.home}", flush=True
-    )
+    store = sa.engine.make_url(settings.sqlalchemy_url).render_as_string(hide_password=True)
+    print(f"lotoflow web: http://{host}:{port}/ (API under /api/v1, schema at /docs), store {store}", flush=True)
     uvicorn.run(
         "web.app:create_app",
         factory=True,

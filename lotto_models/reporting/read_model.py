@@ -273,7 +273,8 @@ def chance_interval(n: int) -> tuple[float, float]:
     return BASELINE_HITS - half, BASELINE_HITS + half
 
 
-def record_verdict(plan: str, scored: int, mean: float | None, low: float | None, high: float | None) -> str:
+def record_verdict(plan: str, scored: int, mean: float | None) -> str:
+    """One sentence on how a live record compares with what chance gives that many guesses."""
     if not scored or mean is None:
         return f"{plan}: no published guess has been scored yet."
     chance_low, chance_high = chance_interval(scored)
@@ -296,10 +297,14 @@ def _store_call(method: Callable[P, T]) -> Callable[P, T]:
         except sa.exc.SQLAlchemyError as error:
             self = args[0]
             assert isinstance(self, ReadModel)
-            detail = str(error.orig if isinstance(error, sa.exc.DBAPIError) else error).strip().splitlines()[0]
-            raise StoreUnavailableError(f"the store at {self.database} cannot be read: {detail}") from error
+            raise _unreadable(self.database, error) from error
 
     return wrapper
+
+
+def _unreadable(database: str, error: sa.exc.SQLAlchemyError) -> StoreUnavailableError:
+    detail = str(error.orig if isinstance(error, sa.exc.DBAPIError) else error).strip().splitlines()[0]
+    return StoreUnavailableError(f"the store at {database} cannot be read: {detail}")
 
 
 def _make_read_only(engine: Engine) -> None:
@@ -359,8 +364,7 @@ class ReadModel:
         try:
             revision = current_revision(engine)
         except sa.exc.SQLAlchemyError as error:
-            detail = str(error.orig if isinstance(error, sa.exc.DBAPIError) else error).strip().splitlines()[0]
-            raise StoreUnavailableError(f"the store at {self.database} cannot be read: {detail}") from error
+            raise _unreadable(self.database, error) from error
         if revision != HEAD_REVISION:
             raise StoreUnavailableError(
                 f"the store at {self.database} has schema revision {revision or 'none'}, this code reads "
@@ -543,7 +547,7 @@ class ReadModel:
             chance_ci95_low=chance_low,
             chance_ci95_high=chance_high,
             baseline=baseline(),
-            verdict=record_verdict(plan, n, mean, low, high),
+            verdict=record_verdict(plan, n, mean),
         )
 
     def home(self, chart_points: int = 60) -> list[PlanPage]:
@@ -694,7 +698,7 @@ class ReadModel:
         except StoreUnavailableError as error:
             return _unreachable(self.database, str(error))
         except sa.exc.SQLAlchemyError as error:
-            return _unreachable(self.database, f"the store at {self.database} cannot be read: {error}")
+            return _unreachable(self.database, str(_unreadable(self.database, error)))
         today = today or dt.date.today()
         return StoreHealth(
             reachable=True,
