@@ -85,8 +85,9 @@ RangeEnd = Annotated[int | None, Query(ge=1, le=MAX_CONCURSO)]
 class ResponseCache:
     """Rendered answers by key, valid while the store's change token is the one they were built under.
 
-    The token (one cheap query) is asked again at most every `token_ttl_s` seconds, so an answer may lag a
-    change of the store by that long; 0 asks on every request.
+    A background thread asks for the token (one cheap query) every `token_ttl_s` seconds, so no request
+    waits for it and an answer lags a change of the store by at most about that long. With a TTL of 0
+    every request asks the store instead, and nothing is served without asking.
     """
 
     def __init__(self, read_model: ReadModel, token_ttl_s: float, entries: int = CACHE_ENTRIES) -> None:
@@ -97,19 +98,44 @@ class ResponseCache:
         self._lock = threading.Lock()
         self._token: tuple | None = None
         self._token_at = -math.inf
+        self._stop = threading.Event()
+        self._refresher: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.token_ttl_s > 0 and self._refresher is None:
+            self._stop.clear()
+            self._refresher = threading.Thread(target=self._refresh, name="store-change-token", daemon=True)
+            self._refresher.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._refresher is not None:
+            self._refresher.join(timeout=5)
+            self._refresher = None
+
+    def _refresh(self) -> None:
+        while not self._stop.wait(self.token_ttl_s):
+            try:
+                self._token, self._token_at = self.read_model.change_token(), time.monotonic()
+            except StoreUnavailableError:
+                self._token = None  # requests go to the routes, which answer 503 naming the problem
 
     def token(self) -> tuple:
-        now = time.monotonic()
-        if self._token is None or now - self._token_at >= self.token_ttl_s:
-            self._token, self._token_at = self.read_model.change_token(), now
+        if self.token_ttl_s <= 0 or self._token is None or not self._current():
+            self._token, self._token_at = self.read_model.change_token(), time.monotonic()
         return self._token
 
+    def _current(self) -> bool:
+        """The refresher asked recently (it may be stuck behind a slow store: then the routes ask)."""
+        return time.monotonic() - self._token_at < 3 * self.token_ttl_s + 1
+
     def fresh(self, key: str) -> tuple[bytes, str] | None:
-        """The cached answer for `key` when the token is known to be current without asking the store."""
-        if self._token is None or time.monotonic() - self._token_at >= self.token_ttl_s:
+        """The cached answer for `key` when it was built under the current token (no store query)."""
+        token = self._token
+        if self.token_ttl_s <= 0 or token is None or not self._current():
             return None
         found = self._items.get(key)
-        if found is None or found[0] != self._token:
+        if found is None or found[0] != token:
             return None
         return found[1], found[2]
 
@@ -160,7 +186,9 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        cache.start()
         yield
+        cache.stop()
         read_model.close()
 
     app = FastAPI(

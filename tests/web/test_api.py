@@ -210,7 +210,7 @@ def test_answers_follow_the_store_as_it_changes(client: TestClient, filled: Fill
     nxt = filled.history[STORED]
     filled.ws.draws.add([_incoming(nxt)])
     filled.ws.predictions.score_pending(filled.ws.draws)
-    time.sleep(filled.ws.settings.web_cache_ttl_s)  # the change token is asked again at most this often
+    time.sleep(2 * filled.ws.settings.web_cache_ttl_s)  # the change token is asked again every TTL
     after = client.get("/api/v1/plans/free/record").json()
     assert after["scored"] == before["scored"] + 1
     assert client.get("/api/v1/plans/free").json()["next_concurso"] == STORED + 2
