@@ -11,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: install run test lint serve stack web bench clean
+.PHONY: install run test test-fast lint serve stack web bench clean
 
 install: $(STAMP)
 
@@ -30,8 +30,16 @@ test: install
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(VENV)/bin/pytest
 
+# Everyday work: everything but the slow integration tests (real training, worker processes, kills).
+test-fast: install
+	$(VENV)/bin/pytest -m "not slow"
+
+# Style, the layer contracts (import-linter) and the type check, as CI runs them before the tests.
 lint: install
-	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 serve: install
 	$(VENV)/bin/python -m deployments.serve

@@ -7,7 +7,12 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from prefect.states import State
+
+from lotto_models.reporting.baseline import PREDICT_NOTE, versus_random
 from lotto_models.serving.ensembles import PLANS
 
 
@@ -88,12 +93,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from lotto_models.reporting.status import status_report
         from lotto_models.workspace import open_workspace
 
-        report = status_report(open_workspace())
+        report_json = status_report(open_workspace())
         if args.json:
-            json.dump(report, sys.stdout, default=str)
+            json.dump(report_json, sys.stdout, default=str)
             sys.stdout.write("\n")
         else:
-            _print_status(report)
+            _print_status(report_json)
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 
@@ -101,6 +106,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_flow(args: argparse.Namespace) -> int:
     """Run a flow once, locally. The CLI is an entry point like `deployments`: it may start flows."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    state: State[Any]
     if args.command == "run":
         from flows.after_draw import after_draw
 
@@ -158,7 +164,7 @@ def _predict(plan: str) -> int:
         numbers = " ".join(f"{n:02d}" for n in guess.numbers)
         state = f"  DEGRADED: {guess.note}" if guess.degraded else ""
         print(f"{name}: concurso {guess.concurso}: {numbers}  [{', '.join(guess.member_versions.values())}]{state}")
-    print("A random 15-number guess averages 9.0 hits; these guesses are not expected to do better.")
+    print(PREDICT_NOTE)
     return 0
 
 
@@ -191,7 +197,7 @@ def _print_status(report: dict) -> None:
     for name, model in report["models"].items():
         flag = " (degraded)" if model["degraded"] else ""
         hits = model["holdout"].get("mean_hits")
-        extra = f", holdout mean hits {hits:.2f} vs 9.0 random" if hits is not None else ""
+        extra = f", {versus_random(hits)}" if hits is not None else ""
         print(f"model {name}: champion {model['champion']}{flag}{extra}")
     for guess in report["predictions"]:
         print(f"plan {guess['plan']}: concurso {guess['concurso']} -> {guess['numbers']}")

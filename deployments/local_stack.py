@@ -37,6 +37,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from uuid import UUID
 
 import httpx
 
@@ -176,8 +177,8 @@ def wait_final(flow_run_id: str, worker: subprocess.Popen[bytes], timeout: float
     last = ""
     with get_client(sync_client=True) as client:
         while True:
-            state = client.read_flow_run(flow_run_id).state
-            name = state.name if state else "Unknown"
+            state = client.read_flow_run(UUID(flow_run_id)).state
+            name = (state.name or state.type.value) if state else "Unknown"
             if name != last:
                 say(f"flow run state: {name}")
                 last = name

@@ -1,61 +1,70 @@
-"""`python -m deployments.serve`: serve every deployment from this process, without a worker.
+"""`python -m deployments.serve`: serve every deployment of `prefect.yaml` from this process, without a worker.
 
-The same deployments are declared in `prefect.yaml` for a `lotoflow` process work pool; a test keeps
-the two in agreement.
+`prefect.yaml` is the one declaration of the deployments (entrypoints, schedules, parameters, concurrency,
+triggers); this module reads it and builds the same deployments for `prefect.serve`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from pathlib import Path
+from typing import Any
 
-from prefect import serve
+import yaml
+from prefect import Flow, serve
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+from prefect.deployments.runner import RunnerDeployment
 from prefect.events import DeploymentEventTrigger
-from prefect.schedules import Cron
+from prefect.flows import load_flow_from_entrypoint
+from prefect.schedules import Schedule
 
-from flows.after_draw import after_draw
-from flows.convert_model import convert_model
-from flows.import_history import import_history
-from flows.ingest_draws import backfill
-from flows.manual_control import review_challengers, rollback_model
-from flows.notify import notify_failure
-from flows.train_model import train_model_flow
-
-# Draws are held around 20:00 in São Paulo and published within the hour; the weekdays vary over the
-# years, so the flow runs every day and does nothing (in seconds) when no draw was held.
-AFTER_DRAW_CRON = "30 22 * * *"
-TIMEZONE = "America/Sao_Paulo"
+PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 
 
-def build_deployments() -> list:
-    return [
-        after_draw.to_deployment(
-            name="after-draw",
-            schedule=Cron(AFTER_DRAW_CRON, timezone=TIMEZONE),
-            concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.ENQUEUE),
-            parameters={"from_scratch": False},
-            tags=["lotoflow"],
-            description="Fetch, validate and store new draws; retrain, promote and publish the next guesses.",
-        ),
-        backfill.to_deployment(name="backfill", tags=["lotoflow", "manual"]),
-        import_history.to_deployment(name="import-history", tags=["lotoflow", "manual"]),
-        convert_model.to_deployment(name="convert-model", tags=["lotoflow", "manual"]),
-        rollback_model.to_deployment(name="rollback-model", tags=["lotoflow", "manual"]),
-        review_challengers.to_deployment(name="review-challengers", tags=["lotoflow", "manual"]),
-        train_model_flow.to_deployment(name="train-model", tags=["lotoflow", "training"]),
-        notify_failure.to_deployment(
-            name="notify-failure",
-            tags=["lotoflow", "alerts"],
-            triggers=[
-                DeploymentEventTrigger(
-                    match={"prefect.resource.id": "prefect.flow-run.*"},
-                    match_related={"prefect.resource.role": "flow", "prefect.resource.name": "after-draw"},
-                    expect={"prefect.flow-run.Failed", "prefect.flow-run.Crashed"},
-                    parameters={"flow_run_id": "{{ event.resource.id }}"},
-                )
-            ],
-        ),
-    ]
+def declared_deployments(path: Path = PREFECT_YAML) -> list[dict[str, Any]]:
+    """The `deployments:` entries of `prefect.yaml`, as written."""
+    return list(yaml.safe_load(path.read_text())["deployments"])
+
+
+def _schedule(declared: dict[str, Any]) -> Schedule:
+    fields = dict(declared)
+    if "interval" in fields:
+        fields["interval"] = dt.timedelta(seconds=float(fields["interval"]))
+    return Schedule(**fields)
+
+
+def _concurrency(declared: dict[str, Any] | None) -> ConcurrencyLimitConfig | None:
+    if declared is None:
+        return None
+    strategy = ConcurrencyLimitStrategy(declared.get("collision_strategy", ConcurrencyLimitStrategy.ENQUEUE))
+    return ConcurrencyLimitConfig(limit=declared["limit"], collision_strategy=strategy)
+
+
+def build_deployment(declared: dict[str, Any], root: Path = PREFECT_YAML.parent) -> RunnerDeployment:
+    """One `prefect.yaml` deployment entry as a deployment `serve` can run."""
+    cwd = Path.cwd()
+    os.chdir(root)  # entrypoints are relative to the project root
+    try:
+        flow: Flow[..., Any] = load_flow_from_entrypoint(declared["entrypoint"], use_placeholder_flow=False)
+    finally:
+        os.chdir(cwd)
+    deployment = flow.to_deployment(
+        name=declared["name"],
+        description=declared.get("description"),
+        tags=declared.get("tags"),
+        parameters=declared.get("parameters") or {},
+        schedules=[_schedule(s) for s in declared.get("schedules") or []],
+        concurrency_limit=_concurrency(declared.get("concurrency_limit")),
+        triggers=[DeploymentEventTrigger(**t) for t in declared.get("triggers") or []],
+    )
+    if not isinstance(deployment, RunnerDeployment):  # `to_deployment` is sync here: this is not a coroutine
+        raise TypeError(f"{declared['name']}: expected a RunnerDeployment, got {type(deployment).__name__}")
+    return deployment
+
+
+def build_deployments(path: Path = PREFECT_YAML) -> list[RunnerDeployment]:
+    return [build_deployment(declared, path.parent) for declared in declared_deployments(path)]
 
 
 def main() -> None:

@@ -9,24 +9,27 @@ Such a run ends Completed and names each fallback; a run that can serve no plan 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed, State
 
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
-from flows.reports import RunSummary, publish_run_artifacts, summary_text
+from flows.reports import publish_run_artifacts
+from flows.training import train_models_in_process
+from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.features import CacheOutcome
+from lotto_models.reporting.run_summary import RunSummary, summary_text
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import plan_feature_sets, plans_missing_guess
 from lotto_models.workspace import Workspace, open_workspace
 from tasks.build_dataset import build_dataset
 from tasks.events import FALLBACK_USED, emit
 from tasks.find_stale_models import find_stale_models
-from tasks.mark_model_degraded import mark_model_degraded
-from tasks.promote_model import promote_model
 from tasks.publish_backtest import publish_backtest
 from tasks.publish_predictions import publish_predictions
-from tasks.train_model import train_model
 
 
 @flow(name="after-draw", description="Runs after each official draw; idempotent when nothing is new.")
@@ -44,59 +47,35 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
         return _finish(ws, summary)
 
     datasets = {}
-    for feature_set in sorted(plan_feature_sets() | {MODELS[m].feature_set.value for m in stale}):
-        datasets[feature_set], rebuilt = build_dataset(feature_set)
-        if rebuilt:
-            summary.fallbacks.append(f"dataset cache {feature_set} was unreadable; rebuilt from the database")
+    for feature_set in sorted(plan_feature_sets() | {MODELS[m].feature_set for m in stale}):
+        datasets[feature_set] = build_dataset(feature_set)
+        if datasets[feature_set].outcome is CacheOutcome.REBUILT:
+            detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"
+            summary.fallbacks.append(Fallback(FallbackKind.DATASET_REBUILT, feature_set.value, detail))
 
     if ws.settings.fanout:
         train_models_as_deployments(stale, from_scratch, summary)
     else:
-        _train_models(ws, stale, datasets, from_scratch, summary)
+        train_models_in_process(stale, datasets, from_scratch, summary)
 
     for plan in PLANS:
         published = publish_predictions(plan, datasets, return_state=True)
         if published.is_completed():
             summary.guesses.append(published.result())
         else:
-            summary.fallbacks.append(f"plan {plan} serves nothing this time: {published.message}")
-    summary.fallbacks += sorted({event for guess in summary.guesses for event in guess.events})
+            detail = f"plan {plan} serves nothing this time: {published.message}"
+            summary.fallbacks.append(Fallback(FallbackKind.PLAN_SKIPPED, plan, detail))
+    summary.fallbacks += _unique(fallback for guess in summary.guesses for fallback in guess.fallbacks)
     if not summary.guesses:
         _finish(ws, summary)
-        return Failed(message="No plan could be served: " + " | ".join(summary.fallbacks))
+        return Failed(message="No plan could be served: " + " | ".join(f.detail for f in summary.fallbacks))
     publish_backtest()
     return _finish(ws, summary)
 
 
-def _train_models(
-    ws: Workspace, stale: list[str], datasets: dict[str, str], from_scratch: bool, summary: RunSummary
-) -> None:
-    """Train and promote each stale model in dependency order; a failure degrades it and its dependents."""
-    failed: set[str] = set()
-    for model in stale:
-        spec = MODELS[model]
-        dataset = datasets[spec.feature_set.value]
-        if failed & set(spec.depends_on):
-            failed.add(model)
-            reason = f"not trained: {', '.join(sorted(failed & set(spec.depends_on)))} failed"
-            mark_model_degraded(model, reason)
-            summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
-            continue
-        # The time limit is enforced inside the training, between batches (LOTTO_TRAINING_TIMEOUT_S).
-        state = train_model(model, dataset, from_scratch, return_state=True)
-        if not state.is_completed():
-            failed.add(model)
-            reason = f"training {state.name.lower()}: {state.message}"
-            mark_model_degraded(model, reason)
-            summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
-            continue
-        challenger = state.result()
-        summary.trained.append(model)
-        summary.fallbacks += list(challenger.events)
-        if challenger.version_id is not None:
-            decision = promote_model(model, challenger.version_id, dataset)
-            summary.decisions[model] = decision.reason
-            summary.fallbacks += list(decision.events)
+def _unique(fallbacks: Iterable[Fallback]) -> list[Fallback]:
+    """Each fallback once (several plans share a member), in a stable order."""
+    return sorted(set(fallbacks), key=lambda f: (f.kind, f.subject, f.detail))
 
 
 def _finish(ws: Workspace, summary: RunSummary) -> RunSummary | State:
@@ -106,7 +85,11 @@ def _finish(ws: Workspace, summary: RunSummary) -> RunSummary | State:
     publish_run_artifacts(ws, summary)
     for fallback in summary.fallbacks:
         logger.warning("Fallback: %s", fallback)
-        emit(FALLBACK_USED, "flow.after-draw", "after-draw", {"fallback": fallback})
-    if summary.fallbacks:
-        return Completed(message="Completed with fallback: " + " | ".join(summary.fallbacks), data=summary)
-    return summary
+        emit(
+            FALLBACK_USED,
+            "flow.after-draw",
+            "after-draw",
+            {"fallback": fallback.detail, "kind": fallback.kind.value, "subject": fallback.subject},
+        )
+    message = fallback_message(summary.fallbacks)
+    return Completed(message=message, data=summary) if message else summary

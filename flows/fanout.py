@@ -1,23 +1,29 @@
 """Training beyond one machine: each model trains as its own `train-model` deployment run.
 
 Models whose dependencies are done run at the same time, on whichever workers of the pool pick them
-up; the parent waits for each wave before starting the models that depend on it.
+up; the parent waits for each wave (Prefect's `wait_for_flow_run`) before starting the models that
+depend on it, and reads each child's `TrainOutcome` from its persisted result.
 """
 
 from __future__ import annotations
 
-import time
+import asyncio
+from uuid import UUID
 
-from prefect import get_client, get_run_logger
+from prefect import get_run_logger
+from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
+from prefect.flow_runs import FlowRunWaitTimeout, wait_for_flow_run
+from prefect.utilities.asyncutils import run_coro_as_sync
 
-from flows.reports import RunSummary
+from flows.training import degrade, failed_dependencies
+from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.modeling.catalog import MODELS
+from lotto_models.registry.challengers import TrainOutcome
+from lotto_models.reporting.run_summary import RunSummary
 from lotto_models.workspace import open_workspace
-from tasks.mark_model_degraded import mark_model_degraded
 
 TRAIN_DEPLOYMENT = "train-model/train-model"
-FALLBACK_PREFIX = "Completed with fallback: "
 
 
 def waves(models: list[str]) -> list[list[str]]:
@@ -31,49 +37,53 @@ def waves(models: list[str]) -> list[list[str]]:
 
 def train_models_as_deployments(models: list[str], from_scratch: bool, summary: RunSummary) -> None:
     logger = get_run_logger()
-    ws = open_workspace()
-    timeout = ws.settings.training_timeout_s
+    timeout = open_workspace().settings.training_timeout_s
     failed: set[str] = set()
     for wave in waves(models):
-        runs = {}
+        started: dict[str, UUID] = {}
         for model in wave:
-            if failed & set(MODELS[model].depends_on):
+            skipped = failed_dependencies(model, failed)
+            if skipped is not None:
                 failed.add(model)
-                mark_model_degraded(model, "not trained: a dependency failed")
-                summary.fallbacks.append(f"{model} not trained: a dependency failed; its champion keeps serving")
+                summary.fallbacks.append(skipped)
                 continue
-            runs[model] = run_deployment(
-                TRAIN_DEPLOYMENT, parameters={"model": model, "from_scratch": from_scratch}, timeout=0
-            )
-            logger.info("%s: started train-model run %s", model, runs[model].id)
-        for model, state in _wait(runs, timeout).items():
-            if state is None or not state.is_completed():
+            run = run_deployment(TRAIN_DEPLOYMENT, parameters={"model": model, "from_scratch": from_scratch}, timeout=0)
+            if not isinstance(run, FlowRun):  # `run_deployment` is sync in a sync flow: this is not a coroutine
+                raise TypeError(f"run_deployment returned {type(run).__name__}, not a FlowRun")
+            started[model] = run.id
+            logger.info("%s: started train-model run %s", model, run.id)
+        for model, finished in _wait_for_all(started, timeout).items():
+            outcome = _outcome(finished)
+            if outcome is None:
                 failed.add(model)
-                reason = f"train-model run {'timed out' if state is None else state.name}"
-                mark_model_degraded(model, reason)
-                summary.fallbacks.append(f"{model} {reason}; its champion keeps serving")
+                ended = "timed out" if finished is None else (finished.state.name if finished.state else "unknown")
+                summary.fallbacks.append(degrade(model, FallbackKind.TRAINING_FAILED, f"train-model run {ended}"))
                 continue
             summary.trained.append(model)
-            # Results stay with the child run (no shared result storage needed); the registry and the
-            # child's state message carry what the parent reports.
-            decision = ws.registry.last_decision(model)
-            if decision is not None:
-                summary.decisions[model] = decision.reason
-            if state.message and state.message.startswith(FALLBACK_PREFIX):
-                summary.fallbacks += state.message.removeprefix(FALLBACK_PREFIX).split(" | ")
+            summary.fallbacks += outcome.fallbacks
+            if outcome.decision is not None:
+                summary.decisions[model] = outcome.decision
 
 
-def _wait(runs: dict, timeout_s: float) -> dict:
-    deadline = time.monotonic() + timeout_s
-    states: dict = {model: None for model in runs}
-    with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline:
-            for model, run in runs.items():
-                if states[model] is None:
-                    state = client.read_flow_run(run.id).state
-                    if state is not None and state.is_final():
-                        states[model] = state
-            if all(state is not None for state in states.values()):
-                break
-            time.sleep(2)
-    return states
+def _wait_for_all(runs: dict[str, UUID], timeout_s: float) -> dict[str, FlowRun | None]:
+    """Each run once it is final; None for a run still going after `timeout_s`."""
+
+    async def wait(run_id: UUID) -> FlowRun | None:
+        try:
+            return await wait_for_flow_run(run_id, timeout=int(timeout_s), poll_interval=2)
+        except FlowRunWaitTimeout:
+            return None
+
+    async def wait_all() -> list[FlowRun | None]:
+        return list(await asyncio.gather(*(wait(run_id) for run_id in runs.values())))
+
+    return dict(zip(runs, run_coro_as_sync(wait_all()) or [], strict=True))
+
+
+def _outcome(run: FlowRun | None) -> TrainOutcome | None:
+    if run is None or run.state is None or not run.state.is_completed():
+        return None
+    outcome = run.state.result(raise_on_failure=False)
+    if not isinstance(outcome, TrainOutcome):
+        raise TypeError(f"train-model run {run.id} returned {type(outcome).__name__}, not a TrainOutcome")
+    return outcome

@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed, State
 
+from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.ingest.service import IngestSummary
 from tasks.fetch_draws import fetch_draws
 from tasks.prepare_store import prepare_store
@@ -13,7 +14,7 @@ from tasks.store_draws import store_draws
 from tasks.validate_draws import validate_draws
 
 
-def run_ingestion(first: int | None = None, last: int | None = None) -> tuple[IngestSummary, list[str]]:
+def run_ingestion(first: int | None = None, last: int | None = None) -> tuple[IngestSummary, list[Fallback]]:
     prepare_store()
     fetched = fetch_draws(first, last)
     summary = store_draws(fetched, validate_draws(fetched))
@@ -21,14 +22,15 @@ def run_ingestion(first: int | None = None, last: int | None = None) -> tuple[In
     fallbacks = []
     if summary.latest_seen is None and not summary.stored:
         problems = "; ".join(summary.source_unreachable.values()) or "no valid answer"
-        fallbacks.append(
+        detail = (
             f"source unreachable ({problems}); continuing with the stored draws (last concurso {summary.last_stored})"
         )
+        fallbacks.append(Fallback(FallbackKind.SOURCE_UNREACHABLE, "source", detail))
     return summary, fallbacks
 
 
-def _ending(summary: IngestSummary, fallbacks: list[str]) -> str | None:
-    parts = [f"Completed with fallback: {f}" for f in fallbacks]
+def _ending(summary: IngestSummary, fallbacks: list[Fallback]) -> str | None:
+    parts = [message for message in [fallback_message(fallbacks)] if message]
     if summary.quarantined:
         parts.append(f"quarantined concurso(s) {summary.quarantined}; nothing stored for them")
     if summary.held_back:
@@ -51,7 +53,7 @@ def ingest_draws() -> IngestSummary | State:
 def backfill(first: int, last: int) -> IngestSummary | State:
     summary, fallbacks = run_ingestion(first, last)
     if fallbacks:
-        return Failed(message=f"backfill {first}..{last} fetched nothing: {fallbacks[0]}", data=summary)
+        return Failed(message=f"backfill {first}..{last} fetched nothing: {fallbacks[0].detail}", data=summary)
     get_run_logger().info(
         "Backfill %d..%d: %d new, %d identical, %d quarantined",
         first,

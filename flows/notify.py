@@ -7,6 +7,7 @@ It records the failure where operators look (a Prefect artifact and the run log)
 from __future__ import annotations
 
 import datetime as dt
+from uuid import UUID
 
 from prefect import flow, get_client, get_run_logger
 from prefect.artifacts import create_markdown_artifact
@@ -18,8 +19,10 @@ from lotto_models.core.settings import get_settings
 def notify_failure(flow_run_id: str) -> str:
     run_id = flow_run_id.rsplit(".", 1)[-1]  # accepts a bare id or an event resource id
     with get_client(sync_client=True) as client:
-        run = client.read_flow_run(run_id)
-    message = f"after-draw run {run.name} ({run.id}) ended {run.state.name}: {run.state.message}"
+        run = client.read_flow_run(UUID(run_id))
+    state = run.state
+    ended = f"{state.name}: {state.message}" if state else "in an unknown state"
+    message = f"after-draw run {run.name} ({run.id}) ended {ended}"
     get_run_logger().error(message)
     create_markdown_artifact(key="after-draw-failure", markdown=f"**{message}**", description="Failed after-draw")
     alerts = get_settings().home / "alerts.log"

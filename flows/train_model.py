@@ -5,22 +5,36 @@ from __future__ import annotations
 from prefect import flow
 from prefect.states import Completed, State
 
+from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.features import CacheOutcome
+from lotto_models.registry.challengers import TrainOutcome
 from tasks.build_dataset import build_dataset
 from tasks.promote_model import promote_model
 from tasks.train_model import train_model
 
 
-@flow(name="train-model", description="Train one model on the stored draws and run its promotion gate.")
+@flow(
+    name="train-model",
+    description="Train one model on the stored draws and run its promotion gate.",
+    persist_result=True,
+)
 def train_model_flow(model: str, from_scratch: bool = False) -> State:
-    """Fallbacks used on the way are named in the final state's message, which the fan-out parent reads."""
+    """Fallbacks used on the way are in the result, and named in the final state's message for people."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
-    dataset, rebuilt = build_dataset(MODELS[model].feature_set.value)
-    events = [f"dataset cache {MODELS[model].feature_set.value} was unreadable; rebuilt from the database"] * rebuilt
+    feature_set = MODELS[model].feature_set
+    dataset = build_dataset(feature_set)
+    fallbacks: list[Fallback] = []
+    if dataset.outcome is CacheOutcome.REBUILT:
+        detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"
+        fallbacks.append(Fallback(FallbackKind.DATASET_REBUILT, feature_set.value, detail))
     challenger = train_model(model, dataset, from_scratch)
-    events += challenger.events
+    fallbacks += challenger.fallbacks
+    decision = None
     if challenger.version_id is not None and challenger.skipped_reason is None:
-        events += promote_model(model, challenger.version_id, dataset).events
-    message = ("Completed with fallback: " + " | ".join(events)) if events else None
-    return Completed(message=message)
+        promotion = promote_model(model, challenger.version_id, dataset)
+        fallbacks += promotion.fallbacks
+        decision = promotion.reason
+    outcome = TrainOutcome(model, challenger.version_id, decision, tuple(fallbacks))
+    return Completed(message=fallback_message(fallbacks), data=outcome)

@@ -6,7 +6,8 @@ from lotto_models.ingest.sources import FetchReport
 from lotto_models.workspace import open_workspace
 
 
-@task(name="fetch-draws", cache_policy=NO_CACHE, retries=1, retry_delay_seconds=30)
+# No task retries: the client retries each source with backoff, then the mirrors take over (one retry layer).
+@task(name="fetch-draws", cache_policy=NO_CACHE)
 def fetch_draws(first: int | None = None, last: int | None = None) -> FetchReport:
     """Fetch every concurso after the newest stored one (or `first`..`last`); mirrors take over on failure."""
     logger = get_run_logger()

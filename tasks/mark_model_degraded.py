@@ -7,5 +7,5 @@ from lotto_models.workspace import open_workspace
 @task(name="mark-model-degraded", cache_policy=NO_CACHE)
 def mark_model_degraded(model: str, reason: str) -> None:
     """Fallback after a failed training: the champion keeps serving and the model is flagged degraded."""
-    open_workspace().registry.set_status(model, degraded=True, reason=reason)
+    open_workspace().versions.set_status(model, degraded=True, reason=reason)
     get_run_logger().warning("%s marked degraded; its champion keeps serving: %s", model, reason)

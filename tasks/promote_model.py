@@ -1,8 +1,7 @@
-from pathlib import Path
-
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from lotto_models.modeling.features import DatasetRef
 from lotto_models.registry.challengers import promote_challenger
 from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.workspace import open_workspace
@@ -10,9 +9,9 @@ from tasks.events import MODEL_PROMOTED, emit
 
 
 @task(name="promote-model", cache_policy=NO_CACHE)
-def promote_model(model: str, version_id: int, dataset_path: str) -> PromotionDecision:
+def promote_model(model: str, version_id: int, dataset: DatasetRef) -> PromotionDecision:
     """Score challenger and champion on the same holdout; back up and swap if the challenger passes."""
-    decision = promote_challenger(open_workspace(), model, version_id, Path(dataset_path))
+    decision = promote_challenger(open_workspace(), model, version_id, dataset)
     get_run_logger().info("%s: %s (%s)", model, "promoted" if decision.promote else "kept champion", decision.reason)
     if decision.promote:
         emit(MODEL_PROMOTED, f"model.{model}", model, {"version_id": version_id, "reason": decision.reason})

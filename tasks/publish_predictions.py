@@ -1,17 +1,15 @@
-from pathlib import Path
-
 from prefect import get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
+from lotto_models.modeling.features import DatasetRef, FeatureSet
 from lotto_models.serving.publishing import PublishedGuess, publish_plan
 from lotto_models.workspace import open_workspace
 
 
 @task(name="publish-predictions", cache_policy=NO_CACHE)
-def publish_predictions(plan: str, dataset_paths: dict[str, str]) -> PublishedGuess:
+def publish_predictions(plan: str, datasets: dict[FeatureSet, DatasetRef]) -> PublishedGuess:
     """Build the plan's ensemble from the current champions and store its guess for the next concurso."""
-    paths = {name: Path(path) for name, path in dataset_paths.items()}
-    guess = publish_plan(open_workspace(), plan, paths, str(runtime.flow_run.id))
+    guess = publish_plan(open_workspace(), plan, datasets, str(runtime.flow_run.id))
     if guess.degraded:
         get_run_logger().warning("Plan %s serves degraded: %s", plan, guess.note)
     return guess

@@ -1,6 +1,7 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from lotto_models.reporting.baseline import score_line
 from lotto_models.storage.prediction_book import Score
 from lotto_models.workspace import open_workspace
 
@@ -11,5 +12,5 @@ def score_predictions() -> list[Score]:
     ws = open_workspace()
     scores = ws.predictions.score_pending(ws.draws)
     for score in scores:
-        get_run_logger().info("Plan %s guessed %d of concurso %d (random: 9.0)", score.plan, score.hits, score.concurso)
+        get_run_logger().info(score_line(score.plan, score.hits, score.concurso))
     return scores

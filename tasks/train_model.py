@@ -1,20 +1,19 @@
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from prefect import get_run_logger, runtime, task
 from prefect.context import TaskRunContext
 
+from lotto_models.modeling.features import DatasetRef
 from lotto_models.registry.challengers import ChallengerResult, train_challenger
 from lotto_models.workspace import open_workspace
 
 
 def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
-    """A retried flow run does not train again on the same dataset (its file name holds the fingerprint)."""
-    dataset = Path(parameters["dataset_path"]).stem
-    return (
-        f"train-{parameters['model']}-{dataset}-{parameters.get('from_scratch', False)}-{context.task_run.flow_run_id}"
-    )
+    """A retried flow run does not train again on the same dataset (identified by its fingerprint)."""
+    dataset: DatasetRef = parameters["dataset"]
+    from_scratch = parameters.get("from_scratch", False)
+    return f"train-{parameters['model']}-{dataset.fingerprint}-{from_scratch}-{context.task_run.flow_run_id}"
 
 
 @task(
@@ -23,12 +22,12 @@ def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
     cache_expiration=timedelta(days=2),
     persist_result=True,
 )
-def train_model(model: str, dataset_path: str, from_scratch: bool = False) -> ChallengerResult:
+def train_model(model: str, dataset: DatasetRef, from_scratch: bool = False) -> ChallengerResult:
     """Train, score and register a challenger version of `model` (promotion is a separate step)."""
-    result = train_challenger(open_workspace(), model, Path(dataset_path), from_scratch, str(runtime.flow_run.id))
+    result = train_challenger(open_workspace(), model, dataset, from_scratch, str(runtime.flow_run.id))
     logger = get_run_logger()
-    for event in result.events:
-        logger.warning("Fallback: %s", event)
+    for fallback in result.fallbacks:
+        logger.warning("Fallback: %s", fallback)
     if result.skipped_reason:
         logger.info("%s: %s", model, result.skipped_reason)
     else:

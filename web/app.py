@@ -12,7 +12,7 @@ import math
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -73,8 +73,10 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": ValidationErrorBody, "description": "a parameter is malformed or out of range"},
     503: {"model": ErrorBody, "description": "the store cannot be read"},
 }
-NOT_FOUND = {404: {"model": ErrorBody, "description": "no such plan or concurso"}}
-BAD_QUERY = {400: {"model": ErrorBody, "description": "the parameters contradict each other"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such plan or concurso"}}
+BAD_QUERY: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "the parameters contradict each other"}
+}
 
 PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the newest")]
 PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")]
@@ -203,10 +205,10 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
     app.add_middleware(CachedAnswers, cache=cache)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    def json_answer(request: Request, build: Callable[[], BaseModel | list[BaseModel]]) -> Response:
+    def json_answer(request: Request, build: Callable[[], BaseModel | Sequence[BaseModel]]) -> Response:
         def render() -> bytes:
             value = build()
-            if isinstance(value, list):
+            if not isinstance(value, BaseModel):
                 return b"[" + b",".join(item.model_dump_json().encode() for item in value) + b"]"
             return value.model_dump_json().encode()
 

@@ -10,6 +10,19 @@ from lotto_models.core.errors import InvalidDrawError
 
 NUMBERS = 25
 PER_DRAW = 15
+NUMBER_COLUMNS = [f"d{i}" for i in range(1, PER_DRAW + 1)]  # a draw's numbers in files, frames and tables
+ISO_DATE = "%Y-%m-%d"  # lotoflow's files
+OFFICIAL_DATE = "%d/%m/%Y"  # the CAIXA API and the official spreadsheet
+
+
+def parse_date(text: str, formats: Sequence[str] = (OFFICIAL_DATE,)) -> dt.date | None:
+    """The date `text` spells in the first of `formats` that fits, or None."""
+    for date_format in formats:
+        try:
+            return dt.datetime.strptime(text, date_format).date()
+        except ValueError:
+            continue
+    return None
 
 
 @dataclass(frozen=True, order=True)

@@ -9,8 +9,6 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from lotto_models.modeling.features import FeatureParams
-
 Profile = Literal["quick", "full"]
 
 
@@ -93,10 +91,6 @@ class Settings(BaseSettings):
     @property
     def datasets_dir(self) -> Path:
         return self.home / "datasets"
-
-    @property
-    def feature_params(self) -> FeatureParams:
-        return FeatureParams(window=self.window, long_window=self.long_window, recent_window=self.recent_window)
 
     @cached_property
     def training(self) -> TrainingProfile:

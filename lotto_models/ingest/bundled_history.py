@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lotto_models.core.draws import Draw
+from lotto_models.core.draws import ISO_DATE, NUMBER_COLUMNS, Draw
 from lotto_models.core.errors import LotoflowError
 
 BUNDLED_SHA256 = "eaffccbc288e610abbf5a0c24db0bb36ea75a27ecd2bc9de5b34194ed6be7e5c"
@@ -22,8 +22,8 @@ def bundled_history_path() -> Path:
 def read_history_csv(path: Path) -> list[Draw]:
     """Draws from a file in lotoflow's layout (`concurso,data,d1..d15`, ISO dates), each checked."""
     frame = pd.read_csv(path)
-    numbers = frame[[f"d{i}" for i in range(1, 16)]].to_numpy(dtype=int)
-    dates = pd.to_datetime(frame["data"], format="%Y-%m-%d").dt.date
+    numbers = frame[NUMBER_COLUMNS].to_numpy(dtype=int)
+    dates = pd.to_datetime(frame["data"], format=ISO_DATE).dt.date
     return [
         Draw.checked(int(concurso), date, [int(n) for n in row])
         for concurso, date, row in zip(frame["concurso"], dates, numbers, strict=True)

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from lotto_models.core.draws import Draw
+from lotto_models.core.draws import ISO_DATE, NUMBER_COLUMNS, OFFICIAL_DATE, Draw, parse_date
 from lotto_models.core.errors import InvalidDrawError, LotoflowError
 
-OURS = ["concurso", "data", *[f"d{i}" for i in range(1, 16)]]
+OURS = ["concurso", "data", *NUMBER_COLUMNS]
 OFFICIAL = ["Concurso", "Data Sorteio", *[f"Bola{i}" for i in range(1, 16)]]
 
 
@@ -51,9 +51,9 @@ def read_draw_file(path: Path) -> list[FileRow]:
         raise UnknownFileLayoutError(f"{path.name}: expected a .csv or .xlsx file")
     frame.columns = [str(c).strip() for c in frame.columns]
     if set(OURS) <= set(frame.columns):
-        columns, date_format = OURS, "%Y-%m-%d"
+        columns, date_format = OURS, ISO_DATE
     elif set(OFFICIAL) <= set(frame.columns):
-        columns, date_format = OFFICIAL, "%d/%m/%Y"
+        columns, date_format = OFFICIAL, OFFICIAL_DATE
     else:
         raise UnknownFileLayoutError(
             f"{path.name}: columns {list(frame.columns)[:8]}... match neither {OURS[:3]}... nor {OFFICIAL[:3]}..."
@@ -86,11 +86,9 @@ def _row(line: int, raw: dict[str, str], date_format: str) -> FileRow:
 
 def _date(text: str, date_format: str, concurso: int) -> dt.date:
     text = text.split(" ")[0]  # spreadsheets may add a time of day
-    for candidate in (date_format, "%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, candidate).date()
-        except ValueError:
-            continue
+    date = parse_date(text, (date_format, ISO_DATE, OFFICIAL_DATE))
+    if date is not None:
+        return date
     raise InvalidDrawError(concurso, f"date {text!r} is not {date_format.replace('%', '')}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from lotto_models.core.draws import Draw
+from lotto_models.core.draws import OFFICIAL_DATE, Draw, parse_date
 from lotto_models.core.errors import InvalidDrawError
 
 GAME = "LOTOFACIL"
@@ -22,12 +22,12 @@ def strip_nul(value: Any) -> Any:
     return value
 
 
-def parse_date(text: object, concurso: int | None) -> dt.date:
+def api_date(text: object, concurso: int | None) -> dt.date:
     """A `dd/mm/yyyy` date of the API (not ISO)."""
-    try:
-        return dt.datetime.strptime(str(text), "%d/%m/%Y").date()
-    except ValueError:
-        raise InvalidDrawError(concurso, f"dataApuracao {text!r} is not a dd/mm/yyyy date") from None
+    date = parse_date(str(text), (OFFICIAL_DATE,))
+    if date is None:
+        raise InvalidDrawError(concurso, f"dataApuracao {text!r} is not a dd/mm/yyyy date")
+    return date
 
 
 def _numbers(field: str, values: object, concurso: int) -> list[int]:
@@ -59,7 +59,7 @@ def draw_from_payload(payload: object, expected_concurso: int | None = None) -> 
     if expected_concurso is not None and concurso != expected_concurso:
         raise InvalidDrawError(expected_concurso, f"asked for concurso {expected_concurso}, got numero {concurso}")
     numbers = _numbers("listaDezenas", payload.get("listaDezenas"), concurso)
-    draw = Draw.checked(concurso, parse_date(payload.get("dataApuracao"), concurso), numbers)
+    draw = Draw.checked(concurso, api_date(payload.get("dataApuracao"), concurso), numbers)
     in_order = payload.get("dezenasSorteadasOrdemSorteio")
     if in_order is not None and set(_numbers("dezenasSorteadasOrdemSorteio", in_order, concurso)) != set(numbers):
         raise InvalidDrawError(concurso, "dezenasSorteadasOrdemSorteio and listaDezenas hold different numbers")

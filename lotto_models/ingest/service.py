@@ -136,6 +136,7 @@ def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = Non
     source = f"import:{path.name}"
     report = ImportReport(path.name)
     first_seen: dict[int, FileRow] = {}
+    drawn: dict[int, Draw] = {}  # the checked draw of each first-seen row
     for row in read_draw_file(path):
         if row.draw is None:
             report.invalid.append(row.error or f"line {row.line}: unreadable")
@@ -152,16 +153,15 @@ def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = Non
                 ws.draws.quarantine(row.draw.concurso, source, row.payload(), reason)
         else:
             first_seen[row.draw.concurso] = row
+            drawn[row.draw.concurso] = row.draw
     stored = ws.draws.get_many(first_seen)
     for concurso in sorted(set(first_seen) & set(stored)):
         row = first_seen[concurso]
-        result = ws.draws.add([IncomingDraw(row.draw, source, {"line": row.line, **row.raw})])
+        result = ws.draws.add([IncomingDraw(drawn[concurso], source, {"line": row.line, **row.raw})])
         report.identical += result.identical
         report.conflicting.update({c.stored.concurso: c.reason for c in result.conflicts})
     new_rows = {c: first_seen[c] for c in sorted(set(first_seen) - set(stored))}
-    validation = validate_batch(
-        [r.draw for r in new_rows.values()], _stored_before(ws, [r.draw for r in new_rows.values()])
-    )
+    validation = validate_batch([drawn[c] for c in new_rows], _stored_before(ws, [drawn[c] for c in new_rows]))
     for concurso, reasons in validation.rejected.items():
         row = new_rows[concurso]
         reason = f"line {row.line}: concurso {concurso} rejected: {'; '.join(reasons)}"

@@ -16,9 +16,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lotto_models.core.draws import Draw
+from lotto_models.core.draws import NUMBER_COLUMNS, Draw
 
-NUMBER_COLUMNS = [f"d{i}" for i in range(1, 16)]
 REJECT = "reject"
 WARN = "warn"
 

@@ -10,7 +10,6 @@ The last input (`next_inputs`) predicts the concurso after the newest stored one
 from __future__ import annotations
 
 import enum
-import functools
 import hashlib
 import zipfile
 from collections.abc import Callable
@@ -20,10 +19,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from lotto_models.core.draws import NUMBERS, PER_DRAW
+from lotto_models.core.cache import CACHE, file_signature
+from lotto_models.core.draws import NUMBER_COLUMNS, NUMBERS, PER_DRAW
+from lotto_models.core.settings import Settings
 from lotto_models.core.version import CODE_VERSION
 
-NUMBER_COLUMNS = [f"d{i}" for i in range(1, 16)]
 MEAN_SUM = PER_DRAW * (NUMBERS + 1) / 2  # 195: expected sum of a draw's numbers
 SUM_SCALE = 30.0
 
@@ -42,6 +42,10 @@ class FeatureParams:
     window: int = 10
     long_window: int = 30
     recent_window: int = 50
+
+    @classmethod
+    def of(cls, settings: Settings) -> FeatureParams:
+        return cls(window=settings.window, long_window=settings.long_window, recent_window=settings.recent_window)
 
     def window_of(self, feature_set: FeatureSet) -> int:
         return self.long_window if feature_set is FeatureSet.LS17 else self.window
@@ -77,8 +81,7 @@ class Dataset:
     @classmethod
     def load(cls, path: Path) -> Dataset:
         """The dataset in `path`; read once per process while the file is unchanged."""
-        stat = path.stat()
-        return _load_dataset(path, stat.st_size, stat.st_mtime_ns)
+        return CACHE.get("dataset", path, file_signature(path), lambda: cls._read(path))
 
     @classmethod
     def _read(cls, path: Path) -> Dataset:
@@ -93,11 +96,6 @@ class Dataset:
                 int(next_concurso),
                 fingerprint,
             )
-
-
-@functools.lru_cache(maxsize=16)
-def _load_dataset(path: Path, _size: int, _modified_ns: int) -> Dataset:
-    return Dataset._read(path)
 
 
 def draw_matrix(frame: pd.DataFrame) -> np.ndarray:
@@ -207,10 +205,23 @@ class CacheOutcome(enum.StrEnum):
     REBUILT = "rebuilt"  # the cached file was unreadable or not what its name says: the fallback
 
 
+@dataclass(frozen=True)
+class DatasetRef:
+    """A cached dataset, identified by its feature set and fingerprint; small enough to pass between tasks."""
+
+    feature_set: FeatureSet
+    fingerprint: str
+    path: Path
+    outcome: CacheOutcome = CacheOutcome.REUSED  # how this reference was obtained
+
+    def load(self) -> Dataset:
+        return Dataset.load(self.path)
+
+
 def load_or_build_dataset(
     frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams, cache_dir: Path
-) -> tuple[Path, CacheOutcome]:
-    """Path of the cached dataset for these draws, and whether it was reused, built or rebuilt.
+) -> DatasetRef:
+    """The cached dataset for these draws, and whether it was reused, built or rebuilt.
 
     A cache file that cannot be read, or whose recorded fingerprint is not the expected one, is
     rebuilt from the draws (the fallback "dataset cache rebuilt").
@@ -221,12 +232,12 @@ def load_or_build_dataset(
     if path.exists():
         try:
             if Dataset.load(path).fingerprint == expected:
-                return path, CacheOutcome.REUSED
+                return DatasetRef(feature_set, expected, path, CacheOutcome.REUSED)
         except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
             pass
         outcome = CacheOutcome.REBUILT
     build_dataset(frame, feature_set, params).save(path)
-    return path, outcome
+    return DatasetRef(feature_set, expected, path, outcome)
 
 
 # Step widths, and where ls15pp's columns sit inside an ls14pp step (ls16 reads both from one dataset).

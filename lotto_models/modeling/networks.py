@@ -42,7 +42,7 @@ class WeightedBinaryCrossentropy(keras.losses.Loss):
         super().__init__(name=name, **kwargs)
         self.positive_weight = positive_weight
 
-    def call(self, y_true, y_pred):  # type: ignore[no-untyped-def]
+    def call(self, y_true, y_pred):
         ops = keras.ops
         y_pred = ops.clip(y_pred, 1e-7, 1 - 1e-7)
         y_true = ops.cast(y_true, y_pred.dtype)
@@ -61,7 +61,7 @@ class SelectFeatures(keras.layers.Layer):
         super().__init__(**kwargs)
         self.columns = list(columns)
 
-    def call(self, inputs):  # type: ignore[no-untyped-def]
+    def call(self, inputs):
         return keras.ops.take(inputs, self.columns, axis=-1)
 
     def get_config(self) -> dict[str, object]:
@@ -72,7 +72,7 @@ class SelectFeatures(keras.layers.Layer):
 class LastStep(keras.layers.Layer):
     """The newest step of a window."""
 
-    def call(self, inputs):  # type: ignore[no-untyped-def]
+    def call(self, inputs):
         return inputs[:, -1, :]
 
 
@@ -84,10 +84,10 @@ class PositionEmbedding(keras.layers.Layer):
         super().__init__(**kwargs)
         self.length = length
 
-    def build(self, input_shape) -> None:  # type: ignore[no-untyped-def]
+    def build(self, input_shape) -> None:
         self.positions = self.add_weight(shape=(self.length, input_shape[-1]), initializer="zeros", name="positions")
 
-    def call(self, inputs):  # type: ignore[no-untyped-def]
+    def call(self, inputs):
         return inputs + self.positions
 
     def get_config(self) -> dict[str, object]:
@@ -102,7 +102,7 @@ def _compile(model: keras.Model, config: NetworkConfig) -> keras.Model:
     return model
 
 
-def _probabilities(x) -> keras.KerasTensor:  # type: ignore[no-untyped-def]
+def _probabilities(x) -> keras.KerasTensor:
     # Start at the calibrated constant forecast (p = 15/25 for every number), the honest baseline.
     start = keras.initializers.Constant(math.log(PER_DRAW / (NUMBERS - PER_DRAW)))
     return keras.layers.Dense(NUMBERS, activation="sigmoid", bias_initializer=start, name="probabilities")(x)

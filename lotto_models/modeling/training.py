@@ -7,7 +7,6 @@ holdout in time), a checkpoint of the best weights, a CSV log of epochs, and a s
 
 from __future__ import annotations
 
-import functools
 import math
 import shutil
 import time
@@ -18,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from lotto_models.core.cache import CACHE, file_signature
 from lotto_models.core.errors import TrainingDivergedError, TrainingTimeoutError
 from lotto_models.core.settings import TrainingProfile
 from lotto_models.modeling.catalog import ModelSpec
@@ -105,7 +105,7 @@ def train_model(
     keras.utils.set_random_seed(seed)
     network = _build(spec, hyperparameters, base_dirs or {})
     warm = warm_start_dir is not None and (warm_start_dir / KERAS_ARTIFACT).exists()
-    if warm:
+    if warm_start_dir is not None and warm:
         network.set_weights(keras.saving.load_model(warm_start_dir / KERAS_ARTIFACT, compile=False).get_weights())
     if spec.kind == "stacked":
         span = np.arange(splits.validation.start, splits.validation.stop)
@@ -168,13 +168,13 @@ class _TimeLimit:
         self.deadline = None if seconds is None else started + seconds
         self.exceeded = False
 
-    def check(self, network) -> None:  # type: ignore[no-untyped-def]
+    def check(self, network) -> None:
         if self.deadline is not None and time.perf_counter() > self.deadline:
             self.exceeded = True
             network.stop_training = True
 
 
-def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str, Path]):  # type: ignore[no-untyped-def]
+def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str, Path]):
     import keras
 
     from lotto_models.modeling.networks import NetworkConfig, build_attention, build_lstm, build_stacked
@@ -200,7 +200,7 @@ def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str
     return build_stacked(config, bases)
 
 
-def export_saved_model(network, directory: Path) -> None:  # type: ignore[no-untyped-def]
+def export_saved_model(network, directory: Path) -> None:
     """Export a Keras model as a TensorFlow SavedModel (serving endpoint `serve`)."""
     if directory.exists():
         shutil.rmtree(directory)
@@ -217,14 +217,9 @@ def convert_to_saved_model(keras_file: Path, directory: Path) -> Path:
     return directory
 
 
-@functools.lru_cache(maxsize=64)
-def _cached_network_predictor(path: Path, modified_ns: int) -> Predictor:
-    return _load_network_predictor(path)
-
-
 def load_network_predictor(path: Path) -> Predictor:
     """Probabilities from a `.keras` file or a SavedModel directory (loaded once per process and file)."""
-    return _cached_network_predictor(path, path.stat().st_mtime_ns)
+    return CACHE.get("predictor", path, file_signature(path), lambda: _load_network_predictor(path))
 
 
 def _load_network_predictor(path: Path) -> Predictor:

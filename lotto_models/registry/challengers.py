@@ -10,12 +10,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS, ModelSpec, dependents_of, training_order
 from lotto_models.modeling.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
-from lotto_models.modeling.features import CacheOutcome, Dataset, FeatureSet, fingerprint, load_or_build_dataset
+from lotto_models.modeling.features import (
+    Dataset,
+    DatasetRef,
+    FeatureParams,
+    FeatureSet,
+    fingerprint,
+    load_or_build_dataset,
+)
 from lotto_models.modeling.splits import Splits, time_splits
 from lotto_models.modeling.training import hyperparameters_for, load_predictor, train_model
 from lotto_models.registry.promotion import PromotionDecision, decide_promotion
+from lotto_models.registry.recovery import checked_champion
+from lotto_models.registry.registration import register_version
 from lotto_models.registry.versions import CHAMPION, ModelVersion
 from lotto_models.workspace import Workspace
 
@@ -28,18 +38,28 @@ class ChallengerResult:
     warm_started: bool = False
     epochs: int = 0
     seconds: float = 0.0
-    events: tuple[str, ...] = ()  # fallbacks used on the way (e.g. a damaged champion restored)
+    fallbacks: tuple[Fallback, ...] = ()  # used on the way (e.g. a damaged champion restored)
+
+
+@dataclass(frozen=True)
+class TrainOutcome:
+    """What training and promoting one model did, as one run reports it to another (fan-out)."""
+
+    model: str
+    version_id: int | None
+    decision: str | None
+    fallbacks: tuple[Fallback, ...]
 
 
 def base_champions(ws: Workspace, spec: ModelSpec) -> dict[str, ModelVersion]:
     """The current champions of the models `spec` stacks on (those that have one)."""
-    found = {name: ws.registry.alias(name, CHAMPION) for name in spec.depends_on}  # verified before training
+    found = {name: ws.versions.alias(name, CHAMPION) for name in spec.depends_on}  # verified before training
     return {name: version for name, version in found.items() if version is not None}
 
 
 def hyperparameters(ws: Workspace, spec: ModelSpec) -> dict[str, Any]:
     bases = {name: version.label for name, version in base_champions(ws, spec).items()}
-    return hyperparameters_for(spec, ws.settings.feature_params, ws.settings.training, bases)
+    return hyperparameters_for(spec, FeatureParams.of(ws.settings), ws.settings.training, bases)
 
 
 def dataset_splits(ws: Workspace, dataset: Dataset) -> Splits:
@@ -52,41 +72,40 @@ def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
     stale = []
     for name in training_order():
         spec = MODELS[name]
-        print_ = fingerprint(frame, spec.feature_set, ws.settings.feature_params)
-        if ws.registry.trained_on(name, print_, hyperparameters(ws, spec)) is None:
+        print_ = fingerprint(frame, spec.feature_set, FeatureParams.of(ws.settings))
+        if ws.versions.trained_on(name, print_, hyperparameters(ws, spec)) is None:
             stale.append(name)
     return training_order(dependents_of(stale)) if stale else []
 
 
-def build_feature_dataset(ws: Workspace, feature_set: str) -> tuple[Path, CacheOutcome]:
-    """The cached dataset path for the stored draws, and whether it was reused, built or rebuilt."""
-    return load_or_build_dataset(
-        ws.draws.frame(), FeatureSet(feature_set), ws.settings.feature_params, ws.settings.datasets_dir
-    )
+def build_feature_dataset(ws: Workspace, feature_set: FeatureSet) -> DatasetRef:
+    """The cached dataset of the stored draws, and whether it was reused, built or rebuilt."""
+    return load_or_build_dataset(ws.draws.frame(), feature_set, FeatureParams.of(ws.settings), ws.settings.datasets_dir)
 
 
 def train_challenger(
-    ws: Workspace, model: str, dataset_path: Path, from_scratch: bool = False, flow_run_id: str | None = None
+    ws: Workspace, model: str, dataset_ref: DatasetRef, from_scratch: bool = False, flow_run_id: str | None = None
 ) -> ChallengerResult:
     """Train, score on the holdout and register a new version of `model` (not yet promoted).
 
     Skipped when a version was already trained on this dataset with these hyperparameters.
     """
     spec = MODELS[model]
-    dataset = Dataset.load(dataset_path)
+    dataset = dataset_ref.load()
     params = hyperparameters(ws, spec)
-    existing = ws.registry.trained_on(model, dataset.fingerprint, params)
+    existing = ws.versions.trained_on(model, dataset.fingerprint, params)
     if existing is not None and not from_scratch:
         return ChallengerResult(model, existing.id, skipped_reason=f"{existing.label} already trained on these draws")
     splits = dataset_splits(ws, dataset)
-    champion, events = ws.registry.checked_champion(model)
+    checked = checked_champion(ws.versions, ws.artifacts, model)
+    champion, fallbacks = checked.version, list(checked.fallbacks)
     warm_from = None
     if champion is not None and not from_scratch and champion.hyperparameters == params:
-        warm_from = champion.artifact_path
+        warm_from = ws.artifacts.path(champion)
     bases = base_champions(ws, spec)
     for base in bases.values():
-        ws.registry.verify(base)
-    staging = ws.registry.staging_dir(model)
+        ws.artifacts.verify(base)
+    staging = ws.artifacts.staging_dir(model)
     try:
         outcome = train_model(
             spec,
@@ -96,12 +115,14 @@ def train_challenger(
             staging,
             ws.settings.seed,
             warm_from,
-            {name: version.artifact_path for name, version in bases.items()},
+            {name: ws.artifacts.path(version) for name, version in bases.items()},
             time_limit_s=ws.settings.training_timeout_s,
         )
         probabilities = holdout_probabilities(spec, staging, dataset, splits)
         metrics = evaluate_holdout(probabilities, dataset.targets[splits.holdout])
-        version = ws.registry.register(
+        version = register_version(
+            ws.versions,
+            ws.artifacts,
             model,
             staging,
             dataset_fingerprint=dataset.fingerprint,
@@ -119,7 +140,7 @@ def train_challenger(
         if staging.exists():
             shutil.rmtree(staging)
     return ChallengerResult(
-        model, version.id, None, outcome.warm_started, outcome.epochs_run, outcome.seconds, tuple(events)
+        model, version.id, None, outcome.warm_started, outcome.epochs_run, outcome.seconds, tuple(fallbacks)
     )
 
 
@@ -132,21 +153,21 @@ def holdout_probabilities(spec: ModelSpec, artifact_dir: Path, dataset: Dataset,
     return load_predictor(spec, artifact_dir)(dataset.inputs[splits.holdout])
 
 
-def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path: Path) -> PromotionDecision:
+def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_ref: DatasetRef) -> PromotionDecision:
     """Re-score challenger and champion on the same latest holdout; back up and swap when the gate passes."""
     spec = MODELS[model]
-    challenger = ws.registry.get(version_id)
+    challenger = ws.versions.get(version_id)
     if challenger is None:
         raise ValueError(f"model version id {version_id} does not exist")
-    champion, events = ws.registry.checked_champion(model)
+    checked = checked_champion(ws.versions, ws.artifacts, model)
+    champion, fallbacks = checked.version, list(checked.fallbacks)
     if champion is not None and champion.id == challenger.id:
-        return PromotionDecision(False, f"{challenger.label} is already the champion").with_events(events)
-    dataset = Dataset.load(dataset_path)
+        return PromotionDecision(False, f"{challenger.label} is already the champion").with_fallbacks(fallbacks)
+    dataset = dataset_ref.load()
     splits = dataset_splits(ws, dataset)
-    ws.registry.verify(challenger)
-    challenger_probs = holdout_probabilities(spec, challenger.artifact_path, dataset, splits)
+    challenger_probs = holdout_probabilities(spec, ws.artifacts.checked_path(challenger), dataset, splits)
     challenger_metrics = evaluate_holdout(challenger_probs, dataset.targets[splits.holdout])
-    champion_metrics = _champion_metrics(spec, champion, dataset, splits)
+    champion_metrics = _champion_metrics(ws, spec, champion, dataset, splits)
     decision = decide_promotion(
         challenger_metrics,
         invalid_output_reason(challenger_probs),
@@ -155,10 +176,10 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_path:
     )
     if decision.promote:
         swap_champion(ws, model, challenger, champion)
-    ws.registry.record_decision(
+    ws.versions.record_decision(
         model, challenger.id, champion.id if champion else None, decision.promote, decision.reason
     )
-    return decision.with_events(events)
+    return decision.with_fallbacks(fallbacks)
 
 
 def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: ModelVersion | None) -> None:
@@ -167,14 +188,14 @@ def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: M
     Nothing is deleted: if anything fails before the swap, the old champion still serves unchanged.
     """
     if outgoing is not None:
-        ws.registry.backup(outgoing)
-    ws.registry.backup(incoming)  # so the serving version can be restored if its files are damaged
-    ws.registry.set_champion(model, incoming.id)
-    ws.registry.set_status(model, degraded=False)
+        ws.artifacts.backup(outgoing)
+    ws.artifacts.backup(incoming)  # so the serving version can be restored if its files are damaged
+    ws.versions.set_champion(model, incoming.id)
+    ws.versions.set_status(model, degraded=False)
 
 
 def _champion_metrics(
-    spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
+    ws: Workspace, spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
 ) -> HoldoutMetrics | None:
     """The champion on the same holdout; None when it cannot read today's inputs (its features changed)."""
     if champion is None:
@@ -184,4 +205,4 @@ def _champion_metrics(
         or champion.hyperparameters.get("features") != int(dataset.inputs.shape[-1])
     ):
         return None
-    return score_on_holdout(spec, champion.artifact_path, dataset, splits)
+    return score_on_holdout(spec, ws.artifacts.path(champion), dataset, splits)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.evaluation import HoldoutMetrics
 
 
@@ -11,10 +12,10 @@ from lotto_models.modeling.evaluation import HoldoutMetrics
 class PromotionDecision:
     promote: bool
     reason: str
-    events: tuple[str, ...] = field(default=())  # fallbacks used on the way (e.g. a champion restored)
+    fallbacks: tuple[Fallback, ...] = field(default=())  # used on the way (e.g. a champion restored)
 
-    def with_events(self, events: list[str]) -> PromotionDecision:
-        return replace(self, events=tuple(events))
+    def with_fallbacks(self, fallbacks: list[Fallback]) -> PromotionDecision:
+        return replace(self, fallbacks=tuple(fallbacks))
 
 
 def decide_promotion(

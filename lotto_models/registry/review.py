@@ -64,14 +64,14 @@ def pending_challengers(ws: Workspace) -> list[PendingChallenger]:
     """Per model, the newest version that is not the champion, is newer than it, and no person decided on."""
     pending = []
     for model in MODELS:
-        champion = ws.registry.alias(model, CHAMPION)
-        versions = ws.registry.versions(model)
+        champion = ws.versions.alias(model, CHAMPION)
+        versions = ws.versions.versions(model)
         if not versions:
             continue
         newest = versions[-1]
         if champion is not None and newest.version <= champion.version:
             continue
-        decisions = ws.registry.decisions_about(newest.id)
+        decisions = ws.versions.decisions_about(newest.id)
         if any(d.decided_by == "review" for d in decisions):
             continue
         gate = next((d.reason for d in reversed(decisions) if d.decided_by == "gate"), None)
@@ -81,17 +81,17 @@ def pending_challengers(ws: Workspace) -> list[PendingChallenger]:
 
 def apply_review(ws: Workspace, model: str, version: int, approve: bool, note: str = "") -> str:
     """Promote (approve) or reject a challenger as a person decided; returns what was done."""
-    challenger = ws.registry.find(model, version)
+    challenger = ws.versions.find(model, version)
     if challenger is None:
         raise ReviewError(f"{model}/v{version} does not exist")
-    if any(d.decided_by == "review" for d in ws.registry.decisions_about(challenger.id)):
+    if any(d.decided_by == "review" for d in ws.versions.decisions_about(challenger.id)):
         raise ReviewError(f"{challenger.label} was already reviewed")
-    champion = ws.registry.alias(model, CHAMPION)
+    champion = ws.versions.alias(model, CHAMPION)
     reason = f"reviewer {'approved' if approve else 'rejected'}" + (f": {note}" if note else "")
     if approve:
-        ws.registry.verify(challenger)
+        ws.artifacts.verify(challenger)
         swap_champion(ws, model, challenger, champion)
-    ws.registry.record_decision(
+    ws.versions.record_decision(
         model, challenger.id, champion.id if champion else None, approve, reason, decided_by="review"
     )
     return f"{challenger.label}: {reason}"

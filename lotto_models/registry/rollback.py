@@ -27,22 +27,22 @@ def rollback_model(ws: Workspace, model: str, version: int | None = None, reason
     """Point `champion` at `version` (default: the `previous` alias), after checking its files."""
     if model not in MODELS:
         raise RollbackError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
-    target = ws.registry.alias(model, PREVIOUS) if version is None else ws.registry.find(model, version)
+    target = ws.versions.alias(model, PREVIOUS) if version is None else ws.versions.find(model, version)
     if target is None:
         wanted = "a previous champion" if version is None else f"version v{version}"
         raise RollbackError(f"{model} has no {wanted} to roll back to")
-    current = ws.registry.alias(model, CHAMPION)
+    current = ws.versions.alias(model, CHAMPION)
     if current is not None and current.id == target.id:
         raise RollbackError(f"{target.label} is already the champion")
     note = None
     try:
-        ws.registry.verify(target)
+        ws.artifacts.verify(target)
     except ArtifactChecksumError as error:
-        note = ws.registry.restore(target)
+        note = ws.artifacts.restore(target)
         if note is None:
             raise RollbackError(
                 f"{error}; no good backup either, so the champion stays {current and current.label}"
             ) from error
     swap_champion(ws, model, target, current)
-    ws.registry.record_decision(model, target.id, current.id if current else None, True, reason, decided_by="rollback")
+    ws.versions.record_decision(model, target.id, current.id if current else None, True, reason, decided_by="rollback")
     return Rollback(model, current.label if current else None, target.label, note)

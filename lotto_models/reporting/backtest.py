@@ -56,7 +56,7 @@ class BacktestReport:
 def backtest_rows(ws: Workspace) -> list[BacktestRow]:
     rows = []
     for name in MODELS:
-        champion = ws.registry.alias(name, CHAMPION)
+        champion = ws.versions.alias(name, CHAMPION)
         if champion is not None and "hits_histogram" in champion.metrics:
             rows.append(BacktestRow(name, champion.label, champion.metrics))
     return rows

@@ -3,7 +3,7 @@
 Every answer is a typed pydantic model, so the web layer only routes and renders. The store is opened
 read-only (SQLite `PRAGMA query_only`, PostgreSQL read-only transactions) and never migrated from here:
 a store whose schema is missing or behind answers `StoreUnavailableError` with what to run. All calls
-into the model registry live in this module.
+into the model version store live in this module.
 
 Baseline figures come from `lotto_models.modeling.evaluation`; nothing here re-types them.
 """
@@ -33,11 +33,11 @@ from lotto_models.modeling.evaluation import (
     HoldoutMetrics,
     hypergeometric_hits_pmf,
 )
-from lotto_models.registry.versions import CHAMPION, PREVIOUS, ModelRegistry, ModelVersion
-from lotto_models.reporting.honesty import HONEST_NOTE, WHAT_RANDOM_MEANS
+from lotto_models.registry.versions import CHAMPION, PREVIOUS, ModelVersion, VersionStore
+from lotto_models.reporting.baseline import HONEST_NOTE, WHAT_RANDOM_MEANS
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.storage import schema
-from lotto_models.storage.engine import HEAD_REVISION, create_store_engine, current_revision
+from lotto_models.storage.engine import create_store_engine, current_revision, head_revision
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -311,7 +311,7 @@ def _make_read_only(engine: Engine) -> None:
     if engine.dialect.name == "sqlite":
 
         @sa.event.listens_for(engine, "connect")
-        def _sqlite_query_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_query_only(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA query_only = ON")
             cursor.close()
@@ -319,7 +319,7 @@ def _make_read_only(engine: Engine) -> None:
     elif engine.dialect.name == "postgresql":
 
         @sa.event.listens_for(engine, "connect")
-        def _postgres_read_only(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _postgres_read_only(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
             cursor.close()
@@ -351,10 +351,10 @@ class ReadModel:
 
     def _open(self) -> Engine:
         url = sa.engine.make_url(self.url)
-        on_disk = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
-        if on_disk and not Path(url.database).is_file():
+        database = url.database if url.get_backend_name() == "sqlite" else None
+        if database and database != ":memory:" and not Path(database).is_file():
             raise StoreUnavailableError(
-                f"no store at {url.database}: run `lotto run` once to create and fill it (LOTTO_HOME)"
+                f"no store at {database}: run `lotto run` once to create and fill it (LOTTO_HOME)"
             )
         engine = create_store_engine(self.url)
         _make_read_only(engine)
@@ -365,17 +365,17 @@ class ReadModel:
             revision = current_revision(engine)
         except sa.exc.SQLAlchemyError as error:
             raise _unreadable(self.database, error) from error
-        if revision != HEAD_REVISION:
+        head = head_revision()
+        if revision != head:
             raise StoreUnavailableError(
                 f"the store at {self.database} has schema revision {revision or 'none'}, this code reads "
-                f"{HEAD_REVISION}: run `lotto run` once to create or upgrade it (the web service never writes)"
+                f"{head}: run `lotto run` once to create or upgrade it (the web service never writes)"
             )
         self._schema_ok = True
 
     @property
-    def registry(self) -> ModelRegistry:
-        s = self.settings
-        return ModelRegistry(self.engine, s.models_dir, s.backups_dir, s.backup_retention)
+    def versions(self) -> VersionStore:
+        return VersionStore(self.engine)
 
     def close(self) -> None:
         if self._engine is not None:
@@ -649,15 +649,15 @@ class ReadModel:
     @_store_call
     def models(self) -> ModelsView:
         """Every model's champion and previous version, holdout against chance, health and last decision."""
-        registry = self.registry
+        versions = self.versions
         views = []
         for name, spec in MODELS.items():
-            degraded, reason = registry.status(name)
-            decision = registry.last_decision(name)
+            degraded, reason = versions.status(name)
+            decision = versions.last_decision(name)
             decision_view = None
             if decision is not None:
-                challenger = registry.get(decision.challenger_id)
-                champion = registry.get(decision.champion_id) if decision.champion_id is not None else None
+                challenger = versions.get(decision.challenger_id)
+                champion = versions.get(decision.champion_id) if decision.champion_id is not None else None
                 decision_view = Decision(
                     promoted=bool(decision.promoted),
                     reason=decision.reason,
@@ -673,8 +673,8 @@ class ReadModel:
                     kind=spec.kind,
                     research=spec.research,
                     depends_on=list(spec.depends_on),
-                    champion=_version_view(registry.alias(name, CHAMPION)),
-                    previous=_version_view(registry.alias(name, PREVIOUS)),
+                    champion=_version_view(versions.alias(name, CHAMPION)),
+                    previous=_version_view(versions.alias(name, PREVIOUS)),
                     degraded=degraded,
                     degraded_reason=reason,
                     last_decision=decision_view,
@@ -704,7 +704,7 @@ class ReadModel:
             reachable=True,
             database=self.database,
             error=None,
-            schema_revision=HEAD_REVISION,
+            schema_revision=head_revision(),
             draws=count,
             last_concurso=last,
             last_date=last_date,

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.serving.ensembles import PLANS
-from lotto_models.storage import schema
 from lotto_models.workspace import Workspace
 
 HOLDOUT_KEYS = (
@@ -26,19 +23,12 @@ HOLDOUT_KEYS = (
 
 
 def status_report(ws: Workspace) -> dict[str, Any]:
-    with ws.engine.connect() as connection:
-        count, last, last_date = connection.execute(
-            sa.select(
-                sa.func.count(),
-                sa.func.max(schema.draws.c.concurso),
-                sa.func.max(schema.draws.c.draw_date),
-            )
-        ).one()
+    last = ws.draws.last_draw()
     models = {}
     for name in MODELS:
-        champion = ws.registry.alias(name, CHAMPION)
-        degraded, reason = ws.registry.status(name)
-        decision = ws.registry.last_decision(name)
+        champion = ws.versions.alias(name, CHAMPION)
+        degraded, reason = ws.versions.status(name)
+        decision = ws.versions.last_decision(name)
         models[name] = {
             "champion": champion.label if champion else None,
             "trained_through": champion.trained_through if champion else None,
@@ -56,9 +46,9 @@ def status_report(ws: Workspace) -> dict[str, Any]:
         }
     return {
         "draws": {
-            "count": count,
-            "last_concurso": last,
-            "last_date": last_date.isoformat() if last_date else None,
+            "count": ws.draws.count(),
+            "last_concurso": last.concurso if last else None,
+            "last_date": last.date.isoformat() if last else None,
         },
         "quarantine": ws.draws.quarantine_count(),
         "models": models,

@@ -96,13 +96,16 @@ def backtest_chart(
     models: Sequence[ModelView], random_pmf: Sequence[float], width: int = 720, height: int = 260
 ) -> str:
     """Share of holdout draws with k hits for each champion, against the random guess's distribution."""
-    rows = [m for m in models if m.champion and m.champion.holdout and sum(m.champion.holdout.hits_histogram)]
+    rows = [
+        (m.champion.label, m.champion.holdout.hits_histogram)
+        for m in models
+        if m.champion and m.champion.holdout and sum(m.champion.holdout.hits_histogram)
+    ]
     left, right, top, bottom = 44, 12, 12, 56
     plot_w, plot_h = width - left - right, height - top - bottom
     ks = list(range(4, 16))
     peak = max(
-        [max(random_pmf[k] for k in ks)]
-        + [c / sum(m.champion.holdout.hits_histogram) for m in rows for c in m.champion.holdout.hits_histogram]
+        [max(random_pmf[k] for k in ks)] + [count / sum(histogram) for _, histogram in rows for count in histogram]
     )
     peak = max(peak * 1.1, 0.05)
 
@@ -127,14 +130,12 @@ def backtest_chart(
             f'<text x="{_fmt(left + slot * (j + 0.5))}" y="{top + plot_h + 14}" text-anchor="middle" '
             f'font-size="11" fill="#555">{k}</text>'
         )
-        for i, model in enumerate(rows):
-            assert model.champion and model.champion.holdout
-            histogram = model.champion.holdout.hits_histogram
+        for i, (label, histogram) in enumerate(rows):
             share = histogram[k] / sum(histogram)
             x = left + slot * j + slot * 0.1 + bar * i
             parts.append(
                 f'<rect x="{_fmt(x)}" y="{_fmt(y(share))}" width="{_fmt(bar)}" height="{_fmt(y(0) - y(share))}" '
-                f'fill="{PALETTE[i % len(PALETTE)]}" fill-opacity="0.85"><title>{escape(model.champion.label)}: '
+                f'fill="{PALETTE[i % len(PALETTE)]}" fill-opacity="0.85"><title>{escape(label)}: '
                 f"{share:.1%} of holdout draws with {k} hits</title></rect>"
             )
     line = " ".join(f"{_fmt(left + slot * (j + 0.5))},{_fmt(y(random_pmf[k]))}" for j, k in enumerate(ks))
@@ -146,7 +147,7 @@ def backtest_chart(
         f'<text x="{left + plot_w / 2}" y="{top + plot_h + 30}" text-anchor="middle" font-size="11" fill="#555">'
         "hits of the 15-number guess</text>"
     )
-    legend = [("random guess", "#000"), *((m.champion.label, PALETTE[i % len(PALETTE)]) for i, m in enumerate(rows))]
+    legend = [("random guess", "#000"), *((label, PALETTE[i % len(PALETTE)]) for i, (label, _) in enumerate(rows))]
     for i, (label, colour) in enumerate(legend):
         lx = left + i * (plot_w / max(len(legend), 1))
         parts.append(

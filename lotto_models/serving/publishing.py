@@ -7,15 +7,23 @@ computes the same guess without storing it, with the weights of the plan's lates
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
-import sqlalchemy as sa
 
+from lotto_models.core.cache import CACHE
+from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.features import Dataset, FeatureSet, draw_matrix, load_or_build_dataset
+from lotto_models.modeling.features import (
+    Dataset,
+    DatasetRef,
+    FeatureParams,
+    FeatureSet,
+    draw_matrix,
+    load_or_build_dataset,
+)
 from lotto_models.modeling.splits import time_splits
 from lotto_models.modeling.training import Predictor, load_predictor
+from lotto_models.registry.recovery import checked_champion
 from lotto_models.serving.ensembles import (
     PLANS,
     combine,
@@ -24,7 +32,6 @@ from lotto_models.serving.ensembles import (
     guess_with_odd_range,
     odd_range_from_history,
 )
-from lotto_models.storage import schema
 from lotto_models.workspace import Workspace
 
 
@@ -38,18 +45,18 @@ class PublishedGuess:
     degraded: bool
     note: str | None
     newly_published: bool
-    events: list[str] = field(default_factory=list)
+    fallbacks: list[Fallback] = field(default_factory=list)
 
 
-def plan_feature_sets(plan_names: list[str] | None = None) -> set[str]:
+def plan_feature_sets(plan_names: list[str] | None = None) -> set[FeatureSet]:
     """The feature sets the plans' members read."""
-    return {MODELS[m].feature_set.value for p in (plan_names or PLANS) for m in PLANS[p].members}
+    return {MODELS[m].feature_set for p in (plan_names or PLANS) for m in PLANS[p].members}
 
 
-def build_plan_datasets(ws: Workspace, plan_names: list[str] | None = None) -> dict[str, Path]:
+def build_plan_datasets(ws: Workspace, plan_names: list[str] | None = None) -> dict[FeatureSet, DatasetRef]:
     frame = ws.draws.frame()
     return {
-        fs: load_or_build_dataset(frame, FeatureSet(fs), ws.settings.feature_params, ws.settings.datasets_dir)[0]
+        fs: load_or_build_dataset(frame, fs, FeatureParams.of(ws.settings), ws.settings.datasets_dir)
         for fs in sorted(plan_feature_sets(plan_names))
     }
 
@@ -60,23 +67,26 @@ class _Members:
     datasets: dict[str, Dataset] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
-    events: list[str] = field(default_factory=list)
+    fallbacks: list[Fallback] = field(default_factory=list)
 
 
-def _load_members(ws: Workspace, plan_name: str, dataset_paths: dict[str, Path]) -> _Members:
+def _load_members(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, DatasetRef]) -> _Members:
     members = _Members()
     next_concurso = ws.draws.last_concurso() + 1
     for member in PLANS[plan_name].members:
         spec = MODELS[member]
-        champion, events = ws.registry.checked_champion(member)
-        members.events += events
+        checked = checked_champion(ws.versions, ws.artifacts, member)
+        champion = checked.version
+        members.fallbacks += checked.fallbacks
         if champion is None:
-            members.problems.append(f"{member} has no champion" + (f" ({events[-1]})" if events else ""))
+            members.problems.append(
+                f"{member} has no champion" + (f" ({checked.fallbacks[-1]})" if checked.fallbacks else "")
+            )
             continue
-        dataset = Dataset.load(dataset_paths[spec.feature_set.value])
+        dataset = datasets[spec.feature_set].load()
         if dataset.next_concurso != next_concurso:
             raise ValueError(f"dataset for {member} predicts {dataset.next_concurso}, expected {next_concurso}")
-        members.predictors[member] = load_predictor(spec, champion.artifact_path)
+        members.predictors[member] = load_predictor(spec, ws.artifacts.path(champion))
         members.datasets[member] = dataset
         members.versions[member] = champion.label
     if not members.predictors:
@@ -91,13 +101,13 @@ def _validation_weights(ws: Workspace, members: _Members) -> dict[str, float]:
         splits = time_splits(len(dataset.targets), ws.settings.holdout_draws, ws.settings.validation_draws)
         spans[name] = (dataset.target_concursos[splits.validation], splits.validation)
     common = sorted(set.intersection(*(set(c.tolist()) for c, _ in spans.values())))
-    probabilities, targets = {}, None
+    probabilities, targets = {}, []
     for name, dataset in members.datasets.items():
         concursos, span = spans[name]
         rows = np.flatnonzero(np.isin(concursos, common)) + span.start
         probabilities[name] = members.predictors[name](dataset.inputs[rows])
-        targets = dataset.targets[rows]
-    return fit_member_weights(probabilities, targets)
+        targets.append(dataset.targets[rows])  # the same draws for every member, aligned by concurso
+    return fit_member_weights(probabilities, targets[0])
 
 
 def compose_guess(
@@ -116,55 +126,48 @@ def compose_guess(
     return numbers, versions, output.weights, output.degraded
 
 
-_odd_ranges: dict[tuple[str, int], tuple[int, int]] = {}
-
-
 def _odd_range(ws: Workspace) -> tuple[int, int]:
     """The usual odd-count range of the stored history, computed once per store and newest concurso."""
-    key = (ws.settings.sqlalchemy_url, ws.draws.last_concurso())
-    if key not in _odd_ranges:
-        _odd_ranges[key] = odd_range_from_history(draw_matrix(ws.draws.frame()))
-    return _odd_ranges[key]
+    return CACHE.get(
+        "odd-range",
+        ws.settings.sqlalchemy_url,
+        ws.draws.last_concurso(),
+        lambda: odd_range_from_history(draw_matrix(ws.draws.frame())),
+    )
 
 
 def publish_plan(
-    ws: Workspace, plan_name: str, dataset_paths: dict[str, Path], flow_run_id: str | None = None
+    ws: Workspace, plan_name: str, datasets: dict[FeatureSet, DatasetRef], flow_run_id: str | None = None
 ) -> PublishedGuess:
     """Fit the plan's member weights, record the ensemble build, and store its guess for the next concurso.
 
     A member without a usable champion is left out and the plan is marked degraded; with no member
     at all this raises, since the plan would serve nothing.
     """
-    members = _load_members(ws, plan_name, dataset_paths)
+    members = _load_members(ws, plan_name, datasets)
     weights = _validation_weights(ws, members)
     numbers, versions, used, degraded = compose_guess(ws, plan_name, members, weights)
     note = "; ".join(members.problems) or None
     ensemble_id = ws.predictions.record_ensemble(plan_name, versions, used, degraded, note)
     next_concurso = ws.draws.last_concurso() + 1
     stored = ws.predictions.publish(plan_name, next_concurso, numbers, versions, ensemble_id, flow_run_id)
-    return PublishedGuess(plan_name, next_concurso, numbers, versions, used, degraded, note, stored, members.events)
+    return PublishedGuess(plan_name, next_concurso, numbers, versions, used, degraded, note, stored, members.fallbacks)
 
 
-def predict_plan(ws: Workspace, plan_name: str, dataset_paths: dict[str, Path]) -> PublishedGuess:
+def predict_plan(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, DatasetRef]) -> PublishedGuess:
     """The plan's guess for the next concurso from the current champions, not stored.
 
     Uses the weights of the plan's latest ensemble build when its members are still the champions,
     and fits them afresh otherwise.
     """
-    members = _load_members(ws, plan_name, dataset_paths)
-    with ws.engine.connect() as connection:
-        latest = connection.execute(
-            sa.select(schema.ensemble_versions)
-            .where(schema.ensemble_versions.c.plan == plan_name)
-            .order_by(schema.ensemble_versions.c.id.desc())
-            .limit(1)
-        ).first()
+    members = _load_members(ws, plan_name, datasets)
+    latest = ws.predictions.latest_ensemble(plan_name)
     current = {m: v for m, v in (latest.member_versions if latest else {}).items() if m != "odd_even"}
-    weights = dict(latest.weights) if latest and current == members.versions else _validation_weights(ws, members)
+    weights = latest.weights if latest and current == members.versions else _validation_weights(ws, members)
     numbers, versions, used, degraded = compose_guess(ws, plan_name, members, weights)
     note = "; ".join(members.problems) or None
     return PublishedGuess(
-        plan_name, ws.draws.last_concurso() + 1, numbers, versions, used, degraded, note, False, members.events
+        plan_name, ws.draws.last_concurso() + 1, numbers, versions, used, degraded, note, False, members.fallbacks
     )
 
 

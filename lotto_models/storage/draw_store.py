@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 
-from lotto_models.core.draws import Draw
+from lotto_models.core.draws import NUMBER_COLUMNS, Draw
 from lotto_models.ingest.payloads import strip_nul
 from lotto_models.storage import schema
 
@@ -92,11 +92,11 @@ class DrawStore:
     def frame(self) -> pd.DataFrame:
         """Every stored draw in concurso order: columns concurso, date, d1..d15."""
         columns = [schema.draws.c.concurso, schema.draws.c.draw_date.label("date")]
-        columns += [schema.draws.c[name] for name in schema.NUMBER_COLUMNS]
+        columns += [schema.draws.c[name] for name in NUMBER_COLUMNS]
         query = sa.select(*columns).order_by(schema.draws.c.concurso)
         with self.engine.connect() as connection:
             frame = pd.read_sql(query, connection)
-        frame[schema.NUMBER_COLUMNS] = frame[schema.NUMBER_COLUMNS].astype(np.int16)
+        frame[NUMBER_COLUMNS] = frame[NUMBER_COLUMNS].astype(np.int16)
         return frame
 
     def quarantine_count(self) -> int:
@@ -182,6 +182,7 @@ class DrawStore:
     def _insert_ignoring_duplicates(self, item: IncomingDraw, now: dt.datetime) -> sa.Insert:
         values = _draw_row(item.draw, item.source, now)
         dialect = self.engine.dialect.name
+        insert: postgresql.Insert | sqlite.Insert
         if dialect == "postgresql":
             insert = postgresql.insert(schema.draws).values(values).on_conflict_do_nothing()
         elif dialect == "sqlite":
@@ -198,7 +199,7 @@ def _draw_row(draw: Draw, source: str, now: dt.datetime) -> dict:
         "draw_date": draw.date,
         "source": source,
         "stored_at": now,
-        **dict(zip(schema.NUMBER_COLUMNS, draw.numbers, strict=True)),
+        **dict(zip(NUMBER_COLUMNS, draw.numbers, strict=True)),
     }
 
 
@@ -212,7 +213,7 @@ def _insert_quarantine(connection: sa.Connection, concurso: int | None, source: 
 
 
 def _draw_from_row(row: sa.Row) -> Draw:
-    return Draw(row.concurso, row.draw_date, tuple(int(row[i]) for i in range(2, 17)))
+    return Draw(row.concurso, row.draw_date, tuple(int(row._mapping[name]) for name in NUMBER_COLUMNS))
 
 
 def _draw_record(draw: Draw) -> dict:

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from lotto_models.core.cache import CACHE, file_signature
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-# The newest migration; a test keeps it equal to Alembic's head. A store already there needs no Alembic
-# import at all, which keeps short commands (a no-op run, `lotto predict`) fast.
-HEAD_REVISION = "0002"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -27,7 +28,7 @@ def create_store_engine(url: str) -> Engine:
         engine = sa.create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
         @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_connection, _record) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
@@ -54,9 +55,33 @@ def current_revision(engine: Engine) -> str | None:
         return connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
 
 
+_REVISION = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+)$", re.MULTILINE)
+
+
+def _read_head() -> str:
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in (MIGRATIONS / "versions").glob("*.py"):
+        found = {name: ast.literal_eval(value.strip()) for name, value in _REVISION.findall(script.read_text())}
+        revisions.add(found["revision"])
+        down = found.get("down_revision")
+        parents.update(down if isinstance(down, tuple | list) else [down] if down else [])
+    heads = revisions - parents
+    if len(heads) != 1:
+        raise RuntimeError(f"the migrations in {MIGRATIONS} must have exactly one head, found {sorted(heads)}")
+    return heads.pop()
+
+
+def head_revision() -> str:
+    """The newest migration, read from the scripts' `revision`/`down_revision` lines without importing
+    Alembic, so a store that is already there (a no-op run, `lotto predict`) stays a fast check."""
+    versions = MIGRATIONS / "versions"
+    return CACHE.get("alembic-head", versions, file_signature(versions), _read_head)
+
+
 def migrate(engine: Engine) -> None:
     """Upgrade the schema to the newest migration (a no-op when it is there already)."""
-    if current_revision(engine) == HEAD_REVISION:
+    if current_revision(engine) == head_revision():
         return
     from alembic import command
 

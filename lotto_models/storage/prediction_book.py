@@ -44,6 +44,18 @@ class LiveRecord:
         )
 
 
+@dataclass(frozen=True)
+class EnsembleBuild:
+    """One recorded build of a plan's ensemble: the member versions and the weights it used."""
+
+    id: int
+    plan: str
+    member_versions: dict[str, str]
+    weights: dict[str, float]
+    degraded: bool
+    note: str | None
+
+
 class PredictionBook:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -69,6 +81,21 @@ class PredictionBook:
                 )
                 .returning(schema.ensemble_versions.c.id)
             ).scalar_one()
+
+    def latest_ensemble(self, plan: str) -> EnsembleBuild | None:
+        e = schema.ensemble_versions
+        with self.engine.connect() as connection:
+            row = connection.execute(sa.select(e).where(e.c.plan == plan).order_by(e.c.id.desc()).limit(1)).first()
+        if row is None:
+            return None
+        return EnsembleBuild(
+            id=row.id,
+            plan=row.plan,
+            member_versions=dict(row.member_versions),
+            weights=dict(row.weights),
+            degraded=bool(row.degraded),
+            note=row.note,
+        )
 
     def publish(
         self,

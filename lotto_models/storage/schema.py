@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from lotto_models.core.draws import NUMBER_COLUMNS
+
 metadata = sa.MetaData()
 
-NUMBER_COLUMNS = [f"d{i}" for i in range(1, 16)]
 
 draws = sa.Table(
     "draws",

@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 
 from lotto_models.core.draws import Draw
 from lotto_models.modeling.evaluation import evaluate_holdout
+from lotto_models.registry.registration import register_version
 from lotto_models.registry.versions import ModelVersion
 from lotto_models.workspace import Workspace
 from web.app import create_app
@@ -37,10 +38,12 @@ def register(ws: Workspace, model: str, seed: int, mean_shift: float = 0.0) -> M
     for row in targets:
         row[rng.choice(25, 15, replace=False)] = 1
     probabilities = np.clip(0.6 + mean_shift * (targets - 0.6) + rng.normal(0, 0.05, targets.shape), 0.01, 0.99)
-    staged = ws.registry.staging_dir(model)
+    staged = ws.artifacts.staging_dir(model)
     (staged / "weights.json").write_text(json.dumps({"seed": seed}))
     metrics = evaluate_holdout(probabilities, targets).as_dict()
-    return ws.registry.register(model, staged, f"fp{seed}", STORED, {"kind": model}, metrics, str(uuid.uuid4()))
+    return register_version(
+        ws.versions, ws.artifacts, model, staged, f"fp{seed}", STORED, {"kind": model}, metrics, str(uuid.uuid4())
+    )
 
 
 def fill(ws: Workspace, history: list[Draw]) -> Filled:
@@ -49,13 +52,13 @@ def fill(ws: Workspace, history: list[Draw]) -> Filled:
     filled.ingest_run_ids = [str(uuid.uuid4()), str(uuid.uuid4())]
     ws.draws.log_ingest("caixa", STORED, STORED, 0, None, filled.ingest_run_ids[0])
     stat1, stat2 = register(ws, "stat", 1), register(ws, "stat", 2)
-    ws.registry.set_champion("stat", stat1.id)
-    ws.registry.record_decision("stat", stat1.id, None, True, "first version")
-    ws.registry.set_champion("stat", stat2.id)
-    ws.registry.record_decision("stat", stat2.id, stat1.id, True, "holdout BCE 0.6729 vs 0.6731")
+    ws.versions.set_champion("stat", stat1.id)
+    ws.versions.record_decision("stat", stat1.id, None, True, "first version")
+    ws.versions.set_champion("stat", stat2.id)
+    ws.versions.record_decision("stat", stat2.id, stat1.id, True, "holdout BCE 0.6729 vs 0.6731")
     ls14 = register(ws, "ls14", 3)
-    ws.registry.set_champion("ls14", ls14.id)
-    ws.registry.set_status("ls14", True, "training timed out: the champion keeps serving")
+    ws.versions.set_champion("ls14", ls14.id)
+    ws.versions.set_status("ls14", True, "training timed out: the champion keeps serving")
     filled.versions = {"stat": stat2, "ls14": ls14, "stat_previous": stat1}
     members = {"ls14": ls14.label, "stat": stat2.label}
     free = ws.predictions.record_ensemble("free", members, {"ls14": 0.4, "stat": 0.6}, False, None)

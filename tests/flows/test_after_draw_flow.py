@@ -3,6 +3,7 @@
 import json
 import time
 
+import pytest
 import sqlalchemy as sa
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
@@ -18,6 +19,8 @@ from lotto_models.serving.ensembles import PLANS
 from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
 from tests.conftest import synthetic_draws
+
+pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
 
 def lotoflow_events(expected: set[str], timeout_s: float = 30.0) -> list:
@@ -48,13 +51,13 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert ws.draws.count() == 3700 and first.new_draws == []
     assert first.trained == training_order()  # every model, dependencies first
     for model in MODELS:
-        assert ws.registry.find(model, 1).trained_through == 3700
+        assert ws.versions.find(model, 1).trained_through == 3700
     guesses = {g["plan"]: g for g in ws.predictions.latest()}
     assert set(guesses) == set(PLANS)
     for plan, guess in guesses.items():
         assert guess["concurso"] == 3701 and len(set(guess["numbers"])) == 15
         served = {m: v for m, v in guess["member_versions"].items() if m != "odd_even"}
-        champions = {m: ws.registry.alias(m, CHAMPION) for m in PLANS[plan].members}
+        champions = {m: ws.versions.alias(m, CHAMPION) for m in PLANS[plan].members}
         assert served == {m: c.label for m, c in champions.items() if c is not None}
     guess_3701 = guesses["free"]
 
@@ -72,11 +75,11 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert all(json.loads(p.payload)["tipoJogo"] == "LOTOFACIL" and "\x00" not in p.payload for p in payloads)
     assert len(decisions) == 2 * len(MODELS) and all(d.reason for d in decisions)
     for model in MODELS:
-        versions = [ws.registry.find(model, v) for v in (1, 2)]
+        versions = [ws.versions.find(model, v) for v in (1, 2)]
         assert [v.trained_through for v in versions] == [3700, 3702]
-        champion = ws.registry.alias(model, CHAMPION)
+        champion = ws.versions.alias(model, CHAMPION)
         assert champion is None or champion.id in {v.id for v in versions}
-    assert ws.registry.find("ls15", 2).metrics["warm_started"] is True
+    assert ws.versions.find("ls15", 2).metrics["warm_started"] is True
     scores = {row.prediction_id: row for row in scored}
     assert len(scores) == len(PLANS) and {row.concurso for row in scored} == {3701}
     with ws.engine.connect() as connection:
@@ -93,12 +96,12 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     ingested = {e.resource.id for e in emitted if e.event == "lotoflow.draw.ingested"}
     assert {"lotoflow.draw.3701", "lotoflow.draw.3702"} <= ingested
     promoted = {e.resource.id for e in emitted if e.event == "lotoflow.model.promoted"}
-    assert {f"lotoflow.model.{m}" for m in MODELS if ws.registry.alias(m, CHAMPION)} <= promoted
+    assert {f"lotoflow.model.{m}" for m in MODELS if ws.versions.alias(m, CHAMPION)} <= promoted
 
-    versions_before = ws.registry.count_versions()
+    versions_before = ws.versions.count_versions()
     third = after_draw()
     assert third.nothing_to_do and third.new_draws == []
-    assert ws.registry.count_versions() == versions_before
+    assert ws.versions.count_versions() == versions_before
     assert ws.predictions.latest() == latest
 
     capsys.readouterr()

@@ -7,7 +7,7 @@ import pytest
 from lotto_models.core.errors import InvalidDrawError
 from lotto_models.ingest.payloads import draw_from_payload, strip_nul
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 
 
 def load(name: str) -> dict:

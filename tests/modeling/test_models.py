@@ -75,6 +75,7 @@ def test_ls15pp_columns_sit_inside_ls14pp_steps(frame) -> None:
     np.testing.assert_array_equal(ls14pp.inputs[..., LS15PP_COLUMNS_IN_LS14PP], ls15pp.inputs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["ls14pp", "ls16"])
 def test_keras_file_and_saved_model_give_the_same_probabilities(trained, name) -> None:
     dataset, directory = trained[name]
@@ -85,6 +86,7 @@ def test_keras_file_and_saved_model_give_the_same_probabilities(trained, name) -
     assert from_keras.shape == (50, 25) and np.all((from_keras > 0) & (from_keras < 1))
 
 
+@pytest.mark.slow
 def test_ls16_is_self_contained_and_its_bases_frozen(trained) -> None:
     """The stacked artifact carries its bases: it loads and predicts with the base directories gone."""
     import keras
@@ -98,6 +100,7 @@ def test_ls16_is_self_contained_and_its_bases_frozen(trained) -> None:
     np.testing.assert_allclose(np.asarray(inner), ls14pp_alone, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.slow
 def test_lotto_convert_turns_a_keras_file_into_a_saved_model(trained, tmp_path, capsys) -> None:
     dataset, directory = trained["ls15pp"]
     assert lotto(["convert", str(directory / KERAS_ARTIFACT), str(tmp_path / "exported")]) == 0
@@ -115,6 +118,7 @@ def test_lotto_convert_turns_a_keras_file_into_a_saved_model(trained, tmp_path, 
     assert probabilities.shape == (3, 25)
 
 
+@pytest.mark.slow
 def test_training_logs_epochs_and_warm_starts_from_a_previous_version(frame, trained, tmp_path) -> None:
     dataset, directory = trained["ls15pp"]
     log = pd.read_csv(directory / TRAINING_LOG)
@@ -127,6 +131,7 @@ def test_training_logs_epochs_and_warm_starts_from_a_previous_version(frame, tra
     assert first_epoch_warm <= log["loss"].iloc[0]  # it starts where the earlier version ended, not from scratch
 
 
+@pytest.mark.slow
 def test_a_model_trained_on_shuffled_targets_scores_at_the_baseline(frame, tmp_path) -> None:
     dataset = build_dataset(frame, FeatureSet.LS15, PARAMS)
     splits = time_splits(len(dataset.targets), 500, 300)
@@ -152,6 +157,7 @@ def test_a_model_trained_on_shuffled_targets_scores_at_the_baseline(frame, tmp_p
     assert not metrics.leakage_suspected
 
 
+@pytest.mark.slow
 def test_a_deliberately_leaky_feature_trips_the_leakage_flag(frame, tmp_path) -> None:
     """Windows shifted by one draw contain the draw they predict: the flag must fire."""
     dataset = build_dataset(frame, FeatureSet.LS15, PARAMS)

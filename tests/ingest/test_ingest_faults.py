@@ -160,6 +160,7 @@ def test_five_missing_concursos_are_all_fetched_in_order(caixa_server, history) 
     assert len(rows(schema.raw_payloads)) == 5
 
 
+@pytest.mark.slow
 def test_two_ingest_runs_at_the_same_time_store_each_draw_once(caixa_server, history, lotto_env) -> None:
     """Two processes ingest the same five draws concurrently into one SQLite file."""
     open_workspace().draws.seed(history, "bundled-history")

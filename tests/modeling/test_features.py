@@ -5,7 +5,6 @@ import pytest
 from lotto_models.modeling.features import (
     NUMBER_COLUMNS,
     CacheOutcome,
-    Dataset,
     FeatureParams,
     FeatureSet,
     build_dataset,
@@ -68,15 +67,16 @@ def test_stat_features_match_a_direct_count(frame: pd.DataFrame) -> None:
 
 
 def test_an_unchanged_dataset_is_reused_and_a_corrupt_cache_rebuilt(frame: pd.DataFrame, tmp_path) -> None:
-    path, first = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
-    again, second = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
-    assert (first, second) == (CacheOutcome.BUILT, CacheOutcome.REUSED) and again == path
-    path.write_bytes(b"not a zip")
-    _, after_corruption = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
-    assert after_corruption is CacheOutcome.REBUILT
-    assert Dataset.load(path).next_concurso == 3701
-    newer, outcome = load_or_build_dataset(frame.iloc[:-1], FeatureSet.LS15, PARAMS, tmp_path)
-    assert outcome is CacheOutcome.BUILT and newer != path
+    first = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
+    again = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
+    assert (first.outcome, again.outcome) == (CacheOutcome.BUILT, CacheOutcome.REUSED)
+    assert again.path == first.path and again.fingerprint == first.fingerprint
+    first.path.write_bytes(b"not a zip")
+    after_corruption = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
+    assert after_corruption.outcome is CacheOutcome.REBUILT
+    assert after_corruption.load().next_concurso == 3701
+    newer = load_or_build_dataset(frame.iloc[:-1], FeatureSet.LS15, PARAMS, tmp_path)
+    assert newer.outcome is CacheOutcome.BUILT and newer.path != first.path and newer.fingerprint != first.fingerprint
 
 
 def test_per_step_blocks_match_a_direct_computation(frame: pd.DataFrame) -> None:

@@ -41,22 +41,22 @@ def test_a_stored_concurso_with_other_numbers_is_quarantined_never_overwritten(w
     assert workspace.draws.quarantine_count() == 1
 
 
-def test_the_head_revision_constant_is_alembics_head() -> None:
+def test_the_head_read_from_the_migration_scripts_is_alembics_head() -> None:
     from alembic.script import ScriptDirectory
 
-    from lotto_models.storage.engine import HEAD_REVISION, alembic_config
+    from lotto_models.storage.engine import alembic_config, head_revision
 
-    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == head_revision()
 
 
 def test_a_store_at_an_older_revision_is_upgraded(tmp_path) -> None:
     from alembic import command
 
     from lotto_models.storage.engine import (
-        HEAD_REVISION,
         alembic_config,
         create_store_engine,
         current_revision,
+        head_revision,
         migrate,
     )
 
@@ -65,7 +65,7 @@ def test_a_store_at_an_older_revision_is_upgraded(tmp_path) -> None:
         command.upgrade(alembic_config(connection), "0001")
     assert current_revision(engine) == "0001"
     migrate(engine)
-    assert current_revision(engine) == HEAD_REVISION
+    assert current_revision(engine) == head_revision()
     with engine.connect() as connection:
         columns = {c["name"] for c in sa.inspect(connection).get_columns("promotion_decisions")}
     assert "decided_by" in columns

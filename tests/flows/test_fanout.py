@@ -7,6 +7,7 @@ import signal
 import subprocess
 from pathlib import Path
 
+import pytest
 from prefect import get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowRunFilter
 from prefect.settings import PREFECT_API_URL
@@ -16,7 +17,9 @@ from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.workspace import open_workspace
 
-ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # real training, worker processes or kills
+
+ROOT = Path(__file__).resolve().parents[2]
 PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
 POOL = "lotoflow-fanout-test"
 
@@ -73,5 +76,5 @@ def test_after_draw_trains_every_model_as_its_own_deployment_run_on_a_worker(
     for base in MODELS["ls16"].depends_on:  # the stacked model waited for its bases
         assert by_model["ls16"].start_time >= by_model[base].end_time
     ws = open_workspace()
-    assert all(ws.registry.alias(model, CHAMPION) is not None for model in MODELS)
+    assert all(ws.versions.alias(model, CHAMPION) is not None for model in MODELS)
     assert {g["concurso"] for g in ws.predictions.latest()} == {3701}

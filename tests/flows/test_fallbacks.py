@@ -21,17 +21,19 @@ from prefect.settings import PREFECT_API_URL
 from flows.after_draw import after_draw
 from lotto_models.ingest.service import seed_store
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.features import Dataset
+from lotto_models.modeling.features import Dataset, FeatureSet
 from lotto_models.registry.challengers import build_feature_dataset
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.storage import schema
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import synthetic_draws
 
+pytestmark = pytest.mark.slow  # real training, worker processes or kills
+
 
 def poison_with_nan(feature_set: str) -> None:
     """Inputs full of NaN under the right fingerprint: bad numbers that reach training."""
-    path, _ = build_feature_dataset(open_workspace(), feature_set)
+    path = build_feature_dataset(open_workspace(), FeatureSet(feature_set)).path
     good = Dataset.load(path)
     inputs = np.full_like(good.inputs, np.nan)
     Dataset(
@@ -80,24 +82,24 @@ def test_a_source_down_no_champion_and_a_diverging_training_leave_stat_serving(f
     assert state.is_completed()
     assert "source unreachable" in state.message and "(last concurso 3700)" in state.message
     assert "ls14 training failed" in state.message and "non-finite" in state.message
-    assert ws.registry.alias("ls14", CHAMPION) is None
-    degraded, reason = ws.registry.status("ls14")
+    assert ws.versions.alias("ls14", CHAMPION) is None
+    degraded, reason = ws.versions.status("ls14")
     assert degraded and "non-finite" in reason
     free = next(g for g in ws.predictions.latest() if g["plan"] == "free")
     assert free["concurso"] == 3701 and set(free["member_versions"]) == {"stat"}
     summary = state.result()
     free_guess = next(g for g in summary.guesses if g.plan == "free")
     assert free_guess.degraded and free_guess.note == "ls14 has no champion"
-    assert all(ws.registry.alias(m, CHAMPION) is not None for m in MODELS if m != "ls14")
+    assert all(ws.versions.alias(m, CHAMPION) is not None for m in MODELS if m != "ls14")
 
 
 def test_timeouts_a_corrupt_cache_and_a_damaged_champion_are_named_and_survived(home_copy, monkeypatch) -> None:
     ws = open_workspace()
-    champions = {m: ws.registry.alias(m, CHAMPION) for m in MODELS}
-    cache, _ = build_feature_dataset(ws, "ls15")
+    champions = {m: ws.versions.alias(m, CHAMPION) for m in MODELS}
+    cache = build_feature_dataset(ws, FeatureSet.LS15).path
     cache.write_bytes(b"\x00 not a dataset")
     stat = champions["stat"]
-    (stat.artifact_path / "stat_model.json").write_text('{"weights": [9, 9, 9, 9]}')
+    (ws.artifacts.path(stat) / "stat_model.json").write_text('{"weights": [9, 9, 9, 9]}')
     monkeypatch.setenv("LOTTO_TRAINING_TIMEOUT_S", "0.5")
 
     state = after_draw(from_scratch=True, return_state=True)
@@ -107,9 +109,9 @@ def test_timeouts_a_corrupt_cache_and_a_damaged_champion_are_named_and_survived(
     assert "stat/v1 failed its checksum; restored from its backup" in state.message
     assert "ls15: training exceeded its 0.5 s time limit and was stopped; its champion keeps serving" in state.message
     for model in ("ls15", "ls14pp", "ls15pp", "ls17"):
-        assert ws.registry.alias(model, CHAMPION).id == champions[model].id
-        assert ws.registry.status(model)[0] is True
-    ws.registry.verify(ws.registry.alias("stat", CHAMPION))
+        assert ws.versions.alias(model, CHAMPION).id == champions[model].id
+        assert ws.versions.status(model)[0] is True
+    ws.artifacts.verify(ws.versions.alias("stat", CHAMPION))
     assert Dataset.load(cache).next_concurso == 3701
 
 
@@ -140,9 +142,9 @@ def test_a_run_killed_during_training_leaves_a_consistent_store_and_the_next_run
         aliases = connection.execute(sa.select(schema.model_aliases)).all()
     assert {a.version_id for a in aliases} <= {v.id for v in versions}
     for model in MODELS:
-        champion = ws.registry.alias(model, CHAMPION)
+        champion = ws.versions.alias(model, CHAMPION)
         if champion is not None:
-            ws.registry.verify(champion)
+            ws.artifacts.verify(champion)
     assert ws.draws.last_concurso() in (3700, 3701)
 
     state = after_draw(return_state=True)
@@ -150,9 +152,9 @@ def test_a_run_killed_during_training_leaves_a_consistent_store_and_the_next_run
     assert ws.draws.last_concurso() == 3701
     assert {g["concurso"] for g in ws.predictions.latest()} == {3702}
     for model in MODELS:
-        champion = ws.registry.alias(model, CHAMPION)
+        champion = ws.versions.alias(model, CHAMPION)
         if champion is not None:
-            ws.registry.verify(champion)
+            ws.artifacts.verify(champion)
 
 
 def test_a_run_that_can_serve_no_plan_ends_failed(lotto_env, prefect_api, monkeypatch) -> None:
@@ -166,4 +168,4 @@ def test_a_run_that_can_serve_no_plan_ends_failed(lotto_env, prefect_api, monkey
     assert "plan free serves nothing this time" in state.message and "no member can serve" in state.message
     ws = open_workspace()
     assert ws.predictions.latest() == []
-    assert all(ws.registry.alias(model, CHAMPION) is None for model in MODELS)
+    assert all(ws.versions.alias(model, CHAMPION) is None for model in MODELS)

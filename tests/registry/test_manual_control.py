@@ -10,8 +10,10 @@ from pathlib import Path
 import pytest
 
 from deployments.cli import main as lotto
+from lotto_models.modeling.features import FeatureSet
 from lotto_models.modeling.stat_model import ARTIFACT
 from lotto_models.registry.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
+from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.review import ReviewError, apply_review, pending_challengers
 from lotto_models.registry.rollback import RollbackError, rollback_model
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
@@ -26,9 +28,9 @@ def new_stat_version(ws: Workspace, history, upto: int):
         from lotto_models.storage.draw_store import IncomingDraw
 
         ws.draws.add([IncomingDraw(d, "test") for d in history[ws.draws.last_concurso() : upto]])
-    path, _ = build_feature_dataset(ws, "stat")
+    path = build_feature_dataset(ws, FeatureSet.STAT)
     result = train_challenger(ws, "stat", path)
-    return ws.registry.get(result.version_id), path
+    return ws.versions.get(result.version_id), path
 
 
 @pytest.fixture
@@ -43,11 +45,11 @@ def test_promotion_records_the_reason_and_backs_up_both_versions(two_versions) -
     ws, first, second, path = two_versions
     decision = promote_challenger(ws, "stat", second.id, path)
     assert decision.promote and "within 0.002 of champion's" in decision.reason
-    assert ws.registry.alias("stat", CHAMPION).id == second.id
-    assert ws.registry.alias("stat", PREVIOUS).id == first.id
+    assert ws.versions.alias("stat", CHAMPION).id == second.id
+    assert ws.versions.alias("stat", PREVIOUS).id == first.id
     backups = sorted(p.name for p in (ws.settings.backups_dir / "stat").iterdir())
     assert backups == ["v1", "v2"]
-    assert ws.registry.last_decision("stat").reason == decision.reason
+    assert ws.versions.last_decision("stat").reason == decision.reason
 
 
 def test_a_failure_between_backup_and_swap_leaves_the_old_champion_serving(two_versions, monkeypatch) -> None:
@@ -56,33 +58,35 @@ def test_a_failure_between_backup_and_swap_leaves_the_old_champion_serving(two_v
     def broken_swap(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(ws.registry, "set_champion", broken_swap)
+    monkeypatch.setattr(ws.versions, "set_champion", broken_swap)
     with pytest.raises(OSError, match="disk full"):
         swap_champion(ws, "stat", second, first)
     monkeypatch.undo()
-    champion = ws.registry.alias("stat", CHAMPION)
+    champion = ws.versions.alias("stat", CHAMPION)
     assert champion.id == first.id
-    ws.registry.verify(champion)
+    ws.artifacts.verify(champion)
 
 
 def test_a_champion_failing_its_checksum_is_restored_from_its_backup(two_versions) -> None:
     ws, first, _, _ = two_versions
-    (first.artifact_path / ARTIFACT).write_text('{"weights": [0, 0, 0, 0]}')
-    champion, events = ws.registry.checked_champion("stat")
+    (ws.artifacts.path(first) / ARTIFACT).write_text('{"weights": [0, 0, 0, 0]}')
+    checked = checked_champion(ws.versions, ws.artifacts, "stat")
+    champion, events = checked.version, [f.detail for f in checked.fallbacks]
     assert champion.id == first.id
     assert events == ["stat/v1 failed its checksum; restored from its backup"]
-    ws.registry.verify(champion)
+    ws.artifacts.verify(champion)
 
 
 def test_without_its_own_backup_the_newest_good_backup_takes_over(two_versions) -> None:
     ws, first, second, path = two_versions
     promote_challenger(ws, "stat", second.id, path)
-    (second.artifact_path / ARTIFACT).unlink()
+    (ws.artifacts.path(second) / ARTIFACT).unlink()
     shutil.rmtree(ws.settings.backups_dir / "stat" / "v2")
-    champion, events = ws.registry.checked_champion("stat")
+    checked = checked_champion(ws.versions, ws.artifacts, "stat")
+    champion, events = checked.version, [f.detail for f in checked.fallbacks]
     assert champion.id == first.id and "rolled back to stat/v1" in events[0]
-    assert ws.registry.alias("stat", CHAMPION).id == first.id
-    assert ws.registry.last_decision("stat").decided_by == "rollback"
+    assert ws.versions.alias("stat", CHAMPION).id == first.id
+    assert ws.versions.last_decision("stat").decided_by == "rollback"
 
 
 def test_rollback_to_previous_and_to_a_named_version(two_versions) -> None:
@@ -90,7 +94,7 @@ def test_rollback_to_previous_and_to_a_named_version(two_versions) -> None:
     promote_challenger(ws, "stat", second.id, path)
     done = rollback_model(ws, "stat")
     assert (done.from_version, done.to_version) == ("stat/v2", "stat/v1")
-    assert ws.registry.alias("stat", CHAMPION).id == first.id
+    assert ws.versions.alias("stat", CHAMPION).id == first.id
     done = rollback_model(ws, "stat", 2)
     assert done.to_version == "stat/v2"
     with pytest.raises(RollbackError, match="stat/v2 is already the champion"):
@@ -119,7 +123,7 @@ def test_reviewers_approve_or_reject_pending_challengers_once(two_versions) -> N
     assert (
         apply_review(ws, "stat", 2, approve=False, note="not convinced") == "stat/v2: reviewer rejected: not convinced"
     )
-    assert ws.registry.alias("stat", CHAMPION).id == first.id
+    assert ws.versions.alias("stat", CHAMPION).id == first.id
     assert pending_challengers(ws) == []
     with pytest.raises(ReviewError, match="already reviewed"):
         apply_review(ws, "stat", 2, approve=True)
@@ -151,11 +155,11 @@ def test_the_review_flow_pauses_until_a_person_answers_in_prefect(prefect_api, l
             paused = next((r for r in runs if r.state and r.state.is_paused()), None)
             time.sleep(0.5)
         assert paused is not None, "the review flow never paused for input"
-        assert ws.registry.alias("stat", CHAMPION).id == first.id  # nothing changes while it waits
+        assert ws.versions.alias("stat", CHAMPION).id == first.id  # nothing changes while it waits
         resume_flow_run(paused.id, run_input={"approve": True, "note": "looks fine"})
     runner.join(timeout=60)
     state = outcome["state"]
     assert state.is_completed()
     assert state.result() == ["stat/v2: reviewer approved: looks fine"]
-    assert ws.registry.alias("stat", CHAMPION).id == second.id
+    assert ws.versions.alias("stat", CHAMPION).id == second.id
     assert Path(ws.settings.backups_dir / "stat" / "v1").is_dir()

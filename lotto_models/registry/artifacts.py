@@ -1,0 +1,153 @@
+"""`ArtifactStore`: the files of model versions — staging, sha256, backups, restore, pruning.
+
+A version's files live in `<models>/<key>` (the key is `<model>/v<N>`, recorded with the version) and are
+never changed after registration. A training writes into a staging directory on the same file system
+and is moved into place atomically. Before a champion is replaced its files are copied to
+`<backups>/<key>`; the newest `retention` backups per model are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import time
+import uuid
+from pathlib import Path
+from typing import Protocol
+
+from lotto_models.core.cache import CACHE, file_signature
+from lotto_models.core.errors import ArtifactChecksumError
+
+
+class StoredVersion(Protocol):
+    """What the artifact store needs to know of a registered version."""
+
+    @property
+    def model(self) -> str: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def artifact_key(self) -> str: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+def directory_sha256(directory: Path) -> str:
+    """A digest of every file's relative path and content under `directory`."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(directory)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def version_key(model: str, number: int) -> str:
+    return f"{model}/v{number}"
+
+
+class ArtifactStore:
+    def __init__(self, models_dir: Path, backups_dir: Path, retention: int = 5) -> None:
+        self.models_dir = models_dir
+        self.backups_dir = backups_dir
+        self.retention = max(1, retention)
+
+    # -- staging and placement ---------------------------------------------------------------------------
+    def staging_dir(self, model: str) -> Path:
+        """A fresh directory to train into, on the same file system as the versions (for an atomic move)."""
+        path = self.models_dir / model / f".staging-{uuid.uuid4().hex[:12]}"
+        path.mkdir(parents=True)
+        return path
+
+    def remove_stale_staging(self, older_than_s: float = 6 * 3600) -> list[Path]:
+        """Delete staging directories a killed run left behind (older than `older_than_s`)."""
+        removed = []
+        for path in self.models_dir.glob("*/.staging-*"):
+            if path.is_dir() and time.time() - path.stat().st_mtime > older_than_s:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+        return removed
+
+    def place(self, staged: Path, key: str) -> None:
+        """Move a staged directory to `key`. Files already there belong to no version (a run killed between
+        its move and its commit), so they are put aside first."""
+        final = self.models_dir / key
+        if final.exists():
+            _remove_aside(final)
+        staged.replace(final)
+
+    def unplace(self, key: str, staged: Path) -> None:
+        """Undo `place` when the version's row could not be written."""
+        (self.models_dir / key).replace(staged)
+
+    # -- reading -----------------------------------------------------------------------------------------
+    def path(self, version: StoredVersion) -> Path:
+        """Where the version's files are on this machine (not verified: see `checked_path`)."""
+        return self.models_dir / version.artifact_key
+
+    def checked_path(self, version: StoredVersion) -> Path:
+        """The version's directory after verifying its files against the registered sha256."""
+        self.verify(version)
+        return self.path(version)
+
+    def verify(self, version: StoredVersion) -> None:
+        """Raise `ArtifactChecksumError` unless the files on disk are the ones registered.
+
+        A directory verified in this process is hashed again only when a file in it changed (path, size
+        or modification time), so serving many guesses does not re-read every model.
+        """
+        directory = self.path(version)
+        if not directory.is_dir():
+            raise ArtifactChecksumError(f"{version.label}: artifact directory {directory} is missing")
+        actual = CACHE.get("sha256", directory, file_signature(directory), lambda: directory_sha256(directory))
+        if actual != version.sha256:
+            raise ArtifactChecksumError(f"{version.label}: sha256 {actual} on disk, {version.sha256} registered")
+
+    # -- backups -----------------------------------------------------------------------------------------
+    def backup(self, version: StoredVersion) -> Path:
+        """Copy a verified version to the backups (kept once), then prune to the newest `retention`."""
+        self.verify(version)
+        target = self.backups_dir / version.artifact_key
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial = target.with_name(f".partial-{target.name}-{uuid.uuid4().hex[:8]}")
+            shutil.copytree(self.path(version), partial)
+            partial.replace(target)
+        self._prune_backups(version.model)
+        return target
+
+    def has_good_backup(self, version: StoredVersion) -> bool:
+        backup = self.backups_dir / version.artifact_key
+        return backup.is_dir() and directory_sha256(backup) == version.sha256
+
+    def restore(self, version: StoredVersion) -> str | None:
+        """Make `version`'s files whole again from its own verified backup; the event, or None if impossible."""
+        if not self.has_good_backup(version):
+            return None
+        directory = self.path(version)
+        fresh = directory.with_name(f".restoring-{uuid.uuid4().hex[:8]}")
+        shutil.copytree(self.backups_dir / version.artifact_key, fresh)
+        if directory.exists():
+            _remove_aside(directory)
+        fresh.replace(directory)
+        return f"{version.label} failed its checksum; restored from its backup"
+
+    def backed_up_numbers(self, model: str) -> list[int]:
+        """Version numbers of `model` that have a backup directory, newest first."""
+        found = [
+            int(path.name[1:])
+            for path in (self.backups_dir / model).glob("v*")
+            if path.is_dir() and path.name[1:].isdigit()
+        ]
+        return sorted(found, reverse=True)
+
+    def _prune_backups(self, model: str) -> None:
+        for number in self.backed_up_numbers(model)[self.retention :]:
+            shutil.rmtree(self.backups_dir / version_key(model, number))
+
+
+def _remove_aside(path: Path) -> None:
+    aside = path.with_name(f".orphan-{path.name}-{uuid.uuid4().hex[:8]}")
+    path.replace(aside)
+    shutil.rmtree(aside, ignore_errors=True)

@@ -1,0 +1,84 @@
+"""The run summary: what an after-draw run did, and the text its console and artifact show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lotto_models.core.fallbacks import Fallback
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.evaluation import BASELINE_HITS
+from lotto_models.registry.versions import CHAMPION
+from lotto_models.reporting.baseline import BASELINE_COLUMNS, HONEST_NOTE
+from lotto_models.serving.publishing import PublishedGuess
+from lotto_models.workspace import Workspace
+
+
+@dataclass
+class RunSummary:
+    new_draws: list[int] = field(default_factory=list)
+    trained: list[str] = field(default_factory=list)
+    decisions: dict[str, str] = field(default_factory=dict)
+    guesses: list[PublishedGuess] = field(default_factory=list)
+    fallbacks: list[Fallback] = field(default_factory=list)
+    nothing_to_do: bool = False
+    text: str = ""
+
+
+def model_rows(ws: Workspace) -> list[dict[str, object]]:
+    rows = []
+    for name in MODELS:
+        champion = ws.versions.alias(name, CHAMPION)
+        degraded, reason = ws.versions.status(name)
+        metrics = champion.metrics if champion else {}
+        rows.append(
+            {
+                "model": name,
+                "champion": champion.label if champion else "none",
+                "trained_through": champion.trained_through if champion else None,
+                "holdout_draws": metrics.get("draws"),
+                "bce": _round(metrics.get("bce")),
+                "baseline_bce": _round(metrics.get("baseline_bce")),
+                "mean_hits": _round(metrics.get("mean_hits"), 3),
+                "hits_ci95": f"{metrics['hits_ci95_low']:.2f}–{metrics['hits_ci95_high']:.2f}" if metrics else "",
+                "share_11_plus": _round(metrics.get("share_11_plus"), 3),
+                **BASELINE_COLUMNS,
+                "degraded": degraded,
+                "note": reason or "",
+            }
+        )
+    return rows
+
+
+def _round(value: object, digits: int = 4) -> object:
+    return round(value, digits) if isinstance(value, float) else value
+
+
+def summary_text(ws: Workspace, summary: RunSummary) -> str:
+    last = ws.draws.last_draw()
+    lines = []
+    for fallback in summary.fallbacks:
+        lines.append(f"Fallback: {fallback}")
+    stored = f"{ws.draws.count()} draws stored, last concurso {last.concurso} on {last.date}" if last else "no draws"
+    lines.append(f"Draws: {stored}; new this run: {summary.new_draws or 'none'}.")
+    if summary.nothing_to_do:
+        lines.append("Nothing new: every model is current and every plan has its guess. Nothing was trained.")
+    for row in model_rows(ws):
+        hits = row["mean_hits"]
+        verdict = (
+            f"holdout mean hits {hits} (95% CI {row['hits_ci95']}) vs {BASELINE_HITS} random, "
+            f"BCE {row['bce']} vs {row['baseline_bce']}"
+            if hits is not None
+            else "no holdout yet"
+        )
+        decision = f" — {summary.decisions[row['model']]}" if row["model"] in summary.decisions else ""
+        flag = " [degraded]" if row["degraded"] else ""
+        lines.append(f"Model {row['model']}: champion {row['champion']}{flag}; {verdict}{decision}")
+    for latest in ws.predictions.latest():
+        numbers = " ".join(f"{n:02d}" for n in latest["numbers"])
+        members = ", ".join(latest["member_versions"].values())
+        lines.append(f"Plan {latest['plan']} guess for concurso {latest['concurso']}: {numbers}  [{members}]")
+    for published in summary.guesses:
+        if published.degraded:
+            lines.append(f"Plan {published.plan} serves degraded: {published.note}")
+    lines.append(HONEST_NOTE)
+    return "\n".join(lines)

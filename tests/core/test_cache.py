@@ -1,0 +1,37 @@
+"""The one process cache: an entry is valid for the version of its source it was computed from."""
+
+from pathlib import Path
+
+from lotto_models.core.cache import ProcessCache, file_signature
+from lotto_models.core.draws import ISO_DATE, OFFICIAL_DATE, parse_date
+
+
+def test_a_cached_value_is_recomputed_when_its_file_changes_and_only_then(tmp_path: Path) -> None:
+    cache, calls = ProcessCache(), []
+    source = tmp_path / "model.json"
+    source.write_text("one")
+
+    def read() -> str:
+        calls.append(1)
+        return source.read_text()
+
+    assert cache.get("predictor", source, file_signature(source), read) == "one"
+    assert cache.get("predictor", source, file_signature(source), read) == "one"
+    source.write_text("two, longer")
+    assert cache.get("predictor", source, file_signature(source), read) == "two, longer"
+    assert len(calls) == 2
+
+
+def test_each_kind_keeps_at_most_its_limit_of_entries() -> None:
+    cache = ProcessCache(limits={"dataset": 2})
+    for key in range(3):
+        cache.get("dataset", key, None, lambda k=key: k)
+    assert sorted(cache.values("dataset")) == [1, 2]
+    cache.clear()
+    assert cache.values("dataset") == []
+
+
+def test_dates_parse_in_the_official_and_iso_formats_and_nothing_else() -> None:
+    assert str(parse_date("29/09/2003")) == "2003-09-29"
+    assert str(parse_date("2003-09-29", (OFFICIAL_DATE, ISO_DATE))) == "2003-09-29"
+    assert parse_date("2003-09-29") is None and parse_date("yesterday", (ISO_DATE,)) is None

@@ -1,0 +1,44 @@
+import pytest
+
+from lotto_models.core.errors import ArtifactChecksumError
+from lotto_models.registry.registration import register_version
+from lotto_models.registry.versions import CHAMPION, PREVIOUS
+from lotto_models.workspace import Workspace
+
+
+def register(workspace: Workspace, weight: float):
+    staged = workspace.artifacts.staging_dir("stat")
+    (staged / "stat_model.json").write_text(f'{{"weights": [{weight}, 0, 0, 0]}}')
+    return register_version(
+        workspace.versions, workspace.artifacts, "stat", staged, "fp", 3700, {"kind": "stat"}, {"bce": 0.673}
+    )
+
+
+def test_versions_are_numbered_immutable_directories_with_a_checksum(workspace: Workspace) -> None:
+    first, second = register(workspace, 0.1), register(workspace, 0.2)
+    assert (first.version, second.version) == (1, 2)
+    assert workspace.artifacts.path(first).name == "v1" and workspace.artifacts.path(first).is_dir()
+    assert not any(p.name.startswith(".staging") for p in workspace.artifacts.path(first).parent.iterdir())
+    workspace.artifacts.verify(first)
+    (workspace.artifacts.path(first) / "stat_model.json").write_text('{"weights": [9, 9, 9, 9]}')
+    with pytest.raises(ArtifactChecksumError, match="stat/v1"):
+        workspace.artifacts.verify(first)
+
+
+def test_promotion_moves_the_old_champion_to_previous_and_backs_it_up(workspace: Workspace) -> None:
+    first, second = register(workspace, 0.1), register(workspace, 0.2)
+    workspace.versions.set_champion("stat", first.id)
+    assert workspace.versions.alias("stat", PREVIOUS) is None
+    backup = workspace.artifacts.backup(first)
+    workspace.versions.set_champion("stat", second.id)
+    assert workspace.versions.alias("stat", CHAMPION).id == second.id
+    assert workspace.versions.alias("stat", PREVIOUS).id == first.id
+    assert (backup / "stat_model.json").read_text() == (workspace.artifacts.path(first) / "stat_model.json").read_text()
+
+
+def test_backups_keep_only_the_newest_versions(workspace: Workspace) -> None:
+    versions = [register(workspace, w / 10) for w in range(7)]
+    for version in versions:
+        workspace.artifacts.backup(version)
+    kept = sorted(p.name for p in (workspace.settings.backups_dir / "stat").iterdir())
+    assert kept == ["v3", "v4", "v5", "v6", "v7"]
