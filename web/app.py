@@ -23,6 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -194,7 +195,8 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
         cache.stop()
         read_model.close()
 
-    app = FastAPI(
+    # FastAPIOffline: the same FastAPI app, with /docs and /redoc served from files in the wheel, not a CDN
+    app = FastAPIOffline(
         lifespan=lifespan,
         title="lotoflow",
         version="1",

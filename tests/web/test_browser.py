@@ -106,6 +106,8 @@ def test_the_home_page_shows_each_public_plans_fifteen_numbers_in_a_real_browser
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
+            requested: list[str] = []
+            page.on("request", lambda request: requested.append(request.url))
             page.goto(f"{url}/", wait_until="load")
             assert "The draws are random." in page.inner_text("#honest-note")
             for name in public:
@@ -116,9 +118,14 @@ def test_the_home_page_shows_each_public_plans_fifteen_numbers_in_a_real_browser
                 assert page.locator(f"#plan-{name} svg.chart circle").count() == 1  # the scored guess
             SCREENSHOT.parent.mkdir(exist_ok=True)
             page.screenshot(path=str(SCREENSHOT), full_page=True)
+            for path in ("/models", "/draws", "/docs"):
+                page.goto(f"{url}{path}", wait_until="networkidle")
+            page.wait_for_selector(".swagger-ui .information-container", timeout=20_000)  # rendered offline
+            assert "/api/v1/plans/{plan}/record" in page.inner_text(".swagger-ui")
         finally:
             browser.close()
     assert SCREENSHOT.stat().st_size > 10_000
+    assert requested and all(u.startswith(url) for u in requested), "a page asked for something off this host"
 
 
 @pytest.mark.slow
