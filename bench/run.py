@@ -139,6 +139,27 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 
 
+SPREAD: dict[str, list[float]] = {}  # figure -> [min, median, max] of its samples
+
+
+def figure(name: str, samples: list[float]) -> float:
+    """The median of `samples`, with their spread recorded under `name`."""
+    SPREAD[name] = [round(min(samples), 3), median(samples), round(max(samples), 3)]
+    return median(samples)
+
+
+def provenance(repeats: int) -> dict:
+    """Which code the figures measured: the commit, and whether the tree had changes not in it."""
+    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    changes = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=no", "--", ".", ":!bench/results.*"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    return {"commit": commit, "clean": not changes, "repeats": repeats}
+
+
 def holdout_bce(env: dict[str, str]) -> float:
     proc = subprocess.run(
         [PYTHON, "-m", "deployments.cli", "status", "--json"], env=env, capture_output=True, text=True, check=True
@@ -159,7 +180,7 @@ def flows_and_predict(work: Path, repeats: int) -> dict:
         print("first run (seeds the store, trains every model from scratch)...", flush=True)
         run_lotto(["run"], env)
         noop = [run_lotto(["run"], env) for _ in range(repeats)]
-        results["noop_run_s"] = median([r["wall_s"] for r in noop])
+        results["noop_run_s"] = figure("noop_run_s", [r["wall_s"] for r in noop])
         results["noop_imports_tensorflow"] = any(r["tensorflow"] for r in noop)
         print(f"no-op: {results['noop_run_s']} s", flush=True)
 
@@ -174,21 +195,21 @@ def flows_and_predict(work: Path, repeats: int) -> dict:
             rss.append(report["peak_rss_mb"])
             overheads.append(prefect_overhead(server.url))
             bces.append(holdout_bce(env))
-        results["incremental_run_s"] = median(incremental)
-        results["prefect_overhead_ratio"] = median(overheads)
-        results["incremental_peak_rss_mb"] = median(rss)
+        results["incremental_run_s"] = figure("incremental_run_s", incremental)
+        results["prefect_overhead_ratio"] = figure("prefect_overhead_ratio", overheads)
+        results["incremental_peak_rss_mb"] = figure("incremental_peak_rss_mb", rss)
         results["incremental_holdout_bce"] = bces[-1]
         print(f"incremental: {results['incremental_run_s']} s", flush=True)
 
         full = []
-        for _ in range(max(1, repeats - 1)):
+        for _ in range(repeats):
             full.append(run_lotto(["run", "--from-scratch"], env)["wall_s"])
-        results["full_retrain_s"] = median(full)
+        results["full_retrain_s"] = figure("full_retrain_s", full)
         results["full_holdout_bce"] = holdout_bce(env)
         print(f"full retrain: {results['full_retrain_s']} s", flush=True)
 
         cold = [run_lotto(["predict"], env)["wall_s"] for _ in range(repeats)]
-        results["predict_cold_s"] = median(cold)
+        results["predict_cold_s"] = figure("predict_cold_s", cold)
         results["predict_warm_ms_per_plan"] = predict_warm(env)
         print(f"predict: cold {results['predict_cold_s']} s, warm {results['predict_warm_ms_per_plan']} ms/plan")
 
@@ -198,8 +219,8 @@ def flows_and_predict(work: Path, repeats: int) -> dict:
         )
 
         no_server = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
-        temp = run_lotto(["run"], no_server)["wall_s"]
-        results["noop_run_temporary_server_s"] = round(temp, 3)
+        temporary = [run_lotto(["run"], no_server)["wall_s"] for _ in range(repeats)]
+        results["noop_run_temporary_server_s"] = figure("noop_run_temporary_server_s", temporary)
     finally:
         server.stop()
         caixa.stop()
@@ -220,15 +241,16 @@ for _ in range(5):
     started = time.perf_counter()
     for plan in PLANS:
         predict_plan(ws, plan, datasets)
-    times.append((time.perf_counter() - started) / len(PLANS))
-print("BENCH " + json.dumps(sorted(times)[len(times) // 2] * 1000))
+    times.append((time.perf_counter() - started) / len(PLANS) * 1000)
+print("BENCH " + json.dumps(times))
 """
 
 
 def predict_warm(env: dict[str, str]) -> float:
     proc = subprocess.run([PYTHON, "-c", WARM], env=env, capture_output=True, text=True, check=True)
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH "))
-    return round(json.loads(line[6:]), 2)
+    samples = json.loads(line[6:])
+    return figure("predict_warm_ms_per_plan", samples)
 
 
 SCALING = """
@@ -276,7 +298,7 @@ def features(sizes: list[int]) -> dict:
         proc = subprocess.run([PYTHON, "-c", SCALING, str(n)], capture_output=True, text=True, check=True)
         scaling.append(json.loads(next(ln for ln in proc.stdout.splitlines() if ln.startswith("BENCH "))[6:]))
         print(f"features for {n} draws: {scaling[-1]}", flush=True)
-    return {"features_real_s": median(times), "features_scaling": scaling}
+    return {"features_real_s": figure("features_real_s", times), "features_scaling": scaling}
 
 
 def machine() -> dict:
@@ -300,9 +322,15 @@ AT_MOST = {
 
 
 def markdown(results: dict) -> str:
-    lines = ["| figure | value | goal | met |", "|---|---|---|---|"]
+    lines = [
+        f"Measured on commit `{results['commit']}` ({'clean tree' if results['clean'] else 'UNCOMMITTED CHANGES'}), "
+        f"{results['repeats']} repeats; value = median, spread = min / median / max.",
+        "",
+        "| figure | value | spread | goal | met |",
+        "|---|---|---|---|---|",
+    ]
     for key, value in results.items():
-        if key in ("machine", "features_scaling"):
+        if key in ("machine", "features_scaling", "spread", "single_sample", "commit", "clean", "repeats"):
             continue
         if key in AT_LEAST:
             goal, met = f"≥ {AT_LEAST[key]}", "yes" if value >= AT_LEAST[key] else "NO"
@@ -312,7 +340,8 @@ def markdown(results: dict) -> str:
             goal, met = "false", "yes" if not value else "NO"
         else:
             goal, met = "", ""
-        lines.append(f"| {key} | {value} | {goal} | {met} |")
+        spread = " / ".join(map(str, results["spread"].get(key, []))) or "one sample"
+        lines.append(f"| {key} | {value} | {spread} | {goal} | {met} |")
     lines += ["", "| draws | seconds | peak MB |", "|---|---|---|"]
     lines += [f"| {r['draws']} | {r['seconds']} | {r['peak_mb']} |" for r in results.get("features_scaling", [])]
     return "\n".join(lines) + "\n"
@@ -324,6 +353,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="lotoflow-bench-"))
+    origin = provenance(args.repeats)
     try:
         results = {**features([int(s) for s in args.sizes.split(",")]), **flows_and_predict(work, args.repeats)}
     finally:
@@ -332,7 +362,10 @@ def main() -> None:
     results["bce_gap_incremental_vs_full"] = round(
         abs(results["incremental_holdout_bce"] - results["full_holdout_bce"]), 5
     )
-    results["machine"] = machine()
+    measured = {k for k, v in results.items() if isinstance(v, int | float) and not isinstance(v, bool)}
+    results["spread"] = dict(SPREAD)
+    results["single_sample"] = sorted(measured - set(SPREAD))  # figures derived from one sample (or from others)
+    results = {**origin, **results, "machine": machine()}
     (ROOT / "bench" / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     (ROOT / "bench" / "results.md").write_text(markdown(results))
     print(json.dumps(results, indent=2))

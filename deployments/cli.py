@@ -27,8 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     importing = commands.add_parser("import-history", help="merge a history file (.csv or .xlsx) into the store")
     importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
     commands.add_parser("backtest", help="write the report of every champion against the random baseline")
-    predict = commands.add_parser("predict", help="the guess for the next concurso from the current champions")
+    predict = commands.add_parser("predict", help="each plan's stored guess for the next concurso")
     predict.add_argument("--plan", choices=[*PLANS, "all"], default="all")
+    predict.add_argument(
+        "--recompute", action="store_true", help="compute it now from the current champions (loads the models)"
+    )
     rollback = commands.add_parser("rollback", help="make the previous (or a named) version the champion again")
     rollback.add_argument("model")
     rollback.add_argument("--to", type=int, dest="version", help="version number (default: the previous champion)")
@@ -53,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in {"run", "backfill", "import-history"}:
         return _run_flow(args)
     if args.command == "predict":
-        return _predict(args.plan)
+        return _predict(args.plan, args.recompute)
     if args.command == "web":
         return _web(args)
     if args.command == "rollback":
@@ -106,21 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run_flow(args: argparse.Namespace) -> int:
     """Run a flow once, locally. The CLI is an entry point like `deployments`: it may start flows."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    state: State[Any]
-    if args.command == "run":
-        from flows.after_draw import after_draw
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from deployments.temporary_server import prefect_api
 
-        state = after_draw(from_scratch=args.from_scratch, return_state=True)
-    elif args.command == "backfill":
-        from flows.ingest_draws import backfill
-
-        state = backfill(args.first, args.last, return_state=True)
-    else:
-        from pathlib import Path
-
-        from flows.import_history import import_history
-
-        state = import_history(str(Path(args.path).resolve()), return_state=True)
+    with prefect_api():
+        state = _start_flow(args)
     if not state.is_completed():
         print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)
         return 1
@@ -152,20 +145,63 @@ def _web(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predict(plan: str) -> int:
-    from lotto_models.serving.publishing import build_plan_datasets, predict_plan
+def _start_flow(args: argparse.Namespace) -> State[Any]:
+    # Flows are imported once the Prefect API is chosen: Prefect reads its settings on first import.
+    if args.command == "run":
+        from flows.after_draw import after_draw
+
+        return after_draw(from_scratch=args.from_scratch, return_state=True)
+    if args.command == "backfill":
+        from flows.ingest_draws import backfill
+
+        return backfill(args.first, args.last, return_state=True)
+    from pathlib import Path
+
+    from flows.import_history import import_history
+
+    return import_history(str(Path(args.path).resolve()), return_state=True)
+
+
+def _predict(plan: str, recompute: bool) -> int:
+    """The guess the flow stored for the next concurso (no model is loaded), or one computed now."""
     from lotto_models.workspace import open_workspace
 
     ws = open_workspace()
     plans = list(PLANS) if plan == "all" else [plan]
-    datasets = build_plan_datasets(ws, plans)
-    for name in plans:
-        guess = predict_plan(ws, name, datasets)
-        numbers = " ".join(f"{n:02d}" for n in guess.numbers)
-        state = f"  DEGRADED: {guess.note}" if guess.degraded else ""
-        print(f"{name}: concurso {guess.concurso}: {numbers}  [{', '.join(guess.member_versions.values())}]{state}")
+    if recompute:
+        from lotto_models.serving.publishing import build_plan_datasets, predict_plan
+
+        datasets = build_plan_datasets(ws, plans)
+        guesses = [predict_plan(ws, name, datasets) for name in plans]
+        lines = [_guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note) for g in guesses]
+    else:
+        next_concurso = ws.draws.last_concurso() + 1
+        stored = {name: ws.predictions.published_for(name, next_concurso) for name in plans}
+        missing = [name for name, guess in stored.items() if guess is None]
+        if missing:
+            print(
+                f"predict: no stored guess for concurso {next_concurso} for {', '.join(missing)}; "
+                "run `lotto run` to publish one, or `lotto predict --recompute` to compute it now",
+                file=sys.stderr,
+            )
+            return 1
+        lines = [
+            _guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note)
+            for g in stored.values()
+            if g is not None
+        ]
+    print("\n".join(lines))
     print(PREDICT_NOTE)
     return 0
+
+
+def _guess_line(
+    plan: str, concurso: int, numbers: list[int], members: dict[str, str], degraded: bool, note: str | None
+) -> str:
+    state = f"  DEGRADED: {note}" if degraded else ""
+    return (
+        f"{plan}: concurso {concurso}: {' '.join(f'{n:02d}' for n in numbers)}  [{', '.join(members.values())}]{state}"
+    )
 
 
 def _review(args: argparse.Namespace) -> int:

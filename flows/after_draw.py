@@ -17,26 +17,39 @@ from prefect.states import Completed, Failed, State
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
 from flows.reports import publish_run_artifacts
-from flows.training import train_models_in_process
+from flows.training import train_models_in_process, training_task_runner
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import CacheOutcome
 from lotto_models.reporting.run_summary import RunSummary, summary_text
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import plan_feature_sets, plans_missing_guess
+from lotto_models.storage.run_lock import run_lock
 from lotto_models.workspace import Workspace, open_workspace
 from tasks.build_dataset import build_dataset
 from tasks.events import FALLBACK_USED, emit
 from tasks.find_stale_models import find_stale_models
+from tasks.prune_datasets import prune_old_datasets
 from tasks.publish_backtest import publish_backtest
 from tasks.publish_predictions import publish_predictions
 
 
-@flow(name="after-draw", description="Runs after each official draw; idempotent when nothing is new.")
+@flow(
+    name="after-draw",
+    description="Runs after each official draw; idempotent when nothing is new.",
+    task_runner=training_task_runner(),
+)
 def after_draw(from_scratch: bool = False) -> RunSummary | State:
     ws = open_workspace()
-    summary = RunSummary()
+    # One run at a time per store (a manual run during the scheduled one waits, then finds the work done).
+    with run_lock(ws.engine, ws.settings.run_lock_wait_s) as lock:
+        summary = RunSummary(waited_for_other_run_s=lock.waited_s)
+        if lock.waited:
+            get_run_logger().warning("Waited %.1f s for another after-draw run on this store to finish", lock.waited_s)
+        return _after_draw(ws, from_scratch, summary)
 
+
+def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSummary | State:
     ingest, fallbacks = run_ingestion()
     summary.fallbacks += fallbacks
     summary.new_draws = ingest.stored
@@ -52,16 +65,19 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
         if datasets[feature_set].outcome is CacheOutcome.REBUILT:
             detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"
             summary.fallbacks.append(Fallback(FallbackKind.DATASET_REBUILT, feature_set.value, detail))
+    prune_old_datasets(list(datasets.values()))
 
     if ws.settings.fanout:
         train_models_as_deployments(stale, from_scratch, summary)
     else:
         train_models_in_process(stale, datasets, from_scratch, summary)
 
-    for plan in PLANS:
-        published = publish_predictions(plan, datasets, return_state=True)
+    publishing = {plan: publish_predictions.submit(plan, datasets) for plan in PLANS}  # in the worker processes
+    for plan, future in publishing.items():
+        future.wait()
+        published = future.state
         if published.is_completed():
-            summary.guesses.append(published.result())
+            summary.guesses.append(future.result())
         else:
             detail = f"plan {plan} serves nothing this time: {published.message}"
             summary.fallbacks.append(Fallback(FallbackKind.PLAN_SKIPPED, plan, detail))
@@ -69,7 +85,7 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
     if not summary.guesses:
         _finish(ws, summary)
         return Failed(message="No plan could be served: " + " | ".join(f.detail for f in summary.fallbacks))
-    publish_backtest()
+    publish_backtest.submit().result()
     return _finish(ws, summary)
 
 

@@ -18,7 +18,7 @@ from prefect.utilities.asyncutils import run_coro_as_sync
 
 from flows.training import degrade, failed_dependencies
 from lotto_models.core.fallbacks import FallbackKind
-from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.catalog import training_waves
 from lotto_models.registry.challengers import TrainOutcome
 from lotto_models.reporting.run_summary import RunSummary
 from lotto_models.workspace import open_workspace
@@ -26,20 +26,11 @@ from lotto_models.workspace import open_workspace
 TRAIN_DEPLOYMENT = "train-model/train-model"
 
 
-def waves(models: list[str]) -> list[list[str]]:
-    """`models` (in dependency order) grouped so that every model comes after the wave of its dependencies."""
-    placed: dict[str, int] = {}
-    for model in models:
-        deps = [placed[d] for d in MODELS[model].depends_on if d in placed]
-        placed[model] = max(deps, default=-1) + 1
-    return [[m for m in models if placed[m] == i] for i in range(max(placed.values(), default=-1) + 1)]
-
-
 def train_models_as_deployments(models: list[str], from_scratch: bool, summary: RunSummary) -> None:
     logger = get_run_logger()
     timeout = open_workspace().settings.training_timeout_s
     failed: set[str] = set()
-    for wave in waves(models):
+    for wave in training_waves(models):
         started: dict[str, UUID] = {}
         for model in wave:
             skipped = failed_dependencies(model, failed)

@@ -35,6 +35,8 @@ def _ending(summary: IngestSummary, fallbacks: list[Fallback]) -> str | None:
         parts.append(f"quarantined concurso(s) {summary.quarantined}; nothing stored for them")
     if summary.held_back:
         parts.append(f"held back {summary.held_back} behind a rejected concurso")
+    if summary.stale is not None:
+        parts.append(summary.stale.sentence)
     return " | ".join(parts) or None
 
 

@@ -19,6 +19,8 @@ def fetch_draws(first: int | None = None, last: int | None = None) -> FetchRepor
             logger.warning("Fallback: source %s failed (%s); %s answered", source, problem, ", ".join(sorted(answered)))
     for rejected in report.rejected:
         logger.warning("Rejected %s payload for concurso %s: %s", rejected.source, rejected.concurso, rejected.reason)
+    if report.stale is not None:
+        logger.warning("Stale source: %s", report.stale.sentence)
     if report.source_reached:
         logger.info("Latest concurso at the source: %s; fetched %d", report.latest, len(report.fetched))
     return report

@@ -39,6 +39,13 @@ def official_payload(draw: Draw) -> dict:
     return payload
 
 
+def numbers_edit(numbers: list[int]) -> dict:
+    """A `payload_edit` giving a draw these numbers, in both lists the payload holds them in (kept consistent,
+    so that parsing accepts the payload and the validation suite judges the numbers)."""
+    listed = [f"{n:02d}" for n in numbers]
+    return {"listaDezenas": listed, "dezenasSorteadasOrdemSorteio": listed[::-1]}
+
+
 @dataclass
 class Fault:
     """One scripted answer served instead of the real one."""
@@ -48,6 +55,7 @@ class Fault:
     content_type: str = "application/json"
     delay_s: float = 0.0
     payload_edit: dict | None = None  # fields replaced in the real payload
+    concurso: int | None = None  # serve this concurso's real payload instead (e.g. a stale "latest")
 
 
 class CaixaTestServer:
@@ -66,6 +74,11 @@ class CaixaTestServer:
     def add_draws(self, draws: list[Draw]) -> None:
         self.draws.update({d.concurso: d for d in draws})
         self.latest = max(self.draws)
+
+    def request_count(self, target: str) -> int:
+        """How many requests reached `target` ("latest" or a concurso number)."""
+        path = f"{API_PREFIX}/lotofacil" + ("" if target == "latest" else f"/{target}")
+        return self.requests.count(path)
 
     def inject(self, target: str, *faults: Fault) -> None:
         """Serve `faults` in order for `target` ("latest" or a concurso number), then real answers."""
@@ -91,7 +104,7 @@ class CaixaTestServer:
         fault = self.faults[target].popleft() if self.faults[target] else Fault()
         if fault.body is not None:
             return fault.status, fault.content_type, fault.body, fault.delay_s
-        draw = self.draws.get(concurso)
+        draw = self.draws.get(fault.concurso if fault.concurso is not None else concurso)
         if draw is None:
             return 404, "application/json", '{"message": "concurso não encontrado"}', fault.delay_s
         payload = official_payload(draw)

@@ -42,19 +42,47 @@ def caixa_server(history: list[Draw]) -> Iterator[CaixaTestServer]:
     server.stop()
 
 
-@pytest.fixture
-def lotto_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caixa_server: CaixaTestServer) -> Path:
-    """A fresh LOTTO_HOME on SQLite, the quick profile, and the loopback server as the official API."""
-    home = tmp_path / "home"
+def postgres_database(name: str, template: str | None = None) -> str:
+    """A fresh database `name` on the server of LOTTO_TEST_DATABASE_URL (a copy of `template` if given);
+    its URL. Connections to the template must be closed first (`close_workspaces()`)."""
+    base = sa.engine.make_url(os.environ["LOTTO_TEST_DATABASE_URL"])
+    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        copy = f' TEMPLATE "{template}"' if template else ""
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"{copy}'))
+    admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+def database_name(url: str) -> str:
+    return sa.engine.make_url(url).database or ""
+
+
+def use_lotto_env(monkeypatch: pytest.MonkeyPatch, home: Path, caixa_url: str, database_url: str | None) -> Path:
+    """Point every LOTTO_* setting of this process (and its children) at a test home and store."""
     for name in list(os.environ):
-        if name.startswith("LOTTO_"):
+        if name.startswith("LOTTO_") and name != "LOTTO_TEST_DATABASE_URL":
             monkeypatch.delenv(name)
+    close_workspaces()
+    if database_url:
+        monkeypatch.setenv("LOTTO_DATABASE_URL", database_url)
     monkeypatch.setenv("LOTTO_HOME", str(home))
     monkeypatch.setenv("LOTTO_PROFILE", "quick")
-    monkeypatch.setenv("LOTTO_CAIXA_BASE_URL", caixa_server.base_url)
+    monkeypatch.setenv("LOTTO_CAIXA_BASE_URL", caixa_url)
     monkeypatch.setenv("LOTTO_HTTP_BACKOFF_S", "0.01")
     monkeypatch.setenv("LOTTO_HTTP_READ_TIMEOUT_S", "2")
     return home
+
+
+@pytest.fixture(params=DATABASES)
+def lotto_env(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caixa_server: CaixaTestServer
+) -> Path:
+    """A fresh LOTTO_HOME, the quick profile, and the loopback server as the official API; the store on
+    SQLite, and (when LOTTO_TEST_DATABASE_URL is set) again on a fresh PostgreSQL database."""
+    url = postgres_database(f"lotto_flow_{os.getpid()}") if request.param == "postgresql" else None
+    return use_lotto_env(monkeypatch, tmp_path / "home", caixa_server.base_url, url)
 
 
 def _reset_postgres(url: str) -> None:

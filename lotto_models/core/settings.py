@@ -6,7 +6,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Profile = Literal["quick", "full"]
@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LOTTO_", env_file=".env", extra="ignore")
 
     home: Path = Path("var")
-    database_url: str | None = None
+    database_url: SecretStr | None = None  # may hold a password: never shown in a repr, log or error
     caixa_base_url: str = "https://servicebus2.caixa.gov.br/portaldeloterias/api"
     mirror_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
     profile: Profile = "full"
@@ -48,11 +48,13 @@ class Settings(BaseSettings):
     recent_window: int = 50
     holdout_draws: int = 500
     validation_draws: int = 300
+    ensemble_draws: int = 200  # between validation and holdout: where plan weights are fit
     seed: int = 1234
 
     # Orchestration
     training_timeout_s: float = 1800.0
     fanout: bool = False  # train each model as its own `train-model` deployment run (many workers)
+    run_lock_wait_s: float = 3600.0  # how long a run waits for another one on the same store to finish
 
     # Promotion and backups
     promotion_tolerance_bce: float = 0.002
@@ -78,7 +80,9 @@ class Settings(BaseSettings):
 
     @property
     def sqlalchemy_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.home / 'lotoflow.db'}"
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite:///{self.home / 'lotoflow.db'}"
 
     @property
     def models_dir(self) -> Path:

@@ -3,7 +3,9 @@
 - lotoflow: `concurso,data,d1..d15` with ISO dates;
 - official: `Concurso, Data Sorteio, Bola1..Bola15` (more columns may follow) with dd/mm/yyyy dates.
 
-Every row is checked on its own; a bad row is reported with its line and reason, never guessed at.
+Every row is read on its own into a `DrawCandidate`; a row that is not a draw at all (a concurso, a date
+or a number that cannot be read) is reported with its line and reason, never guessed at. A blank number
+cell is a missing number. Whether the numbers make a possible draw is for the validation suite.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from lotto_models.core.draws import ISO_DATE, NUMBER_COLUMNS, OFFICIAL_DATE, Draw, parse_date
+from lotto_models.core.draws import ISO_DATE, NUMBER_COLUMNS, OFFICIAL_DATE, parse_date
 from lotto_models.core.errors import InvalidDrawError, LotoflowError
+from lotto_models.ingest.candidates import DrawCandidate
 
 OURS = ["concurso", "data", *NUMBER_COLUMNS]
 OFFICIAL = ["Concurso", "Data Sorteio", *[f"Bola{i}" for i in range(1, 16)]]
@@ -30,19 +33,19 @@ class UnknownFileLayoutError(LotoflowError):
 class FileRow:
     line: int  # as a spreadsheet shows it: the header is line 1
     raw: dict[str, str]
-    draw: Draw | None
+    candidate: DrawCandidate | None
     error: str | None
 
     @property
     def concurso(self) -> int | None:
-        return self.draw.concurso if self.draw else _int_or_none(next(iter(self.raw.values()), None))
+        return self.candidate.concurso if self.candidate else _int_or_none(next(iter(self.raw.values()), None))
 
     def payload(self) -> str:
         return json.dumps({"line": self.line, **self.raw}, ensure_ascii=False)
 
 
 def read_draw_file(path: Path) -> list[FileRow]:
-    """Every row of a history file, each with its draw or the reason it is not one."""
+    """Every row of a history file, each with its candidate draw or the reason it is not one."""
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         frame = pd.read_excel(path, dtype=str)
     elif path.suffix.lower() == ".csv":
@@ -74,12 +77,14 @@ def _row(line: int, raw: dict[str, str], date_format: str) -> FileRow:
             raise InvalidDrawError(None, f"concurso {values[0]!r} is not a whole number")
         date = _date(values[1], date_format, concurso)
         numbers = []
-        for value in values[2:]:
-            number = _int_or_none(value)
+        for column, value in list(raw.items())[2:]:
+            if not value:
+                continue  # a blank cell: a missing number, for the suite to judge
+            number = _whole_number_or_none(value)
             if number is None:
-                raise InvalidDrawError(concurso, f"number {value!r} is not a whole number")
+                raise InvalidDrawError(concurso, f"{column} is {value!r}, expected a whole number")
             numbers.append(number)
-        return FileRow(line, raw, Draw.checked(concurso, date, numbers), None)
+        return FileRow(line, raw, DrawCandidate(concurso, date, tuple(numbers)), None)
     except InvalidDrawError as error:
         return FileRow(line, raw, None, f"line {line}: {error}")
 
@@ -90,6 +95,13 @@ def _date(text: str, date_format: str, concurso: int) -> dt.date:
     if date is not None:
         return date
     raise InvalidDrawError(concurso, f"date {text!r} is not {date_format.replace('%', '')}")
+
+
+def _whole_number_or_none(value: str) -> int | None:
+    """A drawn number as written, sign and all: whether it is in range is for the validation suite."""
+    negative = value.startswith("-")
+    number = _int_or_none(value[1:] if negative else value)
+    return -number if negative and number is not None else number
 
 
 def _int_or_none(value: object) -> int | None:

@@ -1,14 +1,22 @@
-"""The official CAIXA result payload: turning it into a `Draw`, and cleaning it for storage."""
+"""The official CAIXA result payload: turning it into a `DrawCandidate`, and cleaning it for storage.
+
+Parsing refuses only what is not a Lotofácil draw at all (not a JSON object, another game, a `numero`
+other than the one asked for, numbers or a date that cannot be read, two number lists that disagree).
+Whether the numbers make a possible draw (15 of them, distinct, in 1..25) is for the validation suite.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
-from lotto_models.core.draws import OFFICIAL_DATE, Draw, parse_date
+from lotto_models.core.draws import OFFICIAL_DATE, parse_date
 from lotto_models.core.errors import InvalidDrawError
+from lotto_models.ingest.candidates import DrawCandidate
 
 GAME = "LOTOFACIL"
+WHOLE_NUMBER = re.compile(r"-?\d+")
 
 
 def strip_nul(value: Any) -> Any:
@@ -36,14 +44,14 @@ def _numbers(field: str, values: object, concurso: int) -> list[int]:
     numbers = []
     for value in values:
         text = str(value).strip()
-        if not text.isdigit():
+        if not WHOLE_NUMBER.fullmatch(text):
             raise InvalidDrawError(concurso, f"{field} holds {value!r}, not a number")
-        numbers.append(int(text))
+        numbers.append(int(text))  # a whole number, in range or not: the validation suite judges the range
     return numbers
 
 
-def draw_from_payload(payload: object, expected_concurso: int | None = None) -> Draw:
-    """The draw an official payload describes, after every check a real result passes.
+def candidate_from_payload(payload: object, expected_concurso: int | None = None) -> DrawCandidate:
+    """The draw an official payload describes, read but not judged (the validation suite judges it).
 
     `expected_concurso` is the number that was asked for; a cache or a mirror answering with another
     concurso is an error, not a result.
@@ -59,8 +67,10 @@ def draw_from_payload(payload: object, expected_concurso: int | None = None) -> 
     if expected_concurso is not None and concurso != expected_concurso:
         raise InvalidDrawError(expected_concurso, f"asked for concurso {expected_concurso}, got numero {concurso}")
     numbers = _numbers("listaDezenas", payload.get("listaDezenas"), concurso)
-    draw = Draw.checked(concurso, api_date(payload.get("dataApuracao"), concurso), numbers)
+    date = api_date(payload.get("dataApuracao"), concurso)
     in_order = payload.get("dezenasSorteadasOrdemSorteio")
-    if in_order is not None and set(_numbers("dezenasSorteadasOrdemSorteio", in_order, concurso)) != set(numbers):
-        raise InvalidDrawError(concurso, "dezenasSorteadasOrdemSorteio and listaDezenas hold different numbers")
-    return draw
+    if in_order is not None and sorted(_numbers("dezenasSorteadasOrdemSorteio", in_order, concurso)) != sorted(numbers):
+        raise InvalidDrawError(
+            concurso, "dezenasSorteadasOrdemSorteio and listaDezenas hold different numbers, expected the same ones"
+        )
+    return DrawCandidate(concurso, date, tuple(numbers))

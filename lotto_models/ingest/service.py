@@ -8,16 +8,19 @@ from pathlib import Path
 
 from lotto_models.core.draws import Draw
 from lotto_models.ingest.bundled_history import BUNDLED_SOURCE, bundled_history
+from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.history_files import FileRow, read_draw_file
 from lotto_models.ingest.sources import (
+    FetchedDraw,
     FetchReport,
+    StaleLatest,
     fetch_missing_draws,
     fetch_range,
     http_client,
     sources_from_settings,
 )
 from lotto_models.ingest.validation import ValidationReport, validate_batch
-from lotto_models.storage.draw_store import IncomingDraw, StoreResult
+from lotto_models.storage.draw_store import DrawConflict, IncomingDraw, StoreResult
 from lotto_models.workspace import Workspace
 
 
@@ -49,32 +52,44 @@ class IngestSummary:
     quarantined: list[int | None] = field(default_factory=list)
     held_back: list[int] = field(default_factory=list)
     source_unreachable: dict[str, str] = field(default_factory=dict)
+    stale: StaleLatest | None = None  # the latest answer was older than the newest stored draw
     notes: list[str] = field(default_factory=list)
 
 
 def store_validated_draws(
     ws: Workspace, fetched: FetchReport, validation: ValidationReport, flow_run_id: str | None = None
 ) -> IngestSummary:
-    """Store accepted draws with their raw payloads; quarantine rejected payloads and conflicts."""
+    """Store accepted draws with their raw payloads; quarantine rejected payloads and conflicts.
+
+    A latest answer for a concurso already stored is compared with the stored draw: other numbers or
+    another date are a conflict, quarantined (the stored draw is kept). The ingest log names `flow_run_id`.
+    """
     summary = IngestSummary(latest_seen=fetched.latest, source_unreachable=dict(fetched.unreachable))
     for rejected in fetched.rejected:
         ws.draws.quarantine(rejected.concurso, rejected.source, rejected.payload, rejected.reason)
         summary.quarantined.append(rejected.concurso)
         summary.notes.append(f"{rejected.source} payload for concurso {rejected.concurso} rejected: {rejected.reason}")
-    by_concurso = {f.draw.concurso: f for f in fetched.fetched}
-    for concurso, reasons in validation.rejected.items():
-        item = by_concurso[concurso]
-        reason = "validation failed: " + "; ".join(reasons)
-        ws.draws.quarantine(concurso, item.source, json.dumps(item.payload, ensure_ascii=False), reason)
+    for rejection in validation.rejected:
+        item = fetched.fetched[rejection.position]
+        concurso = rejection.candidate.concurso
+        ws.draws.quarantine(concurso, item.source, json.dumps(item.payload, ensure_ascii=False), rejection.reason)
         summary.quarantined.append(concurso)
-        summary.notes.append(f"concurso {concurso} rejected: {reason}")
+        summary.notes.append(rejection.reason)
     summary.held_back = [d.concurso for d in validation.held_back]
-    accepted = [by_concurso[d.concurso] for d in validation.accepted]
-    result: StoreResult = ws.draws.add([IncomingDraw(f.draw, f.source, f.payload) for f in accepted])
+    by_concurso = {f.candidate.concurso: f for f in fetched.fetched}
+    accepted = [
+        IncomingDraw(d, by_concurso[d.concurso].source, by_concurso[d.concurso].payload) for d in validation.accepted
+    ]
+    result: StoreResult = ws.draws.add(accepted)
     summary.stored, summary.identical = result.new, result.identical
     for conflict in result.conflicts:
         summary.quarantined.append(conflict.stored.concurso)
         summary.notes.append(conflict.reason)
+    if fetched.latest_already_stored is not None:
+        _compare_with_stored(ws, fetched.latest_already_stored, summary)
+    if fetched.stale is not None:
+        summary.stale = fetched.stale
+        summary.notes.append(fetched.stale.sentence)
     if fetched.incomplete_reason:
         summary.notes.append(fetched.incomplete_reason)
     summary.last_stored = ws.draws.last_concurso()
@@ -92,15 +107,32 @@ def store_validated_draws(
     return summary
 
 
+def _compare_with_stored(ws: Workspace, answer: FetchedDraw, summary: IngestSummary) -> None:
+    """Quarantine `answer` as a conflict when the stored draw of its concurso differs from it."""
+    concurso = answer.candidate.concurso
+    stored = ws.draws.get_many([concurso]).get(concurso)
+    incoming = answer.candidate.as_draw()
+    if stored is None:
+        summary.notes.append(
+            f"{answer.source} answered latest concurso {concurso}, which is not stored although newer ones are"
+        )
+    elif stored != incoming:
+        reason = f"latest answer of {answer.source}: " + DrawConflict(stored, incoming).reason
+        ws.draws.quarantine(concurso, answer.source, json.dumps(answer.payload, ensure_ascii=False), reason)
+        summary.quarantined.append(concurso)
+        summary.notes.append(reason)
+
+
 def validate_fetched(ws: Workspace, fetched: FetchReport) -> ValidationReport:
-    draws = [f.draw for f in fetched.fetched]
-    return validate_batch(draws, _stored_before(ws, draws))
+    """Run the validation suite on the fetched candidates, following the draw stored before them."""
+    candidates = [f.candidate for f in fetched.fetched]
+    return validate_batch(candidates, _stored_before(ws, candidates))
 
 
-def _stored_before(ws: Workspace, draws: list[Draw]) -> Draw | None:
-    if not draws:
+def _stored_before(ws: Workspace, candidates: list[DrawCandidate]) -> Draw | None:
+    if not candidates:
         return None
-    return ws.draws.last_before(min(d.concurso for d in draws))
+    return ws.draws.last_before(min(c.concurso for c in candidates))
 
 
 @dataclass
@@ -130,51 +162,40 @@ class ImportReport:
 def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = None) -> ImportReport:
     """Merge a history file into the store: new draws stored, stored ones compared, bad rows quarantined.
 
-    New draws go through the same validation as fetched ones (continuity included), so a file can never
-    leave a gap or a date out of order behind it.
+    New rows go through the same validation suite as fetched ones (continuity and one draw per concurso
+    included), so a file can never leave a gap, a date out of order or two versions of a concurso behind
+    it. A row repeating an earlier row exactly counts as identical.
     """
     source = f"import:{path.name}"
     report = ImportReport(path.name)
-    first_seen: dict[int, FileRow] = {}
-    drawn: dict[int, Draw] = {}  # the checked draw of each first-seen row
+    rows: dict[DrawCandidate, FileRow] = {}  # the first row of each distinct candidate, in file order
     for row in read_draw_file(path):
-        if row.draw is None:
+        if row.candidate is None:
             report.invalid.append(row.error or f"line {row.line}: unreadable")
             ws.draws.quarantine(row.concurso, source, row.payload(), row.error or "unreadable row")
-        elif row.draw.concurso in first_seen:
-            earlier = first_seen[row.draw.concurso]
-            if earlier.draw == row.draw:
-                report.identical.append(row.draw.concurso)
-            else:
-                reason = (
-                    f"line {row.line} repeats concurso {row.draw.concurso} of line {earlier.line} with other numbers"
-                )
-                report.conflicting[row.draw.concurso] = reason
-                ws.draws.quarantine(row.draw.concurso, source, row.payload(), reason)
+        elif row.candidate in rows:
+            report.identical.append(row.candidate.concurso)
         else:
-            first_seen[row.draw.concurso] = row
-            drawn[row.draw.concurso] = row.draw
-    stored = ws.draws.get_many(first_seen)
-    for concurso in sorted(set(first_seen) & set(stored)):
-        row = first_seen[concurso]
-        result = ws.draws.add([IncomingDraw(drawn[concurso], source, {"line": row.line, **row.raw})])
-        report.identical += result.identical
-        report.conflicting.update({c.stored.concurso: c.reason for c in result.conflicts})
-    new_rows = {c: first_seen[c] for c in sorted(set(first_seen) - set(stored))}
-    validation = validate_batch([drawn[c] for c in new_rows], _stored_before(ws, [drawn[c] for c in new_rows]))
-    for concurso, reasons in validation.rejected.items():
-        row = new_rows[concurso]
-        reason = f"line {row.line}: concurso {concurso} rejected: {'; '.join(reasons)}"
+            rows[row.candidate] = row
+    stored = ws.draws.get_many(candidate.concurso for candidate in rows)
+    for candidate, row in rows.items():
+        if candidate.concurso in stored:
+            result = ws.draws.add([IncomingDraw(candidate.as_draw(), source, _row_payload(row))])
+            report.identical += result.identical
+            report.conflicting.update({c.stored.concurso: c.reason for c in result.conflicts})
+    new_rows = [(candidate, row) for candidate, row in rows.items() if candidate.concurso not in stored]
+    candidates = [candidate for candidate, _ in new_rows]
+    validation = validate_batch(candidates, _stored_before(ws, candidates))
+    for rejection in validation.rejected:
+        rejected_row = new_rows[rejection.position][1]
+        reason = f"line {rejected_row.line}: {rejection.reason}"
         report.invalid.append(reason)
-        ws.draws.quarantine(concurso, source, row.payload(), reason)
+        ws.draws.quarantine(rejection.candidate.concurso, source, rejected_row.payload(), reason)
+    by_concurso = {candidate.concurso: row for candidate, row in new_rows}
     for draw in validation.held_back:
-        report.invalid.append(
-            f"line {new_rows[draw.concurso].line}: concurso {draw.concurso} not stored: it follows a rejected concurso"
-        )
-    accepted = [
-        IncomingDraw(d, source, {"line": new_rows[d.concurso].line, **new_rows[d.concurso].raw})
-        for d in validation.accepted
-    ]
+        line = by_concurso[draw.concurso].line
+        report.invalid.append(f"line {line}: concurso {draw.concurso} not stored: it follows a rejected concurso")
+    accepted = [IncomingDraw(d, source, _row_payload(by_concurso[d.concurso])) for d in validation.accepted]
     result = ws.draws.add(accepted)
     report.new += result.new
     report.identical += result.identical
@@ -188,3 +209,7 @@ def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = Non
         flow_run_id,
     )
     return report
+
+
+def _row_payload(row: FileRow) -> dict:
+    return {"line": row.line, **row.raw}

@@ -12,10 +12,10 @@ from typing import Any
 
 import httpx
 
-from lotto_models.core.draws import Draw
 from lotto_models.core.errors import InvalidDrawError, SourceError, SourceUnavailableError
 from lotto_models.core.settings import Settings
-from lotto_models.ingest.payloads import draw_from_payload, strip_nul
+from lotto_models.ingest.candidates import DrawCandidate
+from lotto_models.ingest.payloads import candidate_from_payload, strip_nul
 
 log = logging.getLogger(__name__)
 
@@ -39,9 +39,27 @@ class _Retryable(Exception):
 
 @dataclass(frozen=True)
 class FetchedDraw:
-    draw: Draw
+    """A source's answer read as a draw, not judged yet (the validation suite judges it)."""
+
+    candidate: DrawCandidate
     payload: dict[str, Any]
     source: str
+
+
+@dataclass(frozen=True)
+class StaleLatest:
+    """A source whose latest result is older than the newest stored draw (a mirror lagging behind)."""
+
+    source: str
+    latest: int
+    newest_stored: int
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"{self.source} answered latest concurso {self.latest}, older than the newest stored concurso "
+            f"{self.newest_stored}: a stale source, so nothing newer could be fetched from it"
+        )
 
 
 @dataclass(frozen=True)
@@ -54,13 +72,19 @@ class RejectedPayload:
 
 @dataclass
 class FetchReport:
-    """What one fetch found: the new draws in concurso order, what was rejected, what was unreachable."""
+    """What one fetch found: the new draws in concurso order, what was rejected, what was unreachable.
+
+    `latest_already_stored` is the latest answer when its concurso is stored already (to be compared
+    with the stored draw); `stale` says the latest answer was older than the newest stored draw.
+    """
 
     latest: int | None = None
     fetched: list[FetchedDraw] = field(default_factory=list)
     rejected: list[RejectedPayload] = field(default_factory=list)
     unreachable: dict[str, str] = field(default_factory=dict)
     incomplete_reason: str | None = None
+    latest_already_stored: FetchedDraw | None = None
+    stale: StaleLatest | None = None
 
     @property
     def source_reached(self) -> bool:
@@ -95,10 +119,10 @@ class CaixaSource:
     def _fetch(self, url: str, concurso: int | None) -> FetchedDraw:
         payload = self._get_json(url, require_final=True)
         try:
-            draw = draw_from_payload(payload, concurso)
+            candidate = candidate_from_payload(payload, concurso)
         except InvalidDrawError as error:
             raise _InvalidPayload(concurso, json.dumps(strip_nul(payload), ensure_ascii=False), str(error)) from error
-        return FetchedDraw(draw, strip_nul(payload), self.name)
+        return FetchedDraw(candidate, strip_nul(payload), self.name)
 
     def _get_json(self, url: str, require_final: bool = False) -> Any:
         last_problem = "no attempt made"
@@ -165,18 +189,25 @@ def fetch_missing_draws(sources: Sequence[CaixaSource], last_stored: int) -> Fet
     """Every concurso after `last_stored` up to the latest, fetched by number, in order.
 
     Sources are tried in order; one that cannot be reached (or answers with an error retrying cannot fix)
-    hands over to the next, and the source that answered is asked first from then on. A payload that
-    fails the checks is rejected with its reason, and fetching stops there so that no gap is left
-    behind the stored history.
+    hands over to the next, and the source that answered is asked first from then on. A payload that is
+    not a draw at all is rejected with its reason, and fetching stops there so that no gap is left behind
+    the stored history. A latest answer for a stored concurso is kept for comparison with the stored
+    draw, and one older than `last_stored` is reported as stale.
     """
     report = FetchReport()
     order = list(sources)
     latest = _first_answer(order, None, report)
     if latest is None:
         return report
-    report.latest = latest.draw.concurso
-    _fetch_numbers(order, range(last_stored + 1, latest.draw.concurso), report)
-    if report.incomplete_reason is None and latest.draw.concurso > last_stored:
+    newest = latest.candidate.concurso
+    report.latest = newest
+    if newest <= last_stored:
+        report.latest_already_stored = latest
+        if newest < last_stored:
+            report.stale = StaleLatest(latest.source, newest, last_stored)
+        return report
+    _fetch_numbers(order, range(last_stored + 1, newest), report)
+    if report.incomplete_reason is None:
         report.fetched.append(latest)
     return report
 
@@ -188,7 +219,7 @@ def fetch_range(sources: Sequence[CaixaSource], first: int, last: int) -> FetchR
     report = FetchReport()
     _fetch_numbers(list(sources), range(first, last + 1), report)
     if report.fetched:
-        report.latest = report.fetched[-1].draw.concurso
+        report.latest = report.fetched[-1].candidate.concurso
     return report
 
 

@@ -1,8 +1,15 @@
-"""The Great Expectations suite for a batch of new draws and its continuity with the stored history.
+"""The Great Expectations suite: the one place that judges a draw's content, whatever path it came by.
 
-Only what cannot happen is rejected (numbers out of range or repeated, a concurso out of sequence, a date
-before the previous draw). What is merely unusual (a big overlap with the previous draw, an odd sum, a
-long pause) is a warning: real draws do all of these now and then.
+Every candidate (from the API, a history file or a backfill) is judged here, with its continuity with the
+stored history. Only what cannot happen is rejected, each rule being exactly one named expectation:
+15 numbers per draw, numbers in 1..25, numbers distinct within a draw, one draw per concurso, each
+concurso following the previous one, no date before the previous draw. What is merely unusual (a big
+overlap with the previous draw, an odd sum, a long pause) is a warning: real draws do all of these now
+and then.
+
+The suite sees two frames: one row per draw (`draw_frame`) and one row per number of each draw
+(`number_frame`), so that a draw of 14 or 16 numbers, or with a repeat, is judged by the rule it breaks
+and by no other.
 """
 
 from __future__ import annotations
@@ -13,13 +20,66 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from lotto_models.core.draws import NUMBER_COLUMNS, Draw
+from lotto_models.core.draws import NUMBERS, PER_DRAW, Draw
+from lotto_models.ingest.candidates import DrawCandidate
 
 REJECT = "reject"
 WARN = "warn"
+
+DRAWS = "draws"  # the frame with one row per draw
+NUMBERS_FRAME = "numbers"  # the frame with one row per number of a draw
+
+# The rules that reject a draw, by the name of their expectation (quarantine reasons name them).
+FIFTEEN_NUMBERS = "15 numbers per draw"
+NUMBERS_IN_RANGE = "numbers in 1..25"
+NUMBERS_DISTINCT = "numbers distinct within a draw"
+CONCURSO_UNIQUE = "concurso unique"
+CONCURSO_FOLLOWS = "concurso follows the previous one"
+DATE_IN_ORDER = "date not before the previous draw"
+# The rules that only warn.
+OVERLAP_USUAL = "overlap with the previous draw in 6..13"
+SUM_USUAL = "sum of numbers in 140..250"
+ODD_USUAL = "odd numbers in 4..12"
+PAUSE_USUAL = "at most 21 days since the previous draw"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One expectation of the suite: its name, what it does to a draw that fails it, and where it looks."""
+
+    name: str
+    severity: str
+    frame: str
+    column: str
+    expected: str
+    expectation: Any  # the Great Expectations expectation, described by `name`
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One expectation one draw failed, with the values that failed it."""
+
+    expectation: str
+    column: str
+    expected: str
+    found: tuple[object, ...]
+
+    def __str__(self) -> str:
+        found = ", ".join(map(str, self.found))
+        return f'"{self.expectation}" ({self.column}: expected {self.expected}, found {found})'
+
+
+@dataclass(frozen=True)
+class Rejection:
+    position: int  # the candidate's index in the batch that was validated
+    candidate: DrawCandidate
+    findings: tuple[Finding, ...]
+
+    @property
+    def reason(self) -> str:
+        return f"concurso {self.candidate.concurso} failed the validation suite: " + "; ".join(map(str, self.findings))
 
 
 @dataclass(frozen=True)
@@ -33,7 +93,7 @@ class Check:
 @dataclass
 class ValidationReport:
     accepted: list[Draw] = field(default_factory=list)
-    rejected: dict[int, list[str]] = field(default_factory=dict)
+    rejected: list[Rejection] = field(default_factory=list)
     held_back: list[Draw] = field(default_factory=list)
     checks: list[Check] = field(default_factory=list)
 
@@ -41,9 +101,13 @@ class ValidationReport:
     def warnings(self) -> list[Check]:
         return [c for c in self.checks if c.severity == WARN and not c.success]
 
+    @property
+    def rejected_concursos(self) -> list[int]:
+        return [r.candidate.concurso for r in self.rejected]
+
     def markdown(self) -> str:
         lines = [
-            f"Validated {len(self.accepted) + len(self.rejected)} draw(s): "
+            f"Validated {len(self.accepted) + len(self.rejected) + len(self.held_back)} draw(s): "
             f"{len(self.accepted)} accepted, {len(self.rejected)} rejected, {len(self.held_back)} held back "
             f"behind a rejected one, {len(self.warnings)} warning(s).",
             "",
@@ -57,117 +121,203 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def batch_frame(draws: Sequence[Draw], previous: Draw | None) -> pd.DataFrame:
-    """The batch with the derived columns the suite checks; row 0 is the previous stored draw if any."""
-    rows = ([previous] if previous else []) + sorted(draws)
-    frame = pd.DataFrame(
+def suite_frames(candidates: Sequence[DrawCandidate], previous: Draw | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The two frames the suite sees: one row per draw, and one row per number of each draw.
+
+    Draws are in concurso order; row 0 is the stored draw `previous` if any (`is_stored`), and `position`
+    is each candidate's index in `candidates` (-1 for the stored draw). A concurso's step and date gap are
+    measured from the nearest lower concurso, so a repeated concurso breaks "concurso unique" and not
+    continuity as well. The number frame keeps every number as given (`draw_row` is its draw's row).
+    """
+    rows: list[tuple[int, DrawCandidate]] = [(-1, DrawCandidate.of(previous))] if previous else []
+    rows += sorted(enumerate(candidates), key=lambda item: (item[1].concurso, item[1].date))
+    concursos = [c.concurso for _, c in rows]
+    lower = sorted(set(concursos))
+    previous_concurso = dict(zip(lower[1:], lower[:-1], strict=True))
+    number_sets = [set(c.numbers) for _, c in rows]
+    draws = pd.DataFrame(
         {
-            "concurso": [d.concurso for d in rows],
-            "date": pd.to_datetime([d.date for d in rows]),
-            **{col: [d.numbers[i] for d in rows] for i, col in enumerate(NUMBER_COLUMNS)},
+            "concurso": concursos,
+            "date": pd.to_datetime([c.date for _, c in rows]),
+            "number_count": [len(c.numbers) for _, c in rows],
+            "concurso_step": [c - previous_concurso[c] if c in previous_concurso else 1 for c in concursos],
+            "overlap_with_previous": [9] + [len(a & b) for a, b in zip(number_sets[1:], number_sets[:-1], strict=True)],
+            "number_sum": [sum(c.numbers) for _, c in rows],
+            "odd_count": [sum(n % 2 for n in c.numbers) for _, c in rows],
+            "is_stored": [position < 0 for position, _ in rows],
+            "position": [position for position, _ in rows],
         }
     )
-    numbers = frame[NUMBER_COLUMNS].to_numpy()
-    hot = np.zeros((len(frame), 26), dtype=np.int8)
-    np.put_along_axis(hot, np.clip(numbers, 0, 25), 1, axis=1)
-    overlap = np.r_[9, (hot[1:] * hot[:-1]).sum(axis=1)]
-    frame["concurso_step"] = frame["concurso"].diff().fillna(1).astype(int)
-    frame["days_since_previous"] = frame["date"].diff().dt.days.fillna(0).astype(int)
-    frame["overlap_with_previous"] = overlap
-    frame["number_sum"] = numbers.sum(axis=1)
-    frame["odd_count"] = (numbers % 2).sum(axis=1)
-    frame["is_stored"] = [previous is not None and i == 0 for i in range(len(frame))]
-    return frame
+    draws["days_since_previous"] = draws["date"].diff().dt.days.fillna(0).astype(int)
+    numbers = pd.DataFrame(
+        [(row, c.concurso, n) for row, (_, c) in enumerate(rows) for n in c.numbers],
+        columns=["draw_row", "concurso", "number"],
+    )
+    return draws, numbers
 
 
-def _suite_expectations() -> list[tuple[str, str, Any]]:
+def suite_rules() -> list[Rule]:
+    """The suite, one expectation per rule, in the order its checks are reported."""
     import great_expectations.expectations as gxe
 
-    numbers_in_range = [
-        (REJECT, f"{col} in 1..25", gxe.ExpectColumnValuesToBeBetween(column=col, min_value=1, max_value=25))
-        for col in NUMBER_COLUMNS
-    ]
+    def rule(name: str, severity: str, frame: str, column: str, expected: str, expectation: Any) -> Rule:
+        expectation.description = name
+        return Rule(name, severity, frame, column, expected, expectation)
+
+    between = gxe.ExpectColumnValuesToBeBetween
     return [
-        *numbers_in_range,
-        (
+        rule(
+            FIFTEEN_NUMBERS,
             REJECT,
-            "15 distinct numbers per draw",
-            gxe.ExpectSelectColumnValuesToBeUniqueWithinRecord(column_list=NUMBER_COLUMNS),
+            DRAWS,
+            "number_count",
+            f"exactly {PER_DRAW}",
+            between(column="number_count", min_value=PER_DRAW, max_value=PER_DRAW),
         ),
-        (REJECT, "concurso unique", gxe.ExpectColumnValuesToBeUnique(column="concurso")),
-        (
+        rule(
+            NUMBERS_IN_RANGE,
             REJECT,
-            "concurso follows the previous one",
-            gxe.ExpectColumnValuesToBeBetween(column="concurso_step", min_value=1, max_value=1),
+            NUMBERS_FRAME,
+            "number",
+            f"between 1 and {NUMBERS}",
+            between(column="number", min_value=1, max_value=NUMBERS),
         ),
-        (
+        rule(
+            NUMBERS_DISTINCT,
             REJECT,
-            "date not before the previous draw",
-            gxe.ExpectColumnValuesToBeBetween(column="days_since_previous", min_value=0),
+            NUMBERS_FRAME,
+            "number",
+            "no number twice in one draw",
+            gxe.ExpectCompoundColumnsToBeUnique(column_list=["draw_row", "number"]),
         ),
-        (
-            WARN,
-            "overlap with the previous draw in 6..13",
-            gxe.ExpectColumnValuesToBeBetween(column="overlap_with_previous", min_value=6, max_value=13),
+        rule(
+            CONCURSO_UNIQUE,
+            REJECT,
+            DRAWS,
+            "concurso",
+            "one draw per concurso",
+            gxe.ExpectColumnValuesToBeUnique(column="concurso"),
         ),
-        (
-            WARN,
-            "sum of numbers in 140..250",
-            gxe.ExpectColumnValuesToBeBetween(column="number_sum", min_value=140, max_value=250),
+        rule(
+            CONCURSO_FOLLOWS,
+            REJECT,
+            DRAWS,
+            "concurso_step",
+            "1 (the concurso right after the previous one)",
+            between(column="concurso_step", min_value=1, max_value=1),
         ),
-        (
-            WARN,
-            "odd numbers in 4..12",
-            gxe.ExpectColumnValuesToBeBetween(column="odd_count", min_value=4, max_value=12),
+        rule(
+            DATE_IN_ORDER,
+            REJECT,
+            DRAWS,
+            "days_since_previous",
+            "0 or more",
+            between(column="days_since_previous", min_value=0),
         ),
-        (
+        rule(
+            OVERLAP_USUAL,
             WARN,
-            "at most 21 days since the previous draw",
-            gxe.ExpectColumnValuesToBeBetween(column="days_since_previous", max_value=21),
+            DRAWS,
+            "overlap_with_previous",
+            "6 to 13",
+            between(column="overlap_with_previous", min_value=6, max_value=13),
+        ),
+        rule(
+            SUM_USUAL,
+            WARN,
+            DRAWS,
+            "number_sum",
+            "140 to 250",
+            between(column="number_sum", min_value=140, max_value=250),
+        ),
+        rule(ODD_USUAL, WARN, DRAWS, "odd_count", "4 to 12", between(column="odd_count", min_value=4, max_value=12)),
+        rule(
+            PAUSE_USUAL,
+            WARN,
+            DRAWS,
+            "days_since_previous",
+            "21 or fewer",
+            between(column="days_since_previous", max_value=21),
         ),
     ]
 
 
-def validate_batch(draws: Sequence[Draw], previous: Draw | None) -> ValidationReport:
-    """Run the suite on `draws` (new, not yet stored) following the stored draw `previous`."""
+REJECTING_RULES = (
+    FIFTEEN_NUMBERS,
+    NUMBERS_IN_RANGE,
+    NUMBERS_DISTINCT,
+    CONCURSO_UNIQUE,
+    CONCURSO_FOLLOWS,
+    DATE_IN_ORDER,
+)
+
+
+def validate_batch(candidates: Sequence[DrawCandidate], previous: Draw | None) -> ValidationReport:
+    """Run the suite on `candidates` (new, not yet stored) following the stored draw `previous`.
+
+    A candidate failing a rejecting rule is rejected with every rule it failed; a valid candidate after a
+    rejected one is held back (storing it would leave a gap); the others are accepted as `Draw`s.
+    """
     report = ValidationReport()
-    if not draws:
+    if not candidates:
         return report
+    draws, numbers = suite_frames(candidates, previous)
+    batches = _batches({DRAWS: draws, NUMBERS_FRAME: numbers})
+    findings: dict[int, list[Finding]] = {}  # by row of `draws`
+    for rule in suite_rules():
+        frame = draws if rule.frame == DRAWS else numbers
+        result = batches[rule.frame].validate(rule.expectation, result_format={"result_format": "COMPLETE"})
+        indices = result.result.get("unexpected_index_list")
+        if result.success:
+            failing: dict[int, list[object]] = {}
+        elif indices is None:  # an aggregate failure names no row: every new draw failed it
+            failing = {int(i): [] for i in draws.index if not draws.at[i, "is_stored"]}
+        else:
+            failing = {}
+            for index in indices:
+                row = int(index) if rule.frame == DRAWS else int(frame.at[index, "draw_row"])
+                if not draws.at[row, "is_stored"]:
+                    failing.setdefault(row, []).append(_plain(frame.at[index, rule.column]))
+        report.checks.append(
+            Check(rule.severity, rule.name, not failing, tuple(int(draws.at[row, "concurso"]) for row in failing))
+        )
+        if rule.severity == REJECT:
+            for row, found in failing.items():
+                unique_found = tuple(dict.fromkeys(found))
+                findings.setdefault(row, []).append(Finding(rule.name, rule.column, rule.expected, unique_found))
+    for row in draws.index:
+        if draws.at[row, "is_stored"]:
+            continue
+        position = int(draws.at[row, "position"])
+        candidate = candidates[position]
+        if row in findings:
+            report.rejected.append(Rejection(position, candidate, tuple(findings[row])))
+        elif report.rejected:
+            # Storing it would leave a gap where the rejected concurso belongs; a later run fetches it again.
+            report.held_back.append(candidate.as_draw())
+        else:
+            report.accepted.append(candidate.as_draw())
+    return report
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds, for messages."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def _batches(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    frame = batch_frame(draws, previous)
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    batch = (
-        context.data_sources.add_pandas("draws")
-        .add_dataframe_asset("new_draws")
+    source = context.data_sources.add_pandas("draws")
+    return {
+        name: source.add_dataframe_asset(name)
         .add_batch_definition_whole_dataframe("batch")
         .get_batch(batch_parameters={"dataframe": frame})
-    )
-    rejected_rows: dict[int, list[str]] = {}
-    for severity, description, expectation in _suite_expectations():
-        result = batch.validate(expectation, result_format={"result_format": "COMPLETE"})
-        failing_rows = [i for i in result.result.get("unexpected_index_list") or [] if not frame.at[i, "is_stored"]]
-        if not result.success and not failing_rows and severity == REJECT:
-            failing_rows = [i for i in frame.index if not frame.at[i, "is_stored"]]
-        failing = tuple(int(frame.at[i, "concurso"]) for i in failing_rows)
-        report.checks.append(Check(severity, description, not failing, failing))
-        if severity == REJECT:
-            for i in failing_rows:
-                rejected_rows.setdefault(i, []).append(description)
-    by_concurso = {d.concurso: d for d in draws}
-    for i in frame.index:
-        if frame.at[i, "is_stored"]:
-            continue
-        concurso = int(frame.at[i, "concurso"])
-        if i in rejected_rows:
-            report.rejected[concurso] = rejected_rows[i]
-        elif report.rejected:
-            # Storing it would leave a gap where the rejected concurso belongs; a later run fetches it again.
-            report.held_back.append(by_concurso[concurso])
-        else:
-            report.accepted.append(by_concurso[concurso])
-    return report
+        for name, frame in frames.items()
+    }

@@ -82,3 +82,15 @@ def training_order(names: Iterable[str] | None = None) -> list[str]:
         order.append(chosen)
         sorter.done(chosen)
     return order
+
+
+def training_waves(models: Iterable[str]) -> list[list[str]]:
+    """`models` grouped into waves: each model comes after the wave of every dependency it has among them.
+    Models of one wave are independent of each other and can train at the same time."""
+    requested = set(models)
+    ordered = [m for m in training_order(requested) if m in requested]
+    placed: dict[str, int] = {}
+    for model in ordered:
+        deps = [placed[d] for d in MODELS[model].depends_on if d in placed]
+        placed[model] = max(deps, default=-1) + 1
+    return [[m for m in ordered if placed[m] == i] for i in range(max(placed.values(), default=-1) + 1)]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +53,12 @@ class FeatureParams:
 
 @dataclass(frozen=True)
 class Dataset:
+    """Samples of a feature set: `inputs[k]` predicts `targets[k]` (the draw `target_concursos[k]`).
+
+    For window feature sets `inputs` is a read-only view of windows over `steps` (one row per draw), so
+    a dataset costs one row per draw, not `window` rows per sample; indexing it copies only what is read.
+    """
+
     feature_set: FeatureSet
     inputs: np.ndarray
     targets: np.ndarray
@@ -60,6 +66,7 @@ class Dataset:
     next_inputs: np.ndarray
     next_concurso: int
     fingerprint: str
+    steps: np.ndarray | None = None  # draws × features, when `inputs` are windows over it
 
     @property
     def last_concurso(self) -> int:
@@ -68,14 +75,17 @@ class Dataset:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".partial.npz")
-        np.savez(
-            partial,
-            inputs=self.inputs,
-            targets=self.targets,
-            target_concursos=self.target_concursos,
-            next_inputs=self.next_inputs,
-            meta=np.array([self.feature_set.value, str(self.next_concurso), self.fingerprint]),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "targets": self.targets.astype(np.uint8),
+            "target_concursos": self.target_concursos,
+            "next_inputs": self.next_inputs,
+            "meta": np.array([self.feature_set.value, str(self.next_concurso), self.fingerprint]),
+        }
+        if self.steps is not None:
+            arrays |= {"steps": self.steps, "window": np.array(self.inputs.shape[1])}
+        else:
+            arrays["inputs"] = self.inputs
+        np.savez(partial, allow_pickle=False, **arrays)
         partial.replace(path)
 
     @classmethod
@@ -87,15 +97,23 @@ class Dataset:
     def _read(cls, path: Path) -> Dataset:
         with np.load(path, allow_pickle=False) as data:
             feature_set, next_concurso, fingerprint = (str(v) for v in data["meta"])
+            steps = data.get("steps")
+            inputs = windows_over(steps, int(data["window"]))[:-1] if steps is not None else data["inputs"]
             return cls(
                 FeatureSet(feature_set),
-                data["inputs"],
-                data["targets"],
+                inputs,
+                data["targets"].astype(np.float32),
                 data["target_concursos"],
                 data["next_inputs"],
                 int(next_concurso),
                 fingerprint,
+                steps,
             )
+
+
+def windows_over(steps: np.ndarray, window: int) -> np.ndarray:
+    """Read-only view: sample k is rows k..k+window-1 of `steps` (samples × window × features)."""
+    return np.lib.stride_tricks.sliding_window_view(steps, window, axis=0).transpose(0, 2, 1)
 
 
 def draw_matrix(frame: pd.DataFrame) -> np.ndarray:
@@ -107,71 +125,101 @@ def draw_matrix(frame: pd.DataFrame) -> np.ndarray:
 
 
 # -- per-step blocks: row j uses draws 0..j ---------------------------------------------------------------
-def _repeats(hot: np.ndarray, _: FeatureParams) -> np.ndarray:
-    flags = np.vstack([np.zeros((1, NUMBERS), np.float32), hot[1:] * hot[:-1]])
-    return np.hstack([flags, flags.sum(axis=1, keepdims=True) / PER_DRAW])
+# Each block writes its columns into `out` (draws × its width), so a feature set is built in one array
+# with no intermediate copies: the cost stays linear in the draws and its memory one row per draw.
+def _repeats(hot: np.ndarray, _: FeatureParams, out: np.ndarray) -> None:
+    flags = out[:, :NUMBERS]
+    flags[0] = 0.0
+    np.multiply(hot[1:], hot[:-1], out=flags[1:])
+    np.sum(flags, axis=1, out=out[:, NUMBERS])
+    out[:, NUMBERS] /= PER_DRAW
 
 
 def _cumulative(hot: np.ndarray) -> np.ndarray:
     """Row t: how often each number was drawn in draws 0..t-1 (t = 0..N)."""
-    return np.vstack([np.zeros((1, NUMBERS), np.float32), np.cumsum(hot, axis=0, dtype=np.float32)])
+    counts = np.empty((len(hot) + 1, NUMBERS), dtype=np.float32)
+    counts[0] = 0.0
+    np.cumsum(hot, axis=0, dtype=np.float32, out=counts[1:])
+    return counts
 
 
-def _recent_frequency_through(counts: np.ndarray, through: np.ndarray, recent: int) -> np.ndarray:
+def _recent_frequency(counts: np.ndarray, first: int, recent: int, out: np.ndarray) -> None:
+    """Rows t = first, first+1, …: the share of the last `recent` draws before t that drew each number."""
+    through = np.arange(first, first + len(out))
     start = np.maximum(through - recent, 0)
-    return (counts[through] - counts[start]) / np.maximum(through - start, 1)[:, None]
+    np.subtract(counts[first : first + len(out)], counts[start], out=out)
+    out /= np.maximum(through - start, 1)[:, None]
 
 
-def _log_delay_through(hot: np.ndarray) -> np.ndarray:
+def _log_delay(hot: np.ndarray, out: np.ndarray) -> None:
     """Row t (t = 0..N): log(1 + draws since each number was last seen), over draws 0..t-1."""
     n = len(hot)
-    rows = np.arange(n)[:, None]
-    last_seen_through = np.maximum.accumulate(np.where(hot > 0, rows, -1), axis=0)
-    last_seen_before = np.vstack([np.full((1, NUMBERS), -1), last_seen_through])
-    return np.log1p(np.arange(n + 1)[:, None] - last_seen_before).astype(np.float32)
+    # Computed per number (rows of the transposed matrix are contiguous), as an integer delay looked up
+    # in a table of log(1 + d): a gather is several times cheaper than a logarithm per cell.
+    seen = np.where(hot.T > 0, np.arange(n, dtype=np.int32), np.int32(-1))
+    np.maximum.accumulate(seen, axis=1, out=seen)
+    delay = np.empty((NUMBERS, n + 1), dtype=np.int32)
+    delay[:, 0] = 1  # before any draw: one more than the draws so far, as if last seen at -1
+    np.subtract(np.arange(1, n + 1, dtype=np.int32), seen, out=delay[:, 1:])
+    np.take(np.log1p(np.arange(n + 2, dtype=np.float32)), delay.T, out=out)
 
 
-def _extras(hot: np.ndarray, params: FeatureParams) -> np.ndarray:
-    counts = _cumulative(hot)
-    through = np.arange(1, len(hot) + 1)  # row j of the step describes draws 0..j
-    recent = _recent_frequency_through(counts, through, params.recent_window)
-    delay = _log_delay_through(hot)[1:]
+def _extras(hot: np.ndarray, params: FeatureParams, out: np.ndarray) -> None:
+    _recent_frequency(_cumulative(hot), 1, params.recent_window, out[:, :NUMBERS])  # row j: draws 0..j
+    delay = np.empty((len(hot) + 1, NUMBERS), dtype=np.float32)
+    _log_delay(hot, delay)
+    out[:, NUMBERS : 2 * NUMBERS] = delay[1:]
     numbers = np.arange(1, NUMBERS + 1, dtype=np.float32)
-    total = (hot @ numbers - MEAN_SUM) / SUM_SCALE
-    odd_share = hot @ (numbers % 2) / PER_DRAW
-    return np.hstack([recent, delay, total[:, None], odd_share[:, None]])
+    out[:, 2 * NUMBERS] = (hot @ numbers - MEAN_SUM) / SUM_SCALE
+    out[:, 2 * NUMBERS + 1] = hot @ (numbers % 2) / PER_DRAW
 
 
-StepBlock = Callable[[np.ndarray, FeatureParams], np.ndarray]
-STEP_BLOCKS: dict[FeatureSet, tuple[StepBlock, ...]] = {
+StepBlock = Callable[[np.ndarray, FeatureParams, np.ndarray], None]
+STEP_BLOCKS: dict[FeatureSet, tuple[tuple[StepBlock, int], ...]] = {  # (block, its width)
     FeatureSet.LS15: (),
-    FeatureSet.LS14: (_repeats,),
-    FeatureSet.LS15PP: (_extras,),
-    FeatureSet.LS14PP: (_repeats, _extras),
+    FeatureSet.LS14: ((_repeats, NUMBERS + 1),),
+    FeatureSet.LS15PP: ((_extras, 2 * NUMBERS + 2),),
+    FeatureSet.LS14PP: ((_repeats, NUMBERS + 1), (_extras, 2 * NUMBERS + 2)),
     FeatureSet.LS17: (),
 }
 
 
 def step_features(hot: np.ndarray, feature_set: FeatureSet, params: FeatureParams) -> np.ndarray:
-    """Draws × features: the draw itself, then the feature set's blocks."""
-    return np.hstack([hot, *(block(hot, params) for block in STEP_BLOCKS[feature_set])]).astype(np.float32)
+    """Draws × features (float32): the draw itself, then the feature set's blocks, written in place."""
+    blocks = STEP_BLOCKS[feature_set]
+    steps = np.empty((len(hot), NUMBERS + sum(width for _, width in blocks)), dtype=np.float32)
+    steps[:, :NUMBERS] = hot
+    column = NUMBERS
+    for block, width in blocks:
+        block(hot, params, steps[:, column : column + width])
+        column += width
+    return steps
 
 
 def stat_features_before_each_draw(hot: np.ndarray, recent_window: int) -> np.ndarray:
     """(draws + 1) × 25 × 3: for each t, all-time frequency, recent frequency and log delay over rows < t."""
     counts = _cumulative(hot)
-    t = np.arange(len(hot) + 1)
-    all_time = counts / np.maximum(t, 1)[:, None]
-    recent = _recent_frequency_through(counts, t, recent_window)
-    return np.stack([all_time, recent, _log_delay_through(hot)], axis=-1)
+    features = np.empty((len(hot) + 1, NUMBERS, 3), dtype=np.float32)
+    np.divide(counts, np.maximum(np.arange(len(hot) + 1, dtype=np.float32), 1)[:, None], out=features[..., 0])
+    recent = np.empty((len(hot) + 1, NUMBERS), dtype=np.float32)
+    _recent_frequency(counts, 0, recent_window, recent)
+    features[..., 1] = recent
+    _log_delay(hot, recent)  # reuse the buffer
+    features[..., 2] = recent
+    return features
+
+
+DATASET_FORMAT = 2  # 2: window sets stored as their per-draw rows
 
 
 def fingerprint(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams) -> str:
     """Identifies a dataset: feature set, its parameters, last concurso, the draws' content, code version."""
     digest = hashlib.sha256()
-    digest.update(f"{feature_set.value}|{params}|{CODE_VERSION}|".encode())
+    digest.update(f"{feature_set.value}|{params}|{CODE_VERSION}|{DATASET_FORMAT}|".encode())
     digest.update(str(int(frame["concurso"].iloc[-1]) if len(frame) else 0).encode())
-    digest.update(pd.util.hash_pandas_object(frame[["concurso", "date", *NUMBER_COLUMNS]], index=False).to_numpy())
+    digest.update(frame["concurso"].to_numpy(dtype=np.int64).tobytes())
+    digest.update(pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[D]").tobytes())
+    digest.update(frame[NUMBER_COLUMNS].to_numpy(dtype=np.int16).tobytes())
     return digest.hexdigest()[:32]
 
 
@@ -184,18 +232,20 @@ def build_dataset(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureP
     if feature_set is FeatureSet.STAT:
         before = stat_features_before_each_draw(hot, params.recent_window)  # row t uses draws 0..t-1 only
         inputs, next_inputs = before[window : len(hot)], before[len(hot) :]
+        steps = None
     else:
         steps = step_features(hot, feature_set, params)
-        windows = np.lib.stride_tricks.sliding_window_view(steps, window, axis=0).transpose(0, 2, 1)
+        windows = windows_over(steps, window)
         inputs, next_inputs = windows[:-1], windows[-1:]  # window k holds rows k..k+w-1, predicts row k+w
     return Dataset(
         feature_set=feature_set,
-        inputs=np.ascontiguousarray(inputs, dtype=np.float32),
+        inputs=inputs,
         targets=hot[window:],
         target_concursos=frame["concurso"].to_numpy()[window:],
-        next_inputs=np.ascontiguousarray(next_inputs, dtype=np.float32),
+        next_inputs=np.array(next_inputs, dtype=np.float32),
         next_concurso=int(frame["concurso"].iloc[-1]) + 1,
         fingerprint=fingerprint(frame, feature_set, params),
+        steps=steps,
     )
 
 
@@ -238,6 +288,20 @@ def load_or_build_dataset(
         outcome = CacheOutcome.REBUILT
     build_dataset(frame, feature_set, params).save(path)
     return DatasetRef(feature_set, expected, path, outcome)
+
+
+def prune_datasets(cache_dir: Path, current: Iterable[DatasetRef]) -> list[Path]:
+    """Delete every cached dataset file but the `current` ones (and leftovers of interrupted writes).
+
+    A dataset is keyed by the draws it was built from, so each new draw leaves the previous files
+    unused for good; without this the cache grows by every feature set's size with every draw."""
+    keep = {ref.path.resolve() for ref in current}
+    removed = []
+    for path in cache_dir.glob("*.npz"):
+        if path.resolve() not in keep:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 # Step widths, and where ls15pp's columns sit inside an ls14pp step (ls16 reads both from one dataset).

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lotto_models.core.failpoints import PROMOTION_BEFORE_SWAP, failpoint
 from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS, ModelSpec, dependents_of, training_order
 from lotto_models.modeling.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
@@ -63,7 +64,9 @@ def hyperparameters(ws: Workspace, spec: ModelSpec) -> dict[str, Any]:
 
 
 def dataset_splits(ws: Workspace, dataset: Dataset) -> Splits:
-    return time_splits(len(dataset.targets), ws.settings.holdout_draws, ws.settings.validation_draws)
+    return time_splits(
+        len(dataset.targets), ws.settings.holdout_draws, ws.settings.validation_draws, ws.settings.ensemble_draws
+    )
 
 
 def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
@@ -190,6 +193,7 @@ def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: M
     if outgoing is not None:
         ws.artifacts.backup(outgoing)
     ws.artifacts.backup(incoming)  # so the serving version can be restored if its files are damaged
+    failpoint(PROMOTION_BEFORE_SWAP)
     ws.versions.set_champion(model, incoming.id)
     ws.versions.set_status(model, degraded=False)
 

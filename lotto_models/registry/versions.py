@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from lotto_models.core.failpoints import PROMOTION_MID_SWAP, REGISTRATION_BEFORE_COMMIT, failpoint
 from lotto_models.core.version import CODE_VERSION
 from lotto_models.registry.artifacts import version_key
 from lotto_models.storage import schema
@@ -82,6 +83,7 @@ class VersionStore:
             key = version_key(model, number)
             undo = place(key)
             try:
+                failpoint(REGISTRATION_BEFORE_COMMIT)
                 new_id = connection.execute(
                     schema.model_versions.insert()
                     .values(
@@ -192,6 +194,7 @@ class VersionStore:
             if current == version_id:
                 return
             connection.execute(aliases.delete().where(aliases.c.model == model))
+            failpoint(PROMOTION_MID_SWAP)
             rows = [{"model": model, "alias": CHAMPION, "version_id": version_id, "updated_at": now}]
             if current is not None:
                 rows.append({"model": model, "alias": PREVIOUS, "version_id": current, "updated_at": now})

@@ -21,6 +21,7 @@ class RunSummary:
     guesses: list[PublishedGuess] = field(default_factory=list)
     fallbacks: list[Fallback] = field(default_factory=list)
     nothing_to_do: bool = False
+    waited_for_other_run_s: float = 0.0  # behind another run holding the store's lock
     text: str = ""
 
 
@@ -59,6 +60,8 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
     for fallback in summary.fallbacks:
         lines.append(f"Fallback: {fallback}")
     stored = f"{ws.draws.count()} draws stored, last concurso {last.concurso} on {last.date}" if last else "no draws"
+    if summary.waited_for_other_run_s:
+        lines.append(f"Waited {summary.waited_for_other_run_s:.1f} s for another after-draw run on this store.")
     lines.append(f"Draws: {stored}; new this run: {summary.new_draws or 'none'}.")
     if summary.nothing_to_do:
         lines.append("Nothing new: every model is current and every plan has its guess. Nothing was trained.")

@@ -1,7 +1,7 @@
 """Publishing: each plan's ensemble from the current champions, and its guess for the next concurso.
 
-Member weights are fit by cross-entropy on the validation span (never on the holdout). `lotto predict`
-computes the same guess without storing it, with the weights of the plan's latest ensemble build.
+Member weights are fit by cross-entropy on the weights span, which no member fits on (see `modeling.splits`).
+`lotto predict` computes the same guess without storing it, with the weights of the plan's latest ensemble build.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ def build_plan_datasets(ws: Workspace, plan_names: list[str] | None = None) -> d
 
 
 @dataclass
-class _Members:
+class PlanMembers:
     predictors: dict[str, Predictor] = field(default_factory=dict)
     datasets: dict[str, Dataset] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
@@ -70,8 +70,8 @@ class _Members:
     fallbacks: list[Fallback] = field(default_factory=list)
 
 
-def _load_members(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, DatasetRef]) -> _Members:
-    members = _Members()
+def load_plan_members(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, DatasetRef]) -> PlanMembers:
+    members = PlanMembers()
     next_concurso = ws.draws.last_concurso() + 1
     for member in PLANS[plan_name].members:
         spec = MODELS[member]
@@ -94,12 +94,15 @@ def _load_members(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, Data
     return members
 
 
-def _validation_weights(ws: Workspace, members: _Members) -> dict[str, float]:
-    """Fit member weights on the validation span, aligned by concurso across feature sets."""
+def fit_plan_weights(ws: Workspace, members: PlanMembers) -> dict[str, float]:
+    """Fit member weights on the weights span (out of sample for every member), aligned by concurso across
+    feature sets."""
     spans = {}
     for name, dataset in members.datasets.items():
-        splits = time_splits(len(dataset.targets), ws.settings.holdout_draws, ws.settings.validation_draws)
-        spans[name] = (dataset.target_concursos[splits.validation], splits.validation)
+        splits = time_splits(
+            len(dataset.targets), ws.settings.holdout_draws, ws.settings.validation_draws, ws.settings.ensemble_draws
+        )
+        spans[name] = (dataset.target_concursos[splits.weights], splits.weights)
     common = sorted(set.intersection(*(set(c.tolist()) for c, _ in spans.values())))
     probabilities, targets = {}, []
     for name, dataset in members.datasets.items():
@@ -111,7 +114,7 @@ def _validation_weights(ws: Workspace, members: _Members) -> dict[str, float]:
 
 
 def compose_guess(
-    ws: Workspace, plan_name: str, members: _Members, weights: dict[str, float]
+    ws: Workspace, plan_name: str, members: PlanMembers, weights: dict[str, float]
 ) -> tuple[list[int], dict[str, str], dict[str, float], bool]:
     plan = PLANS[plan_name]
     next_probabilities = {m: members.predictors[m](d.next_inputs)[0] for m, d in members.datasets.items()}
@@ -144,8 +147,8 @@ def publish_plan(
     A member without a usable champion is left out and the plan is marked degraded; with no member
     at all this raises, since the plan would serve nothing.
     """
-    members = _load_members(ws, plan_name, datasets)
-    weights = _validation_weights(ws, members)
+    members = load_plan_members(ws, plan_name, datasets)
+    weights = fit_plan_weights(ws, members)
     numbers, versions, used, degraded = compose_guess(ws, plan_name, members, weights)
     note = "; ".join(members.problems) or None
     ensemble_id = ws.predictions.record_ensemble(plan_name, versions, used, degraded, note)
@@ -160,10 +163,10 @@ def predict_plan(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, Datas
     Uses the weights of the plan's latest ensemble build when its members are still the champions,
     and fits them afresh otherwise.
     """
-    members = _load_members(ws, plan_name, datasets)
+    members = load_plan_members(ws, plan_name, datasets)
     latest = ws.predictions.latest_ensemble(plan_name)
     current = {m: v for m, v in (latest.member_versions if latest else {}).items() if m != "odd_even"}
-    weights = latest.weights if latest and current == members.versions else _validation_weights(ws, members)
+    weights = latest.weights if latest and current == members.versions else fit_plan_weights(ws, members)
     numbers, versions, used, degraded = compose_guess(ws, plan_name, members, weights)
     note = "; ".join(members.problems) or None
     return PublishedGuess(

@@ -6,12 +6,15 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from lotto_models.core.draws import NUMBER_COLUMNS, Draw
 from lotto_models.ingest.payloads import strip_nul
@@ -94,6 +97,8 @@ class DrawStore:
         columns = [schema.draws.c.concurso, schema.draws.c.draw_date.label("date")]
         columns += [schema.draws.c[name] for name in NUMBER_COLUMNS]
         query = sa.select(*columns).order_by(schema.draws.c.concurso)
+        import pandas as pd  # here, not at module level: reading guesses and status needs no pandas
+
         with self.engine.connect() as connection:
             frame = pd.read_sql(query, connection)
         frame[NUMBER_COLUMNS] = frame[NUMBER_COLUMNS].astype(np.int16)

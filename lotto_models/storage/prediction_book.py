@@ -56,6 +56,19 @@ class EnsembleBuild:
     note: str | None
 
 
+@dataclass(frozen=True)
+class StoredGuess:
+    """A plan's published guess for one concurso, with the ensemble build that made it."""
+
+    plan: str
+    concurso: int
+    numbers: list[int]
+    member_versions: dict[str, str]
+    degraded: bool
+    note: str | None
+    flow_run_id: str | None
+
+
 class PredictionBook:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -81,6 +94,28 @@ class PredictionBook:
                 )
                 .returning(schema.ensemble_versions.c.id)
             ).scalar_one()
+
+    def published_for(self, plan: str, concurso: int) -> StoredGuess | None:
+        """The guess published for (plan, concurso), if the flow has made one."""
+        p, e = schema.predictions, schema.ensemble_versions
+        query = (
+            sa.select(p.c.plan, p.c.concurso, p.c.numbers, p.c.member_versions, p.c.flow_run_id, e.c.degraded, e.c.note)
+            .join(e, e.c.id == p.c.ensemble_version_id)
+            .where(p.c.plan == plan, p.c.concurso == concurso)
+        )
+        with self.engine.connect() as connection:
+            row = connection.execute(query).first()
+        if row is None:
+            return None
+        return StoredGuess(
+            plan=row.plan,
+            concurso=row.concurso,
+            numbers=list(row.numbers),
+            member_versions=dict(row.member_versions),
+            degraded=bool(row.degraded),
+            note=row.note,
+            flow_run_id=row.flow_run_id,
+        )
 
     def latest_ensemble(self, plan: str) -> EnsembleBuild | None:
         e = schema.ensemble_versions

@@ -2,13 +2,14 @@
 
 import json
 import time
+from uuid import UUID
 
 import pytest
 import sqlalchemy as sa
 from prefect import get_client
 from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.sorting import ArtifactSort
-from prefect.events.filters import EventFilter, EventNameFilter
+from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
 
 from deployments.cli import main as lotto
 from flows.after_draw import after_draw
@@ -23,15 +24,18 @@ from tests.conftest import synthetic_draws
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
 
-def lotoflow_events(expected: set[str], timeout_s: float = 30.0) -> list:
-    """lotoflow's events as the Prefect API recorded them (they arrive asynchronously)."""
+def lotoflow_events(flow_run_id: UUID, expected: set[str], timeout_s: float = 30.0) -> list:
+    """The lotoflow events one flow run emitted, as the Prefect API recorded them (they arrive asynchronously)."""
     deadline = time.monotonic() + timeout_s
+    of_this_run = EventRelatedFilter(id=[f"prefect.flow-run.{flow_run_id}"])
     with get_client(sync_client=True) as client:
         while True:
             events = [
                 event
                 for name in sorted(expected)
-                for event in client.read_events(EventFilter(event=EventNameFilter(name=[name])), limit=50).events
+                for event in client.read_events(
+                    EventFilter(event=EventNameFilter(name=[name]), related=of_this_run), limit=50
+                ).events
             ]
             if expected <= {e.event for e in events} or time.monotonic() > deadline:
                 return events
@@ -63,7 +67,8 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
 
     new = synthetic_draws(history[-1], 2)
     caixa_server.add_draws(new)
-    second = after_draw()
+    second_state = after_draw(return_state=True)
+    second = second_state.result()
 
     assert second.new_draws == [3701, 3702]
     assert ws.draws.last_draw() == new[-1]
@@ -92,15 +97,22 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     latest = ws.predictions.latest()
     assert {g["concurso"] for g in latest} == {3703} and len(latest) == len(PLANS)
 
-    emitted = lotoflow_events(expected={"lotoflow.draw.ingested", "lotoflow.model.promoted"})
+    emitted = lotoflow_events(
+        second_state.state_details.flow_run_id, expected={"lotoflow.draw.ingested", "lotoflow.model.promoted"}
+    )
     ingested = {e.resource.id for e in emitted if e.event == "lotoflow.draw.ingested"}
     assert {"lotoflow.draw.3701", "lotoflow.draw.3702"} <= ingested
     promoted = {e.resource.id for e in emitted if e.event == "lotoflow.model.promoted"}
     assert {f"lotoflow.model.{m}" for m in MODELS if ws.versions.alias(m, CHAMPION)} <= promoted
 
+    # With the source down, the next run has nothing to do and says which fallback it used.
+    caixa_server.stop()
     versions_before = ws.versions.count_versions()
-    third = after_draw()
+    third_state = after_draw(return_state=True)
+    third = third_state.result()
     assert third.nothing_to_do and third.new_draws == []
+    [fallback] = lotoflow_events(third_state.state_details.flow_run_id, expected={"lotoflow.fallback.used"})
+    assert fallback.payload["kind"] == "source-unreachable" and "(last concurso 3702)" in fallback.payload["fallback"]
     assert ws.versions.count_versions() == versions_before
     assert ws.predictions.latest() == latest
 

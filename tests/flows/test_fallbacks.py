@@ -6,80 +6,33 @@ One run on a fresh home (with `ls14`'s inputs poisoned) is shared: later tests c
 from __future__ import annotations
 
 import os
-import shutil
 import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
-import numpy as np
 import pytest
-import sqlalchemy as sa
-from prefect.settings import PREFECT_API_URL
 
 from flows.after_draw import after_draw
+from lotto_models.core.failpoints import ENVIRONMENT_VARIABLE, PROMOTION_BEFORE_SWAP
+from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.ingest.service import seed_store
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import Dataset, FeatureSet
 from lotto_models.registry.challengers import build_feature_dataset
 from lotto_models.registry.versions import CHAMPION
-from lotto_models.storage import schema
 from lotto_models.workspace import close_workspaces, open_workspace
-from tests.conftest import synthetic_draws
+from tests.conftest import synthetic_draws, use_lotto_env
+from tests.flows.conftest import assert_consistent_and_serving, network_inside_fit, poison_with_nan, start_run
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
 
-def poison_with_nan(feature_set: str) -> None:
-    """Inputs full of NaN under the right fingerprint: bad numbers that reach training."""
-    path = build_feature_dataset(open_workspace(), FeatureSet(feature_set)).path
-    good = Dataset.load(path)
-    inputs = np.full_like(good.inputs, np.nan)
-    Dataset(
-        good.feature_set,
-        inputs,
-        good.targets,
-        good.target_concursos,
-        good.next_inputs,
-        good.next_concurso,
-        good.fingerprint,
-    ).save(path)
-
-
-@pytest.fixture(scope="module")
-def first_run(prefect_api, tmp_path_factory):
-    """A fresh home whose first run finds the source down and `ls14`'s training diverging (NaN): the
-    shared starting point of this module."""
-    home = tmp_path_factory.mktemp("first") / "home"
-    with pytest.MonkeyPatch.context() as env:
-        for name in [n for n in os.environ if n.startswith("LOTTO_")]:
-            env.delenv(name)
-        env.setenv("LOTTO_HOME", str(home))
-        env.setenv("LOTTO_PROFILE", "quick")
-        env.setenv("LOTTO_CAIXA_BASE_URL", "http://127.0.0.1:9/portaldeloterias/api")
-        env.setenv("LOTTO_HTTP_BACKOFF_S", "0.01")
-        close_workspaces()
-        seed_store(open_workspace())
-        poison_with_nan("ls14")
-        state = after_draw(return_state=True)
-        close_workspaces()
-    return home, state
-
-
-@pytest.fixture
-def home_copy(first_run, lotto_env: Path) -> Path:
-    shutil.copytree(first_run[0], lotto_env)
-    close_workspaces()
-    return lotto_env
-
-
 def test_a_source_down_no_champion_and_a_diverging_training_leave_stat_serving(first_run, monkeypatch) -> None:
-    home, state = first_run
-    monkeypatch.setenv("LOTTO_HOME", str(home))
-    close_workspaces()
+    home, url, state = first_run
+    use_lotto_env(monkeypatch, home, "http://127.0.0.1:9/portaldeloterias/api", url)
     ws = open_workspace()
     assert state.is_completed()
+    kinds = {(f.kind, f.subject) for f in state.result().fallbacks}
+    assert {(FallbackKind.SOURCE_UNREACHABLE, "source"), (FallbackKind.TRAINING_FAILED, "ls14")} <= kinds
     assert "source unreachable" in state.message and "(last concurso 3700)" in state.message
     assert "ls14 training failed" in state.message and "non-finite" in state.message
     assert ws.versions.alias("ls14", CHAMPION) is None
@@ -115,46 +68,54 @@ def test_timeouts_a_corrupt_cache_and_a_damaged_champion_are_named_and_survived(
     assert Dataset.load(cache).next_concurso == 3701
 
 
-def test_a_run_killed_during_training_leaves_a_consistent_store_and_the_next_run_completes(
+def test_a_run_killed_inside_a_keras_fit_leaves_a_consistent_store_and_the_next_run_completes(
     home_copy, caixa_server, history
 ) -> None:
     caixa_server.add_draws(synthetic_draws(history[-1], 1))
-    env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value()}
-    run = subprocess.Popen(
-        [sys.executable, "-m", "deployments.cli", "run"],
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    models = home_copy / "models"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and run.poll() is None and not any(models.glob("*/.staging-*/*")):
+    run, run_log = start_run(home_copy, "--from-scratch")
+    deadline, inside = time.monotonic() + 240, None
+    while time.monotonic() < deadline and run.poll() is None and inside is None:
+        inside = network_inside_fit(home_copy / "models")
         time.sleep(0.02)
-    assert any(models.glob("*/.staging-*/*")), (home_copy / "killed-run.log").read_text()[-3000:]
+    assert inside is not None, f"no network reached an epoch before the run ended:\n{run_log.read_text()[-3000:]}"
     os.killpg(run.pid, signal.SIGKILL)
     run.wait(timeout=30)
+    assert run.returncode == -signal.SIGKILL, run_log.read_text()[-3000:]
 
+    assert_consistent_and_serving(run_log)
     ws = open_workspace()
-    with ws.engine.connect() as connection:
-        assert connection.scalar(sa.text("PRAGMA integrity_check")) == "ok"
-        versions = connection.execute(sa.select(schema.model_versions)).all()
-        aliases = connection.execute(sa.select(schema.model_aliases)).all()
-    assert {a.version_id for a in aliases} <= {v.id for v in versions}
-    for model in MODELS:
-        champion = ws.versions.alias(model, CHAMPION)
-        if champion is not None:
-            ws.artifacts.verify(champion)
     assert ws.draws.last_concurso() in (3700, 3701)
-
     state = after_draw(return_state=True)
-    assert state.is_completed()
+    assert state.is_completed(), state.message
     assert ws.draws.last_concurso() == 3701
     assert {g["concurso"] for g in ws.predictions.latest()} == {3702}
-    for model in MODELS:
-        champion = ws.versions.alias(model, CHAMPION)
-        if champion is not None:
-            ws.artifacts.verify(champion)
+    assert_consistent_and_serving(run_log)
+
+
+def test_a_run_killed_between_backup_and_swap_keeps_the_old_champion_and_the_next_run_completes(
+    home_copy, caixa_server, history
+) -> None:
+    caixa_server.add_draws(synthetic_draws(history[-1], 1))
+    ws = open_workspace()
+    before = {m: ws.versions.alias(m, CHAMPION) for m in MODELS}
+    run, run_log = start_run(home_copy, env={ENVIRONMENT_VARIABLE: f"{PROMOTION_BEFORE_SWAP}=kill"})
+    assert run.wait(timeout=300) == -signal.SIGKILL, run_log.read_text()[-3000:]
+
+    # The kill came after a challenger's backup and before its swap: one model has a backup of a version
+    # that is not its champion, and every champion is the one from before the run.
+    close_workspaces()
+    ws = open_workspace()
+    assert {m: ws.versions.alias(m, CHAMPION) for m in MODELS} == before, run_log.read_text()[-3000:]
+    backed_up = {
+        (m, n) for m in MODELS for n in ws.artifacts.backed_up_numbers(m) if before[m] and n != before[m].version
+    }
+    assert backed_up, run_log.read_text()[-3000:]
+    assert_consistent_and_serving(run_log)
+
+    state = after_draw(return_state=True)
+    assert state.is_completed(), state.message
+    assert {g["concurso"] for g in ws.predictions.latest()} == {3702}
+    assert_consistent_and_serving(run_log)
 
 
 def test_a_run_that_can_serve_no_plan_ends_failed(lotto_env, prefect_api, monkeypatch) -> None:

@@ -24,6 +24,7 @@ PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
 POOL = "lotoflow-fanout-test"
 
 
+@pytest.mark.parametrize("lotto_env", ["sqlite"], indirect=True)  # the store is not what this test is about
 def test_after_draw_trains_every_model_as_its_own_deployment_run_on_a_worker(
     prefect_api, lotto_env, monkeypatch, tmp_path
 ) -> None:

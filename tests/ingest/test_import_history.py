@@ -14,6 +14,15 @@ from prefect.client.schemas.sorting import ArtifactSort
 from deployments.cli import main as lotto
 from flows.import_history import import_history
 from lotto_models.core.draws import Draw
+from lotto_models.ingest.validation import (
+    CONCURSO_FOLLOWS,
+    CONCURSO_UNIQUE,
+    DATE_IN_ORDER,
+    FIFTEEN_NUMBERS,
+    NUMBERS_DISTINCT,
+    NUMBERS_IN_RANGE,
+    REJECTING_RULES,
+)
 from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
 from tests.conftest import synthetic_draws
@@ -69,7 +78,7 @@ def test_a_file_with_good_duplicate_conflicting_and_invalid_rows(tmp_path: Path,
     assert ws.draws.last_draw() == new[0]
     assert ws.draws.get_many([other.concurso])[other.concurso] == other
     reasons = [row.reason for row in quarantined()]
-    assert any("line 5: concurso 3702: numbers outside 1..25: [26]" in r for r in reasons)
+    assert any(f'line 5: concurso 3702 failed the validation suite: "{NUMBERS_IN_RANGE}"' in r for r in reasons)
     assert any("line 7: concurso 3702: date 'yesterday'" in r for r in reasons)
     assert any(f"concurso {other.concurso} is stored as" in r for r in reasons)
     with get_client(sync_client=True) as client:
@@ -96,6 +105,47 @@ def test_the_official_spreadsheet_layout_is_read(tmp_path: Path, history: list[D
     assert quarantined() == []
 
 
+# Numbers usual in every way after concurso 3700 but for the one rule each case breaks.
+USUAL = [1, 2, 4, 5, 7, 9, 10, 12, 14, 16, 18, 20, 21, 23, 25]
+OTHER = [2, 3, 4, 6, 7, 9, 11, 12, 15, 16, 17, 19, 21, 22, 24]
+
+
+def row(concurso: int, date: str, numbers: list) -> dict:
+    return {"concurso": concurso, "data": date, **{f"d{i + 1}": n for i, n in enumerate(numbers)}}
+
+
+BROKEN_RULES = {
+    "blank-d15": (FIFTEEN_NUMBERS, [row(3701, "2026-06-02", [*USUAL[:14], ""])], "found 14"),
+    "number-26": (NUMBERS_IN_RANGE, [row(3701, "2026-06-02", [*USUAL[:14], 26])], "found 26"),
+    "number-minus-1": (NUMBERS_IN_RANGE, [row(3701, "2026-06-02", [-1, *USUAL[1:]])], "found -1"),
+    "repeated-number": (NUMBERS_DISTINCT, [row(3701, "2026-06-02", [1, 1, *USUAL[2:]])], "found 1"),
+    "same-concurso-twice": (
+        CONCURSO_UNIQUE,
+        [row(3701, "2026-06-02", USUAL), row(3701, "2026-06-02", OTHER)],
+        "found 3701",
+    ),
+    "gap": (CONCURSO_FOLLOWS, [row(3702, "2026-06-02", USUAL)], "found 2"),
+    "date-before-previous": (DATE_IN_ORDER, [row(3701, "2026-05-30", USUAL)], "found -2"),
+}
+
+
+@pytest.mark.parametrize(("rule", "file_rows", "detail"), BROKEN_RULES.values(), ids=BROKEN_RULES.keys())
+def test_a_row_breaking_one_rule_is_quarantined_naming_its_expectation(
+    tmp_path: Path, rule: str, file_rows: list[dict], detail: str
+) -> None:
+    path = tmp_path / "broken.csv"
+    pd.DataFrame(file_rows).to_csv(path, index=False)
+    state = import_history(str(path), return_state=True)
+    assert state.is_completed() and f"0 new, 0 identical, 0 conflicting, {len(file_rows)} invalid" in state.message
+    assert open_workspace().draws.last_concurso() == 3700
+    reasons = [r.reason for r in quarantined()]
+    assert len(reasons) == len(file_rows)
+    for line, reason in enumerate(reasons, start=2):
+        assert reason.startswith(f"line {line}: concurso {file_rows[line - 2]['concurso']} failed the validation suite")
+        assert [name for name in REJECTING_RULES if f'"{name}"' in reason] == [rule]
+        assert detail in reason
+
+
 def test_an_import_that_would_leave_a_gap_stores_nothing_after_it(tmp_path: Path, history: list[Draw]) -> None:
     later = synthetic_draws(history[-1], 3)[1:]  # 3702 and 3703, without 3701
     path = tmp_path / "gap.csv"
@@ -103,6 +153,8 @@ def test_an_import_that_would_leave_a_gap_stores_nothing_after_it(tmp_path: Path
     state = import_history(str(path), return_state=True)
     assert state.is_completed() and "0 new" in state.message and "2 invalid" in state.message
     assert open_workspace().draws.last_concurso() == 3700
+    [reason] = [r.reason for r in quarantined()]
+    assert reason.startswith(f'line 2: concurso 3702 failed the validation suite: "{CONCURSO_FOLLOWS}"')
 
 
 def test_a_file_of_unknown_layout_fails_the_run_with_the_reason(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from lotto_models.core.errors import InvalidDrawError
-from lotto_models.ingest.payloads import draw_from_payload, strip_nul
+from lotto_models.ingest.payloads import candidate_from_payload, strip_nul
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -15,12 +15,12 @@ def load(name: str) -> dict:
 
 
 def test_real_payloads_parse_to_their_draws() -> None:
-    first = draw_from_payload(load("lotofacil_0001.json"), 1)
+    first = candidate_from_payload(load("lotofacil_0001.json"), 1)
     assert first.date == dt.date(2003, 9, 29)
-    assert first.numbers == (2, 3, 5, 6, 9, 10, 11, 13, 14, 16, 18, 20, 23, 24, 25)
-    special = draw_from_payload(load("lotofacil_3480.json"), 3480)
+    assert first.as_draw().numbers == (2, 3, 5, 6, 9, 10, 11, 13, 14, 16, 18, 20, 23, 24, 25)
+    special = candidate_from_payload(load("lotofacil_3480.json"), 3480)
     assert special.date == dt.date(2025, 9, 6)
-    assert special.numbers == (3, 5, 6, 8, 9, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23)
+    assert special.as_draw().numbers == (3, 5, 6, 8, 9, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23)
 
 
 def test_nul_characters_are_stripped_everywhere() -> None:
@@ -34,17 +34,34 @@ def test_nul_characters_are_stripped_everywhere() -> None:
     [
         ({"tipoJogo": "MEGA_SENA"}, "tipoJogo is 'MEGA_SENA'"),
         ({"numero": 3479}, "asked for concurso 3480, got numero 3479"),
-        ({"listaDezenas": ["01"] * 15}, "repeated numbers: [1]"),
-        ({"listaDezenas": [f"{n:02d}" for n in range(1, 15)]}, "expected 15 numbers, got 14"),
-        ({"listaDezenas": [f"{n:02d}" for n in range(12, 27)]}, "numbers outside 1..25: [26]"),
-        ({"listaDezenas": [f"{n:02d}" for n in range(0, 15)]}, "numbers outside 1..25: [0]"),
+        ({"numero": "3480"}, "numero '3480' is not an integer"),
         ({"dataApuracao": "2025-09-06"}, "not a dd/mm/yyyy date"),
+        ({"dataApuracao": None}, "dataApuracao None is not a dd/mm/yyyy date"),
         ({"listaDezenas": None}, "listaDezenas must be a list"),
+        ({"listaDezenas": ["01", "dois"]}, "listaDezenas holds 'dois', not a number"),
+        ({"dezenasSorteadasOrdemSorteio": ["01"] * 15}, "hold different numbers"),
     ],
 )
-def test_impossible_payloads_are_rejected_with_the_reason(edit: dict, message: str) -> None:
+def test_what_is_not_a_draw_at_all_is_a_parse_error(edit: dict, message: str) -> None:
     payload = {**load("lotofacil_3480.json"), **edit}
     with pytest.raises(InvalidDrawError) as error:
-        draw_from_payload(payload, 3480)
+        candidate_from_payload(payload, 3480)
     assert message in str(error.value)
     assert "3480" in str(error.value) or "3479" in str(error.value)
+
+
+def test_a_payload_that_is_not_json_object_is_a_parse_error() -> None:
+    with pytest.raises(InvalidDrawError, match="payload must be a JSON object, got list"):
+        candidate_from_payload([1, 2], 3480)
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [list(range(1, 15)), list(range(1, 17)), [1, *range(1, 15)], list(range(12, 27)), list(range(-1, 14))],
+    ids=["14-numbers", "16-numbers", "repeat", "number-26", "number-minus-1"],
+)
+def test_impossible_numbers_are_read_as_given_for_the_suite_to_judge(numbers: list[int]) -> None:
+    listed = [f"{n:02d}" for n in numbers]
+    payload = {**load("lotofacil_3480.json"), "listaDezenas": listed, "dezenasSorteadasOrdemSorteio": listed[::-1]}
+    candidate = candidate_from_payload(payload, 3480)
+    assert candidate.concurso == 3480 and candidate.numbers == tuple(numbers)

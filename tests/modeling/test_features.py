@@ -9,6 +9,7 @@ from lotto_models.modeling.features import (
     FeatureSet,
     build_dataset,
     load_or_build_dataset,
+    prune_datasets,
 )
 
 PARAMS = FeatureParams(window=10, long_window=30, recent_window=50)
@@ -95,3 +96,21 @@ def test_per_step_blocks_match_a_direct_computation(frame: pd.DataFrame) -> None
     assert features[76 + number - 1] == pytest.approx(np.log1p(row + 1 - last_seen))
     assert features[101] == pytest.approx((sum(draws[row]) - 195) / 30)
     assert features[102] == pytest.approx(sum(n % 2 for n in draws[row]) / 15)
+
+
+def test_pruning_keeps_only_the_current_datasets(frame: pd.DataFrame, tmp_path) -> None:
+    older = load_or_build_dataset(frame.iloc[:-1], FeatureSet.LS15, PARAMS, tmp_path)
+    current = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
+    (tmp_path / "ls15-interrupted.partial.npz").write_bytes(b"half a file")
+    removed = prune_datasets(tmp_path, [current])
+    assert sorted(p.name for p in removed) == sorted([older.path.name, "ls15-interrupted.partial.npz"])
+    assert [p.name for p in tmp_path.iterdir()] == [current.path.name]
+    assert current.load().next_concurso == 3701
+
+
+def test_window_datasets_are_stored_as_one_row_per_draw(frame: pd.DataFrame, tmp_path) -> None:
+    ref = load_or_build_dataset(frame, FeatureSet.LS14PP, PARAMS, tmp_path)
+    dataset = ref.load()
+    assert dataset.steps is not None and dataset.steps.shape == (len(frame), dataset.inputs.shape[-1])
+    assert ref.path.stat().st_size < dataset.inputs.nbytes / 5  # not a window of copies per sample
+    np.testing.assert_array_equal(dataset.inputs, build_dataset(frame, FeatureSet.LS14PP, PARAMS).inputs)

@@ -35,6 +35,7 @@ from lotto_models.serving.ensembles import guess_with_odd_range, odd_range_from_
 
 PARAMS = FeatureParams()
 QUICK = TrainingProfile(**PROFILES["quick"])
+NETWORKS = [name for name in training_order() if MODELS[name].kind != "stat"]  # custom layers included (ls17)
 
 
 @pytest.fixture(scope="module")
@@ -50,13 +51,14 @@ def frame(history) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def trained(frame, tmp_path_factory) -> dict[str, tuple[Dataset, Path]]:
-    """ls14pp, ls15pp and the ls16 stacked on them, trained once for the module (quick profile)."""
+    """Every network of the catalog (ls16 stacked on the ls14pp and ls15pp trained here), trained once for
+    the module (quick profile), in dependency order."""
     root = tmp_path_factory.mktemp("zoo")
     out: dict[str, tuple[Dataset, Path]] = {}
-    for name in ("ls14pp", "ls15pp", "ls16"):
+    for name in NETWORKS:
         spec = MODELS[name]
         dataset = build_dataset(frame, spec.feature_set, PARAMS)
-        splits = time_splits(len(dataset.targets), 500, 300)
+        splits = time_splits(len(dataset.targets), 500, 300, 200)
         bases = {b: out[b][1] for b in spec.depends_on}
         params = hyperparameters_for(spec, PARAMS, QUICK, {b: f"{b}/v1" for b in bases})
         train_model(spec, dataset, splits, params, root / name, seed=1, base_dirs=bases)
@@ -76,7 +78,7 @@ def test_ls15pp_columns_sit_inside_ls14pp_steps(frame) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["ls14pp", "ls16"])
+@pytest.mark.parametrize("name", NETWORKS)
 def test_keras_file_and_saved_model_give_the_same_probabilities(trained, name) -> None:
     dataset, directory = trained[name]
     sample = dataset.inputs[-50:]
@@ -123,7 +125,7 @@ def test_training_logs_epochs_and_warm_starts_from_a_previous_version(frame, tra
     dataset, directory = trained["ls15pp"]
     log = pd.read_csv(directory / TRAINING_LOG)
     assert {"epoch", "loss", "val_loss"} <= set(log.columns) and len(log) >= 1
-    splits = time_splits(len(dataset.targets), 500, 300)
+    splits = time_splits(len(dataset.targets), 500, 300, 200)
     params = hyperparameters_for(MODELS["ls15pp"], PARAMS, QUICK)
     outcome = train_model(MODELS["ls15pp"], dataset, splits, params, tmp_path / "warm", 1, warm_start_dir=directory)
     assert outcome.warm_started
@@ -134,7 +136,7 @@ def test_training_logs_epochs_and_warm_starts_from_a_previous_version(frame, tra
 @pytest.mark.slow
 def test_a_model_trained_on_shuffled_targets_scores_at_the_baseline(frame, tmp_path) -> None:
     dataset = build_dataset(frame, FeatureSet.LS15, PARAMS)
-    splits = time_splits(len(dataset.targets), 500, 300)
+    splits = time_splits(len(dataset.targets), 500, 300, 200)
     shuffled = dataset.targets.copy()
     rng = np.random.default_rng(0)
     shuffled[: splits.validation.stop] = shuffled[rng.permutation(splits.validation.stop)]
@@ -172,7 +174,7 @@ def test_a_deliberately_leaky_feature_trips_the_leakage_flag(frame, tmp_path) ->
         dataset.next_concurso,
         "leaky",
     )
-    splits = time_splits(len(dataset.targets), 500, 300)
+    splits = time_splits(len(dataset.targets), 500, 300, 200)
     params = hyperparameters_for(MODELS["ls15"], PARAMS, QUICK)
     train_model(MODELS["ls15"], leaky, splits, params, tmp_path, seed=3)
     metrics = evaluate_holdout(

@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from deployments.cli import main as lotto
+from lotto_models.core.failpoints import (
+    ENVIRONMENT_VARIABLE,
+    PROMOTION_BEFORE_SWAP,
+    PROMOTION_MID_SWAP,
+    FailpointError,
+)
 from lotto_models.modeling.features import FeatureSet
 from lotto_models.modeling.stat_model import ARTIFACT
+from lotto_models.registry.artifacts import directory_sha256
 from lotto_models.registry.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.review import ReviewError, apply_review, pending_challengers
@@ -52,19 +59,32 @@ def test_promotion_records_the_reason_and_backs_up_both_versions(two_versions) -
     assert ws.versions.last_decision("stat").reason == decision.reason
 
 
-def test_a_failure_between_backup_and_swap_leaves_the_old_champion_serving(two_versions, monkeypatch) -> None:
+def test_both_versions_are_backed_up_before_the_swap_and_a_failure_there_keeps_the_old_champion(
+    two_versions, monkeypatch
+) -> None:
     ws, first, second, _ = two_versions
-
-    def broken_swap(*_args, **_kwargs):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(ws.versions, "set_champion", broken_swap)
-    with pytest.raises(OSError, match="disk full"):
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, f"{PROMOTION_BEFORE_SWAP}=raise")
+    with pytest.raises(FailpointError, match=PROMOTION_BEFORE_SWAP):
         swap_champion(ws, "stat", second, first)
-    monkeypatch.undo()
-    champion = ws.versions.alias("stat", CHAMPION)
-    assert champion.id == first.id
-    ws.artifacts.verify(champion)
+    # The failpoint sits right before the alias swap: by then both backups are complete.
+    for version in (first, second):
+        backup = ws.settings.backups_dir / version.artifact_key
+        assert backup.is_dir() and directory_sha256(backup) == version.sha256
+    assert ws.versions.alias("stat", CHAMPION).id == first.id
+    ws.artifacts.verify(ws.versions.alias("stat", CHAMPION))
+
+
+def test_a_failure_inside_the_alias_swap_rolls_it_back_and_the_old_champion_serves(two_versions, monkeypatch) -> None:
+    ws, first, second, _ = two_versions
+    monkeypatch.setenv(ENVIRONMENT_VARIABLE, f"{PROMOTION_MID_SWAP}=raise")
+    with pytest.raises(FailpointError, match=PROMOTION_MID_SWAP):
+        swap_champion(ws, "stat", second, first)
+    assert ws.versions.alias("stat", CHAMPION).id == first.id  # the aliases' delete was rolled back
+    assert ws.versions.alias("stat", PREVIOUS) is None
+    monkeypatch.delenv(ENVIRONMENT_VARIABLE)
+    swap_champion(ws, "stat", second, first)
+    assert ws.versions.alias("stat", CHAMPION).id == second.id
+    assert ws.versions.alias("stat", PREVIOUS).id == first.id
 
 
 def test_a_champion_failing_its_checksum_is_restored_from_its_backup(two_versions) -> None:

@@ -1,13 +1,16 @@
 """DrawStore on SQLite and (with LOTTO_TEST_DATABASE_URL) PostgreSQL."""
 
 import json
+import os
 
+import pytest
 import sqlalchemy as sa
 
 from lotto_models.core.draws import Draw
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import IncomingDraw
 from lotto_models.workspace import Workspace
+from tests.conftest import DATABASES, postgres_database
 
 
 def test_seed_fills_an_empty_store_once(workspace: Workspace, history: list[Draw]) -> None:
@@ -49,7 +52,8 @@ def test_the_head_read_from_the_migration_scripts_is_alembics_head() -> None:
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == head_revision()
 
 
-def test_a_store_at_an_older_revision_is_upgraded(tmp_path) -> None:
+@pytest.mark.parametrize("database", DATABASES)
+def test_a_store_at_an_older_revision_is_upgraded(database, tmp_path) -> None:
     from alembic import command
 
     from lotto_models.storage.engine import (
@@ -60,7 +64,8 @@ def test_a_store_at_an_older_revision_is_upgraded(tmp_path) -> None:
         migrate,
     )
 
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    url = f"sqlite:///{tmp_path / 'old.db'}" if database == "sqlite" else postgres_database(f"lotto_old_{os.getpid()}")
+    engine = create_store_engine(url)
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), "0001")
     assert current_revision(engine) == "0001"
@@ -69,3 +74,4 @@ def test_a_store_at_an_older_revision_is_upgraded(tmp_path) -> None:
     with engine.connect() as connection:
         columns = {c["name"] for c in sa.inspect(connection).get_columns("promotion_decisions")}
     assert "decided_by" in columns
+    engine.dispose()

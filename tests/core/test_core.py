@@ -1,4 +1,4 @@
-"""The one process cache: an entry is valid for the version of its source it was computed from."""
+"""Core: the one process cache, date parsing, and settings that keep secrets out of sight."""
 
 from pathlib import Path
 
@@ -35,3 +35,11 @@ def test_dates_parse_in_the_official_and_iso_formats_and_nothing_else() -> None:
     assert str(parse_date("29/09/2003")) == "2003-09-29"
     assert str(parse_date("2003-09-29", (OFFICIAL_DATE, ISO_DATE))) == "2003-09-29"
     assert parse_date("2003-09-29") is None and parse_date("yesterday", (ISO_DATE,)) is None
+
+
+def test_a_database_password_never_shows_in_the_settings_repr() -> None:
+    from lotto_models.core.settings import Settings
+
+    settings = Settings(database_url="postgresql+psycopg://lotto:s3cret-pw@db.example/lotoflow")
+    assert "s3cret-pw" not in repr(settings) and "s3cret-pw" not in str(settings.model_dump())
+    assert settings.sqlalchemy_url.endswith("lotto:s3cret-pw@db.example/lotoflow")

@@ -1,0 +1,64 @@
+"""Named failpoints: exact moments a test can make a run fail or die, armed through the environment.
+
+As in etcd (gofail) and TiKV (fail-rs): production code marks a dangerous moment with
+`failpoint("promotion.before-swap")`, which does nothing unless `LOTTO_FAILPOINTS` arms it, e.g.
+`LOTTO_FAILPOINTS="promotion.before-swap=kill"`. Actions:
+
+- `raise`: raise `FailpointError` (a failure the code must survive);
+- `kill`: SIGKILL this process at once (a crash: no cleanup, no finally);
+- `sleep(S)`: wait S seconds (to widen a window another process observes).
+
+Armed entries are comma-separated. The variable is read at each point, so a test can arm a subprocess
+through its environment without touching this process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+
+from lotto_models.core.errors import LotoflowError
+
+ENVIRONMENT_VARIABLE = "LOTTO_FAILPOINTS"
+_ACTION = re.compile(r"^(raise|kill|sleep\((\d+(?:\.\d+)?)\))$")
+
+# Every failpoint in the code, so a test (and the soak) can name them without reading the source.
+PROMOTION_BEFORE_SWAP = "promotion.before-swap"  # both versions backed up, aliases not yet swapped
+PROMOTION_MID_SWAP = "promotion.mid-swap"  # inside the alias transaction: old aliases deleted, new not written
+REGISTRATION_BEFORE_COMMIT = "registration.before-commit"  # files placed under their key, row not committed
+KNOWN = (PROMOTION_BEFORE_SWAP, PROMOTION_MID_SWAP, REGISTRATION_BEFORE_COMMIT)
+
+
+class FailpointError(LotoflowError):
+    """Raised by a failpoint armed with `raise`."""
+
+
+def armed() -> dict[str, str]:
+    """The armed failpoints and their actions, as `LOTTO_FAILPOINTS` says now."""
+    entries: dict[str, str] = {}
+    for entry in filter(None, (part.strip() for part in os.environ.get(ENVIRONMENT_VARIABLE, "").split(","))):
+        name, _, action = entry.partition("=")
+        if name not in KNOWN or not _ACTION.match(action):
+            raise ValueError(
+                f"{ENVIRONMENT_VARIABLE}: {entry!r} is not <one of {', '.join(KNOWN)}>=raise|kill|sleep(S)"
+            )
+        entries[name] = action
+    return entries
+
+
+def failpoint(name: str) -> None:
+    """Act as armed for `name`; nothing at all when it is not armed (the normal case)."""
+    if ENVIRONMENT_VARIABLE not in os.environ:
+        return
+    action = armed().get(name)
+    if action is None:
+        return
+    if action == "raise":
+        raise FailpointError(f"failpoint {name} fired")
+    if action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    match = _ACTION.match(action)
+    if match and match.group(2):
+        time.sleep(float(match.group(2)))

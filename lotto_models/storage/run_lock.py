@@ -1,0 +1,83 @@
+"""One after-draw run at a time per store: a lock held in the store itself, released if its holder dies.
+
+On PostgreSQL it is a session advisory lock (`pg_try_advisory_lock`), which the server releases when the
+holding connection closes — a run killed with SIGKILL cannot leave it held. SQLite has no advisory locks;
+its equivalent is an exclusive `flock` on a file beside the database, which the kernel releases when the
+holding process dies, however it dies.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+# A fixed 64-bit key for pg_try_advisory_lock: "lotoflow" in ASCII.
+ADVISORY_KEY = int.from_bytes(b"lotoflow", "big") & 0x7FFF_FFFF_FFFF_FFFF
+POLL_S = 0.5
+
+
+class RunLockTimeout(TimeoutError):
+    """Another run held the store's lock for longer than this run was willing to wait."""
+
+
+@dataclass(frozen=True)
+class LockWait:
+    """How the lock was obtained: at once, or after `waited_s` behind another run."""
+
+    waited_s: float
+
+    @property
+    def waited(self) -> bool:
+        return self.waited_s > 0
+
+
+@contextmanager
+def run_lock(engine: Engine, wait_s: float) -> Iterator[LockWait]:
+    """Hold the store's run lock for the duration of the block; wait up to `wait_s` for it."""
+    started = time.monotonic()
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            while not connection.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}):
+                _wait_or_give_up(started, wait_s)
+            connection.commit()
+            try:
+                yield LockWait(_waited(started))
+            finally:
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+                connection.commit()
+        return
+    database = engine.url.database
+    if not database or database == ":memory:":
+        yield LockWait(0.0)  # a private in-memory store: nobody else can run on it
+        return
+    path = Path(database).with_suffix(".run.lock")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                _wait_or_give_up(started, wait_s)
+        try:
+            yield LockWait(_waited(started))
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _waited(started: float) -> float:
+    waited = time.monotonic() - started
+    return round(waited, 1) if waited >= POLL_S else 0.0
+
+
+def _wait_or_give_up(started: float, wait_s: float) -> None:
+    if time.monotonic() - started >= wait_s:
+        raise RunLockTimeout(f"another after-draw run has held this store's lock for over {wait_s:g} s")
+    time.sleep(POLL_S)
