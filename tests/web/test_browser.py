@@ -6,7 +6,6 @@ The screenshot lands in docs/web-home.png, which the README shows.
 
 from __future__ import annotations
 
-import os
 import socket
 import threading
 import time
@@ -23,7 +22,7 @@ from lotto_models.reporting.read_model import ReadModel
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.workspace import close_workspaces
 from tests.caixa_server import CaixaTestServer
-from tests.conftest import synthetic_draws
+from tests.conftest import synthetic_draws, use_lotto_env
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
 
@@ -52,13 +51,7 @@ def flow_built_home(prefect_api: None, tmp_path_factory: pytest.TempPathFactory)
     server = CaixaTestServer(history).start()
     patch = pytest.MonkeyPatch()
     try:
-        for name in [n for n in os.environ if n.startswith("LOTTO_")]:
-            patch.delenv(name)
-        patch.setenv("LOTTO_HOME", str(home))
-        patch.setenv("LOTTO_PROFILE", "quick")
-        patch.setenv("LOTTO_CAIXA_BASE_URL", server.base_url)
-        patch.setenv("LOTTO_HTTP_BACKOFF_S", "0.01")
-        close_workspaces()
+        use_lotto_env(patch, home, server.base_url, None)
         after_draw()
         server.add_draws(synthetic_draws(history[-1], 1))
         after_draw()
