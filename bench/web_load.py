@@ -20,6 +20,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import signal
 import socket
 import statistics
@@ -147,6 +148,7 @@ def web_figures(env: dict[str, str], seconds: int = 20) -> dict:
         figures["web_workers"] = int(env.get("LOTTO_WEB_WORKERS", Settings.model_fields["web_workers"].default))
     finally:
         stop(proc)
+        shutil.rmtree(work, ignore_errors=True)
     return figures
 
 
@@ -171,7 +173,11 @@ def main() -> None:
     home = args.home or filled_home()
     env = {**os.environ, "LOTTO_HOME": str(home.resolve())}
     env.pop("LOTTO_DATABASE_URL", None)
-    figures = web_figures(env, args.seconds)
+    try:
+        figures = web_figures(env, args.seconds)
+    finally:
+        if args.home is None:
+            shutil.rmtree(home, ignore_errors=True)
     print(json.dumps(figures, indent=2))
     if not args.no_write:
         results_path = ROOT / "bench" / "results.json"
