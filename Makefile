@@ -11,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: install run test test-fast lint serve stack web bench clean
+.PHONY: install run test test-fast lint serve stack web bench soak clean
 
 install: $(STAMP)
 
@@ -55,3 +55,9 @@ clean:
 
 bench: install
 	$(VENV)/bin/python bench/run.py
+
+# Consecutive after-draw cycles with mixed faults and kills on each store (resumable): bench/soak.json.
+SOAK_CYCLES ?= 300
+soak: install
+	$(VENV)/bin/python bench/soak.py --store sqlite --cycles $(SOAK_CYCLES)
+	$(VENV)/bin/python bench/soak.py --store postgresql --cycles $(SOAK_CYCLES)

@@ -30,6 +30,7 @@ from tasks.build_dataset import build_dataset
 from tasks.events import FALLBACK_USED, emit
 from tasks.find_stale_models import find_stale_models
 from tasks.prune_datasets import prune_old_datasets
+from tasks.prune_model_versions import prune_model_versions
 from tasks.publish_backtest import publish_backtest
 from tasks.publish_predictions import publish_predictions
 
@@ -86,6 +87,7 @@ def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSu
         _finish(ws, summary)
         return Failed(message="No plan could be served: " + " | ".join(f.detail for f in summary.fallbacks))
     publish_backtest.submit().result()
+    prune_model_versions()
     return _finish(ws, summary)
 
 

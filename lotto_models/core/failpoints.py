@@ -6,6 +6,7 @@ As in etcd (gofail) and TiKV (fail-rs): production code marks a dangerous moment
 
 - `raise`: raise `FailpointError` (a failure the code must survive);
 - `kill`: SIGKILL this process at once (a crash: no cleanup, no finally);
+- `kill-group`: SIGKILL this process's whole process group (a run with its worker processes);
 - `sleep(S)`: wait S seconds (to widen a window another process observes).
 
 Armed entries are comma-separated. The variable is read at each point, so a test can arm a subprocess
@@ -22,13 +23,25 @@ import time
 from lotto_models.core.errors import LotoflowError
 
 ENVIRONMENT_VARIABLE = "LOTTO_FAILPOINTS"
-_ACTION = re.compile(r"^(raise|kill|sleep\((\d+(?:\.\d+)?)\))$")
+_ACTION = re.compile(r"^(raise|kill|kill-group|sleep\((\d+(?:\.\d+)?)\))$")
 
 # Every failpoint in the code, so a test (and the soak) can name them without reading the source.
+INGEST_AFTER_FETCH = "ingest.after-fetch"  # answers fetched, nothing validated or stored yet
+INGEST_BEFORE_COMMIT = "ingest.before-commit"  # new draws inserted, their transaction not committed
+TRAINING_AFTER_EPOCH = "training.after-epoch"  # inside a Keras fit, at the end of an epoch
 PROMOTION_BEFORE_SWAP = "promotion.before-swap"  # both versions backed up, aliases not yet swapped
 PROMOTION_MID_SWAP = "promotion.mid-swap"  # inside the alias transaction: old aliases deleted, new not written
 REGISTRATION_BEFORE_COMMIT = "registration.before-commit"  # files placed under their key, row not committed
-KNOWN = (PROMOTION_BEFORE_SWAP, PROMOTION_MID_SWAP, REGISTRATION_BEFORE_COMMIT)
+PUBLISHING_BEFORE_STORE = "publishing.before-store"  # a plan's guess computed, not yet stored
+KNOWN = (
+    INGEST_AFTER_FETCH,
+    INGEST_BEFORE_COMMIT,
+    TRAINING_AFTER_EPOCH,
+    PROMOTION_BEFORE_SWAP,
+    PROMOTION_MID_SWAP,
+    REGISTRATION_BEFORE_COMMIT,
+    PUBLISHING_BEFORE_STORE,
+)
 
 
 class FailpointError(LotoflowError):
@@ -59,6 +72,8 @@ def failpoint(name: str) -> None:
         raise FailpointError(f"failpoint {name} fired")
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
+    if action == "kill-group":
+        os.killpg(os.getpgrp(), signal.SIGKILL)
     match = _ACTION.match(action)
     if match and match.group(2):
         time.sleep(float(match.group(2)))

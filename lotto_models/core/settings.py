@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-Profile = Literal["quick", "full"]
+Profile = Literal["smoke", "quick", "full"]
 
 
 class TrainingProfile(BaseModel):
@@ -22,6 +22,7 @@ class TrainingProfile(BaseModel):
 
 
 PROFILES: dict[str, dict[str, int]] = {
+    "smoke": {"epochs": 1, "units": 8, "batch_size": 256, "patience": 1},  # the soak: orchestration, not models
     "quick": {"epochs": 4, "units": 32, "batch_size": 128, "patience": 2},
     "full": {"epochs": 60, "units": 64, "batch_size": 64, "patience": 8},
 }
@@ -59,6 +60,7 @@ class Settings(BaseSettings):
     # Promotion and backups
     promotion_tolerance_bce: float = 0.002
     backup_retention: int = 5
+    version_retention: int = 3  # newest versions per model that keep their files (besides champion/previous)
 
     # Web service (`lotto web`): read-only pages and JSON API over the same store
     web_host: str = "127.0.0.1"

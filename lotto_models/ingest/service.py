@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lotto_models.core.draws import Draw
+from lotto_models.core.failpoints import INGEST_AFTER_FETCH, failpoint
 from lotto_models.ingest.bundled_history import BUNDLED_SOURCE, bundled_history
 from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.history_files import FileRow, read_draw_file
@@ -34,7 +35,9 @@ def seed_store(ws: Workspace) -> int:
 def fetch_new_draws(ws: Workspace) -> FetchReport:
     """Every concurso after the newest stored one, from the first source that answers."""
     with http_client(ws.settings) as client:
-        return fetch_missing_draws(sources_from_settings(ws.settings, client), ws.draws.last_concurso())
+        report = fetch_missing_draws(sources_from_settings(ws.settings, client), ws.draws.last_concurso())
+    failpoint(INGEST_AFTER_FETCH)
+    return report
 
 
 def fetch_draw_range(ws: Workspace, first: int, last: int) -> FetchReport:

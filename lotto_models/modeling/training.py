@@ -1,8 +1,9 @@
 """Fitting a model of the catalog on a dataset's train and validation spans, saving and loading it back.
 
-Networks are saved as `model.keras` and exported as a TensorFlow SavedModel (`saved_model/`); inference
-reads either. Training uses Keras callbacks: early stopping on the validation span (which precedes the
-holdout in time), a checkpoint of the best weights, a CSV log of epochs, and a stop on NaN.
+Networks are saved as `model.keras`; a TensorFlow SavedModel is exported from it on demand (`lotto convert`,
+the convert-model deployment), and inference reads either. Training uses Keras callbacks: early stopping on
+the validation span (which precedes the holdout in time), a checkpoint of the best weights, a CSV log of
+epochs, and a stop on NaN.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import numpy as np
 
 from lotto_models.core.cache import CACHE, file_signature
 from lotto_models.core.errors import TrainingDivergedError, TrainingTimeoutError
+from lotto_models.core.failpoints import TRAINING_AFTER_EPOCH, failpoint
 from lotto_models.core.settings import TrainingProfile
 from lotto_models.modeling.catalog import ModelSpec
 from lotto_models.modeling.features import STEP_WIDTHS, Dataset, FeatureParams
@@ -129,7 +131,10 @@ def train_model(
     callbacks = [
         keras.callbacks.TerminateOnNaN(),
         keras.callbacks.CSVLogger(str(out_dir / TRAINING_LOG)),
-        keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs=None: limit.check(network)),
+        keras.callbacks.LambdaCallback(
+            on_train_batch_end=lambda batch, logs=None: limit.check(network),
+            on_epoch_end=lambda epoch, logs=None: failpoint(TRAINING_AFTER_EPOCH),
+        ),
     ]
     if warm:
         # fine-tune: a fixed couple of epochs on the newest windows; the promotion gate judges the result
@@ -160,8 +165,9 @@ def train_model(
     if not losses or not all(math.isfinite(v) for v in losses):
         raise TrainingDivergedError(f"{spec.name}: training loss became non-finite after {len(losses)} epoch(s)")
     (out_dir / CHECKPOINT).unlink(missing_ok=True)  # the best weights are in the model itself now
+    # Only `.keras`: inference reads it, and a SavedModel (for TF Serving and the like) is made on demand
+    # from it by `lotto convert` or the convert-model deployment; exporting every challenger cost ~1 s each.
     network.save(out_dir / KERAS_ARTIFACT)
-    export_saved_model(network, out_dir / SAVED_MODEL)
     return TrainingOutcome(
         out_dir,
         hyperparameters,

@@ -133,6 +133,14 @@ class ArtifactStore:
         fresh.replace(directory)
         return f"{version.label} failed its checksum; restored from its backup"
 
+    def remove(self, version: StoredVersion) -> bool:
+        """Delete a version's files (retention); whether there were any."""
+        directory = self.path(version)
+        if not directory.exists():
+            return False
+        _remove_aside(directory)
+        return True
+
     def backed_up_numbers(self, model: str) -> list[int]:
         """Version numbers of `model` that have a backup directory, newest first."""
         found = [

@@ -39,6 +39,7 @@ class ModelVersion:
     metrics: dict[str, Any]
     flow_run_id: str | None
     created_at: dt.datetime
+    artifacts_pruned: bool = False  # retention removed its files; the row and metrics stay
 
     @property
     def label(self) -> str:
@@ -146,7 +147,7 @@ class VersionStore:
                 .order_by(schema.model_versions.c.version.desc())
             ).all()
         for row in rows:
-            if row.hyperparameters == hyperparameters:
+            if row.hyperparameters == hyperparameters and row.artifacts_pruned_at is None:
                 return _version_from_row(row)
         return None
 
@@ -177,6 +178,15 @@ class VersionStore:
                 .limit(1)
             ).first()
         return _decision_from_row(row) if row else None
+
+    def mark_artifacts_pruned(self, version_id: int) -> None:
+        """Record that retention removed this version's files (before they are removed)."""
+        table = schema.model_versions
+        with self.engine.begin() as connection:
+            connection.execute(
+                table.update().where(table.c.id == version_id, table.c.artifacts_pruned_at.is_(None)),
+                {"artifacts_pruned_at": utcnow()},
+            )
 
     def count_versions(self) -> int:
         with self.engine.connect() as connection:
@@ -251,6 +261,7 @@ def _version_from_row(row: sa.Row[Any]) -> ModelVersion:
         metrics=dict(row.metrics),
         flow_run_id=row.flow_run_id,
         created_at=row.created_at,
+        artifacts_pruned=row.artifacts_pruned_at is not None,
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lotto_models.core.cache import CACHE
+from lotto_models.core.failpoints import PUBLISHING_BEFORE_STORE, failpoint
 from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import (
@@ -153,6 +154,7 @@ def publish_plan(
     note = "; ".join(members.problems) or None
     ensemble_id = ws.predictions.record_ensemble(plan_name, versions, used, degraded, note)
     next_concurso = ws.draws.last_concurso() + 1
+    failpoint(PUBLISHING_BEFORE_STORE)
     stored = ws.predictions.publish(plan_name, next_concurso, numbers, versions, ensemble_id, flow_run_id)
     return PublishedGuess(plan_name, next_concurso, numbers, versions, used, degraded, note, stored, members.fallbacks)
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from lotto_models.core.draws import NUMBER_COLUMNS, Draw
+from lotto_models.core.failpoints import INGEST_BEFORE_COMMIT, failpoint
 from lotto_models.ingest.payloads import strip_nul
 from lotto_models.storage import schema
 
@@ -142,6 +143,8 @@ class DrawStore:
                     result.conflicts.append(conflict)
                     payload = json.dumps(item.payload or _draw_record(item.draw), ensure_ascii=False)
                     _insert_quarantine(connection, item.draw.concurso, item.source, payload, conflict.reason)
+            if result.new:
+                failpoint(INGEST_BEFORE_COMMIT)
         return result
 
     def seed(self, draws: Sequence[Draw], source: str) -> int:

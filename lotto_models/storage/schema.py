@@ -68,6 +68,7 @@ model_versions = sa.Table(
     sa.Column("metrics", sa.JSON, nullable=False),
     sa.Column("flow_run_id", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("artifacts_pruned_at", sa.DateTime(timezone=True), nullable=True),  # retention removed its files
     sa.UniqueConstraint("model", "version", name="uq_model_versions_model_version"),
 )
 

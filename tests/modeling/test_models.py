@@ -26,6 +26,7 @@ from lotto_models.modeling.training import (
     KERAS_ARTIFACT,
     SAVED_MODEL,
     TRAINING_LOG,
+    convert_to_saved_model,
     hyperparameters_for,
     load_network_predictor,
     load_predictor,
@@ -83,7 +84,8 @@ def test_keras_file_and_saved_model_give_the_same_probabilities(trained, name) -
     dataset, directory = trained[name]
     sample = dataset.inputs[-50:]
     from_keras = load_network_predictor(directory / KERAS_ARTIFACT)(sample)
-    from_saved_model = load_network_predictor(directory / SAVED_MODEL)(sample)
+    exported = convert_to_saved_model(directory / KERAS_ARTIFACT, directory.parent / f"{name}-{SAVED_MODEL}")
+    from_saved_model = load_network_predictor(exported)(sample)
     np.testing.assert_allclose(from_keras, from_saved_model, rtol=1e-5, atol=1e-6)
     assert from_keras.shape == (50, 25) and np.all((from_keras > 0) & (from_keras < 1))
 

@@ -1,0 +1,379 @@
+"""`make soak`: consecutive after-draw cycles with mixed faults and kills, checking every promise after each.
+
+A loopback server in the official schema (and a mirror) publishes the real history one draw per cycle,
+starting `--behind` draws before the end of the bundled history. A seeded generator gives each cycle
+faults from the whole catalogue, and about one cycle in ten kills the run's process group with SIGKILL at
+a failpoint of a random phase (fetching, storing, training, promoting, publishing). Each cycle is a real
+`lotto run` process against one Prefect server, on a fast training profile: it tests the orchestration,
+not the models. After every cycle the invariants are checked; the first violation stops the soak with
+everything needed to reproduce it (seed, cycle, faults, kill point, the run's log).
+
+State lives under `--work` (default `bench/.soak/<store>/`): run again with the same arguments to resume.
+Results go to `bench/soak.json`, one object per store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from bench.run import PYTHON, PrefectServer  # noqa: E402
+from lotto_models.core import failpoints  # noqa: E402
+from lotto_models.core.draws import Draw  # noqa: E402
+from lotto_models.core.settings import Settings  # noqa: E402
+from lotto_models.ingest.bundled_history import bundled_history  # noqa: E402
+from lotto_models.modeling.catalog import MODELS  # noqa: E402
+from lotto_models.registry.versions import CHAMPION, PREVIOUS  # noqa: E402
+from lotto_models.serving.ensembles import PLANS  # noqa: E402
+from lotto_models.storage import schema  # noqa: E402
+from lotto_models.workspace import close_workspaces, open_workspace  # noqa: E402
+from tests.caixa_server import CaixaTestServer, Fault, numbers_edit  # noqa: E402
+
+READ_TIMEOUT_S = 1.0
+ATTEMPTS = 3
+FAULT_KINDS = [
+    "waf-403",
+    "429",
+    "500-burst",
+    "read-timeout",
+    "html-200",
+    "invalid-json",
+    "nul-characters",
+    "not-final",
+    "stored-other-numbers",
+    "14-numbers",
+    "repeated-number",
+    "primary-down-mirror-up",
+    "everything-down",
+]
+CORRUPT = {"stored-other-numbers", "14-numbers", "repeated-number"}
+KILL_POINTS = {
+    "fetching": failpoints.INGEST_AFTER_FETCH,
+    "storing": failpoints.INGEST_BEFORE_COMMIT,
+    "training": failpoints.TRAINING_AFTER_EPOCH,
+    "promoting": failpoints.PROMOTION_BEFORE_SWAP,
+    "publishing": failpoints.PUBLISHING_BEFORE_STORE,
+}
+
+
+@dataclass
+class Cycle:
+    number: int
+    concurso: int
+    faults: list[str]
+    kill: str | None
+    exit_code: int = 0
+    seconds: float = 0.0
+    log: str = ""
+
+
+@dataclass
+class SoakState:
+    store: str
+    seed: int
+    cycles: int = 0
+    kills: dict[str, int] = field(default_factory=dict)
+    faults: dict[str, int] = field(default_factory=dict)
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    wall_s: float = 0.0
+    bytes_after_cycle: list[int] = field(default_factory=list)
+
+
+class Violation(AssertionError):
+    pass
+
+
+def plan_cycle(seed: int, number: int, concurso: int, kill_rate: float) -> Cycle:
+    """The faults and kill point of one cycle, from the seed alone (so a cycle can be replayed)."""
+    rng = random.Random(seed * 1_000_003 + number)
+    count = rng.choice([0, 0, 1, 1, 2, 3])
+    faults = rng.sample(FAULT_KINDS, count)
+    kill = rng.choice(sorted(KILL_POINTS)) if rng.random() < kill_rate else None
+    return Cycle(number, concurso, faults, kill)
+
+
+def inject(primary: CaixaTestServer, mirror: CaixaTestServer, kind: str, concurso: int, truth: Draw) -> None:
+    target = str(concurso)
+    html = "<html><body>Em manutenção</body></html>"
+    if kind == "waf-403":
+        primary.inject("latest", Fault(status=403, body="<html>Access denied</html>", content_type="text/html"))
+    elif kind == "429":
+        primary.inject(target, Fault(status=429, body="slow down"))
+    elif kind == "500-burst":
+        primary.inject("latest", *[Fault(status=500, body="Internal Server Error")] * 2)
+    elif kind == "read-timeout":
+        primary.inject(target, Fault(delay_s=READ_TIMEOUT_S + 0.5))
+    elif kind == "html-200":
+        primary.inject(target, Fault(body=html, content_type="text/html"))
+    elif kind == "invalid-json":
+        primary.inject(target, Fault(body=f'{{"numero": {concurso}, "listaDezenas": ['))
+    elif kind == "nul-characters":
+        primary.inject(
+            target,
+            Fault(
+                payload_edit={"localSorteio": "ESPAÇO\x00 DA\x00 SORTE", "nomeMunicipioUFSorteio": "SÃO PAULO\x00, SP"}
+            ),
+        )
+    elif kind == "not-final":
+        primary.inject("latest", Fault(payload_edit={"listaRateioPremio": []}))
+    elif kind == "stored-other-numbers":
+        other = sorted(set(range(1, 26)) - set(truth.numbers))[:10] + list(truth.numbers[:5])
+        primary.inject("latest", Fault(concurso=concurso - 1, payload_edit=numbers_edit(sorted(other))))
+    elif kind == "14-numbers":
+        primary.inject(target, Fault(payload_edit=numbers_edit(list(truth.numbers[:14]))))
+    elif kind == "repeated-number":
+        primary.inject(target, Fault(payload_edit=numbers_edit([*truth.numbers[:14], truth.numbers[0]])))
+    elif kind == "primary-down-mirror-up":
+        for where in ("latest", target):
+            primary.inject(where, *[Fault(status=503, body="down")] * ATTEMPTS)
+    elif kind == "everything-down":
+        for server in (primary, mirror):
+            for where in ("latest", target):
+                server.inject(where, *[Fault(status=503, body="down")] * ATTEMPTS)
+    else:  # pragma: no cover - the catalogue above is the list
+        raise ValueError(kind)
+
+
+def home_bytes(home: Path) -> int:
+    return sum(p.stat().st_size for p in home.rglob("*") if p.is_file())
+
+
+def leftover_processes(home: Path, own: set[int]) -> list[str]:
+    """Processes a run left behind: its temporary Prefect server or its workers, still alive after it ended."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) in own:
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        if f"LOTTO_HOME={home}".encode() in environ and ("uvicorn" in command or "spawn_main" in command):
+            found.append(f"{proc.name}: {command[:120]}")
+    return found
+
+
+def check_invariants(state: SoakState, cycle: Cycle, history: list[Draw], home: Path, completed: bool) -> list[str]:
+    """Every promise after a cycle; the broken ones, each in a sentence."""
+    broken: list[str] = []
+    close_workspaces()
+    ws = open_workspace()
+    frame = ws.draws.frame()
+    last = int(frame["concurso"].iloc[-1])
+    truth = {d.concurso: d for d in history}
+    if frame["concurso"].tolist() != list(range(1, last + 1)):
+        broken.append(f"stored concursos are not exactly 1..{last}")
+    stored = ws.draws.get_many(range(max(1, last - 40), last + 1))
+    wrong = [c for c, d in stored.items() if d != truth[c]]
+    if wrong:
+        broken.append(f"stored draws differ from the true ones: {wrong}")
+    with ws.engine.connect() as connection:
+        if ws.engine.dialect.name == "sqlite":
+            check = connection.scalar(sa.text("PRAGMA integrity_check"))
+            if check != "ok":
+                broken.append(f"SQLite integrity check: {check}")
+        rows = connection.execute(sa.select(schema.model_versions)).all()
+    on_disk = {f"{p.parent.name}/{p.name}" for p in ws.settings.models_dir.glob("*/v*") if p.is_dir()}
+    live = {row.artifact_path for row in rows if row.artifacts_pruned_at is None}
+    if on_disk - live:
+        broken.append(f"version directories without a row: {sorted(on_disk - live)}")
+    if live - on_disk:
+        broken.append(f"version rows without a directory: {sorted(live - on_disk)}")
+    for model in MODELS:
+        for alias in (CHAMPION, PREVIOUS):
+            version = ws.versions.alias(model, alias)
+            if version is None:
+                continue
+            try:
+                from lotto_models.modeling.training import load_predictor
+
+                load_predictor(MODELS[model], ws.artifacts.checked_path(version))
+            except Exception as error:  # any failure to verify or load is the violation itself
+                broken.append(f"{model} {alias} {version.label} does not verify and load: {error}")
+    if completed:
+        missing = [plan for plan in PLANS if not ws.predictions.has_prediction(plan, last + 1)]
+        if missing:
+            broken.append(f"a completed cycle left no guess for concurso {last + 1} for {missing}")
+        if not cycle.faults and cycle.kill is None and "Completed with fallback" in cycle.log:
+            broken.append("a cycle with no fault and no kill used a fallback")
+    leftovers = leftover_processes(home, {os.getpid()})
+    if leftovers:
+        broken.append(f"processes left behind: {leftovers}")
+    state.bytes_after_cycle.append(home_bytes(home))
+    if len(state.bytes_after_cycle) > 40:
+        grown = state.bytes_after_cycle[-1] - state.bytes_after_cycle[30]
+        per_draw_allowance = 200_000 * (len(state.bytes_after_cycle) - 31)  # rows and the draws themselves
+        if grown > per_draw_allowance + 20_000_000:
+            broken.append(f"LOTTO_HOME grew {grown / 1e6:.1f} MB since cycle 30: the disk is not bounded")
+    close_workspaces()
+    return broken
+
+
+def run_cycle(cycle: Cycle, env: dict[str, str], work: Path) -> None:
+    run_env = dict(env)
+    if cycle.kill:
+        run_env[failpoints.ENVIRONMENT_VARIABLE] = f"{KILL_POINTS[cycle.kill]}=kill-group"
+    log = work / "cycle.log"
+    started = time.monotonic()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [PYTHON, "-m", "deployments.cli", "run"],
+            env=run_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            cwd=ROOT,
+        )
+        try:
+            cycle.exit_code = process.wait(timeout=900)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            cycle.exit_code = process.wait()
+    cycle.seconds = time.monotonic() - started
+    cycle.log = log.read_text(errors="replace")
+
+
+def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work: Path) -> SoakState:
+    history = bundled_history()
+    state_file = work / "state.json"
+    work.mkdir(parents=True, exist_ok=True)
+    home = work / "home"
+    resumed = state_file.exists()
+    state = SoakState(**json.loads(state_file.read_text())) if resumed else SoakState(store, seed)
+    database_url = None
+    if store == "postgresql":
+        database_url = os.environ.get(
+            "LOTTO_SOAK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lotto_soak"
+        )
+    first = len(history) - behind
+    primary = CaixaTestServer(history[: first + state.cycles]).start()
+    mirror = CaixaTestServer(history[: first + state.cycles]).start()
+    server = PrefectServer(work / "prefect")
+    env = {
+        **server.env,
+        "LOTTO_HOME": str(home),
+        "LOTTO_PROFILE": "smoke",
+        "LOTTO_CAIXA_BASE_URL": primary.base_url,
+        "LOTTO_MIRROR_URLS": mirror.base_url,
+        "LOTTO_HTTP_ATTEMPTS": str(ATTEMPTS),
+        "LOTTO_HTTP_BACKOFF_S": "0.01",
+        "LOTTO_HTTP_READ_TIMEOUT_S": str(READ_TIMEOUT_S),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
+    if database_url:
+        env["LOTTO_DATABASE_URL"] = database_url
+    os.environ.update({k: v for k, v in env.items() if k.startswith("LOTTO_")})
+    try:
+        if state.cycles == 0:
+            if database_url:
+                _fresh_postgres(database_url)
+            shutil.rmtree(home, ignore_errors=True)
+            close_workspaces()
+            open_workspace(Settings()).draws.seed(history[:first], "bundled-history")
+        started = time.monotonic()
+        while state.cycles < cycles and first + state.cycles < len(history):
+            truth = history[first + state.cycles]
+            cycle = plan_cycle(seed, state.cycles, truth.concurso, kill_rate)
+            primary.add_draws([truth])
+            mirror.add_draws([truth])
+            for kind in cycle.faults:
+                inject(primary, mirror, kind, truth.concurso, truth)
+                state.faults[kind] = state.faults.get(kind, 0) + 1
+            run_cycle(cycle, env, work)
+            killed = cycle.exit_code == -signal.SIGKILL
+            if cycle.kill and killed:
+                state.kills[cycle.kill] = state.kills.get(cycle.kill, 0) + 1
+            for server_ in (primary, mirror):
+                server_.faults.clear()
+            broken = check_invariants(state, cycle, history, home, completed=cycle.exit_code == 0)
+            state.cycles += 1
+            print(
+                f"cycle {cycle.number} concurso {cycle.concurso}: faults {cycle.faults or '-'}, "
+                f"kill {cycle.kill or '-'}{' (fired)' if killed else ''}, "
+                f"exit {cycle.exit_code}, {cycle.seconds:.1f} s",
+                flush=True,
+            )
+            if broken:
+                violation = {
+                    "seed": seed,
+                    "cycle": cycle.number,
+                    "concurso": cycle.concurso,
+                    "faults": cycle.faults,
+                    "kill": cycle.kill,
+                    "broken": broken,
+                    "log_tail": cycle.log[-4000:],
+                }
+                state.violations.append(violation)
+                print(json.dumps(violation, indent=2), flush=True)
+                break
+        state.wall_s = round(state.wall_s + time.monotonic() - started, 1)
+    finally:
+        state_file.write_text(json.dumps(state.__dict__, indent=2))
+        server.stop()
+        primary.stop()
+        mirror.stop()
+    return state
+
+
+def _fresh_postgres(url: str) -> None:
+    base = sa.engine.make_url(url)
+    admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{base.database}" WITH (FORCE)'))
+        connection.execute(sa.text(f'CREATE DATABASE "{base.database}"'))
+    admin.dispose()
+
+
+def write_results(state: SoakState, out: Path) -> None:
+    from bench.run import provenance
+
+    results = json.loads(out.read_text()) if out.exists() else {"stores": {}}
+    results["commit"] = provenance(0)["commit"]
+    results["stores"][state.store] = {
+        "cycles": state.cycles,
+        "kills": state.kills,
+        "faults": state.faults,
+        "violations": state.violations,
+        "wall_s": state.wall_s,
+        "home_bytes_first_last": [state.bytes_after_cycle[0], state.bytes_after_cycle[-1]]
+        if state.bytes_after_cycle
+        else [],
+    }
+    out.write_text(json.dumps(results, indent=2) + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--cycles", type=int, default=300, help="total cycles to reach (a resumed soak goes on)")
+    parser.add_argument("--seed", type=int, default=20261123)
+    parser.add_argument("--behind", type=int, default=1000, help="start this many draws before the end")
+    parser.add_argument("--kill-rate", type=float, default=0.1)
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "soak.json")
+    args = parser.parse_args()
+    work = args.work or ROOT / "bench" / ".soak" / args.store
+    state = soak(args.store, args.cycles, args.seed, args.behind, args.kill_rate, work)
+    write_results(state, args.out)
+    print(json.dumps({k: v for k, v in state.__dict__.items() if k != "bytes_after_cycle"}, indent=2))
+    return 1 if state.violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

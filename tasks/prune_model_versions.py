@@ -1,0 +1,20 @@
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.registry.retention import prune_versions
+from lotto_models.workspace import open_workspace
+
+
+@task(name="prune-model-versions", cache_policy=NO_CACHE)
+def prune_model_versions() -> int:
+    """Old versions beyond the retention lose their files (rows and metrics stay)."""
+    ws = open_workspace()
+    pruned = [
+        version
+        for model in MODELS
+        for version in prune_versions(ws.versions, ws.artifacts, model, ws.settings.version_retention)
+    ]
+    if pruned:
+        get_run_logger().info("Pruned the files of %s (retention)", ", ".join(v.label for v in pruned))
+    return len(pruned)

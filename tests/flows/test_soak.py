@@ -1,0 +1,29 @@
+"""A short soak: consecutive after-draw cycles with mixed faults and kills, every invariant checked after each.
+
+`make soak` runs the long version (hundreds of cycles, resumable); this is the same harness on a few cycles,
+with kills frequent enough that some land.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow  # real runs in their own processes, some killed
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_short_soak_with_mixed_faults_and_kills_breaks_no_invariant(tmp_path, monkeypatch) -> None:
+    sys.path.insert(0, str(ROOT))
+    from bench.soak import soak
+
+    for name in [n for n in os.environ if n.startswith("LOTTO_") and n != "LOTTO_TEST_DATABASE_URL"]:
+        monkeypatch.delenv(name)
+    state = soak("sqlite", cycles=8, seed=7, behind=10, kill_rate=0.4, work=tmp_path / "soak")
+    assert state.violations == []
+    assert state.cycles == 8
+    assert sum(state.faults.values()) > 0 and sum(state.kills.values()) > 0, (state.faults, state.kills)
