@@ -10,8 +10,10 @@ cell is a missing number. Whether the numbers make a possible draw is for the va
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,14 +46,29 @@ class FileRow:
         return json.dumps({"line": self.line, **self.raw}, ensure_ascii=False)
 
 
+# Limits for files from outside: the whole real history is ~3,700 rows and ~200 KB (a spreadsheet ~300 KB).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_ROWS = 100_000
+MAX_SPREADSHEET_EXPANDED_BYTES = 100 * 1024 * 1024  # a zip "bomb" expands far beyond its file size
+
+
+class HistoryFileTooLargeError(LotoflowError):
+    """A history file beyond the limits: refused before it is read."""
+
+
 def read_draw_file(path: Path) -> list[FileRow]:
     """Every row of a history file, each with its candidate draw or the reason it is not one."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise HistoryFileTooLargeError(f"{path.name}: {size} bytes; history files are refused above {MAX_FILE_BYTES}")
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        frame = pd.read_excel(path, dtype=str)
+        frame = _read_spreadsheet(path)
     elif path.suffix.lower() == ".csv":
-        frame = pd.read_csv(path, dtype=str, sep=None, engine="python")
+        frame = _read_csv(path)
     else:
         raise UnknownFileLayoutError(f"{path.name}: expected a .csv or .xlsx file")
+    if len(frame) > MAX_ROWS:
+        raise HistoryFileTooLargeError(f"{path.name}: more than {MAX_ROWS} rows; the real history has about 3,700")
     frame.columns = [str(c).strip() for c in frame.columns]
     if set(OURS) <= set(frame.columns):
         columns, date_format = OURS, ISO_DATE
@@ -66,6 +83,47 @@ def read_draw_file(path: Path) -> list[FileRow]:
         _row(line, dict(zip(columns, values, strict=True)), date_format)
         for line, values in enumerate(frame.itertuples(index=False, name=None), start=2)
     ]
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """The rows of a `,` or `;` separated file; an unreadable one is refused naming the file and why."""
+    try:
+        return pd.read_csv(path, dtype=str, sep=None, engine="python", nrows=MAX_ROWS + 1)
+    except (ValueError, UnicodeDecodeError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise UnknownFileLayoutError(
+            f"{path.name}: not a readable CSV file ({type(error).__name__}: {error})"
+        ) from error
+
+
+def _read_spreadsheet(path: Path) -> pd.DataFrame:
+    """The first sheet, opened read-only, after checking what the archive expands to."""
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(item.file_size for item in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise UnknownFileLayoutError(f"{path.name}: not a readable .xlsx file ({error})") from error
+    if expanded > MAX_SPREADSHEET_EXPANDED_BYTES:
+        raise HistoryFileTooLargeError(
+            f"{path.name}: expands to {expanded} bytes; spreadsheets are refused above {MAX_SPREADSHEET_EXPANDED_BYTES}"
+        )
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        body: list[list[str]] = []
+        for values in rows:
+            if len(body) >= MAX_ROWS:
+                raise HistoryFileTooLargeError(
+                    f"{path.name}: more than {MAX_ROWS} rows; the real history has about 3,700"
+                )
+            body.append(["" if v is None else str(v) for v in values])
+    finally:
+        workbook.close()
+    return (
+        pd.DataFrame(body, columns=[str(h) for h in header]) if body else pd.DataFrame(columns=[str(h) for h in header])
+    )
 
 
 def _row(line: int, raw: dict[str, str], date_format: str) -> FileRow:

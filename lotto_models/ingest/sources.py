@@ -142,20 +142,37 @@ class CaixaSource:
 
     def _get_once(self, url: str) -> Any:
         try:
-            response = self.client.get(url)
+            with self.client.stream("GET", url) as response:
+                declared = int(response.headers.get("content-length") or 0)
+                if declared > MAX_ANSWER_BYTES:
+                    raise SourceError(f"{self.name} ({url}): answer of {declared} bytes refused ({_cap()})")
+                content = bytearray()
+                for chunk in response.iter_bytes():
+                    content += chunk
+                    if len(content) > MAX_ANSWER_BYTES:
+                        raise SourceError(f"{self.name} ({url}): answer larger than allowed refused ({_cap()})")
+                text = bytes(content).decode(response.encoding or "utf-8", errors="replace")
         except (httpx.TimeoutException, httpx.TransportError) as error:
             raise _Retryable(f"{type(error).__name__}: {error}") from error
         if response.status_code in RETRY_STATUSES:
             raise _Retryable(f"HTTP {response.status_code}")
         if response.status_code != 200:
             raise SourceError(f"{self.name} ({url}): HTTP {response.status_code}, which retrying cannot fix")
-        body = response.text.lstrip()
+        body = text.lstrip()
         if not body.startswith("{"):
             raise _Retryable(f"body is not JSON (Content-Type {response.headers.get('content-type')!r}): {body[:80]!r}")
         try:
             return json.loads(body)
         except json.JSONDecodeError as error:
             raise _Retryable(f"invalid JSON: {error}") from error
+
+
+# A real answer is about 3 KB; anything near this is not a Lotofácil result, and reading it whole could hurt.
+MAX_ANSWER_BYTES = 256 * 1024
+
+
+def _cap() -> str:
+    return f"a result answer is a few KB; the cap is {MAX_ANSWER_BYTES // 1024} KiB"
 
 
 def _require_final(payload: Any) -> None:

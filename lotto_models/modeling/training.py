@@ -119,7 +119,9 @@ def train_model(
     network = _build(spec, hyperparameters, base_dirs or {})
     warm = warm_start_dir is not None and (warm_start_dir / KERAS_ARTIFACT).exists()
     if warm_start_dir is not None and warm:
-        network.set_weights(keras.saving.load_model(warm_start_dir / KERAS_ARTIFACT, compile=False).get_weights())
+        network.set_weights(
+            keras.saving.load_model(warm_start_dir / KERAS_ARTIFACT, compile=False, safe_mode=True).get_weights()
+        )
     if spec.kind == "stacked":
         span = np.arange(splits.validation.start, splits.validation.stop)
         cut = len(span) * 2 // 3
@@ -211,7 +213,10 @@ def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str
     if missing:
         raise ValueError(f"{spec.name}: base model(s) {sorted(missing)} have no champion to stack on")
     bases = {
-        name: (keras.saving.load_model(base_dirs[name] / KERAS_ARTIFACT, compile=False), spec.base_columns.get(name))
+        name: (
+            keras.saving.load_model(base_dirs[name] / KERAS_ARTIFACT, compile=False, safe_mode=True),
+            spec.base_columns.get(name),
+        )
         for name in spec.depends_on
     }
     return build_stacked(config, bases)
@@ -230,7 +235,7 @@ def convert_to_saved_model(keras_file: Path, directory: Path) -> Path:
 
     import lotto_models.modeling.networks  # noqa: F401  (registers the loss and layers for deserialisation)
 
-    export_saved_model(keras.saving.load_model(keras_file, compile=False), directory)
+    export_saved_model(keras.saving.load_model(keras_file, compile=False, safe_mode=True), directory)
     return directory
 
 
@@ -246,7 +251,7 @@ def _load_network_predictor(path: Path) -> Predictor:
 
         import lotto_models.modeling.networks  # noqa: F401  (registers the loss and layers for deserialisation)
 
-        model = keras.saving.load_model(path, compile=False)
+        model = keras.saving.load_model(path, compile=False, safe_mode=True)  # no arbitrary code
         return lambda inputs: _in_batches(lambda batch: model(batch, training=False), inputs)
     import tensorflow as tf
 
