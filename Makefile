@@ -11,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: install run test test-fast lint serve stack bench soak clean
+.PHONY: install run test test-fast lint serve stack web bench soak clean
 
 install: $(STAMP)
 
@@ -27,6 +27,7 @@ run: install
 	$(VENV)/bin/lotto run
 
 test: install
+	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(VENV)/bin/pytest
 
 # Everyday work: everything but the slow integration tests (real training, worker processes, kills).
@@ -43,8 +44,11 @@ lint: install
 serve: install
 	$(VENV)/bin/python -m deployments.serve
 
+web: install
+	$(VENV)/bin/lotto web
+
 stack: install
-	$(VENV)/bin/python -m deployments.local_stack --workdir /tmp/lotoflow-stack
+	$(VENV)/bin/python -m deployments.local_stack --workdir /tmp/lotoflow-stack $(STACK_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) var

@@ -69,6 +69,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     held.add_argument("--all", action="store_true", help="list decided entries too")
     status = commands.add_parser("status", help="draws, champions and the latest guesses")
     status.add_argument("--json", action="store_true", help="print one JSON object")
+    web = commands.add_parser("web", help="serve the read-only pages and JSON API (LOTTO_WEB_HOST:LOTTO_WEB_PORT)")
+    web.add_argument("--host", help="default LOTTO_WEB_HOST, 127.0.0.1")
+    web.add_argument("--port", type=int, help="default LOTTO_WEB_PORT, 8000")
+    web.add_argument("--workers", type=int, help="processes serving requests; default LOTTO_WEB_WORKERS, 2")
+    web.add_argument("--access-log", action="store_true", help="log every request (costs throughput)")
     args = parser.parse_args(argv)
 
     if args.command == "retrain":
@@ -79,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run_flow(args)
     if args.command == "predict":
         return _predict(args.plan, args.recompute)
+    if args.command == "web":
+        return _web(args)
     if args.command == "rollback":
         from lotto_models.registry.rollback import RollbackError, rollback_model
         from lotto_models.workspace import open_workspace
@@ -139,6 +146,31 @@ def _run_flow(args: argparse.Namespace) -> int:
     if not state.is_completed():
         print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _web(args: argparse.Namespace) -> int:
+    """Serve `web.app` with uvicorn; it reads the store named by the settings and never writes to it."""
+    import sqlalchemy as sa
+    import uvicorn
+
+    from lotto_models.core.settings import get_settings
+
+    settings = get_settings()
+    host = args.host or settings.web_host
+    port = args.port if args.port is not None else settings.web_port
+    workers = args.workers if args.workers is not None else settings.web_workers
+    store = sa.engine.make_url(settings.sqlalchemy_url).render_as_string(hide_password=True)
+    print(f"lotoflow web: http://{host}:{port}/ (API under /api/v1, schema at /docs), store {store}", flush=True)
+    uvicorn.run(
+        "web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=args.access_log,
+        log_level="info",
+    )
     return 0
 
 

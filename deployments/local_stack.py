@@ -6,13 +6,16 @@ An operator script, not part of the service. In order, it:
    (default `/tmp/lotoflow-stack`) and a `LOTTO_HOME` next to it (the user's `./var` is never touched), and
    sets `PREFECT_API_URL`, `PREFECT_SERVER_ANALYTICS_ENABLED=false` and `LOTTO_PROFILE=quick` (unless set);
    `LOTTO_CAIXA_BASE_URL` passes through when the caller set it;
-2. starts `prefect server start` (log: `<workdir>/server.log`) and waits for `/api/health`;
+2. starts `prefect server start` (log: `<workdir>/server.log`) and waits for `/api/health`, then the
+   read-only web service `lotto web` on another free port (log: `<workdir>/web.log`), over the same store;
 3. creates the `lotoflow` process work pool (an existing one is fine);
 4. runs `prefect --no-prompt deploy --all` from the repository root with `LOTOFLOW_DIR` set to it;
 5. starts `prefect worker start --pool lotoflow` (log: `<workdir>/worker.log`), triggers
    `prefect deployment run after-draw/after-draw` and polls the flow run until it reaches a final state;
-6. screenshots the run page (and its artifacts tab) with headless Debian chromium, when installed;
-7. prints a summary, then stops the worker (two SIGTERMs) and the server (one), even on failure.
+6. screenshots the run page (and its artifacts tab) and the web home page with headless Debian chromium,
+   when installed;
+7. prints a summary with both URLs, then stops the worker (two SIGTERMs), the web service and the server
+   (one each), even on failure; with `--keep-running` the server and the web service stay up until Ctrl-C.
 
 It exits non-zero when the run does not end Completed. Without `LOTTO_CAIXA_BASE_URL` the official API
 is unreachable here and the run completes with its "source unreachable" fallback, as designed.
@@ -21,6 +24,7 @@ is unreachable here and the run completes with its "source unreachable" fallback
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
 import shutil
@@ -39,6 +43,7 @@ import httpx
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).parent / "prefect")
+LOTTO = str(Path(sys.executable).parent / "lotto")
 CHROMIUM = Path("/usr/bin/chromium")
 POOL = "lotoflow"
 DEPLOYMENT = "after-draw/after-draw"
@@ -104,11 +109,27 @@ def run_cli(args: list[str], env: dict[str, str], ok_if: str | None = None) -> s
     return output
 
 
-def start_background(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+def start_background(
+    args: list[str], env: dict[str, str], log: Path, program: str = PREFECT
+) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
-            [PREFECT, *args], cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            [program, *args], cwd=REPO_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
+
+
+def wait_answering(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    """Wait until `url` answers at all (the web service says 503 until the first run creates the store)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url} exited {proc.returncode}; see {log}")
+        try:
+            httpx.get(url, timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {timeout:.0f} s; see {log}")
 
 
 def stop(proc: subprocess.Popen[bytes] | None, name: str, sigterms: int) -> None:
@@ -198,11 +219,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/lotoflow-stack"), help="logs, homes, PNGs")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the flow run")
     parser.add_argument("--fresh", action="store_true", help="also start from an empty LOTTO_HOME")
+    parser.add_argument("--web-port", type=int, default=0, help="web service port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--keep-running", action="store_true", help="keep the server and web service up until Ctrl-C")
     opts = parser.parse_args(argv)
 
     workdir: Path = opts.workdir.resolve()
     port = opts.port or free_port()
     base_url = f"http://127.0.0.1:{port}"
+    web_url = f"http://127.0.0.1:{opts.web_port or free_port()}"
     shutil.rmtree(workdir / "prefect-home", ignore_errors=True)
     if opts.fresh:
         shutil.rmtree(workdir / "lotto-home", ignore_errors=True)
@@ -215,6 +239,7 @@ def main(argv: list[str] | None = None) -> int:
 
     server: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
+    web: subprocess.Popen[bytes] | None = None
     flow_run_id = ""
     state_name = "not run"
     pngs: list[Path] = []
@@ -223,6 +248,12 @@ def main(argv: list[str] | None = None) -> int:
             log = workdir / "server.log"
             server = start_background(["server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log)
             wait_healthy(base_url, server, log)
+        with step("web"):
+            log = workdir / "web.log"
+            web_args = ["web", "--host", "127.0.0.1", "--port", web_url.rsplit(":", 1)[1]]
+            web = start_background(web_args, env, log, program=LOTTO)
+            wait_answering(f"{web_url}/api/v1/health", web, log)
+            say(f"web service {web_url}/ (API {web_url}/docs)")
         with step("work pool"):
             run_cli(["work-pool", "create", POOL, "--type", "process"], env, ok_if="already exists")
         with step("deploy"):
@@ -244,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
                 shots = {
                     workdir / "after-draw-run.png": f"{base_url}/runs/flow-run/{flow_run_id}",
                     workdir / "after-draw-artifacts.png": f"{base_url}/v2/runs/flow-run/{flow_run_id}?tab=Artifacts",
+                    workdir / "web-home.png": f"{web_url}/",
                 }
                 pngs = [png for png, url in shots.items() if screenshot(url, png)]
                 for png in pngs:
@@ -253,10 +285,17 @@ def main(argv: list[str] | None = None) -> int:
         state_name = f"{state_name} (script failed)"
     finally:
         stop(worker, "worker", sigterms=2)
+        if opts.keep_running and server is not None and server.poll() is None:
+            say(f"Prefect UI {base_url}/ and lotoflow web {web_url}/ stay up; Ctrl-C stops them")
+            with contextlib.suppress(KeyboardInterrupt):
+                server.wait()
+        stop(web, "web", sigterms=1)
         stop(server, "server", sigterms=1)
-        say(f"logs: {workdir / 'server.log'}, {workdir / 'worker.log'}")
+        say(f"logs: {workdir / 'server.log'}, {workdir / 'worker.log'}, {workdir / 'web.log'}")
 
     say("summary")
+    say(f"  Prefect UI  {base_url}/")
+    say(f"  web         {web_url}/ (JSON API under /api/v1, schema at /docs)")
     say(f"  flow run    {flow_run_id or '(none)'}: {state_name}")
     say("  steps       " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()))
     say("  screenshots " + (", ".join(str(png) for png in pngs) or "none"))

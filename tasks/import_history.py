@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from prefect import get_run_logger, task
+from prefect import get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
@@ -11,7 +11,7 @@ from lotto_models.workspace import open_workspace
 @task(name="import-history-file", cache_policy=NO_CACHE)
 def import_history(path: str) -> ImportReport:
     """Merge a history file into the store and publish what became of each row."""
-    report = import_history_file(open_workspace(), Path(path))
+    report = import_history_file(open_workspace(), Path(path), str(runtime.flow_run.id))
     create_markdown_artifact(key="history-import", markdown=report.markdown(), description="History file import")
     get_run_logger().info("Import of %s: %s", report.file, report.counts())
     return report

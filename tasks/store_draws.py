@@ -1,4 +1,4 @@
-from prefect import get_run_logger, task
+from prefect import get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.ingest.service import IngestSummary, store_validated_draws
@@ -11,7 +11,7 @@ from tasks.events import DRAW_INGESTED, emit
 @task(name="store-draws", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=5)
 def store_draws(fetched: FetchReport, validation: ValidationReport) -> IngestSummary:
     """Store accepted draws with their raw payloads in one transaction; quarantine the rest."""
-    summary = store_validated_draws(open_workspace(), fetched, validation)
+    summary = store_validated_draws(open_workspace(), fetched, validation, str(runtime.flow_run.id))
     logger = get_run_logger()
     if summary.stored:
         logger.info("Stored concursos %s", summary.stored)

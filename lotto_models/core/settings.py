@@ -68,6 +68,12 @@ class Settings(BaseSettings):
     backup_retention: int = 5
     version_retention: int = 3  # newest versions per model that keep their files (besides champion/previous)
 
+    # Web service (`lotto web`): read-only pages and JSON API over the same store
+    web_host: str = "127.0.0.1"
+    web_port: int = 8000
+    web_workers: int = 2  # uvicorn processes; 2 fit this 2-core machine (bench/web_load.py)
+    web_cache_ttl_s: float = 1.0  # answers may lag a change of the store by this long
+
     @field_validator("mirror_urls", "alert_urls", mode="before")
     @classmethod
     def _split_mirrors(cls, value: object) -> object:

@@ -59,11 +59,13 @@ class IngestSummary:
     notes: list[str] = field(default_factory=list)
 
 
-def store_validated_draws(ws: Workspace, fetched: FetchReport, validation: ValidationReport) -> IngestSummary:
+def store_validated_draws(
+    ws: Workspace, fetched: FetchReport, validation: ValidationReport, flow_run_id: str | None = None
+) -> IngestSummary:
     """Store accepted draws with their raw payloads; quarantine rejected payloads and conflicts.
 
     A latest answer for a concurso already stored is compared with the stored draw: other numbers or
-    another date are a conflict, quarantined (the stored draw is kept).
+    another date are a conflict, quarantined (the stored draw is kept). The ingest log names `flow_run_id`.
     """
     summary = IngestSummary(latest_seen=fetched.latest, source_unreachable=dict(fetched.unreachable))
     for rejected in fetched.rejected:
@@ -103,6 +105,7 @@ def store_validated_draws(ws: Workspace, fetched: FetchReport, validation: Valid
         len(summary.stored),
         len(summary.quarantined),
         "; ".join(summary.notes) or None,
+        flow_run_id,
     )
     return summary
 
@@ -159,7 +162,7 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def import_history_file(ws: Workspace, path: Path) -> ImportReport:
+def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = None) -> ImportReport:
     """Merge a history file into the store: new draws stored, stored ones compared, bad rows quarantined.
 
     New rows go through the same validation suite as fetched ones (continuity and one draw per concurso
@@ -201,7 +204,12 @@ def import_history_file(ws: Workspace, path: Path) -> ImportReport:
     report.identical += result.identical
     report.conflicting.update({c.stored.concurso: c.reason for c in result.conflicts})
     ws.draws.log_ingest(
-        source, None, len(report.new), len(report.conflicting) + len(report.invalid), json.dumps(report.counts())
+        source,
+        None,
+        len(report.new),
+        len(report.conflicting) + len(report.invalid),
+        json.dumps(report.counts()),
+        flow_run_id,
     )
     return report
 

@@ -1,0 +1,245 @@
+"""The JSON API against the real app, on SQLite and (with LOTTO_TEST_DATABASE_URL) PostgreSQL."""
+
+from __future__ import annotations
+
+import socket
+import time
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from lotto_models.core.settings import Settings
+from lotto_models.modeling.evaluation import BASELINE_HITS, BASELINE_HITS_SD, BASELINE_SHARE_11_PLUS
+from lotto_models.reporting.read_model import MAX_PAGE_SIZE, chance_interval
+from lotto_models.serving.ensembles import PLANS
+from lotto_models.storage import schema
+from lotto_models.storage.engine import head_revision
+from tests.web.conftest import STORED, UI, Filled
+from web.app import create_app
+from web.prefect_runs import PrefectLinks
+
+
+def test_plans_show_each_guess_for_the_next_concurso_with_members_weights_and_degradation(
+    client: TestClient, filled: Filled
+) -> None:
+    plans = {p["plan"]: p for p in client.get("/api/v1/plans").json()}
+    assert list(plans) == list(PLANS)
+    free, gold, silver = plans["free"], plans["gold"], plans["silver"]
+    assert free["next_concurso"] == STORED + 1 and free["guess_is_for_next_concurso"]
+    assert free["guess"]["concurso"] == STORED + 1 and len(set(free["guess"]["numbers"])) == 15
+    assert free["guess"]["member_versions"] == {"ls14": "ls14/v1", "stat": "stat/v2"}
+    assert free["guess"]["weights"] == {"ls14": 0.4, "stat": 0.6}
+    assert free["guess"]["flow_run_id"] == filled.run_ids[("free", STORED + 1)]
+    assert free["guess"]["built_at"].endswith(("Z", "+00:00"))
+    assert gold["guess"]["degraded"] and gold["guess"]["degraded_reason"] == "ls15pp has no champion"
+    assert silver["guess"] is None and not silver["guess_is_for_next_concurso"]
+    assert plans["rnd"]["public"] is False
+    assert client.get("/api/v1/plans/gold").json() == gold
+
+
+def test_unknown_plan_is_a_404_naming_the_plans(client: TestClient) -> None:
+    for path in ("/api/v1/plans/diamond", "/api/v1/plans/diamond/predictions", "/api/v1/plans/diamond/record"):
+        answer = client.get(path)
+        assert answer.status_code == 404
+        assert answer.json()["detail"] == "unknown plan 'diamond'; the plans are free, silver, gold, platinum, rnd"
+
+
+def test_prediction_history_is_paginated_newest_first_with_hits_once_drawn(client: TestClient, filled: Filled) -> None:
+    first = client.get("/api/v1/plans/free/predictions", params={"page_size": 4}).json()
+    assert (first["total"], first["page"], first["page_size"], first["pages"]) == (11, 1, 4, 3)
+    assert [p["concurso"] for p in first["items"]] == [3691, 3690, 3689, 3688]
+    pending, scored = first["items"][0], first["items"][1]
+    assert pending["hits"] is None and pending["drawn"] is None
+    drawn = filled.history[STORED - 1]
+    assert scored["drawn"] == list(drawn.numbers)
+    assert scored["hits"] == len(set(scored["numbers"]) & set(drawn.numbers))
+    last = client.get("/api/v1/plans/free/predictions", params={"page_size": 4, "page": 3}).json()
+    assert [p["concurso"] for p in last["items"]] == [3683, 3682, 3681]
+    assert client.get("/api/v1/plans/free/predictions", params={"page": 9}).json()["items"] == []
+
+
+def test_page_size_over_the_cap_is_refused_with_a_message(client: TestClient) -> None:
+    for path in ("/api/v1/draws", "/api/v1/quarantine", "/api/v1/plans/free/predictions"):
+        answer = client.get(path, params={"page_size": MAX_PAGE_SIZE + 1})
+        assert answer.status_code == 422
+        assert answer.json()["detail"] == f"page_size: Input should be less than or equal to {MAX_PAGE_SIZE}"
+    assert client.get("/api/v1/draws", params={"page": 0}).status_code == 422
+
+
+def test_live_record_against_the_random_baseline(client: TestClient, filled: Filled) -> None:
+    record = client.get("/api/v1/plans/free/record").json()
+    with filled.ws.engine.connect() as connection:
+        hits = connection.scalars(
+            sa.select(schema.prediction_scores.c.hits)
+            .join(schema.predictions, schema.predictions.c.id == schema.prediction_scores.c.prediction_id)
+            .where(schema.predictions.c.plan == "free")
+        ).all()
+    assert record["scored"] == len(hits) == 10
+    assert record["mean_hits"] == pytest.approx(sum(hits) / 10)
+    assert record["ci95_low"] < record["mean_hits"] < record["ci95_high"]
+    assert record["share_11_plus"] == pytest.approx(sum(h >= 11 for h in hits) / 10)
+    assert (record["chance_ci95_low"], record["chance_ci95_high"]) == pytest.approx(chance_interval(10))
+    assert record["baseline"]["mean_hits"] == BASELINE_HITS
+    assert record["baseline"]["hits_sd"] == BASELINE_HITS_SD
+    assert record["baseline"]["share_11_plus"] == BASELINE_SHARE_11_PLUS
+    assert (record["baseline"]["per_guess_low"], record["baseline"]["per_guess_high"]) == (7, 11)
+    assert "10 random guess(es) would average between" in record["verdict"]
+    empty = client.get("/api/v1/plans/silver/record").json()
+    assert empty["scored"] == 0 and empty["mean_hits"] is None
+    assert empty["verdict"] == "silver: no published guess has been scored yet."
+
+
+def test_draws_newest_first_with_a_range_and_one_by_number(client: TestClient, filled: Filled) -> None:
+    page = client.get("/api/v1/draws", params={"page_size": 3}).json()
+    assert page["total"] == STORED and [d["concurso"] for d in page["items"]] == [3690, 3689, 3688]
+    ranged = client.get("/api/v1/draws", params={"from_concurso": 10, "to_concurso": 14, "page_size": 100}).json()
+    assert ranged["total"] == 5 and [d["concurso"] for d in ranged["items"]] == [14, 13, 12, 11, 10]
+    one = client.get("/api/v1/draws/1").json()
+    first = filled.history[0]
+    assert one["numbers"] == list(first.numbers) and one["date"] == first.date.isoformat()
+    assert one["source"] == "bundled-history"
+    assert one["flow_run_id"] == filled.ingest_run_ids[0]  # the first ingest logged after it was stored
+
+
+def test_concurso_out_of_range_answers_4xx_naming_it(client: TestClient) -> None:
+    missing = client.get("/api/v1/draws/9999")
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "concurso 9999 is not stored; stored concursos run from 1 to 3690"
+    assert client.get("/api/v1/draws/0").status_code == 422
+    assert client.get("/api/v1/draws/abc").json()["detail"].startswith("concurso: Input should be a valid integer")
+    backwards = client.get("/api/v1/draws", params={"from_concurso": 20, "to_concurso": 10})
+    assert backwards.status_code == 400 and backwards.json()["detail"] == "from_concurso 20 is after to_concurso 10"
+
+
+def test_models_show_champion_previous_holdout_degradation_and_last_decision(
+    client: TestClient, filled: Filled
+) -> None:
+    view = client.get("/api/v1/models").json()
+    models = {m["model"]: m for m in view["models"]}
+    stat, ls14, ls15 = models["stat"], models["ls14"], models["ls15"]
+    assert stat["champion"]["label"] == "stat/v2" and stat["previous"]["label"] == "stat/v1"
+    assert stat["champion"]["flow_run_id"] == filled.versions["stat"].flow_run_id
+    holdout = stat["champion"]["holdout"]
+    assert holdout["mean_hits"] == pytest.approx(filled.versions["stat"].metrics["mean_hits"])
+    assert holdout["baseline_hits"] == BASELINE_HITS and len(holdout["hits_histogram"]) == 16
+    assert "holdout draws" in holdout["verdict"]
+    decision = stat["last_decision"]
+    assert decision["promoted"] and decision["reason"] == "holdout BCE 0.6729 vs 0.6731"
+    assert (decision["challenger"], decision["champion"]) == ("stat/v2", "stat/v1")
+    assert ls14["degraded"] and ls14["degraded_reason"].startswith("training timed out")
+    assert ls15["champion"] is None and ls15["last_decision"] is None
+    assert models["ls16"]["depends_on"] == ["ls14pp", "ls15pp"] and models["ls17"]["research"]
+    assert sum(view["random_hits_pmf"]) == pytest.approx(1.0)
+
+
+def test_quarantine_lists_rejected_payloads_with_the_reason(client: TestClient, filled: Filled) -> None:
+    page = client.get("/api/v1/quarantine").json()
+    assert page["total"] == 1
+    [item] = page["items"]
+    assert (item["concurso"], item["source"], item["reason"]) == (3691, "caixa", "repeated numbers")
+    assert '"numero": 3691' in item["payload"] and not item["payload_truncated"]
+    assert item["flow_run_id"] == filled.ingest_run_ids[1]
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_health_names_the_newest_draw_and_says_when_prefect_is_unreachable(filled: Filled) -> None:
+    api = f"http://127.0.0.1:{closed_port()}/api"
+    with TestClient(create_app(filled.ws.settings, PrefectLinks(api_url=api))) as client:
+        answer = client.get("/api/v1/health")
+    body = answer.json()
+    assert answer.status_code == 200 and body["ok"]
+    assert body["store"]["reachable"] and body["store"]["last_concurso"] == STORED and body["store"]["draws"] == STORED
+    assert body["store"]["last_date"] == filled.history[STORED - 1].date.isoformat()
+    assert body["store"]["last_draw_age_days"] >= 0
+    assert not body["prefect"]["reachable"] and body["prefect"]["note"].startswith(f"the Prefect API at {api}")
+
+
+def test_a_store_that_cannot_be_read_answers_503_with_the_reason(tmp_path) -> None:
+    settings = Settings(home=tmp_path / "empty")
+    with TestClient(create_app(settings, PrefectLinks(ui_url=UI, api_url=None))) as client:
+        plans = client.get("/api/v1/plans")
+        health = client.get("/api/v1/health")
+        home = client.get("/")
+    assert plans.status_code == 503
+    assert plans.json()["detail"].startswith(f"no store at {tmp_path / 'empty' / 'lotoflow.db'}: run `lotto run`")
+    assert health.status_code == 503 and not health.json()["store"]["reachable"]
+    assert home.status_code == 503 and "run `lotto run` once" in home.text
+    assert not (tmp_path / "empty").exists()  # looking did not create anything
+
+
+def test_an_unreachable_database_answers_503_naming_it(tmp_path) -> None:
+    url = f"postgresql+psycopg://lotto:secret@127.0.0.1:{closed_port()}/lotoflow"
+    settings = Settings(home=tmp_path / "home", database_url=url)
+    with TestClient(create_app(settings, PrefectLinks(ui_url=UI, api_url=None))) as client:
+        draws = client.get("/api/v1/draws")
+        health = client.get("/api/v1/health")
+    assert draws.status_code == 503
+    detail = draws.json()["detail"]
+    assert detail.startswith("the store at postgresql+psycopg://lotto:***@127.0.0.1:") and "secret" not in detail
+    assert health.status_code == 503 and health.json()["store"]["error"] == detail
+
+
+def test_a_store_whose_schema_is_behind_answers_503_and_is_not_migrated(tmp_path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    engine = sa.create_engine(f"sqlite:///{home / 'lotoflow.db'}")
+    with engine.begin() as connection:
+        connection.execute(sa.text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        connection.execute(sa.text("INSERT INTO alembic_version VALUES ('0001')"))
+    with TestClient(create_app(Settings(home=home), PrefectLinks(ui_url=UI, api_url=None))) as client:
+        answer = client.get("/api/v1/draws")
+    detail = answer.json()["detail"]
+    assert answer.status_code == 503 and f"schema revision 0001, this code reads {head_revision()}" in detail
+    with engine.connect() as connection:
+        assert connection.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0001"
+
+
+def test_the_web_service_cannot_write_to_the_store(client: TestClient) -> None:
+    read_model = client.app.state.read_model
+    with pytest.raises(sa.exc.DBAPIError), read_model.engine.begin() as connection:
+        connection.execute(schema.quarantine.delete())
+
+
+def test_answers_follow_the_store_as_it_changes(client: TestClient, filled: Filled) -> None:
+    before = client.get("/api/v1/plans/free/record").json()
+    assert client.get("/api/v1/plans/free/record").json() == before  # served from the cache
+    nxt = filled.history[STORED]
+    filled.ws.draws.add([_incoming(nxt)])
+    filled.ws.predictions.score_pending(filled.ws.draws)
+    time.sleep(2 * filled.ws.settings.web_cache_ttl_s)  # the change token is asked again every TTL
+    after = client.get("/api/v1/plans/free/record").json()
+    assert after["scored"] == before["scored"] + 1
+    assert client.get("/api/v1/plans/free").json()["next_concurso"] == STORED + 2
+
+
+def _incoming(draw):
+    from lotto_models.storage.draw_store import IncomingDraw
+
+    return IncomingDraw(draw, "caixa", {"numero": draw.concurso})
+
+
+def test_pages_show_guesses_record_chart_models_draws_and_the_honest_note(client: TestClient, filled: Filled) -> None:
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "The draws are random." in home.text and "11 or more in 10.6% of draws" in home.text
+    free = client.get("/api/v1/plans/free").json()["guess"]
+    assert "".join(f"<li>{n:02d}</li>" for n in free["numbers"]) in home.text
+    assert f"{UI}/runs/flow-run/{filled.run_ids[('free', STORED + 1)]}" in home.text
+    assert f"{UI}/runs/flow-run/{filled.run_ids[('free', STORED)]}" in home.text  # a dot of the chart
+    assert home.text.count("<svg") == len(PLANS) and "Degraded: ls15pp has no champion" in home.text
+    models = client.get("/models").text
+    assert "stat/v2" in models and f"{UI}/runs/flow-run/{filled.versions['stat'].flow_run_id}" in models
+    assert "Backtest" in models and "<svg" in models and "The draws are random." in models
+    draws = client.get("/draws").text
+    assert "Quarantine (1)" in draws and "repeated numbers" in draws and ">3690<" in draws
+    assert all(f"{UI}/runs/flow-run/{run_id}" in draws for run_id in filled.ingest_run_ids)
+    assert "concurso 3691 rejected" in draws  # the ingest log
+    assert "The draws are random." in draws
+    assert client.get("/draws", params={"page": 0}).status_code == 422
+    assert client.get("/static/style.css").status_code == 200

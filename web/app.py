@@ -1,0 +1,356 @@
+"""The read-only web service: a JSON API under `/api/v1` and three server-rendered pages.
+
+Every figure comes from `lotto_models.reporting.read_model`; this module only routes, caches and
+renders. Answers are cached in memory per URL and served again while the store's change token (one
+cheap query, asked by a background thread every `LOTTO_WEB_CACHE_TTL_S`) is unchanged, so a burst of
+readers costs one build per change of the store and no request waits on the token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
+from pydantic import BaseModel
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from lotto_models.core.settings import Settings, get_settings
+from lotto_models.reporting.read_model import (
+    DEFAULT_PAGE_SIZE,
+    MAX_PAGE_SIZE,
+    DrawView,
+    InvalidQueryError,
+    LiveRecord,
+    ModelsView,
+    NotFoundError,
+    Page,
+    PlanView,
+    PredictionView,
+    QuarantineItem,
+    ReadModel,
+    StoreHealth,
+    StoreUnavailableError,
+    baseline,
+)
+from lotto_models.reporting.svg_charts import backtest_chart, hits_chart
+from web.prefect_runs import PrefectLinks, PrefectStatus
+
+HERE = Path(__file__).parent
+MAX_CONCURSO = 2**31 - 1  # the store's integer column
+MAX_PAGE = 100_000
+CACHE_ENTRIES = 1024
+JSON = "application/json"
+HTML = "text/html; charset=utf-8"
+
+
+class ErrorBody(BaseModel):
+    detail: str
+
+
+class ValidationErrorBody(BaseModel):
+    detail: str
+    errors: list[dict[str, Any]]
+
+
+class Health(BaseModel):
+    ok: bool
+    store: StoreHealth
+    prefect: PrefectStatus
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    422: {"model": ValidationErrorBody, "description": "a parameter is malformed or out of range"},
+    503: {"model": ErrorBody, "description": "the store cannot be read"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such plan or concurso"}}
+BAD_QUERY: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "the parameters contradict each other"}
+}
+
+PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the newest")]
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")]
+Concurso = Annotated[int, PathParam(ge=1, le=MAX_CONCURSO)]
+RangeEnd = Annotated[int | None, Query(ge=1, le=MAX_CONCURSO)]
+
+
+class ResponseCache:
+    """Rendered answers by key, valid while the store's change token is the one they were built under.
+
+    A background thread asks for the token (one cheap query) every `token_ttl_s` seconds, so no request
+    waits for it and an answer lags a change of the store by at most about that long. With a TTL of 0
+    every request asks the store instead, and nothing is served without asking.
+    """
+
+    def __init__(self, read_model: ReadModel, token_ttl_s: float, entries: int = CACHE_ENTRIES) -> None:
+        self.read_model = read_model
+        self.token_ttl_s = token_ttl_s
+        self.entries = entries
+        self._items: OrderedDict[str, tuple[tuple, bytes, str]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._token: tuple | None = None
+        self._token_at = -math.inf
+        self._stop = threading.Event()
+        self._refresher: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self.token_ttl_s > 0 and self._refresher is None:
+            self._stop.clear()
+            self._refresher = threading.Thread(target=self._refresh, name="store-change-token", daemon=True)
+            self._refresher.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._refresher is not None:
+            self._refresher.join(timeout=5)
+            self._refresher = None
+
+    def _refresh(self) -> None:
+        while not self._stop.wait(self.token_ttl_s):
+            try:
+                self._token, self._token_at = self.read_model.change_token(), time.monotonic()
+            except StoreUnavailableError:
+                self._token = None  # requests go to the routes, which answer 503 naming the problem
+
+    def token(self) -> tuple:
+        if self.token_ttl_s <= 0 or self._token is None or not self._current():
+            self._token, self._token_at = self.read_model.change_token(), time.monotonic()
+        return self._token
+
+    def _current(self) -> bool:
+        """The refresher asked recently (it may be stuck behind a slow store: then the routes ask)."""
+        return time.monotonic() - self._token_at < 3 * self.token_ttl_s + 1
+
+    def fresh(self, key: str) -> tuple[bytes, str] | None:
+        """The cached answer for `key` when it was built under the current token (no store query)."""
+        token = self._token
+        if self.token_ttl_s <= 0 or token is None or not self._current():
+            return None
+        found = self._items.get(key)
+        if found is None or found[0] != token:
+            return None
+        return found[1], found[2]
+
+    def get(self, key: str, media_type: str, build: Callable[[], bytes]) -> bytes:
+        token = self.token()
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None and found[0] == token:
+                self._items.move_to_end(key)
+                return found[1]
+        body = build()
+        with self._lock:
+            self._items[key] = (token, body, media_type)
+            self._items.move_to_end(key)
+            while len(self._items) > self.entries:
+                self._items.popitem(last=False)
+        return body
+
+
+class CachedAnswers:
+    """ASGI middleware answering a GET straight from the cache while it is fresh (skips routing entirely)."""
+
+    def __init__(self, app: ASGIApp, cache: ResponseCache) -> None:
+        self.app = app
+        self.cache = cache
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            query = scope["query_string"].decode("latin-1")
+            found = self.cache.fresh(f"{scope['path']}?{query}")
+            if found is not None:
+                body, media_type = found
+                headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
+                await send({"type": "http.response.start", "status": 200, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, links: PrefectLinks | None = None) -> FastAPI:
+    """The web service over the store `settings` name (the environment's by default)."""
+    settings = settings or get_settings()
+    read_model = ReadModel(settings)
+    links = links or PrefectLinks()
+    cache = ResponseCache(read_model, settings.web_cache_ttl_s)
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals.update(run_url=links.run_url, baseline=baseline(), max_page_size=MAX_PAGE_SIZE)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        cache.start()
+        yield
+        cache.stop()
+        read_model.close()
+
+    # FastAPIOffline: the same FastAPI app, with /docs and /redoc served from files in the wheel, not a CDN
+    app = FastAPIOffline(
+        lifespan=lifespan,
+        title="lotoflow",
+        version="1",
+        summary="Each plan's guess for the next Lotofácil concurso and its live record, against chance.",
+        description=baseline().what_random_means,
+    )
+    app.state.read_model = read_model
+    app.state.cache = cache
+    app.add_middleware(CachedAnswers, cache=cache)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def json_answer(request: Request, build: Callable[[], BaseModel | Sequence[BaseModel]]) -> Response:
+        def render() -> bytes:
+            value = build()
+            if not isinstance(value, BaseModel):
+                return b"[" + b",".join(item.model_dump_json().encode() for item in value) + b"]"
+            return value.model_dump_json().encode()
+
+        key = f"{request.url.path}?{request.url.query}"
+        return Response(cache.get(key, JSON, render), media_type=JSON)
+
+    def page_answer(request: Request, template: str, context: Callable[[], dict[str, Any]]) -> HTMLResponse:
+        def render() -> bytes:
+            return templates.get_template(template).render(request=request, **context()).encode()
+
+        key = f"{request.url.path}?{request.url.query}"
+        return HTMLResponse(cache.get(key, HTML, render))
+
+    # -- errors ----------------------------------------------------------------------------------------------
+    def wants_html(request: Request) -> bool:
+        return not request.url.path.startswith("/api/")
+
+    def error(request: Request, status: int, message: str, title: str) -> Response:
+        if wants_html(request):
+            page = templates.get_template("error.html").render(request=request, title=title, message=message)
+            return HTMLResponse(page, status_code=status)
+        return JSONResponse({"detail": message}, status_code=status)
+
+    @app.exception_handler(NotFoundError)
+    def _not_found(request: Request, exc: NotFoundError) -> Response:
+        return error(request, 404, str(exc), "Not found")
+
+    @app.exception_handler(InvalidQueryError)
+    def _bad_query(request: Request, exc: InvalidQueryError) -> Response:
+        return error(request, 400, str(exc), "Bad request")
+
+    @app.exception_handler(StoreUnavailableError)
+    def _store_down(request: Request, exc: StoreUnavailableError) -> Response:
+        return error(request, 503, str(exc), "The store cannot be read")
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        problems = [f"{'.'.join(str(part) for part in e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in exc.errors()]
+        message = "; ".join(problems)
+        if wants_html(request):
+            return error(request, 422, message, "Bad request")
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        return JSONResponse({"detail": message, "errors": errors}, status_code=422)
+
+    # -- API -------------------------------------------------------------------------------------------------
+    @app.get("/api/v1/plans", response_model=list[PlanView], responses=ERRORS, tags=["plans"])
+    def list_plans(request: Request) -> Response:
+        """Every plan with its newest guess (for the next concurso once the after-draw run published it)."""
+        return json_answer(request, read_model.plans)
+
+    @app.get("/api/v1/plans/{plan}", response_model=PlanView, responses={**ERRORS, **NOT_FOUND}, tags=["plans"])
+    def get_plan(request: Request, plan: str) -> Response:
+        """One plan: its members, its guess for the next concurso, the weights, and whether it is degraded."""
+        return json_answer(request, lambda: read_model.plan(plan))
+
+    @app.get(
+        "/api/v1/plans/{plan}/predictions",
+        response_model=Page[PredictionView],
+        responses={**ERRORS, **NOT_FOUND},
+        tags=["plans"],
+    )
+    def list_predictions(
+        request: Request, plan: str, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
+    ) -> Response:
+        """The plan's published guesses, newest first, with the drawn numbers and hits once known."""
+        return json_answer(request, lambda: read_model.predictions(plan, page, page_size))
+
+    @app.get(
+        "/api/v1/plans/{plan}/record",
+        response_model=LiveRecord,
+        responses={**ERRORS, **NOT_FOUND},
+        tags=["plans"],
+    )
+    def get_record(request: Request, plan: str) -> Response:
+        """The live record: mean hits with its 95% interval and the share of 11+, against a random guess."""
+        return json_answer(request, lambda: read_model.record(plan))
+
+    @app.get("/api/v1/draws", response_model=Page[DrawView], responses={**ERRORS, **BAD_QUERY}, tags=["draws"])
+    def list_draws(
+        request: Request,
+        page: PageNumber = 1,
+        page_size: PageSize = DEFAULT_PAGE_SIZE,
+        from_concurso: RangeEnd = None,
+        to_concurso: RangeEnd = None,
+    ) -> Response:
+        """Stored draws, newest first, optionally within `from_concurso`..`to_concurso` (inclusive)."""
+        return json_answer(request, lambda: read_model.draws(page, page_size, from_concurso, to_concurso))
+
+    @app.get("/api/v1/draws/{concurso}", response_model=DrawView, responses={**ERRORS, **NOT_FOUND}, tags=["draws"])
+    def get_draw(request: Request, concurso: Concurso) -> Response:
+        """One stored draw."""
+        return json_answer(request, lambda: read_model.draw(concurso))
+
+    @app.get("/api/v1/models", response_model=ModelsView, responses=ERRORS, tags=["models"])
+    def list_models(request: Request) -> Response:
+        """Champion and previous versions, holdout metrics against chance, health and the last decision."""
+        return json_answer(request, read_model.models)
+
+    @app.get("/api/v1/quarantine", response_model=Page[QuarantineItem], responses=ERRORS, tags=["draws"])
+    def list_quarantine(request: Request, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE) -> Response:
+        """Rejected payloads and conflicting copies of stored draws, with the reason, newest first."""
+        return json_answer(request, lambda: read_model.quarantine(page, page_size))
+
+    @app.get(
+        "/api/v1/health",
+        response_model=Health,
+        responses={503: {"model": Health, "description": "the store cannot be read"}},
+        tags=["health"],
+    )
+    def health() -> JSONResponse:
+        """The store answers (with its newest draw and its age), and the newest after-draw run's state."""
+        store = read_model.store_health()
+        body = Health(ok=store.reachable, store=store, prefect=links.status())
+        return JSONResponse(body.model_dump(mode="json"), status_code=200 if store.reachable else 503)
+
+    # -- pages -----------------------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home(request: Request) -> HTMLResponse:
+        def context() -> dict[str, Any]:
+            plans = read_model.home()
+            charts = {p.plan.plan: hits_chart(p.recent_scores, baseline(), links.run_url) for p in plans}
+            return {"plans": plans, "charts": charts, "store": read_model.store_health()}
+
+        return page_answer(request, "home.html", context)
+
+    @app.get("/models", response_class=HTMLResponse, include_in_schema=False)
+    def models_page(request: Request) -> HTMLResponse:
+        def context() -> dict[str, Any]:
+            view = read_model.models()
+            return {"view": view, "chart": backtest_chart(view.models, view.random_hits_pmf)}
+
+        return page_answer(request, "models.html", context)
+
+    @app.get("/draws", response_class=HTMLResponse, include_in_schema=False)
+    def draws_page(request: Request, page: PageNumber = 1) -> HTMLResponse:
+        def context() -> dict[str, Any]:
+            view = read_model.draws_page(page)
+            return {"draws": view.draws, "quarantine": view.quarantine, "ingests": view.ingests}
+
+        return page_answer(request, "draws.html", context)
+
+    return app

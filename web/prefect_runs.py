@@ -1,0 +1,94 @@
+"""Links to the Prefect runs that produced each figure, and the newest after-draw run's state.
+
+The UI address comes from Prefect's settings (`PREFECT_UI_URL`, else derived from `PREFECT_API_URL`).
+Asking the API is bounded by a short timeout; an unreachable API is reported, never an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import httpx
+from pydantic import BaseModel, Field
+
+AFTER_DRAW = "after-draw"
+API_TIMEOUT_S = 1.5
+
+
+class PrefectStatus(BaseModel):
+    api_url: str | None
+    reachable: bool
+    note: str = Field(description="what was asked and what came back, in words")
+    last_after_draw_run_id: str | None = None
+    last_after_draw_state: str | None = None
+    last_after_draw_message: str | None = None
+    last_after_draw_started: dt.datetime | None = None
+    last_after_draw_url: str | None = None
+
+
+class PrefectLinks:
+    """The Prefect UI and API addresses this process was configured with (read once)."""
+
+    def __init__(self, ui_url: str | None = None, api_url: str | None = None) -> None:
+        if ui_url is None and api_url is None:
+            from prefect.settings import get_current_settings
+
+            settings = get_current_settings()
+            api_url = settings.api.url
+            ui_url = settings.ui_url
+        if ui_url is None and api_url:
+            ui_url = api_url.removesuffix("/").removesuffix("/api")
+        self.ui_url = ui_url.rstrip("/") if ui_url else None
+        self.api_url = api_url.rstrip("/") if api_url else None
+
+    def run_url(self, flow_run_id: str | None) -> str | None:
+        """The UI page of a flow run; None when the run or the UI address is unknown."""
+        if not flow_run_id or not self.ui_url:
+            return None
+        return f"{self.ui_url}/runs/flow-run/{flow_run_id}"
+
+    def status(self) -> PrefectStatus:
+        """The newest after-draw run that started, when the API answers within the timeout."""
+        if not self.api_url:
+            return PrefectStatus(api_url=None, reachable=False, note="PREFECT_API_URL is not set: no Prefect API asked")
+        try:
+            httpx.get(f"{self.api_url}/health", timeout=API_TIMEOUT_S).raise_for_status()
+        except httpx.HTTPError as error:
+            return PrefectStatus(
+                api_url=self.api_url,
+                reachable=False,
+                note=f"the Prefect API at {self.api_url} did not answer within {API_TIMEOUT_S} s: {error}",
+            )
+        from prefect.client.orchestration import get_client
+        from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, FlowRunFilterStartTime
+        from prefect.client.schemas.sorting import FlowRunSort
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        try:
+            with (
+                temporary_settings({PREFECT_API_URL: self.api_url}),
+                get_client(sync_client=True, httpx_settings={"timeout": API_TIMEOUT_S}) as client,
+            ):
+                runs = client.read_flow_runs(
+                    flow_filter=FlowFilter(name=FlowFilterName(any_=[AFTER_DRAW])),
+                    flow_run_filter=FlowRunFilter(start_time=FlowRunFilterStartTime(is_null_=False)),
+                    sort=FlowRunSort.START_TIME_DESC,
+                    limit=1,
+                )
+        except (httpx.HTTPError, RuntimeError) as error:
+            return PrefectStatus(
+                api_url=self.api_url, reachable=False, note=f"the Prefect API at {self.api_url} failed: {error}"
+            )
+        if not runs:
+            return PrefectStatus(api_url=self.api_url, reachable=True, note="the Prefect API has no after-draw run yet")
+        run = runs[0]
+        return PrefectStatus(
+            api_url=self.api_url,
+            reachable=True,
+            note="the newest after-draw run that started",
+            last_after_draw_run_id=str(run.id),
+            last_after_draw_state=run.state.name if run.state else None,
+            last_after_draw_message=run.state.message if run.state else None,
+            last_after_draw_started=run.start_time,
+            last_after_draw_url=self.run_url(str(run.id)),
+        )
