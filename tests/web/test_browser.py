@@ -1,11 +1,13 @@
 """A real browser on the home page of a store built by the after-draw flow, served by uvicorn on loopback.
 
 Headless Debian chromium (`apt-get install -y chromium`; `make test` installs it) driven by playwright.
-The screenshot lands in docs/web-home.png, which the README shows.
+The screenshot is saved with the test's files; with LOTTO_UPDATE_SCREENSHOTS=1 it replaces docs/web-home.png,
+which the README shows (so a test run leaves the tree as it found it).
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -27,7 +29,7 @@ from web.app import create_app
 from web.prefect_runs import PrefectLinks
 
 CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "web-home.png"
+DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "web-home.png"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -84,7 +86,7 @@ def served(flow_built_home: Path) -> Iterator[tuple[str, Settings]]:
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install -y chromium")
 def test_the_home_page_shows_each_public_plans_fifteen_numbers_in_a_real_browser(
-    served: tuple[str, Settings],
+    served: tuple[str, Settings], tmp_path: Path
 ) -> None:
     from playwright.sync_api import sync_playwright
 
@@ -109,15 +111,15 @@ def test_the_home_page_shows_each_public_plans_fifteen_numbers_in_a_real_browser
                 shown = page.locator(f"#plan-{name} .guess li").all_inner_texts()
                 assert [int(text) for text in shown] == guess.numbers, name
                 assert page.locator(f"#plan-{name} svg.chart circle").count() == 1  # the scored guess
-            SCREENSHOT.parent.mkdir(exist_ok=True)
-            page.screenshot(path=str(SCREENSHOT), full_page=True)
+            screenshot = DOCS_SCREENSHOT if os.environ.get("LOTTO_UPDATE_SCREENSHOTS") == "1" else tmp_path / "home.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+            assert screenshot.stat().st_size > 10_000  # a rendered page, not an empty image
             for path in ("/models", "/draws", "/docs"):
                 page.goto(f"{url}{path}", wait_until="networkidle")
             page.wait_for_selector(".swagger-ui .information-container", timeout=20_000)  # rendered offline
             assert "/api/v1/plans/{plan}/record" in page.inner_text(".swagger-ui")
         finally:
             browser.close()
-    assert SCREENSHOT.stat().st_size > 10_000
     assert requested and all(u.startswith(url) for u in requested), "a page asked for something off this host"
 
 
