@@ -43,6 +43,7 @@ def test_unknown_models_are_rejected_by_name_before_anything_trains(prefect_api,
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lotto_env", ["sqlite"], indirect=True)  # a deployment on a worker: a process matter
 def test_the_retrain_deployment_retrains_the_chosen_models_and_their_dependents_on_a_worker(
     prefect_api, lotto_env, tmp_path
 ) -> None:
