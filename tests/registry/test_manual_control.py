@@ -128,7 +128,7 @@ def test_the_rollback_command_names_what_it_did(two_versions, capsys, monkeypatc
     promote_challenger(ws, "stat", second.id, path)
     monkeypatch.setenv("LOTTO_HOME", str(ws.settings.home))
     if ws.settings.database_url:
-        monkeypatch.setenv("LOTTO_DATABASE_URL", ws.settings.database_url)
+        monkeypatch.setenv("LOTTO_DATABASE_URL", ws.settings.database_url.get_secret_value())
     assert lotto(["rollback", "stat"]) == 0
     assert "stat: champion stat/v2 -> stat/v1" in capsys.readouterr().out
     assert lotto(["rollback", "stat", "--to", "7"]) == 1
