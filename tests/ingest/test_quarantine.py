@@ -36,7 +36,7 @@ def cli_env(store: Workspace, monkeypatch: pytest.MonkeyPatch) -> Workspace:
     """`lotto` in this process reads the same store as the fixture."""
     monkeypatch.setenv("LOTTO_HOME", str(store.settings.home))
     if store.settings.database_url:
-        monkeypatch.setenv("LOTTO_DATABASE_URL", store.settings.database_url)
+        monkeypatch.setenv("LOTTO_DATABASE_URL", store.settings.database_url.get_secret_value())
     else:
         monkeypatch.delenv("LOTTO_DATABASE_URL", raising=False)
     return store
