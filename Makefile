@@ -32,7 +32,7 @@ test: install
 
 # Everyday work: everything but the slow integration tests (real training, worker processes, kills).
 test-fast: install
-	$(VENV)/bin/pytest -m "not slow"
+	$(VENV)/bin/pytest -m "not slow" -n 2 --dist loadfile
 
 # Style, the layer contracts (import-linter) and the type check, as CI runs them before the tests.
 lint: install
