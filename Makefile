@@ -30,9 +30,10 @@ test: install
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(VENV)/bin/pytest
 
-# Everyday work: everything but the slow integration tests (real training, worker processes, kills).
+# Everyday work: everything but the slow integration tests (real training, worker processes, kills), on
+# SQLite, on both cores. `make test` (and CI) runs everything, on PostgreSQL too.
 test-fast: install
-	$(VENV)/bin/pytest -m "not slow" -n 2 --dist loadfile
+	env -u LOTTO_TEST_DATABASE_URL $(VENV)/bin/pytest -m "not slow" -n 2 --dist load
 
 # Style, the layer contracts (import-linter) and the type check, as CI runs them before the tests.
 lint: install

@@ -93,13 +93,19 @@ def _reset_postgres(url: str) -> None:
     engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def postgres_store_url() -> str:
+    """This test process's own PostgreSQL database (parallel test workers never share one)."""
+    return postgres_database(f"lotto_store_{os.getpid()}")
+
+
 @pytest.fixture(params=DATABASES)
 def workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Workspace:
     """An empty, migrated store on SQLite and (when LOTTO_TEST_DATABASE_URL is set) on PostgreSQL."""
     close_workspaces()
     url = None
     if request.param == "postgresql":
-        url = os.environ["LOTTO_TEST_DATABASE_URL"]
+        url = request.getfixturevalue("postgres_store_url")
         _reset_postgres(url)
     settings = Settings(home=tmp_path / "home", database_url=url, profile="quick", http_backoff_s=0.01)
     return open_workspace(settings)
