@@ -1,7 +1,8 @@
 """A short soak: consecutive after-draw cycles with mixed faults and kills, every invariant checked after each.
 
-`make soak` runs the long version (hundreds of cycles, resumable); this is the same harness on a few cycles,
-with kills frequent enough that some land.
+`make soak` runs the long version (hundreds of cycles, resumable); this is the same harness on four cycles,
+with kills frequent enough that some land (the issue asked for about ten; each cycle is a whole run of about
+45 s on this machine, and the suite must stay under 15 minutes).
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ def test_a_short_soak_with_mixed_faults_and_kills_breaks_no_invariant(tmp_path, 
 
     for name in [n for n in os.environ if n.startswith("LOTTO_") and n != "LOTTO_TEST_DATABASE_URL"]:
         monkeypatch.delenv(name)
-    state = soak("sqlite", cycles=8, seed=7, behind=10, kill_rate=0.4, work=tmp_path / "soak")
+    # 4 cycles (each a whole `lotto run`, ~45 s here): with this seed two kills fire (publishing, promoting)
+    # and five faults are served; `make soak` runs the hundreds.
+    state = soak("sqlite", cycles=4, seed=7, behind=6, kill_rate=0.5, work=tmp_path / "soak")
     assert state.violations == []
-    assert state.cycles == 8
+    assert state.cycles == 4
     assert sum(state.faults.values()) > 0 and sum(state.kills.values()) > 0, (state.faults, state.kills)
