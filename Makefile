@@ -11,7 +11,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: install run test test-fast lint serve stack web bench soak clean
+.PHONY: install run test test-fast test-soak lint serve stack web bench soak clean
 
 install: $(STAMP)
 
@@ -26,14 +26,20 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 run: install
 	$(VENV)/bin/lotto run
 
+# Everything but the short soak: the fast tests on both cores, then the slow ones (real training, worker
+# processes, kills), one at a time since each uses both cores already.
 test: install
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -m "not slow" -n 2 --dist load
+	$(VENV)/bin/pytest -m "slow and not soak"
 
-# Everyday work: everything but the slow integration tests (real training, worker processes, kills), on
-# SQLite, on both cores. `make test` (and CI) runs everything, on PostgreSQL too.
+# Everyday work: the fast tests on SQLite, on both cores.
 test-fast: install
 	env -u LOTTO_TEST_DATABASE_URL $(VENV)/bin/pytest -m "not slow" -n 2 --dist load
+
+# The short soak (four whole after-draw cycles with faults and kills, about 4 minutes); `make soak` is the long one.
+test-soak: install
+	$(VENV)/bin/pytest -m soak
 
 # Style, the layer contracts (import-linter) and the type check, as CI runs them before the tests.
 lint: install

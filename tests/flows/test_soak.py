@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.slow  # real runs in their own processes, some killed
+pytestmark = [pytest.mark.slow, pytest.mark.soak]  # whole runs in their own processes, some killed
 
 ROOT = Path(__file__).resolve().parents[2]
 
