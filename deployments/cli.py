@@ -6,7 +6,7 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -141,8 +141,8 @@ def _run_flow(args: argparse.Namespace) -> int:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     from deployments.temporary_server import prefect_api
 
-    with prefect_api():
-        state = _start_flow(args)
+    with prefect_api(while_starting=lambda: _flow_call(args)) as start:
+        state = start()
     if not state.is_completed():
         print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)
         return 1
@@ -174,25 +174,26 @@ def _web(args: argparse.Namespace) -> int:
     return 0
 
 
-def _start_flow(args: argparse.Namespace) -> State[Any]:
-    # Flows are imported once the Prefect API is chosen: Prefect reads its settings on first import.
+def _flow_call(args: argparse.Namespace) -> Callable[[], State[Any]]:
+    """The flow run the command asks for, imported and ready to start."""
     if args.command == "run":
         from flows.after_draw import after_draw
 
-        return after_draw(from_scratch=args.from_scratch, return_state=True)
+        return lambda: after_draw(from_scratch=args.from_scratch, return_state=True)
     if args.command == "retrain":
         from flows.retrain import retrain
 
-        return retrain(models=args.models or None, from_scratch=args.from_scratch, return_state=True)
+        return lambda: retrain(models=args.models or None, from_scratch=args.from_scratch, return_state=True)
     if args.command == "backfill":
         from flows.ingest_draws import backfill
 
-        return backfill(args.first, args.last, return_state=True)
+        return lambda: backfill(args.first, args.last, return_state=True)
     from pathlib import Path
 
     from flows.import_history import import_history
 
-    return import_history(str(Path(args.path).resolve()), return_state=True)
+    path = str(Path(args.path).resolve())
+    return lambda: import_history(path, return_state=True)
 
 
 def _predict(plan: str, recompute: bool) -> int:

@@ -16,13 +16,15 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
 PR_SET_PDEATHSIG = 1
+T = TypeVar("T")
 STARTUP_TIMEOUT_S = 120.0
 
 
@@ -44,14 +46,49 @@ def _drain_logs() -> None:
         APILogWorker.drain_all(timeout=5)
 
 
+def _wait_until_healthy(server: subprocess.Popen[bytes], url: str) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_S
+    with httpx.Client(timeout=2) as probe:  # one client: each new one loads the CA certificates again
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"the temporary Prefect server exited with code {server.returncode}")
+            try:
+                if probe.get(f"{url}/health").status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the temporary Prefect server did not answer on {url} in {STARTUP_TIMEOUT_S:.0f} s")
+            time.sleep(0.1)
+
+
 @contextmanager
-def prefect_api() -> Iterator[str]:
-    """The Prefect API this process should use: `PREFECT_API_URL` when set, else a temporary server."""
-    configured = os.environ.get("PREFECT_API_URL")
-    if configured:
-        yield configured
+def prefect_api(while_starting: Callable[[], T]) -> Iterator[T]:
+    """Run `while_starting` with this process pointed at a Prefect API, and yield what it returned.
+
+    The API is the one Prefect is configured with (`PREFECT_API_URL` in the environment, a profile or a
+    test harness); when none is, a temporary server is started and `while_starting` (importing the flows,
+    say) runs while it boots.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield while_starting()
         return
-    # Not `import prefect`: Prefect reads its settings on import, and PREFECT_API_URL is not set yet.
+    from prefect.settings import PREFECT_API_URL
+
+    if PREFECT_API_URL.value():
+        yield while_starting()
+        return
+    with temporary_server(while_starting) as prepared:
+        yield prepared
+
+
+@contextmanager
+def temporary_server(while_starting: Callable[[], T]) -> Iterator[T]:
+    """A Prefect server for this process and its children (its settings, such as the database, come from
+    the environment); `while_starting` runs while it boots, and what it returned is yielded."""
+    from prefect.context import refresh_global_settings_context
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     spec = importlib.util.find_spec("prefect")
     if spec is None or spec.origin is None:
         raise RuntimeError("prefect is not installed")
@@ -79,23 +116,20 @@ def prefect_api() -> Iterator[str]:
         preexec_fn=_die_with_parent,
     )
     try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT_S
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"the temporary Prefect server exited with code {server.returncode}")
+        prepared = while_starting()
+        _wait_until_healthy(server, url)
+        os.environ["PREFECT_API_URL"] = url  # every child (training workers) uses this one server,
+        refresh_global_settings_context()  # and so does every thread of this process
+        # No flow-run heartbeats: nothing can watch for a crashed run on a server that dies with it, and
+        # each costs up to 1 s at the end of every flow run (Prefect joins a thread sleeping in 1 s steps).
+        with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the temporary Prefect server did not answer on {url} in {STARTUP_TIMEOUT_S:.0f} s")
-            time.sleep(0.1)
-        os.environ["PREFECT_API_URL"] = url  # every child (training workers) uses this one server
-        yield url
+                yield prepared
+            finally:
+                _drain_logs()  # the run's last log lines go to this server: send them before it stops
     finally:
-        _drain_logs()  # the run's last log lines go to this server: send them before it stops
         os.environ.pop("PREFECT_API_URL", None)
+        refresh_global_settings_context()
         server.terminate()
         try:
             server.wait(timeout=10)

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from lotto_models.core.cache import CACHE
 from lotto_models.core.draws import NUMBERS, PER_DRAW, Draw
 from lotto_models.ingest.candidates import DrawCandidate
 
@@ -30,6 +32,7 @@ WARN = "warn"
 
 DRAWS = "draws"  # the frame with one row per draw
 NUMBERS_FRAME = "numbers"  # the frame with one row per number of a draw
+_GX_LOCK = threading.Lock()
 
 # The rules that reject a draw, by the name of their expectation (quarantine reasons name them).
 FIFTEEN_NUMBERS = "15 numbers per draw"
@@ -262,11 +265,16 @@ def validate_batch(candidates: Sequence[DrawCandidate], previous: Draw | None) -
     if not candidates:
         return report
     draws, numbers = suite_frames(candidates, previous)
-    batches = _batches({DRAWS: draws, NUMBERS_FRAME: numbers})
     findings: dict[int, list[Finding]] = {}  # by row of `draws`
+    with _GX_LOCK:  # one GX context per process; its batches are not for two threads at once
+        batches = _batches({DRAWS: draws, NUMBERS_FRAME: numbers})
+        results = {
+            rule.name: batches[rule.frame].validate(rule.expectation, result_format={"result_format": "COMPLETE"})
+            for rule in suite_rules()
+        }
     for rule in suite_rules():
         frame = draws if rule.frame == DRAWS else numbers
-        result = batches[rule.frame].validate(rule.expectation, result_format={"result_format": "COMPLETE"})
+        result = results[rule.name]
         indices = result.result.get("unexpected_index_list")
         if result.success:
             failing: dict[int, list[object]] = {}
@@ -307,6 +315,12 @@ def _plain(value: object) -> object:
 
 
 def _batches(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
+    """A GX batch over each frame; the ephemeral context and its assets are made once per process."""
+    definitions = CACHE.get("validation-assets", "draws", 0, _batch_definitions)  # valid for the process
+    return {name: definitions[name].get_batch(batch_parameters={"dataframe": frame}) for name, frame in frames.items()}
+
+
+def _batch_definitions() -> dict[str, Any]:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations as gx
@@ -316,8 +330,6 @@ def _batches(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_pandas("draws")
     return {
-        name: source.add_dataframe_asset(name)
-        .add_batch_definition_whole_dataframe("batch")
-        .get_batch(batch_parameters={"dataframe": frame})
-        for name, frame in frames.items()
+        name: source.add_dataframe_asset(name).add_batch_definition_whole_dataframe("batch")
+        for name in (DRAWS, NUMBERS_FRAME)
     }
