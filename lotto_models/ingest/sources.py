@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
+import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -192,7 +194,12 @@ class _InvalidPayload(Exception):
 def http_client(settings: Settings) -> httpx.Client:
     """A cookie-keeping client with the browser-like headers and the configured timeouts."""
     timeout = httpx.Timeout(settings.http_read_timeout_s, connect=settings.http_connect_timeout_s)
-    return httpx.Client(headers=BROWSER_HEADERS, timeout=timeout, follow_redirects=True)
+    return httpx.Client(headers=BROWSER_HEADERS, timeout=timeout, follow_redirects=True, verify=_tls_context())
+
+
+@functools.cache  # loading the CA certificates costs about 50 ms; one context serves every client
+def _tls_context() -> ssl.SSLContext:
+    return httpx.create_ssl_context()  # as httpx makes it: certifi, or SSL_CERT_FILE / SSL_CERT_DIR
 
 
 def sources_from_settings(settings: Settings, client: httpx.Client) -> list[CaixaSource]:

@@ -14,6 +14,7 @@ and by no other.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -23,7 +24,6 @@ from typing import Any
 
 import pandas as pd
 
-from lotto_models.core.cache import CACHE
 from lotto_models.core.draws import NUMBERS, PER_DRAW, Draw
 from lotto_models.ingest.candidates import DrawCandidate
 
@@ -316,10 +316,11 @@ def _plain(value: object) -> object:
 
 def _batches(frames: dict[str, pd.DataFrame]) -> dict[str, Any]:
     """A GX batch over each frame; the ephemeral context and its assets are made once per process."""
-    definitions = CACHE.get("validation-assets", "draws", 0, _batch_definitions)  # valid for the process
+    definitions = _batch_definitions()
     return {name: definitions[name].get_batch(batch_parameters={"dataframe": frame}) for name, frame in frames.items()}
 
 
+@functools.cache  # a process resource, not derived data: it depends on nothing that can change
 def _batch_definitions() -> dict[str, Any]:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)

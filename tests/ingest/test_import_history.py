@@ -25,11 +25,11 @@ from lotto_models.ingest.validation import (
 )
 from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
-from tests.conftest import synthetic_draws
+from tests.conftest import matrix, synthetic_draws
 
 
 @pytest.fixture(autouse=True)
-def _env(prefect_api, lotto_env) -> None:
+def _env(prefect_api, seeded_env) -> None:
     pass
 
 
@@ -129,7 +129,7 @@ BROKEN_RULES = {
 }
 
 
-@pytest.mark.parametrize(("rule", "file_rows", "detail"), BROKEN_RULES.values(), ids=BROKEN_RULES.keys())
+@pytest.mark.parametrize(("rule", "file_rows", "detail"), matrix(BROKEN_RULES))
 def test_a_row_breaking_one_rule_is_quarantined_naming_its_expectation(
     tmp_path: Path, rule: str, file_rows: list[dict], detail: str
 ) -> None:

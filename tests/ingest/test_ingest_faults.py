@@ -32,7 +32,7 @@ from lotto_models.ingest.validation import (
 from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
 from tests.caixa_server import CaixaTestServer, Fault, numbers_edit
-from tests.conftest import synthetic_draws
+from tests.conftest import matrix, synthetic_draws
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def new_draws(caixa_server: CaixaTestServer, history: list[Draw]) -> list[Draw]:
 
 
 @pytest.fixture(autouse=True)
-def _env(prefect_api, lotto_env, caplog: pytest.LogCaptureFixture) -> None:
+def _env(prefect_api, seeded_env, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.INFO)
 
 
@@ -56,18 +56,23 @@ def stored_concursos_after_3700() -> list[int]:
     return [r.concurso for r in rows(schema.draws) if r.concurso > 3700]
 
 
-@pytest.mark.parametrize(
-    ("fault", "logged"),
-    [
-        (Fault(status=403, body="<html>Access denied</html>", content_type="text/html"), "HTTP 403 (attempt 1 of 3)"),
-        (Fault(status=429, body="slow down"), "HTTP 429 (attempt 1 of 3)"),
-        (Fault(delay_s=2.5), "ReadTimeout"),
-        (Fault(body="<html><body>Em manutenção</body></html>", content_type="text/html"), "body is not JSON"),
-        (Fault(body='{"numero": 3701, "listaDezenas": [', content_type="application/json"), "invalid JSON"),
-        (Fault(payload_edit={"listaRateioPremio": []}), "is not final yet"),
-    ],
-    ids=["403-then-200", "429-then-200", "read-timeout", "html-with-200", "invalid-json", "not-final-yet"],
-)
+PASSING_FAULTS = {
+    "403-then-200": (
+        Fault(status=403, body="<html>Access denied</html>", content_type="text/html"),
+        "HTTP 403 (attempt 1 of 3)",
+    ),
+    "429-then-200": (Fault(status=429, body="slow down"), "HTTP 429 (attempt 1 of 3)"),
+    "read-timeout": (Fault(delay_s=2.5), "ReadTimeout"),
+    "html-with-200": (
+        Fault(body="<html><body>Em manutenção</body></html>", content_type="text/html"),
+        "body is not JSON",
+    ),
+    "invalid-json": (Fault(body='{"numero": 3701, "listaDezenas": [', content_type="application/json"), "invalid JSON"),
+    "not-final-yet": (Fault(payload_edit={"listaRateioPremio": []}), "is not final yet"),
+}
+
+
+@pytest.mark.parametrize(("fault", "logged"), matrix(PASSING_FAULTS))
 def test_a_passing_fault_is_retried_and_the_draws_stored(caixa_server, new_draws, caplog, fault, logged) -> None:
     caixa_server.inject(str(new_draws[0].concurso), fault)
     state = ingest_draws(return_state=True)
@@ -106,16 +111,15 @@ def test_a_source_down_everywhere_completes_on_stored_data(monkeypatch, caplog) 
     assert run.new_draws == 0 and "no source answered" in run.note
 
 
-@pytest.mark.parametrize(
-    ("edit", "reason"),
-    [
-        ({"tipoJogo": "MEGA_SENA"}, "tipoJogo is 'MEGA_SENA', expected 'LOTOFACIL'"),
-        ({"numero": 3650}, "asked for concurso 3701, got numero 3650"),
-        ({"dataApuracao": "2026-06-02"}, "dataApuracao '2026-06-02' is not a dd/mm/yyyy date"),
-        ({"listaDezenas": ["01", "x"]}, "listaDezenas holds 'x', not a number"),
-    ],
-    ids=["wrong-game", "wrong-numero", "iso-date", "number-not-an-integer"],
-)
+NOT_A_DRAW = {
+    "wrong-game": ({"tipoJogo": "MEGA_SENA"}, "tipoJogo is 'MEGA_SENA', expected 'LOTOFACIL'"),
+    "wrong-numero": ({"numero": 3650}, "asked for concurso 3701, got numero 3650"),
+    "iso-date": ({"dataApuracao": "2026-06-02"}, "dataApuracao '2026-06-02' is not a dd/mm/yyyy date"),
+    "number-not-an-integer": ({"listaDezenas": ["01", "x"]}, "listaDezenas holds 'x', not a number"),
+}
+
+
+@pytest.mark.parametrize(("edit", "reason"), matrix(NOT_A_DRAW))
 def test_a_payload_that_is_not_a_draw_is_quarantined_and_nothing_after_it_fetched(
     caixa_server, new_draws, caplog, edit, reason
 ) -> None:
@@ -146,7 +150,7 @@ BROKEN_RULES = {
 }
 
 
-@pytest.mark.parametrize(("rule", "edit", "detail"), BROKEN_RULES.values(), ids=BROKEN_RULES.keys())
+@pytest.mark.parametrize(("rule", "edit", "detail"), matrix(BROKEN_RULES))
 def test_a_fetched_draw_breaking_one_rule_is_quarantined_naming_its_expectation(
     caixa_server, new_draws, caplog, rule, edit, detail
 ) -> None:
