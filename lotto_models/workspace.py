@@ -1,6 +1,6 @@
 """`Workspace`: the settings and the stores built from them — the composition root of `lotto_models`.
 
-Every stage receives the stores it needs from here: the draw store and the prediction book (SQL), the
+Every stage receives the stores it needs from here: the draw store, the quarantine and the prediction book (SQL), the
 version store (SQL records of model versions) and the artifact store (their files).
 """
 
@@ -17,6 +17,7 @@ from lotto_models.registry.versions import VersionStore
 from lotto_models.storage.draw_store import DrawStore
 from lotto_models.storage.engine import create_store_engine, migrate
 from lotto_models.storage.prediction_book import PredictionBook
+from lotto_models.storage.quarantine_store import QuarantineStore
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Workspace:
     versions: VersionStore
     artifacts: ArtifactStore
     predictions: PredictionBook
+    quarantine: QuarantineStore
 
 
 def _migrated_engine(url: str) -> Engine:
@@ -47,6 +49,7 @@ def open_workspace(settings: Settings | None = None) -> Workspace:
         versions=VersionStore(engine),
         artifacts=ArtifactStore(settings.models_dir, settings.backups_dir, settings.backup_retention),
         predictions=PredictionBook(engine),
+        quarantine=QuarantineStore(engine),
     )
 
 

@@ -11,11 +11,8 @@ Invariants:
 from __future__ import annotations
 
 import datetime as dt
-import enum
 import json
 from dataclasses import dataclass
-
-import sqlalchemy as sa
 
 from lotto_models.core.draws import Draw
 from lotto_models.core.errors import InvalidDrawError, LotoflowError
@@ -23,35 +20,13 @@ from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.history_files import candidate_from_record
 from lotto_models.ingest.payloads import candidate_from_payload
 from lotto_models.ingest.validation import validate_batch
-from lotto_models.storage import schema
-from lotto_models.storage.draw_store import IncomingDraw, utcnow
+from lotto_models.storage.draw_store import IncomingDraw
+from lotto_models.storage.quarantine_store import QuarantineEntry, QuarantineStatus
 from lotto_models.workspace import Workspace
-
-
-class QuarantineStatus(enum.StrEnum):
-    HELD = "held"
-    ACCEPTED = "accepted"
-    DISCARDED = "discarded"
 
 
 class QuarantineError(LotoflowError):
     """A quarantine decision that cannot be made (unknown entry, already decided, invalid or conflicting draw)."""
-
-
-@dataclass(frozen=True)
-class QuarantineEntry:
-    id: int
-    concurso: int | None
-    source: str
-    reason: str
-    payload: str
-    first_seen: dt.datetime
-    last_seen: dt.datetime | None
-    times_seen: int
-    status: QuarantineStatus
-    decided_by: str | None
-    decided_at: dt.datetime | None
-    decision_note: str | None
 
 
 @dataclass(frozen=True)
@@ -71,19 +46,14 @@ class QuarantineDetail:
 
 def list_entries(ws: Workspace, include_decided: bool = False) -> list[QuarantineEntry]:
     """Held entries (and decided ones too when asked), oldest first."""
-    query = sa.select(schema.quarantine).order_by(schema.quarantine.c.id)
-    if not include_decided:
-        query = query.where(schema.quarantine.c.status == QuarantineStatus.HELD.value)
-    with ws.engine.connect() as connection:
-        return [_entry(row) for row in connection.execute(query)]
+    return ws.quarantine.entries(include_decided)
 
 
 def get_entry(ws: Workspace, entry_id: int) -> QuarantineEntry:
-    with ws.engine.connect() as connection:
-        row = connection.execute(sa.select(schema.quarantine).where(schema.quarantine.c.id == entry_id)).first()
-    if row is None:
+    entry = ws.quarantine.get(entry_id)
+    if entry is None:
         raise QuarantineError(f"quarantine entry {entry_id} does not exist (see `lotto quarantine --all`)")
-    return _entry(row)
+    return entry
 
 
 def held_draw(entry: QuarantineEntry) -> DrawCandidate:
@@ -187,33 +157,9 @@ def _open(ws: Workspace, entry_id: int) -> QuarantineEntry:
 
 
 def _decide(ws: Workspace, entry_id: int, status: QuarantineStatus, note: str, decided_by: str) -> QuarantineEntry:
-    q = schema.quarantine
-    with ws.engine.begin() as connection:
-        changed = connection.execute(
-            q.update()
-            .where(q.c.id == entry_id, q.c.status == QuarantineStatus.HELD.value)
-            .values(status=status.value, decided_by=decided_by[:64], decided_at=utcnow(), decision_note=note)
-        )
-    if not changed.rowcount:  # someone decided at the same moment
+    if not ws.quarantine.decide(entry_id, status, note, decided_by):
         raise QuarantineError(f"quarantine entry {entry_id} was decided by someone else meanwhile")
     return get_entry(ws, entry_id)
-
-
-def _entry(row: sa.Row) -> QuarantineEntry:
-    return QuarantineEntry(
-        id=row.id,
-        concurso=row.concurso,
-        source=row.source,
-        reason=row.reason,
-        payload=row.payload,
-        first_seen=row.quarantined_at,
-        last_seen=row.last_seen_at,
-        times_seen=row.times_seen,
-        status=QuarantineStatus(row.status),
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-        decision_note=row.decision_note,
-    )
 
 
 def entry_row(entry: QuarantineEntry) -> dict[str, object]:

@@ -20,6 +20,7 @@ from lotto_models.core.version import CODE_VERSION
 from lotto_models.registry.artifacts import version_key
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import utcnow
+from lotto_models.storage.rows import from_row
 
 CHAMPION = "champion"
 PREVIOUS = "previous"
@@ -248,30 +249,15 @@ class VersionStore:
 
 
 def _version_from_row(row: sa.Row[Any]) -> ModelVersion:
-    return ModelVersion(
-        id=row.id,
-        model=row.model,
-        version=row.version,
+    return from_row(
+        ModelVersion,
+        row,
         artifact_key=row.artifact_path,
-        sha256=row.sha256,
-        dataset_fingerprint=row.dataset_fingerprint,
-        trained_through=row.trained_through,
-        code_version=row.code_version,
         hyperparameters=dict(row.hyperparameters),
         metrics=dict(row.metrics),
-        flow_run_id=row.flow_run_id,
-        created_at=row.created_at,
         artifacts_pruned=row.artifacts_pruned_at is not None,
     )
 
 
 def _decision_from_row(row: sa.Row[Any]) -> PromotionRecord:
-    return PromotionRecord(
-        model=row.model,
-        challenger_id=row.challenger_id,
-        champion_id=row.champion_id,
-        promoted=bool(row.promoted),
-        reason=row.reason,
-        decided_by=row.decided_by,
-        decided_at=row.decided_at,
-    )
+    return from_row(PromotionRecord, row, promoted=bool(row.promoted))

@@ -18,6 +18,7 @@ from lotto_models.modeling.evaluation import BASELINE_HITS
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import DrawStore, utcnow
+from lotto_models.storage.rows import from_row
 
 
 @dataclass(frozen=True)
@@ -107,14 +108,12 @@ class PredictionBook:
             row = connection.execute(query).first()
         if row is None:
             return None
-        return StoredGuess(
-            plan=row.plan,
-            concurso=row.concurso,
+        return from_row(
+            StoredGuess,
+            row,
             numbers=list(row.numbers),
             member_versions=dict(row.member_versions),
             degraded=bool(row.degraded),
-            note=row.note,
-            flow_run_id=row.flow_run_id,
         )
 
     def latest_ensemble(self, plan: str) -> EnsembleBuild | None:
@@ -123,13 +122,12 @@ class PredictionBook:
             row = connection.execute(sa.select(e).where(e.c.plan == plan).order_by(e.c.id.desc()).limit(1)).first()
         if row is None:
             return None
-        return EnsembleBuild(
-            id=row.id,
-            plan=row.plan,
+        return from_row(
+            EnsembleBuild,
+            row,
             member_versions=dict(row.member_versions),
             weights=dict(row.weights),
             degraded=bool(row.degraded),
-            note=row.note,
         )
 
     def publish(
