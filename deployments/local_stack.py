@@ -2,18 +2,25 @@
 
 An operator script, not part of the service. In order, it:
 
-1. picks a free loopback port (or `--port`), makes a fresh `PREFECT_HOME` under the working directory
-   (default `/tmp/lotoflow-stack`) and a `LOTTO_HOME` next to it (the user's `./var` is never touched), and
-   sets `PREFECT_API_URL`, `PREFECT_SERVER_ANALYTICS_ENABLED=false` and `LOTTO_PROFILE=quick` (unless set);
-   `LOTTO_CAIXA_BASE_URL` passes through when the caller set it;
-2. starts `prefect server start` (log: `<workdir>/server.log`) and waits for `/api/health`, then the
+1. picks a free port (or `--port`) on 127.0.0.1 (or `--host`), makes a fresh `PREFECT_HOME` under the
+   working directory (default `/tmp/lotoflow-stack`) and a `LOTTO_HOME` next to it (the user's `./var` is
+   never touched), and sets `PREFECT_API_URL`, `PREFECT_SERVER_ANALYTICS_ENABLED=false` and
+   `LOTTO_PROFILE=quick` (unless set); `LOTTO_CAIXA_BASE_URL` passes through when the caller set it;
+2. protects the server with Prefect's basic authentication: the `user:password` string is the caller's
+   `PREFECT_SERVER_API_AUTH_STRING` (or `PREFECT_API_AUTH_STRING`), else a new random one, written to
+   `<workdir>/auth-string` (mode 0600, for the UI's login prompt); the server gets it as
+   `PREFECT_SERVER_API_AUTH_STRING` and every client (worker, CLI, web service, this script) as
+   `PREFECT_API_AUTH_STRING`;
+3. starts `prefect server start` (log: `<workdir>/server.log`) and waits for `/api/health`, then the
    read-only web service `lotto web` on another free port (log: `<workdir>/web.log`), over the same store;
-3. creates the `lotoflow` process work pool (an existing one is fine);
-4. runs `prefect --no-prompt deploy --all` from the repository root with `LOTOFLOW_DIR` set to it;
+4. creates the `lotoflow` process work pool (an existing one is fine), runs `prefect --no-prompt deploy
+   --all` from the repository root with `LOTOFLOW_DIR` set to it, and creates (or updates) the automation
+   that marks a run Crashed when its heartbeats stop (`deployments.zombie_runs`);
 5. starts `prefect worker start --pool lotoflow` (log: `<workdir>/worker.log`), triggers
    `prefect deployment run after-draw/after-draw` and polls the flow run until it reaches a final state;
 6. screenshots the run page (and its artifacts tab) and the web home page with headless Debian chromium,
-   when installed;
+   when installed (the Prefect UI pages show its login prompt: the UI asks for the auth string, which a
+   headless screenshot cannot type);
 7. prints a summary with both URLs, then stops the worker (two SIGTERMs), the web service and the server
    (one each), even on failure; with `--keep-running` the server and the web service stay up until Ctrl-C.
 
@@ -27,6 +34,7 @@ import argparse
 import contextlib
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -83,11 +91,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def stack_env(workdir: Path, port: int) -> dict[str, str]:
+def stack_auth_string(environ: dict[str, str] | os._Environ[str]) -> str:
+    """The `user:password` the stack's server requires: the caller's, else a new random one."""
+    given = environ.get("PREFECT_SERVER_API_AUTH_STRING") or environ.get("PREFECT_API_AUTH_STRING")
+    return given or f"lotoflow:{secrets.token_urlsafe(18)}"
+
+
+def stack_env(workdir: Path, host: str, port: int, auth_string: str) -> dict[str, str]:
+    """The environment of every process of the stack: the server reads `PREFECT_SERVER_API_AUTH_STRING`,
+    its clients send `PREFECT_API_AUTH_STRING` (the same string)."""
     env = dict(os.environ)
+    env.pop("PREFECT_API_KEY", None)  # an API key would be sent instead of the auth string (Prefect Cloud's)
     env.update(
         PREFECT_HOME=str(workdir / "prefect-home"),
-        PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
+        PREFECT_API_URL=f"http://{url_host(host)}:{port}/api",
+        PREFECT_SERVER_API_AUTH_STRING=auth_string,
+        PREFECT_API_AUTH_STRING=auth_string,
         PREFECT_SERVER_ANALYTICS_ENABLED="false",
         LOTTO_HOME=str(workdir / "lotto-home"),
         LOTOFLOW_DIR=str(REPO_ROOT),
@@ -96,6 +115,11 @@ def stack_env(workdir: Path, port: int) -> dict[str, str]:
     env.setdefault("LOTTO_PROFILE", "quick")
     env.pop("LOTTO_DATABASE_URL", None)  # the store lives under LOTTO_HOME, never in the caller's database
     return env
+
+
+def url_host(host: str) -> str:
+    """The address clients on this machine use for a server bound to `host`."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
 
 
 def run_cli(args: list[str], env: dict[str, str], ok_if: str | None = None) -> str:
@@ -215,7 +239,12 @@ def screenshot(url: str, png: Path) -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], prog="python -m deployments.local_stack")
-    parser.add_argument("--port", type=int, default=0, help="server port on 127.0.0.1 (default: a free one)")
+    parser.add_argument(
+        "--host",
+        default=os.environ.get("PREFECT_SERVER_API_HOST", "127.0.0.1"),
+        help="address the Prefect server binds to (default PREFECT_SERVER_API_HOST, else 127.0.0.1: loopback only)",
+    )
+    parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/lotoflow-stack"), help="logs, homes, PNGs")
     parser.add_argument("--timeout", type=float, default=600, help="seconds to wait for the flow run")
     parser.add_argument("--fresh", action="store_true", help="also start from an empty LOTTO_HOME")
@@ -225,16 +254,28 @@ def main(argv: list[str] | None = None) -> int:
 
     workdir: Path = opts.workdir.resolve()
     port = opts.port or free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://{url_host(opts.host)}:{port}"
     web_url = f"http://127.0.0.1:{opts.web_port or free_port()}"
     shutil.rmtree(workdir / "prefect-home", ignore_errors=True)
     if opts.fresh:
         shutil.rmtree(workdir / "lotto-home", ignore_errors=True)
     (workdir / "prefect-home").mkdir(parents=True)
     (workdir / "lotto-home").mkdir(exist_ok=True)
-    env = stack_env(workdir, port)
-    os.environ.update({k: env[k] for k in ("PREFECT_HOME", "PREFECT_API_URL", "PREFECT_SERVER_ANALYTICS_ENABLED")})
-    say(f"workdir {workdir}, API {env['PREFECT_API_URL']}, LOTTO_HOME {env['LOTTO_HOME']}")
+    auth_string = stack_auth_string(os.environ)
+    auth_file = workdir / "auth-string"
+    auth_file.touch(mode=0o600)
+    auth_file.chmod(0o600)
+    auth_file.write_text(auth_string + "\n")
+    env = stack_env(workdir, opts.host, port, auth_string)
+    os.environ.pop("PREFECT_API_KEY", None)
+    os.environ.update(
+        {
+            k: env[k]
+            for k in ("PREFECT_HOME", "PREFECT_API_URL", "PREFECT_API_AUTH_STRING", "PREFECT_SERVER_ANALYTICS_ENABLED")
+        }
+    )
+    say(f"workdir {workdir}, API {env['PREFECT_API_URL']} (bound to {opts.host}), LOTTO_HOME {env['LOTTO_HOME']}")
+    say(f"the server requires basic authentication: the auth string is in {auth_file}")
     say(f"LOTTO_PROFILE={env['LOTTO_PROFILE']}, LOTTO_CAIXA_BASE_URL={env.get('LOTTO_CAIXA_BASE_URL', '(default)')}")
 
     server: subprocess.Popen[bytes] | None = None
@@ -246,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         with step("server"):
             log = workdir / "server.log"
-            server = start_background(["server", "start", "--host", "127.0.0.1", "--port", str(port)], env, log)
+            server = start_background(["server", "start", "--host", opts.host, "--port", str(port)], env, log)
             wait_healthy(base_url, server, log)
         with step("web"):
             log = workdir / "web.log"
@@ -258,6 +299,10 @@ def main(argv: list[str] | None = None) -> int:
             run_cli(["work-pool", "create", POOL, "--type", "process"], env, ok_if="already exists")
         with step("deploy"):
             run_cli(["--no-prompt", "deploy", "--all"], env)
+            from deployments.zombie_runs import ensure_zombie_run_automation  # after PREFECT_API_URL is set
+
+            automation = ensure_zombie_run_automation()
+            say(f"automation {automation.name!r}: {automation.description}")
         with step("flow run"):
             worker = start_background(["worker", "start", "--pool", POOL], env, workdir / "worker.log")
             output = run_cli(["deployment", "run", DEPLOYMENT], env)
@@ -294,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"logs: {workdir / 'server.log'}, {workdir / 'worker.log'}, {workdir / 'web.log'}")
 
     say("summary")
-    say(f"  Prefect UI  {base_url}/")
+    say(f"  Prefect UI  {base_url}/ (log in with the auth string in {auth_file})")
     say(f"  web         {web_url}/ (JSON API under /api/v1, schema at /docs)")
     say(f"  flow run    {flow_run_id or '(none)'}: {state_name}")
     say("  steps       " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in timings.items()))

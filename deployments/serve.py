@@ -19,6 +19,8 @@ from prefect.events import DeploymentEventTrigger
 from prefect.flows import load_flow_from_entrypoint
 from prefect.schedules import Schedule
 
+from deployments.zombie_runs import HEARTBEAT_VARIABLE, declared_heartbeat_s
+
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 
 
@@ -69,6 +71,9 @@ def build_deployments(path: Path = PREFECT_YAML) -> list[RunnerDeployment]:
 
 def main() -> None:
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    # The runs served from here send heartbeats as often as a worker's do (`prefect.yaml`), so the
+    # zombie-run automation judges them by the same window.
+    os.environ[HEARTBEAT_VARIABLE] = str(declared_heartbeat_s())
     serve(*build_deployments())
 
 
