@@ -10,6 +10,15 @@ everything needed to reproduce it (seed, cycle, faults, kill point, the run's lo
 
 State lives under `--work` (default `bench/.soak/<store>/`): run again with the same arguments to resume.
 Results go to `bench/soak.json`, one object per store.
+
+`--through-deployment N` runs N more cycles as production does: each cycle is a run of the `after-draw`
+deployment (from `prefect.yaml`, schedules off) on a real `prefect server` and a process worker, with
+heartbeats every 30 s (the minimum) and the zombie-run automation of `deployments.zombie_runs` (window
+30 + 15 s). About one cycle in three SIGKILLs, at a failpoint, either the run's process group (the worker
+sees it die and reports Crashed) or the run together with its worker (nothing is left to report: only the
+missing heartbeats tell). After each kill the next run is created at once, as the schedule would; the
+soak waits until the dead run is Crashed and checks that the next run then gets the concurrency slot of
+one and completes. Figures go under the store's entry, as `"deployment"`.
 """
 
 from __future__ import annotations
@@ -331,6 +340,268 @@ def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work
     return state
 
 
+DEPLOYMENT_POOL = "lotoflow-soak"
+HEARTBEAT_S = 30  # Prefect's minimum
+GRACE_S = 15  # window = heartbeat + grace: shorter would crash live runs between two heartbeats
+SLOT_RETRY_S = 30  # a run held by a deployment concurrency limit asks again this often
+DEPLOYMENT_KILLS = ["run", "worker"]
+
+
+@dataclass
+class DeploymentState:
+    cycles: int = 0
+    kills: dict[str, int] = field(default_factory=dict)
+    crashed_marked: int = 0
+    seconds_to_crashed: list[float] = field(default_factory=list)
+    next_run_waited_s: list[float] = field(default_factory=list)
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    wall_s: float = 0.0
+
+
+def plan_deployment_kill(seed: int, number: int) -> tuple[str | None, str | None]:
+    """(kill kind, failpoint phase) of a deployment cycle, from the seed alone: a kill every third cycle or so,
+    half of them with the worker; `--through-deployment 2` always has one of each kind."""
+    rng = random.Random(seed * 7_000_003 + number)
+    if number < 2:  # (these two cycles get no fault: the new draw arrives, so every phase is reached)
+        return DEPLOYMENT_KILLS[(number + 1) % 2], rng.choice(["storing", "publishing"])
+    if rng.random() >= 0.35:
+        return None, None
+    return rng.choice(DEPLOYMENT_KILLS), rng.choice(sorted(KILL_POINTS))
+
+
+class DeploymentRig:
+    """A work pool, the after-draw deployment of `prefect.yaml` (schedules off), the zombie-run automation
+    and a process worker (restarted after it is killed), against one Prefect server."""
+
+    def __init__(self, env: dict[str, str], work: Path) -> None:
+        self.env = {**env, "LOTOFLOW_DIR": str(ROOT), "PREFECT_WORKER_QUERY_SECONDS": "1"}
+        self.work = work
+        self.prefect = str(Path(PYTHON).parent / "prefect")
+        self.worker: subprocess.Popen[bytes] | None = None
+        self.worker_starts = 0
+        cli = [self.prefect, "work-pool", "create", DEPLOYMENT_POOL, "--type", "process"]
+        subprocess.run(cli, env=self.env, capture_output=True, check=False)  # an existing pool is fine
+        deploy = [self.prefect, "--no-prompt", "deploy", "--name", "after-draw", "--pool", DEPLOYMENT_POOL]
+        subprocess.run(deploy, cwd=ROOT, env=self.env, capture_output=True, check=True)
+        from prefect import get_client
+
+        from deployments.zombie_runs import ensure_zombie_run_automation
+
+        ensure_zombie_run_automation(HEARTBEAT_S, GRACE_S)
+        with get_client(sync_client=True) as client:
+            deployment = client.read_deployment_by_name("after-draw/after-draw")
+            self.deployment_id = deployment.id
+            for schedule in client.read_deployment_schedules(deployment.id):
+                client.update_deployment_schedule(deployment.id, schedule.id, active=False)
+        self.start_worker()
+
+    def start_worker(self) -> None:
+        self.worker_starts += 1
+        log = (self.work / f"worker-{self.worker_starts}.log").open("wb")
+        self.worker = subprocess.Popen(
+            [self.prefect, "worker", "start", "--pool", DEPLOYMENT_POOL, "--limit", "2"],
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: `kill-with(PGID)` names it
+            cwd=ROOT,
+        )
+        log.close()
+
+    def worker_dead(self) -> bool:
+        return self.worker is None or self.worker.poll() is not None
+
+    def create_run(self, failpoints_armed: str | None) -> Any:
+        from prefect import get_client
+
+        job_env = {"PREFECT_FLOWS_HEARTBEAT_FREQUENCY": str(HEARTBEAT_S)}
+        if failpoints_armed:
+            job_env[failpoints.ENVIRONMENT_VARIABLE] = failpoints_armed
+        with get_client(sync_client=True) as client:
+            return client.create_flow_run_from_deployment(self.deployment_id, job_variables={"env": job_env}).id
+
+    def state(self, run_id: Any) -> Any:
+        from prefect import get_client
+
+        with get_client(sync_client=True) as client:
+            return client.read_flow_run(run_id).state
+
+    def stop(self) -> None:
+        if self.worker is not None and self.worker.poll() is None:
+            for _ in range(2):  # a worker needs two SIGTERMs
+                os.killpg(self.worker.pid, signal.SIGTERM)
+                try:
+                    self.worker.wait(timeout=15)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+            if self.worker.poll() is None:
+                os.killpg(self.worker.pid, signal.SIGKILL)
+                self.worker.wait()
+
+
+def wait_for(predicate: Any, timeout: float, every: float = 0.5) -> float | None:
+    """Seconds until `predicate()` held, or None after `timeout`."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if predicate():
+            return time.monotonic() - started
+        time.sleep(every)
+    return None
+
+
+def deployment_cycle(
+    rig: DeploymentRig, state: DeploymentState, cycle: Cycle, kind: str | None
+) -> tuple[bool, list[str]]:
+    """One after-draw cycle through the deployment; (completed, broken promises)."""
+    broken: list[str] = []
+    armed = None
+    if kind == "run":
+        armed = f"{KILL_POINTS[cycle.kill or 'fetching']}=kill-group"
+    elif kind == "worker":
+        assert rig.worker is not None
+        armed = f"{KILL_POINTS[cycle.kill or 'fetching']}=kill-with({rig.worker.pid})"
+    started = time.monotonic()
+    run_id = rig.create_run(armed)
+    final_timeout = 900.0
+    if kind is None:
+        if wait_for(lambda: rig.state(run_id).is_final(), final_timeout, every=1) is None:
+            return False, [f"run {run_id} not final after {final_timeout:.0f} s"]
+        final = rig.state(run_id)
+        cycle.log = f"{final.name}: {final.message or ''}"
+        cycle.seconds = time.monotonic() - started
+        if final.type.value == "CRASHED":
+            broken.append(f"run {run_id} with no kill was marked Crashed: {final.message}")
+        return final.is_completed(), broken
+
+    # A killed run: wait for the kill (the worker gone, or the run final), then create the next run at once.
+    def killed() -> bool:
+        return (kind == "worker" and rig.worker_dead()) or rig.state(run_id).is_final()
+
+    if wait_for(killed, final_timeout) is None:
+        return False, [f"run {run_id}: the {kind} kill at {cycle.kill} never happened"]
+    killed_at = time.monotonic()
+    landed = rig.state(run_id)
+    if landed.is_completed():  # the failpoint was never reached (e.g. nothing to train): no kill
+        cycle.log = f"{landed.name}: {landed.message or ''}"
+        return True, broken
+    state.kills[kind] = state.kills.get(kind, 0) + 1
+    if rig.worker_dead():
+        rig.start_worker()  # as systemd would
+    follower = rig.create_run(None)  # the next scheduled run, while the dead one may still look Running
+    crash_bound = HEARTBEAT_S + GRACE_S + 30.0
+    to_crashed = wait_for(lambda: rig.state(run_id).is_final(), crash_bound + 60)
+    dead = rig.state(run_id)
+    if to_crashed is None or dead.type.value != "CRASHED":
+        broken.append(f"run {run_id} killed with its {kind} is {dead.name}, not Crashed, {crash_bound + 60:.0f} s on")
+    else:
+        state.crashed_marked += 1
+        seconds = round(time.monotonic() - killed_at, 1)
+        if kind == "worker":  # (a run killed alone is reported Crashed by its worker at once)
+            state.seconds_to_crashed.append(seconds)
+        if seconds > crash_bound:
+            broken.append(f"run {run_id} killed with its {kind} took {seconds} s to be Crashed (bound {crash_bound} s)")
+    crashed_at = time.monotonic()
+    started_running = wait_for(
+        lambda: rig.state(follower).type.value in ("RUNNING", "COMPLETED", "FAILED", "CRASHED"),
+        SLOT_RETRY_S + 60,
+    )
+    if started_running is None:
+        broken.append(f"the next run {follower} was still waiting {SLOT_RETRY_S + 60} s after {run_id} was Crashed")
+        return False, broken
+    state.next_run_waited_s.append(round(time.monotonic() - crashed_at, 1))
+    if wait_for(lambda: rig.state(follower).is_final(), final_timeout, every=1) is None:
+        return False, [*broken, f"the next run {follower} not final after {final_timeout:.0f} s"]
+    final = rig.state(follower)
+    cycle.log = f"{final.name}: {final.message or ''}"
+    cycle.seconds = time.monotonic() - started
+    if final.type.value == "CRASHED":
+        broken.append(f"the next run {follower} (no kill) was marked Crashed: {final.message}")
+    return final.is_completed(), broken
+
+
+def soak_through_deployment(
+    store: str, cycles: int, seed: int, behind: int, work: Path, soak_state: SoakState
+) -> DeploymentState:
+    """`cycles` after-draw cycles as deployment runs on a worker, continuing the store of the plain soak."""
+    history = bundled_history()
+    work.mkdir(parents=True, exist_ok=True)
+    home = work / "home"
+    state_file = work / "deployment-state.json"
+    state = DeploymentState(**json.loads(state_file.read_text())) if state_file.exists() else DeploymentState()
+    first = len(history) - behind
+    done = soak_state.cycles + state.cycles
+    primary = CaixaTestServer(history[: first + done]).start()
+    mirror = CaixaTestServer(history[: first + done]).start()
+    database_url = os.environ.get("LOTTO_SOAK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lotto_soak")
+    for name in [n for n in os.environ if n.startswith("LOTTO_")]:
+        del os.environ[name]  # the server must not look like a process a run left behind (same LOTTO_HOME)
+    server = PrefectServer(work / "prefect-deployment")
+    env = {
+        **server.env,
+        "LOTTO_HOME": str(home),
+        "LOTTO_PROFILE": "smoke",
+        "LOTTO_CAIXA_BASE_URL": primary.base_url,
+        "LOTTO_MIRROR_URLS": mirror.base_url,
+        "LOTTO_HTTP_ATTEMPTS": str(ATTEMPTS),
+        "LOTTO_HTTP_BACKOFF_S": "0.01",
+        "LOTTO_HTTP_READ_TIMEOUT_S": str(READ_TIMEOUT_S),
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+    }
+    if store == "postgresql":
+        env["LOTTO_DATABASE_URL"] = database_url
+    os.environ.update({k: v for k, v in env.items() if k.startswith("LOTTO_") or k.startswith("PREFECT_")})
+    from prefect.context import refresh_global_settings_context
+
+    refresh_global_settings_context()  # this process's client talks to the new server
+    rig: DeploymentRig | None = None
+    try:
+        if done == 0:
+            if store == "postgresql":
+                _fresh_postgres(env["LOTTO_DATABASE_URL"])
+            shutil.rmtree(home, ignore_errors=True)
+            close_workspaces()
+            open_workspace(Settings()).draws.seed(history[:first], "bundled-history")
+        rig = DeploymentRig(env, work)
+        started = time.monotonic()
+        target = state.cycles + cycles
+        while state.cycles < target and first + soak_state.cycles + state.cycles < len(history):
+            number = soak_state.cycles + state.cycles
+            truth = history[first + number]
+            kind, phase = plan_deployment_kill(seed, state.cycles)
+            faults = plan_cycle(seed, number, truth.concurso, 0.0).faults if state.cycles >= 2 else []
+            cycle = Cycle(number, truth.concurso, faults, phase)
+            primary.add_draws([truth])
+            mirror.add_draws([truth])
+            for kind_ in cycle.faults:
+                inject(primary, mirror, kind_, truth.concurso, truth)
+            completed, broken = deployment_cycle(rig, state, cycle, kind)
+            for server_ in (primary, mirror):
+                server_.faults.clear()
+            broken += check_invariants(soak_state, cycle, history, home, completed=completed)
+            state.cycles += 1
+            print(
+                f"deployment cycle {state.cycles} concurso {cycle.concurso}: faults {cycle.faults or '-'}, "
+                f"kill {kind or '-'}{f' at {phase}' if kind else ''}, {cycle.log[:80]}, {cycle.seconds:.1f} s",
+                flush=True,
+            )
+            if broken:
+                violation = {"seed": seed, "deployment_cycle": state.cycles, "kill": kind, "at": phase}
+                violation |= {"faults": cycle.faults, "broken": broken}
+                state.violations.append(violation)
+                print(json.dumps(violation, indent=2), flush=True)
+                break
+        state.wall_s = round(state.wall_s + time.monotonic() - started, 1)
+    finally:
+        state_file.write_text(json.dumps(state.__dict__, indent=2))
+        if rig is not None:
+            rig.stop()
+        server.stop()
+        primary.stop()
+        mirror.stop()
+    return state
+
+
 def _fresh_postgres(url: str) -> None:
     base = sa.engine.make_url(url)
     admin = sa.create_engine(base.set(database="postgres"), isolation_level="AUTOCOMMIT")
@@ -340,11 +611,12 @@ def _fresh_postgres(url: str) -> None:
     admin.dispose()
 
 
-def write_results(state: SoakState, out: Path) -> None:
+def write_results(state: SoakState, out: Path, deployment: DeploymentState | None = None) -> None:
     from bench.run import provenance
 
     results = json.loads(out.read_text()) if out.exists() else {"stores": {}}
     results["commit"] = provenance(0)["commit"]
+    previous = results["stores"].get(state.store, {})
     results["stores"][state.store] = {
         "cycles": state.cycles,
         "kills": state.kills,
@@ -355,6 +627,21 @@ def write_results(state: SoakState, out: Path) -> None:
         if state.bytes_after_cycle
         else [],
     }
+    if deployment is not None:
+        results["stores"][state.store]["deployment"] = {
+            "cycles": deployment.cycles,
+            "kills": deployment.kills,
+            "crashed_marked": deployment.crashed_marked,
+            "max_seconds_to_crashed": max(deployment.seconds_to_crashed, default=None),
+            "seconds_to_crashed": deployment.seconds_to_crashed,
+            "next_run_waited_s_after_crashed": deployment.next_run_waited_s,
+            "heartbeat_s": HEARTBEAT_S,
+            "automation_window_s": HEARTBEAT_S + GRACE_S,
+            "violations": deployment.violations,
+            "wall_s": deployment.wall_s,
+        }
+    elif "deployment" in previous:
+        results["stores"][state.store]["deployment"] = previous["deployment"]
     out.write_text(json.dumps(results, indent=2) + "\n")
 
 
@@ -367,12 +654,23 @@ def main() -> int:
     parser.add_argument("--kill-rate", type=float, default=0.1)
     parser.add_argument("--work", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "soak.json")
+    parser.add_argument(
+        "--through-deployment",
+        type=int,
+        default=0,
+        metavar="N",
+        help="then N more cycles as deployment runs on a real server and process worker, with kills",
+    )
     args = parser.parse_args()
     work = args.work or ROOT / "bench" / ".soak" / args.store
     state = soak(args.store, args.cycles, args.seed, args.behind, args.kill_rate, work)
-    write_results(state, args.out)
     print(json.dumps({k: v for k, v in state.__dict__.items() if k != "bytes_after_cycle"}, indent=2))
-    return 1 if state.violations else 0
+    deployment = None
+    if args.through_deployment and not state.violations:
+        deployment = soak_through_deployment(args.store, args.through_deployment, args.seed, args.behind, work, state)
+        print(json.dumps({"deployment": deployment.__dict__}, indent=2))
+    write_results(state, args.out, deployment)
+    return 1 if state.violations or (deployment and deployment.violations) else 0
 
 
 if __name__ == "__main__":

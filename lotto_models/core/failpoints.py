@@ -7,6 +7,8 @@ As in etcd (gofail) and TiKV (fail-rs): production code marks a dangerous moment
 - `raise`: raise `FailpointError` (a failure the code must survive);
 - `kill`: SIGKILL this process at once (a crash: no cleanup, no finally);
 - `kill-group`: SIGKILL this process's whole process group (a run with its worker processes);
+- `kill-with(PGID)`: SIGKILL process group PGID, then this process's own group (a run dying with the
+  Prefect worker that started it, as when the machine is lost: nothing is left to report the run's end);
 - `sleep(S)`: wait S seconds (to widen a window another process observes).
 
 Armed entries are comma-separated. The variable is read at each point, so a test can arm a subprocess
@@ -23,7 +25,7 @@ import time
 from lotto_models.core.errors import LotoflowError
 
 ENVIRONMENT_VARIABLE = "LOTTO_FAILPOINTS"
-_ACTION = re.compile(r"^(raise|kill|kill-group|sleep\((\d+(?:\.\d+)?)\))$")
+_ACTION = re.compile(r"^(raise|kill|kill-group|sleep\((\d+(?:\.\d+)?)\)|kill-with\((\d+)\))$")
 
 # Every failpoint in the code, so a test (and the soak) can name them without reading the source.
 INGEST_AFTER_FETCH = "ingest.after-fetch"  # answers fetched, nothing validated or stored yet
@@ -55,7 +57,8 @@ def armed() -> dict[str, str]:
         name, _, action = entry.partition("=")
         if name not in KNOWN or not _ACTION.match(action):
             raise ValueError(
-                f"{ENVIRONMENT_VARIABLE}: {entry!r} is not <one of {', '.join(KNOWN)}>=raise|kill|sleep(S)"
+                f"{ENVIRONMENT_VARIABLE}: {entry!r} is not "
+                f"<one of {', '.join(KNOWN)}>=raise|kill|kill-group|kill-with(PGID)|sleep(S)"
             )
         entries[name] = action
     return entries
@@ -75,5 +78,8 @@ def failpoint(name: str) -> None:
     if action == "kill-group":
         os.killpg(os.getpgrp(), signal.SIGKILL)
     match = _ACTION.match(action)
+    if match and match.group(3):
+        os.killpg(int(match.group(3)), signal.SIGKILL)
+        os.killpg(os.getpgrp(), signal.SIGKILL)
     if match and match.group(2):
         time.sleep(float(match.group(2)))

@@ -43,3 +43,23 @@ def test_a_database_password_never_shows_in_the_settings_repr() -> None:
     settings = Settings(database_url="postgresql+psycopg://lotto:s3cret-pw@db.example/lotoflow")
     assert "s3cret-pw" not in repr(settings) and "s3cret-pw" not in str(settings.model_dump())
     assert settings.sqlalchemy_url.endswith("lotto:s3cret-pw@db.example/lotoflow")
+
+
+def test_failpoint_kill_with_kills_the_named_process_group_and_its_own(tmp_path) -> None:
+    """`kill-with(PGID)`: the run dies together with the worker that started it (the soak's machine loss)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from lotto_models.core import failpoints
+
+    point = failpoints.INGEST_AFTER_FETCH
+    worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    run = subprocess.Popen(
+        [sys.executable, "-c", f"from lotto_models.core.failpoints import failpoint; failpoint({point!r})"],
+        env={**os.environ, failpoints.ENVIRONMENT_VARIABLE: f"{point}=kill-with({worker.pid})"},
+        start_new_session=True,
+    )
+    assert run.wait(timeout=30) == -signal.SIGKILL
+    assert worker.wait(timeout=5) == -signal.SIGKILL

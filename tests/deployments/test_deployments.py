@@ -60,3 +60,15 @@ def test_manual_deployments_take_typed_parameters() -> None:
 
 
 # That a failed after-draw run reaches a person through this trigger: test_alert_delivery.py, end to end.
+
+
+def test_every_deployment_sends_heartbeats_that_the_zombie_run_automation_judges_with_room_to_spare() -> None:
+    from deployments.zombie_runs import HEARTBEAT_VARIABLE, WATCHED_TAG, declared_heartbeat_s, zombie_run_automation
+
+    heartbeat_s = declared_heartbeat_s()
+    for declared in declared_deployments():
+        assert declared["work_pool"]["job_variables"]["env"][HEARTBEAT_VARIABLE] == str(heartbeat_s), declared["name"]
+        assert WATCHED_TAG in declared["tags"], declared["name"]  # every worker-run flow is watched
+    trigger = zombie_run_automation().trigger
+    assert trigger.within.total_seconds() >= 2 * heartbeat_s  # a live run misses no window between two beats
+    assert trigger.posture == "Proactive" and trigger.after == {"prefect.flow-run.heartbeat"}
