@@ -19,8 +19,8 @@ An operator script, not part of the service. In order, it:
 5. starts `prefect worker start --pool lotoflow` (log: `<workdir>/worker.log`), triggers
    `prefect deployment run after-draw/after-draw` and polls the flow run until it reaches a final state;
 6. screenshots the run page (and its artifacts tab) and the web home page with headless Debian chromium,
-   when installed (the Prefect UI pages show its login prompt: the UI asks for the auth string, which a
-   headless screenshot cannot type);
+   when installed; the Prefect UI pages through playwright, logged in with the auth string as the UI's
+   login prompt would keep it (without playwright they show the login prompt);
 7. prints a summary with both URLs, then stops the worker (two SIGTERMs), the web service and the server
    (one each), even on failure; with `--keep-running` the server and the web service stay up until Ctrl-C.
 
@@ -31,6 +31,7 @@ is unreachable here and the run completes with its "source unreachable" fallback
 from __future__ import annotations
 
 import argparse
+import base64
 import contextlib
 import os
 import re
@@ -237,6 +238,33 @@ def screenshot(url: str, png: Path) -> bool:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def screenshot_logged_in(url: str, png: Path, auth_string: str) -> bool:
+    """Screenshot a Prefect UI page as a user who has typed the auth string into the UI's login prompt (the
+    UI keeps it, base64-encoded, in local storage under `prefect-password`), with playwright driving the
+    same chromium; without playwright (a dev dependency) the page shows the login prompt instead."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        say("playwright is not installed: the Prefect UI screenshots show the login prompt")
+        return screenshot(url, png)
+    token = base64.b64encode(auth_string.encode()).decode()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 900})
+                page.add_init_script(f"window.localStorage.setItem('prefect-password', {token!r});")
+                page.goto(url, wait_until="networkidle", timeout=60_000)
+                page.wait_for_timeout(2_000)  # the run graph draws after the data arrives
+                page.screenshot(path=str(png))
+            finally:
+                browser.close()
+    except Error as error:
+        say(f"playwright failed for {url}: {error}")
+        return False
+    return png.exists()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], prog="python -m deployments.local_stack")
     parser.add_argument(
@@ -320,9 +348,10 @@ def main(argv: list[str] | None = None) -> int:
                 shots = {
                     workdir / "after-draw-run.png": f"{base_url}/runs/flow-run/{flow_run_id}",
                     workdir / "after-draw-artifacts.png": f"{base_url}/v2/runs/flow-run/{flow_run_id}?tab=Artifacts",
-                    workdir / "web-home.png": f"{web_url}/",
                 }
-                pngs = [png for png, url in shots.items() if screenshot(url, png)]
+                pngs = [png for png, url in shots.items() if screenshot_logged_in(url, png, auth_string)]
+                if screenshot(f"{web_url}/", workdir / "web-home.png"):
+                    pngs.append(workdir / "web-home.png")
                 for png in pngs:
                     say(f"screenshot {png}")
     except Exception as exc:
