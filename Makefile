@@ -64,7 +64,10 @@ bench: install
 	$(VENV)/bin/python bench/run.py
 
 # Consecutive after-draw cycles with mixed faults and kills on each store (resumable): bench/soak.json.
+# Then SOAK_DEPLOYMENT_CYCLES more through the after-draw deployment on a real server and process worker,
+# killing runs and workers (each kill waits for the zombie-run automation: about 2-5 minutes a cycle).
 SOAK_CYCLES ?= 300
+SOAK_DEPLOYMENT_CYCLES ?= 20
 soak: install
-	$(VENV)/bin/python bench/soak.py --store sqlite --cycles $(SOAK_CYCLES)
-	$(VENV)/bin/python bench/soak.py --store postgresql --cycles $(SOAK_CYCLES)
+	$(VENV)/bin/python bench/soak.py --store sqlite --cycles $(SOAK_CYCLES) --through-deployment $(SOAK_DEPLOYMENT_CYCLES)
+	$(VENV)/bin/python bench/soak.py --store postgresql --cycles $(SOAK_CYCLES) --through-deployment $(SOAK_DEPLOYMENT_CYCLES)

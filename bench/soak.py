@@ -11,7 +11,7 @@ everything needed to reproduce it (seed, cycle, faults, kill point, the run's lo
 State lives under `--work` (default `bench/.soak/<store>/`): run again with the same arguments to resume.
 Results go to `bench/soak.json`, one object per store.
 
-`--through-deployment N` runs N more cycles as production does: each cycle is a run of the `after-draw`
+`--through-deployment N` then runs cycles as production does, until N are done: each cycle is a run of the `after-draw`
 deployment (from `prefect.yaml`, schedules off) on a real `prefect server` and a process worker, with
 heartbeats every 30 s (the minimum) and the zombie-run automation of `deployments.zombie_runs` (window
 30 + 15 s). About one cycle in three SIGKILLs, at a failpoint, either the run's process group (the worker
@@ -345,6 +345,7 @@ HEARTBEAT_S = 30  # Prefect's minimum
 GRACE_S = 15  # window = heartbeat + grace: shorter would crash live runs between two heartbeats
 SLOT_RETRY_S = 30  # a run held by a deployment concurrency limit asks again this often
 DEPLOYMENT_KILLS = ["run", "worker"]
+LEFTOVER_GRACE_S = 30.0
 
 
 @dataclass
@@ -523,7 +524,8 @@ def deployment_cycle(
 def soak_through_deployment(
     store: str, cycles: int, seed: int, behind: int, work: Path, soak_state: SoakState
 ) -> DeploymentState:
-    """`cycles` after-draw cycles as deployment runs on a worker, continuing the store of the plain soak."""
+    """After-draw cycles as deployment runs on a worker until `cycles` of them are done (a resumed soak goes
+    on), continuing the store and the draws of the plain soak."""
     history = bundled_history()
     work.mkdir(parents=True, exist_ok=True)
     home = work / "home"
@@ -564,8 +566,7 @@ def soak_through_deployment(
             open_workspace(Settings()).draws.seed(history[:first], "bundled-history")
         rig = DeploymentRig(env, work)
         started = time.monotonic()
-        target = state.cycles + cycles
-        while state.cycles < target and first + soak_state.cycles + state.cycles < len(history):
+        while state.cycles < cycles and first + soak_state.cycles + state.cycles < len(history):
             number = soak_state.cycles + state.cycles
             truth = history[first + number]
             kind, phase = plan_deployment_kill(seed, state.cycles)
@@ -578,6 +579,9 @@ def soak_through_deployment(
             completed, broken = deployment_cycle(rig, state, cycle, kind)
             for server_ in (primary, mirror):
                 server_.faults.clear()
+            # A run's final state is reported before its process (and its training workers) exit: give them
+            # the time to, then anything still there was left behind.
+            wait_for(lambda: not leftover_processes(home, {os.getpid()}), LEFTOVER_GRACE_S)
             broken += check_invariants(soak_state, cycle, history, home, completed=completed)
             state.cycles += 1
             print(
@@ -659,7 +663,7 @@ def main() -> int:
         type=int,
         default=0,
         metavar="N",
-        help="then N more cycles as deployment runs on a real server and process worker, with kills",
+        help="then deployment cycles on a real server and process worker, with kills, until N are done",
     )
     args = parser.parse_args()
     work = args.work or ROOT / "bench" / ".soak" / args.store
