@@ -341,6 +341,11 @@ def main(argv: list[str] | None = None) -> int:
             say(f"flow run {flow_run_id}: {base_url}/runs/flow-run/{flow_run_id}")
             state_name, message = wait_final(flow_run_id, worker, opts.timeout)
             say(f"final state: {state_name}: {message}")
+            seen = httpx.get(f"{web_url}/api/v1/health", timeout=10).json().get("prefect", {})
+            say(
+                f"the web service asks the protected API: reachable={seen.get('reachable')}, newest after-draw "
+                f"{seen.get('last_after_draw_state')} ({seen.get('note')})"
+            )
         with step("screenshots"):
             if not CHROMIUM.exists():
                 say(f"{CHROMIUM} not found, no screenshot; install it with: apt-get install -y chromium")
