@@ -1,7 +1,7 @@
 """End to end: a failed after-draw run reaches a person through the automation of prefect.yaml.
 
-A real `prefect server` and a process worker on loopback; after-draw and notify-failure deployed with
-`prefect deploy` (the trigger included); an after-draw run that fails (its database is unreachable);
+A real `prefect server` (with basic authentication, as `make stack` starts it) and a process worker on
+loopback; after-draw and notify-failure deployed with `prefect deploy` (the trigger included); an after-draw run that fails (its database is unreachable);
 and a loopback webhook receiving the alert through Apprise (`json://` in LOTTO_ALERT_URLS).
 """
 
@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import pytest
 
-from deployments.local_stack import UUID_RE, free_port, run_cli, stack_env, start_background, stop, wait_healthy
+from deployments.local_stack import (
+    UUID_RE,
+    free_port,
+    run_cli,
+    stack_auth_string,
+    stack_env,
+    start_background,
+    stop,
+    wait_healthy,
+)
 from tests.alert_receiver import AlertReceiver
 
 POOL = "lotoflow"
@@ -20,7 +29,7 @@ def test_a_failed_after_draw_run_alerts_a_webhook_through_the_notify_failure_aut
     receiver = AlertReceiver().start()
     port = free_port()
     (tmp_path / "prefect-home").mkdir()
-    env = stack_env(tmp_path, port)
+    env = stack_env(tmp_path, "127.0.0.1", port, stack_auth_string({}))  # protected, as `make stack` runs it
     env.update(
         LOTTO_DATABASE_URL="postgresql+psycopg://lotoflow@127.0.0.1:1/unreachable",  # nothing listens on port 1
         LOTTO_ALERT_URLS=receiver.apprise_url("ops"),
