@@ -1,8 +1,9 @@
 """End to end: a failed after-draw run reaches a person through the automation of prefect.yaml.
 
 A real `prefect server` (with basic authentication, as `make stack` starts it) and a process worker on
-loopback; after-draw and notify-failure deployed with `prefect deploy` (the trigger included); an after-draw run that fails (its database is unreachable);
-and a loopback webhook receiving the alert through Apprise (`json://` in LOTTO_ALERT_URLS).
+loopback; after-draw and notify-failure deployed with `prefect deploy` (the trigger included); an
+after-draw run that fails (its database is unreachable); and a loopback webhook receiving the alert
+through Apprise (`json://` in LOTTO_ALERT_URLS).
 """
 
 from __future__ import annotations
