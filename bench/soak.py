@@ -483,9 +483,9 @@ def deployment_cycle(
         return False, [f"run {run_id}: the {kind} kill at {cycle.kill} never happened"]
     killed_at = time.monotonic()
     landed = rig.state(run_id)
-    if landed.is_completed():  # the failpoint was never reached (e.g. nothing to train): no kill
+    if landed.is_final() and landed.type.value != "CRASHED":  # the failpoint was never reached: no kill
         cycle.log = f"{landed.name}: {landed.message or ''}"
-        return True, broken
+        return landed.is_completed(), broken
     state.kills[kind] = state.kills.get(kind, 0) + 1
     if rig.worker_dead():
         rig.start_worker()  # as systemd would
