@@ -123,7 +123,8 @@ class PrefectServer:
 
 
 def prefect_overhead(api_url: str) -> float:
-    """(flow wall time − the sum of its task runs' time) / flow wall time, for the newest after-draw run."""
+    """The share of the newest after-draw run's wall time in which none of its task runs was running
+    (orchestration, imports and waiting): tasks that run at the same time count once."""
     from prefect import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, TaskRunFilter
     from prefect.client.schemas.sorting import FlowRunSort
@@ -136,9 +137,17 @@ def prefect_overhead(api_url: str) -> float:
         tasks = client.read_task_runs(
             flow_run_filter=FlowRunFilter(id={"any_": [run.id]}), task_run_filter=TaskRunFilter()
         )
-        wall = (run.end_time - run.start_time).total_seconds()
-        work = sum(t.total_run_time.total_seconds() for t in tasks)
-    return (wall - work) / wall
+    wall = (run.end_time - run.start_time).total_seconds()
+    spans = sorted((t.start_time, t.end_time) for t in tasks if t.start_time and t.end_time)
+    busy, reach = 0.0, None
+    for start, end in spans:  # the length of the union of the task runs' intervals
+        if reach is None or start > reach:
+            busy += (end - start).total_seconds()
+            reach = end
+        elif end > reach:
+            busy += (end - reach).total_seconds()
+            reach = end
+    return (wall - busy) / wall
 
 
 def median(values: list[float]) -> float:
