@@ -12,7 +12,9 @@ from sqlalchemy.engine import Engine
 
 from lotto_models.core.cache import CACHE
 from lotto_models.core.settings import Settings, get_settings
-from lotto_models.registry.artifacts import ArtifactStore
+from lotto_models.registry.artifact_cache import ArtifactCache
+from lotto_models.registry.artifacts import ArtifactStore, DiskArtifactStore
+from lotto_models.registry.bucket_artifacts import BucketArtifactStore
 from lotto_models.registry.versions import VersionStore
 from lotto_models.storage.draw_store import DrawStore
 from lotto_models.storage.engine import create_store_engine, migrate
@@ -37,6 +39,27 @@ def _migrated_engine(url: str) -> Engine:
     return engine
 
 
+def open_artifact_store(settings: Settings) -> ArtifactStore:
+    """The bucket of `LOTTO_ARTIFACTS_URL` when it is an `s3://` URL, else the directory (by default `LOTTO_HOME`)."""
+    url = settings.artifacts_url
+    if url and settings.artifacts_in_bucket:
+        # One per process and configuration: the file system object keeps its HTTP session.
+        key = (url, str(settings.home), settings.backup_retention, settings.artifacts_options)
+        return CACHE.get(
+            "artifact-store",
+            key,
+            None,
+            lambda: BucketArtifactStore(
+                url,
+                ArtifactCache(settings.artifact_cache_dir),
+                settings.home / "staging",
+                settings.backup_retention,
+                settings.artifact_storage_options,
+            ),
+        )
+    return DiskArtifactStore(settings.models_dir, settings.backups_dir, settings.backup_retention)
+
+
 def open_workspace(settings: Settings | None = None) -> Workspace:
     """The stores for `settings` (the environment's by default), with the schema migrated to the newest."""
     settings = settings or get_settings()
@@ -47,7 +70,7 @@ def open_workspace(settings: Settings | None = None) -> Workspace:
         engine=engine,
         draws=DrawStore(engine),
         versions=VersionStore(engine),
-        artifacts=ArtifactStore(settings.models_dir, settings.backups_dir, settings.backup_retention),
+        artifacts=open_artifact_store(settings),
         predictions=PredictionBook(engine),
         quarantine=QuarantineStore(engine),
     )
