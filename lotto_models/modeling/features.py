@@ -283,6 +283,11 @@ class DatasetRef:
         return Dataset.load(self.path)
 
 
+def dataset_path(cache_dir: Path, feature_set: FeatureSet, fingerprint: str) -> Path:
+    """Where the dataset of `feature_set` with `fingerprint` is cached."""
+    return cache_dir / f"{feature_set.value}-{fingerprint}.npz"
+
+
 def load_or_build_dataset(
     frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams, cache_dir: Path
 ) -> DatasetRef:
@@ -292,7 +297,7 @@ def load_or_build_dataset(
     rebuilt from the draws (the fallback "dataset cache rebuilt").
     """
     expected = fingerprint(frame, feature_set, params)
-    path = cache_dir / f"{feature_set.value}-{expected}.npz"
+    path = dataset_path(cache_dir, feature_set, expected)
     outcome = CacheOutcome.BUILT
     if path.exists():
         try:

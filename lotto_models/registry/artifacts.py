@@ -82,6 +82,10 @@ class ArtifactStore(Protocol):
     def restore(self, version: StoredVersion) -> str | None: ...
     def remove(self, version: StoredVersion) -> bool: ...
     def backed_up_numbers(self, model: str) -> list[int]: ...
+    def keep_report(self, directory: Path) -> str: ...
+    def fetch_dataset(self, path: Path) -> bool: ...
+    def keep_dataset(self, path: Path) -> None: ...
+    def prune_datasets(self, keep: set[str]) -> list[str]: ...
 
 
 class DiskArtifactStore:
@@ -193,6 +197,20 @@ class DiskArtifactStore:
             if path.is_dir() and path.name[1:].isdigit()
         ]
         return sorted(found, reverse=True)
+
+    def keep_report(self, directory: Path) -> str:
+        """A report written under `LOTTO_HOME/reports` is already where the artifacts are."""
+        return str(directory)
+
+    def fetch_dataset(self, path: Path) -> bool:
+        """On disk datasets are only in `LOTTO_HOME/datasets`: nothing to fetch from elsewhere."""
+        return False
+
+    def keep_dataset(self, path: Path) -> None:
+        """The local dataset cache is the only copy on disk."""
+
+    def prune_datasets(self, keep: set[str]) -> list[str]:
+        return []
 
     def _prune_backups(self, model: str) -> None:
         for number in self.backed_up_numbers(model)[self.retention :]:

@@ -7,7 +7,9 @@ Keys under the store's prefix:
   row's commit is what makes them a version: a run killed before the commit leaves files at a key no
   row names (the next registration of that model takes the same number and clears them first);
 - `backups/<model>/v<N>/…` then `backups/<model>/v<N>.sha256` — a backup exists once its marker,
-  written last, holds the version's sha256.
+  written last, holds the version's sha256;
+- `datasets/<file>` then `datasets/<file>.sha256` — datasets built by one machine for the others;
+- `reports/<name>/…` — reports written on whichever machine ran the flow (e.g. the backtest).
 
 A machine never serves a file from the bucket directly: `path` gives the version's directory in the local
 `ArtifactCache` (under `LOTTO_HOME`, keyed by sha256), downloaded and verified first. Every `verify`
@@ -18,6 +20,8 @@ machine holds a good copy, and the usual recovery (restore from the backup) foll
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import shutil
 import uuid
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,10 @@ from lotto_models.registry.artifacts import (
     remove_stale_directories,
     version_key,
 )
+
+
+def file_sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 class BucketArtifactStore:
@@ -162,6 +170,50 @@ class BucketArtifactStore:
         found = [int(name[1:-7]) for name in names if name.startswith("v") and name.endswith(".sha256")]
         return sorted((n for n in found), reverse=True)
 
+    def keep_report(self, directory: Path) -> str:
+        """Upload a written report directory to `reports/<its name>/` (replacing an older upload of it)."""
+        target = self._key("reports", directory.name)
+        self._delete_prefix(target)
+        self._upload(directory, target)
+        return f"s3://{target}"
+
+    # -- datasets ----------------------------------------------------------------------------------------
+    def fetch_dataset(self, path: Path) -> bool:
+        """Download the shared copy of the dataset file `path` names; False when there is none, or when it
+        does not match its recorded sha256 (the caller builds it then)."""
+        key = self._key("datasets", path.name)
+        expected = self._read_marker(f"{key}.sha256")
+        if expected is None:
+            return False
+        incoming = self.cache.incoming()
+        try:
+            local = incoming / path.name
+            self.fs.get_file(key, str(local))
+            if file_sha256(local) != expected:
+                return False
+            path.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(local, path)
+            return True
+        except FileNotFoundError:
+            return False
+        finally:
+            shutil.rmtree(incoming, ignore_errors=True)
+
+    def keep_dataset(self, path: Path) -> None:
+        """Share a dataset file this machine built: the object, then its sha256 beside it."""
+        key = self._key("datasets", path.name)
+        self.fs.put_file(str(path), key)
+        self.fs.pipe_file(f"{key}.sha256", file_sha256(path).encode())
+
+    def prune_datasets(self, keep: set[str]) -> list[str]:
+        """Delete the shared datasets not named in `keep` (the sha256 first: without it a file is not shared)."""
+        removed = []
+        for path in sorted(self.fs.find(self._key("datasets"), maxdepth=1), key=lambda p: not p.endswith(".sha256")):
+            if path.rsplit("/", 1)[-1].removesuffix(".sha256") not in keep:
+                self.fs.rm(path)
+                removed.append(f"s3://{path}")
+        return removed
+
     def _prune_backups(self, model: str) -> None:
         for number in self.backed_up_numbers(model)[self.retention :]:
             self.fs.rm(self._marker_key(model, number))  # the marker first: a half-deleted backup is no backup
@@ -175,8 +227,11 @@ class BucketArtifactStore:
         return self._key("backups", f"{version_key(model, number)}.sha256")
 
     def _marker(self, model: str, number: int) -> str | None:
+        return self._read_marker(self._marker_key(model, number))
+
+    def _read_marker(self, key: str) -> str | None:
         try:
-            return bytes(self.fs.cat_file(self._marker_key(model, number))).decode()
+            return bytes(self.fs.cat_file(key)).decode()
         except FileNotFoundError:
             return None
 

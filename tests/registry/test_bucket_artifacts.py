@@ -10,6 +10,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import s3fs
 
@@ -17,14 +18,31 @@ from lotto_models.core.errors import ArtifactChecksumError
 from lotto_models.core.failpoints import REGISTRATION_BEFORE_COMMIT
 from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.core.settings import Settings
+from lotto_models.modeling.features import CacheOutcome, FeatureSet
 from lotto_models.registry.bucket_artifacts import BucketArtifactStore
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.retention import prune_versions
+from lotto_models.registry.shared_datasets import prune_shared_datasets, shared_dataset
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
 
 ARTIFACT = "stat_model.json"
+
+
+@pytest.fixture(scope="module")
+def draws(history) -> pd.DataFrame:
+    """The last 300 bundled draws as the store's frame (small: datasets build in milliseconds)."""
+    from lotto_models.core.draws import NUMBER_COLUMNS
+
+    recent = history[-300:]
+    return pd.DataFrame(
+        {
+            "concurso": [d.concurso for d in recent],
+            "date": [d.date for d in recent],
+            **{col: [d.numbers[i] for d in recent] for i, col in enumerate(NUMBER_COLUMNS)},
+        }
+    )
 
 
 def bucket_settings(home: Path, bucket: str, database: Path) -> Settings:
@@ -206,3 +224,47 @@ def test_stale_staging_uploads_of_killed_runs_are_removed(machines) -> None:
     removed = ws.artifacts.remove_stale_staging(older_than_s=1)
     assert objects(ws, "staging") == [] and not staged.exists()
     assert len(removed) == 2  # the local directory and the uploaded object
+
+
+def test_a_report_is_kept_in_the_bucket_under_its_name(machines, tmp_path) -> None:
+    ws, _ = machines
+    report = tmp_path / "backtest-3700"
+    report.mkdir()
+    (report / "backtest.md").write_text("# Backtest")
+    assert ws.artifacts.keep_report(report) == f"{ws.settings.artifacts_url}/reports/backtest-3700"
+    assert objects(ws, "reports") == ["reports/backtest-3700/backtest.md"]
+    assert (
+        bucket_fs().cat_file(f"{ws.settings.artifacts_url.removeprefix('s3://')}/reports/backtest-3700/backtest.md")
+        == b"# Backtest"
+    )
+
+
+def test_a_dataset_built_on_one_machine_is_fetched_and_verified_by_another(machines, draws) -> None:
+    builder, other = machines
+    built = shared_dataset(builder, draws, FeatureSet.LS15)
+    assert built.outcome is CacheOutcome.BUILT
+    assert objects(builder, "datasets") == [f"datasets/{built.path.name}", f"datasets/{built.path.name}.sha256"]
+    fetched = shared_dataset(other, draws, FeatureSet.LS15)
+    assert fetched.outcome is CacheOutcome.REUSED and fetched.path.parent == other.settings.datasets_dir
+    assert fetched.path.read_bytes() == built.path.read_bytes()
+
+
+def test_a_corrupted_shared_dataset_is_not_used_but_built_again_and_replaced(machines, draws) -> None:
+    builder, other = machines
+    built = shared_dataset(builder, draws, FeatureSet.LS15)
+    key = f"{builder.settings.artifacts_url.removeprefix('s3://')}/datasets/{built.path.name}"
+    bucket_fs().pipe_file(key, b"not a dataset")
+    again = shared_dataset(other, draws, FeatureSet.LS15)
+    assert again.outcome is CacheOutcome.BUILT
+    assert again.path.read_bytes() == built.path.read_bytes()
+    assert bucket_fs().cat_file(key) == built.path.read_bytes()
+
+
+def test_datasets_of_earlier_draws_are_pruned_from_the_bucket_too(machines, draws) -> None:
+    ws, _ = machines
+    older = shared_dataset(ws, draws.iloc[:-1], FeatureSet.LS15)
+    current = shared_dataset(ws, draws, FeatureSet.LS15)
+    removed = prune_shared_datasets(ws, [current])
+    assert len(removed) == 3  # the local file, the object and its sha256
+    assert objects(ws, "datasets") == [f"datasets/{current.path.name}", f"datasets/{current.path.name}.sha256"]
+    assert not older.path.exists() and current.path.exists()
