@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables (or `artifacts_options`).
     artifacts_url: str | None = None
     artifacts_options: SecretStr | None = None  # JSON of s3fs options (may hold a secret key): never shown
+    # Or a Prefect `RemoteFileSystem` block ("remote-file-system/<name>") whose basepath (`s3://…`) and
+    # settings (s3fs options: endpoint, key, secret) replace the two above; read by the Prefect layers.
+    artifacts_block: str | None = None
     database_url: SecretStr | None = None  # may hold a password: never shown in a repr, log or error
     caixa_base_url: str = "https://servicebus2.caixa.gov.br/portaldeloterias/api"
     mirror_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)

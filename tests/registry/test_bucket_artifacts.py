@@ -268,3 +268,36 @@ def test_datasets_of_earlier_draws_are_pruned_from_the_bucket_too(machines, draw
     assert len(removed) == 3  # the local file, the object and its sha256
     assert objects(ws, "datasets") == [f"datasets/{current.path.name}", f"datasets/{current.path.name}.sha256"]
     assert not older.path.exists() and current.path.exists()
+
+
+def test_the_bucket_and_its_credentials_can_come_from_a_prefect_block(
+    prefect_api, s3_server, s3_bucket, tmp_path, monkeypatch
+) -> None:
+    from prefect.filesystems import RemoteFileSystem
+
+    import tasks  # noqa: F401  (the Prefect layer teaches the library to read the block)
+
+    block = RemoteFileSystem(
+        basepath=f"s3://{s3_bucket}/from-block",
+        settings={
+            "key": s3_server.environment()["AWS_ACCESS_KEY_ID"],
+            "secret": s3_server.environment()["AWS_SECRET_ACCESS_KEY"],
+            "client_kwargs": {"endpoint_url": s3_server.endpoint_url, "region_name": "us-east-1"},
+        },
+    )
+    block.save("lotoflow-artifacts-test", overwrite=True)
+    for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name)  # nothing but the block says where the bucket is and how to sign in
+    close_workspaces()
+    ws = open_workspace(
+        Settings(
+            home=tmp_path / "home",
+            database_url=f"sqlite:///{tmp_path / 'store.db'}",
+            artifacts_block="remote-file-system/lotoflow-artifacts-test",
+        )
+    )
+    version = register(ws, 0.9)
+    assert ws.artifacts.location(version) == f"s3://{s3_bucket}/from-block/models/stat/v1"
+    for name, value in s3_server.environment().items():
+        monkeypatch.setenv(name, value)
+    assert bucket_fs().cat_file(f"{s3_bucket}/from-block/models/stat/v1/{ARTIFACT}") == b'{"weights": [0.9, 0, 0, 0]}'
