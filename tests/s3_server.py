@@ -14,6 +14,7 @@ class S3TestServer:
     def __init__(self) -> None:
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.endpoint_url = ""
+        self._fs: object | None = None
 
     def start(self) -> S3TestServer:
         self._server.start()
@@ -32,12 +33,13 @@ class S3TestServer:
         """A fresh, empty bucket; its name."""
         import s3fs
 
+        if self._fs is None:  # one client for the session: starting one costs about half a second
+            self._fs = s3fs.S3FileSystem(
+                skip_instance_cache=True,
+                endpoint_url=self.endpoint_url,
+                key=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+                secret=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+            )
         name = f"lotto-{uuid.uuid4().hex[:12]}"
-        fs = s3fs.S3FileSystem(
-            skip_instance_cache=True,
-            endpoint_url=self.endpoint_url,
-            key=CREDENTIALS["AWS_ACCESS_KEY_ID"],
-            secret=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
-        )
-        fs.mkdir(name)
+        self._fs.mkdir(name)  # type: ignore[attr-defined]
         return name
