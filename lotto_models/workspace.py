@@ -16,7 +16,6 @@ from lotto_models.core.cache import CACHE
 from lotto_models.core.settings import Settings, get_settings
 from lotto_models.registry.artifact_cache import ArtifactCache
 from lotto_models.registry.artifacts import ArtifactStore, DiskArtifactStore
-from lotto_models.registry.bucket_artifacts import BucketArtifactStore
 from lotto_models.registry.versions import VersionStore
 from lotto_models.storage.draw_store import DrawStore
 from lotto_models.storage.engine import create_store_engine, migrate
@@ -71,6 +70,8 @@ def open_artifact_store(settings: Settings) -> ArtifactStore:
     default `LOTTO_HOME`)."""
     bucket = artifact_bucket(settings)
     if bucket is not None:
+        from lotto_models.registry.bucket_artifacts import BucketArtifactStore  # fsspec only when used
+
         url, options = bucket
         # One per process and configuration: the file system object keeps its HTTP session.
         key = (url, str(settings.home), settings.backup_retention, settings.artifacts_options, settings.artifacts_block)

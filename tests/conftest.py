@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
@@ -20,7 +21,9 @@ from lotto_models.ingest.bundled_history import BUNDLED_SOURCE, bundled_history
 from lotto_models.storage.schema import metadata
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
 from tests.caixa_server import CaixaTestServer
-from tests.s3_server import S3TestServer
+
+if TYPE_CHECKING:
+    from tests.s3_server import S3TestServer
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -60,6 +63,8 @@ def caixa_server(history: list[Draw]) -> Iterator[CaixaTestServer]:
 @pytest.fixture(scope="session")
 def s3_server() -> Iterator[S3TestServer]:
     """One S3-compatible server on loopback for the session (each test takes its own bucket)."""
+    from tests.s3_server import S3TestServer  # moto takes a second to import: only where it is used
+
     server = S3TestServer().start()
     yield server
     server.stop()

@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
 import time
-from pathlib import Path
 
 import pytest
 import s3fs
@@ -27,35 +24,15 @@ from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import DATABASES, postgres_database, use_lotto_env
+from tests.flows.conftest import ROOT, deploy_on_process_pool, start_worker, stop_worker
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
-ROOT = Path(__file__).resolve().parents[2]
-PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
 POOL = "lotoflow-fanout-test"
 RESULTS_BLOCK = "lotoflow-fanout-results"
 SUBMITTED = re.compile(r"submitting flow run '([0-9a-f-]{36})'")
 ABORTED = re.compile(r"Aborted submission of flow run '([0-9a-f-]{36})'")  # another worker took it first
 STORE = DATABASES[-1]  # PostgreSQL when the tests have one: what machines without a shared disk share
-
-
-def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(
-        [PREFECT, "worker", "start", "--pool", POOL, "--limit", "2"],
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop_worker(worker: subprocess.Popen[bytes]) -> None:
-    for _ in range(2):  # the first SIGTERM only starts a drain
-        os.killpg(worker.pid, signal.SIGTERM)
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
 
 
 def wait_for_workers(count: int, timeout_s: float = 60) -> None:
@@ -88,16 +65,7 @@ def fanned_out(prefect_api, s3_server, tmp_path_factory, history):
             patch.setenv(name, value)
         RemoteFileSystem(basepath=f"s3://{bucket}/prefect-results").save(RESULTS_BLOCK, overwrite=True)
         env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "LOTOFLOW_DIR": str(ROOT)}
-        subprocess.run(
-            [PREFECT, "work-pool", "create", POOL, "--type", "process"], env=env, check=True, capture_output=True
-        )
-        subprocess.run(
-            [PREFECT, "--no-prompt", "deploy", "--name", "train-model", "--pool", POOL],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        deploy_on_process_pool(POOL, "train-model", env)
         homes = [root / "worker1", root / "worker2"]
         workers = []
         for home in homes:
@@ -107,9 +75,8 @@ def fanned_out(prefect_api, s3_server, tmp_path_factory, history):
                 "LOTTO_HOME": str(home),
                 "PREFECT_HOME": str(home / "prefect"),  # no Prefect state shared on disk either
                 "PREFECT_RESULTS_DEFAULT_STORAGE_BLOCK": f"remote-file-system/{RESULTS_BLOCK}",
-                "PREFECT_WORKER_QUERY_SECONDS": "1",
             }
-            workers.append(start_worker(worker_env, home / "worker.log"))
+            workers.append(start_worker(POOL, worker_env, home / "worker.log", "2"))
         try:
             wait_for_workers(2)
             state = after_draw(return_state=True)

@@ -4,6 +4,7 @@ row's commit, the local cache keyed by sha256, backups, retention, and recovery 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -26,6 +27,7 @@ from lotto_models.registry.retention import prune_versions
 from lotto_models.registry.shared_datasets import prune_shared_datasets, shared_dataset
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
+from tests.conftest import migrated_sqlite_store
 
 ARTIFACT = "stat_model.json"
 
@@ -56,6 +58,7 @@ def machines(s3_bucket: str, tmp_path: Path) -> tuple[Workspace, Workspace]:
     """Two homes (two machines) sharing only the store and the bucket."""
     close_workspaces()
     database = tmp_path / "shared.db"
+    shutil.copy(migrated_sqlite_store(), database)
     first = open_workspace(bucket_settings(tmp_path / "a", s3_bucket, database))
     second = open_workspace(bucket_settings(tmp_path / "b", s3_bucket, database))
     return first, second
