@@ -123,7 +123,8 @@ class PrefectServer:
 
 
 def prefect_overhead(api_url: str) -> float:
-    """(flow wall time − the sum of its task runs' time) / flow wall time, for the newest after-draw run."""
+    """The share of the newest after-draw run's wall time in which none of its task runs was running
+    (orchestration, imports and waiting): tasks that run at the same time count once."""
     from prefect import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, TaskRunFilter
     from prefect.client.schemas.sorting import FlowRunSort
@@ -136,9 +137,17 @@ def prefect_overhead(api_url: str) -> float:
         tasks = client.read_task_runs(
             flow_run_filter=FlowRunFilter(id={"any_": [run.id]}), task_run_filter=TaskRunFilter()
         )
-        wall = (run.end_time - run.start_time).total_seconds()
-        work = sum(t.total_run_time.total_seconds() for t in tasks)
-    return (wall - work) / wall
+    wall = (run.end_time - run.start_time).total_seconds()
+    spans = sorted((t.start_time, t.end_time) for t in tasks if t.start_time and t.end_time)
+    busy, reach = 0.0, None
+    for start, end in spans:  # the length of the union of the task runs' intervals
+        if reach is None or start > reach:
+            busy += (end - start).total_seconds()
+            reach = end
+        elif end > reach:
+            busy += (end - reach).total_seconds()
+            reach = end
+    return (wall - busy) / wall
 
 
 def median(values: list[float]) -> float:
@@ -216,6 +225,10 @@ def flows_and_predict(work: Path, repeats: int) -> dict:
         results["full_holdout_bce"] = holdout_bce(env)
         print(f"full retrain: {results['full_retrain_s']} s", flush=True)
 
+        fanout = fanout_retrains(env, work, repeats)
+        results["fanout_two_workers_retrain_s"] = figure("fanout_two_workers_retrain_s", fanout)
+        print(f"full retrain fanned out to two workers: {results['fanout_two_workers_retrain_s']} s", flush=True)
+
         cold = [run_lotto(["predict"], env)["wall_s"] for _ in range(repeats)]
         results["predict_cold_s"] = figure("predict_cold_s", cold)
         results["predict_warm_ms_per_plan"] = predict_warm(env)
@@ -233,6 +246,59 @@ def flows_and_predict(work: Path, repeats: int) -> dict:
         server.stop()
         caixa.stop()
     return results
+
+
+FANOUT_POOL = "lotoflow-bench-fanout"
+
+
+def fanout_retrains(env: dict[str, str], work: Path, repeats: int) -> list[float]:
+    """Wall times of `lotto run --from-scratch` with LOTTO_FANOUT: each model a `train-model` run on one of
+    two process workers (on this machine, sharing the store and the home), on the same draws as
+    `full_retrain_s` — the cost of the fan-out's orchestration beside the single-process run."""
+    deploy_env = {**env, "LOTOFLOW_DIR": str(ROOT)}
+    subprocess.run([PREFECT, "work-pool", "create", FANOUT_POOL, "--type", "process"], env=env, check=True)
+    subprocess.run(
+        [PREFECT, "--no-prompt", "deploy", "--name", "train-model", "--pool", FANOUT_POOL],
+        cwd=ROOT,
+        env=deploy_env,
+        check=True,
+        capture_output=True,
+    )
+    workers = []
+    for i in range(2):
+        log = (work / f"fanout-worker{i + 1}.log").open("w")
+        workers.append(
+            subprocess.Popen(
+                [PREFECT, "worker", "start", "--pool", FANOUT_POOL, "--limit", "2"],
+                env={**deploy_env, "PREFECT_WORKER_QUERY_SECONDS": "1"},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while len(pool_workers(env["PREFECT_API_URL"])) < 2:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the two fan-out workers did not start (logs in {work})")
+            time.sleep(0.5)
+        return [run_lotto(["run", "--from-scratch"], {**env, "LOTTO_FANOUT": "true"})["wall_s"] for _ in range(repeats)]
+    finally:
+        for worker in workers:
+            for _ in range(2):  # the first SIGTERM only starts a drain
+                os.killpg(worker.pid, signal.SIGTERM)
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(worker.pid, signal.SIGKILL)
+
+
+def pool_workers(api_url: str) -> list:
+    from prefect import get_client
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
+        return client.read_workers_for_work_pool(FANOUT_POOL)
 
 
 WARM = """

@@ -1,0 +1,7 @@
+"""Prefect tasks: thin wrappers over `lotto_models`. Importing this package lets the library read the
+artifact bucket from a Prefect block (`LOTTO_ARTIFACTS_BLOCK`) in every process that runs a task."""
+
+from lotto_models.workspace import use_artifact_block_reader
+from tasks.artifact_block import read_artifact_block
+
+use_artifact_block_reader(read_artifact_block)

@@ -8,8 +8,11 @@ from lotto_models.workspace import open_workspace
 
 @task(name="prune-model-versions", cache_policy=NO_CACHE)
 def prune_model_versions() -> int:
-    """Old versions beyond the retention lose their files (rows and metrics stay)."""
+    """Old versions beyond the retention lose their files (rows and metrics stay); staging left behind by
+    killed trainings (older than six hours) is deleted."""
     ws = open_workspace()
+    for leftover in ws.artifacts.remove_stale_staging():
+        get_run_logger().info("Removed %s, left by a training that did not finish", leftover)
     pruned = [
         version
         for model in MODELS

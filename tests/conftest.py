@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
@@ -20,6 +21,9 @@ from lotto_models.ingest.bundled_history import BUNDLED_SOURCE, bundled_history
 from lotto_models.storage.schema import metadata
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
 from tests.caixa_server import CaixaTestServer
+
+if TYPE_CHECKING:
+    from tests.s3_server import S3TestServer
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -54,6 +58,24 @@ def caixa_server(history: list[Draw]) -> Iterator[CaixaTestServer]:
     server = CaixaTestServer(history).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3TestServer]:
+    """One S3-compatible server on loopback for the session (each test takes its own bucket)."""
+    from tests.s3_server import S3TestServer  # moto takes a second to import: only where it is used
+
+    server = S3TestServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server: S3TestServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh bucket; this process (and its children) reach the server through the AWS_* variables."""
+    for name, value in s3_server.environment().items():
+        monkeypatch.setenv(name, value)
+    return s3_server.new_bucket()
 
 
 def postgres_database(name: str, template: str | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
@@ -32,6 +33,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LOTTO_", env_file=".env", extra="ignore")
 
     home: Path = Path("var")
+    # Where datasets' shared copies, model versions and backups live: a local directory (default: `home`), or
+    # an `s3://bucket/prefix` URL of any S3-compatible store, reached with the standard AWS_ENDPOINT_URL,
+    # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY variables (or `artifacts_options`).
+    artifacts_url: str | None = None
+    artifacts_options: SecretStr | None = None  # JSON of s3fs options (may hold a secret key): never shown
+    # Or a Prefect `RemoteFileSystem` block ("remote-file-system/<name>") whose basepath (`s3://…`) and
+    # settings (s3fs options: endpoint, key, secret) replace the two above; read by the Prefect layers.
+    artifacts_block: str | None = None
     database_url: SecretStr | None = None  # may hold a password: never shown in a repr, log or error
     caixa_base_url: str = "https://servicebus2.caixa.gov.br/portaldeloterias/api"
     mirror_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
@@ -86,6 +95,39 @@ class Settings(BaseSettings):
     def _absolute_home(cls, value: Path) -> Path:
         return value.expanduser().resolve()
 
+    @field_validator("artifacts_url", mode="after")
+    @classmethod
+    def _known_artifacts_scheme(cls, value: str | None) -> str | None:
+        if value and "://" in value and not value.startswith(("s3://", "file://")):
+            raise ValueError(f"LOTTO_ARTIFACTS_URL {value!r}: expected a local path, file://… or s3://bucket/prefix")
+        return value
+
+    @property
+    def artifacts_in_bucket(self) -> bool:
+        return bool(self.artifacts_url and self.artifacts_url.startswith("s3://"))
+
+    @property
+    def artifacts_dir(self) -> Path:
+        """The local directory of the artifacts (when they are not in a bucket)."""
+        if not self.artifacts_url or self.artifacts_in_bucket:
+            return self.home
+        return Path(self.artifacts_url.removeprefix("file://")).expanduser().resolve()
+
+    @property
+    def artifact_storage_options(self) -> dict[str, object]:
+        """Options for the bucket's file system (s3fs), from `LOTTO_ARTIFACTS_OPTIONS`; empty by default."""
+        if self.artifacts_options is None:
+            return {}
+        options = json.loads(self.artifacts_options.get_secret_value())
+        if not isinstance(options, dict):
+            raise ValueError("LOTTO_ARTIFACTS_OPTIONS must be a JSON object of s3fs options")
+        return options
+
+    @property
+    def artifact_cache_dir(self) -> Path:
+        """This machine's copies of bucket artifacts, one directory per sha256."""
+        return self.home / "cache" / "artifacts"
+
     @property
     def sqlalchemy_url(self) -> str:
         if self.database_url is not None:
@@ -94,11 +136,11 @@ class Settings(BaseSettings):
 
     @property
     def models_dir(self) -> Path:
-        return self.home / "models"
+        return self.artifacts_dir / "models"
 
     @property
     def backups_dir(self) -> Path:
-        return self.home / "backups"
+        return self.artifacts_dir / "backups"
 
     @property
     def alerts_ledger(self) -> Path:

@@ -129,9 +129,10 @@ def windows_over(steps: np.ndarray, window: int) -> np.ndarray:
 
 def draw_matrix(frame: pd.DataFrame) -> np.ndarray:
     """Multi-hot matrix (draws × 25) of a frame with columns d1..d15, in the frame's order."""
-    numbers = frame[NUMBER_COLUMNS].to_numpy(dtype=np.int64) - 1
     hot = np.zeros((len(frame), NUMBERS), dtype=np.float32)
-    np.put_along_axis(hot, numbers, 1.0, axis=1)
+    rows = np.arange(len(frame))
+    for column in NUMBER_COLUMNS:  # one column at a time: no draws × 15 index matrix
+        hot[rows, frame[column].to_numpy(dtype=np.int64) - 1] = 1.0
     return hot
 
 
@@ -155,31 +156,34 @@ def _cumulative(hot: np.ndarray) -> np.ndarray:
 
 
 def _recent_frequency(counts: np.ndarray, first: int, recent: int, out: np.ndarray) -> None:
-    """Rows t = first, first+1, …: the share of the last `recent` draws before t that drew each number."""
-    through = np.arange(first, first + len(out))
-    start = np.maximum(through - recent, 0)
-    np.subtract(counts[first : first + len(out)], counts[start], out=out)
-    out /= np.maximum(through - start, 1)[:, None]
+    """Rows t = first, first+1, …: the share of the last `recent` draws before t that drew each number.
+    Written into `out` (which may be a strided view) from slices of `counts`: no temporary of its size."""
+    rows = len(out)
+    head = min(max(recent - first, 0), rows)  # rows with t < recent: their window starts at draw 0
+    if head:
+        np.subtract(counts[first : first + head], counts[0], out=out[:head])
+        out[:head] /= np.maximum(np.arange(first, first + head, dtype=np.float32), 1)[:, None]
+    if head < rows:
+        start = first + head - recent
+        np.subtract(counts[first + head : first + rows], counts[start : start + rows - head], out=out[head:])
+        out[head:] /= recent
 
 
 def _log_delay(hot: np.ndarray, out: np.ndarray) -> None:
-    """Row t (t = 0..N): log(1 + draws since each number was last seen), over draws 0..t-1."""
+    """Row j (j = 0..N-1): log(1 + draws since each number was last seen), over draws 0..j."""
     n = len(hot)
     # Computed per number (rows of the transposed matrix are contiguous), as an integer delay looked up
     # in a table of log(1 + d): a gather is several times cheaper than a logarithm per cell.
     seen = np.where(hot.T > 0, np.arange(n, dtype=np.int32), np.int32(-1))
     np.maximum.accumulate(seen, axis=1, out=seen)
-    delay = np.empty((NUMBERS, n + 1), dtype=np.int32)
-    delay[:, 0] = 1  # before any draw: one more than the draws so far, as if last seen at -1
-    np.subtract(np.arange(1, n + 1, dtype=np.int32), seen, out=delay[:, 1:])
-    np.take(np.log1p(np.arange(n + 2, dtype=np.float32)), delay.T, out=out)
+    np.subtract(np.arange(1, n + 1, dtype=np.int32), seen, out=seen)  # after draw j: j + 1 - last seen
+    # mode="clip" (every delay is within the table) lets `take` write into a strided `out` unbuffered
+    np.take(np.log1p(np.arange(n + 2, dtype=np.float32)), seen.T, out=out, mode="clip")
 
 
 def _extras(hot: np.ndarray, params: FeatureParams, out: np.ndarray) -> None:
     _recent_frequency(_cumulative(hot), 1, params.recent_window, out[:, :NUMBERS])  # row j: draws 0..j
-    delay = np.empty((len(hot) + 1, NUMBERS), dtype=np.float32)
-    _log_delay(hot, delay)
-    out[:, NUMBERS : 2 * NUMBERS] = delay[1:]
+    _log_delay(hot, out[:, NUMBERS : 2 * NUMBERS])
     numbers = np.arange(1, NUMBERS + 1, dtype=np.float32)
     out[:, 2 * NUMBERS] = (hot @ numbers - MEAN_SUM) / SUM_SCALE
     out[:, 2 * NUMBERS + 1] = hot @ (numbers % 2) / PER_DRAW
@@ -213,11 +217,10 @@ def stat_features_before_each_draw(hot: np.ndarray, recent_window: int) -> np.nd
     counts = _cumulative(hot)
     features = np.empty((len(hot) + 1, NUMBERS, 3), dtype=np.float32)
     np.divide(counts, np.maximum(np.arange(len(hot) + 1, dtype=np.float32), 1)[:, None], out=features[..., 0])
-    recent = np.empty((len(hot) + 1, NUMBERS), dtype=np.float32)
-    _recent_frequency(counts, 0, recent_window, recent)
-    features[..., 1] = recent
-    _log_delay(hot, recent)  # reuse the buffer
-    features[..., 2] = recent
+    _recent_frequency(counts, 0, recent_window, features[..., 1])
+    del counts
+    features[0, :, 2] = np.log1p(np.float32(1))  # before any draw: as if each number was last seen at -1
+    _log_delay(hot, features[1:, :, 2])
     return features
 
 
@@ -280,6 +283,11 @@ class DatasetRef:
         return Dataset.load(self.path)
 
 
+def dataset_path(cache_dir: Path, feature_set: FeatureSet, fingerprint: str) -> Path:
+    """Where the dataset of `feature_set` with `fingerprint` is cached."""
+    return cache_dir / f"{feature_set.value}-{fingerprint}.npz"
+
+
 def load_or_build_dataset(
     frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams, cache_dir: Path
 ) -> DatasetRef:
@@ -289,7 +297,7 @@ def load_or_build_dataset(
     rebuilt from the draws (the fallback "dataset cache rebuilt").
     """
     expected = fingerprint(frame, feature_set, params)
-    path = cache_dir / f"{feature_set.value}-{expected}.npz"
+    path = dataset_path(cache_dir, feature_set, expected)
     outcome = CacheOutcome.BUILT
     if path.exists():
         try:

@@ -1,9 +1,13 @@
 """`ArtifactStore`: the files of model versions — staging, sha256, backups, restore, pruning.
 
-A version's files live in `<models>/<key>` (the key is `<model>/v<N>`, recorded with the version) and are
-never changed after registration. A training writes into a staging directory on the same file system
-and is moved into place atomically. Before a champion is replaced its files are copied to
-`<backups>/<key>`; the newest `retention` backups per model are kept.
+Two stores keep the same promises: `DiskArtifactStore` (here, the default: a directory on this machine)
+and `BucketArtifactStore` (`registry.bucket_artifacts`: an S3-compatible bucket that machines without a
+shared disk all see). A version's files live under `models/<key>` (the key is `<model>/v<N>`, recorded
+with the version) and are never changed after registration. A training writes into a local staging
+directory; `stage` makes it ready to be placed (on disk: nothing to do; in a bucket: uploaded under a
+staging key), `place` puts it under the version's key while the version's row is being written, and
+only that row's commit makes the version visible. Before a champion is replaced its files are copied to
+`backups/<key>`; the newest `retention` backups per model are kept.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import hashlib
 import shutil
 import time
 import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -47,7 +53,44 @@ def version_key(model: str, number: int) -> str:
     return f"{model}/v{number}"
 
 
-class ArtifactStore:
+@dataclass(frozen=True)
+class StagedArtifact:
+    """A trained directory made ready to be placed under a version's key."""
+
+    directory: Path  # the local files as trained
+    sha256: str  # of `directory` (`directory_sha256`)
+    staging_key: str | None = None  # in a bucket: where the files were uploaded, not yet any version's
+
+
+class ArtifactStore(Protocol):
+    """What the registry needs of a store of version files (on disk or in a bucket)."""
+
+    retention: int
+
+    def staging_dir(self, model: str) -> Path: ...
+    def remove_stale_staging(self, older_than_s: float = 6 * 3600) -> list[str]: ...
+    def stage(self, directory: Path) -> StagedArtifact: ...
+    def place(self, staged: StagedArtifact, key: str) -> None: ...
+    def unplace(self, key: str, staged: StagedArtifact) -> None: ...
+    def release(self, staged: StagedArtifact) -> None: ...
+    def location(self, version: StoredVersion) -> str: ...
+    def path(self, version: StoredVersion) -> Path: ...
+    def checked_path(self, version: StoredVersion) -> Path: ...
+    def verify(self, version: StoredVersion) -> None: ...
+    def backup(self, version: StoredVersion) -> Path | str: ...
+    def has_good_backup(self, version: StoredVersion) -> bool: ...
+    def restore(self, version: StoredVersion) -> str | None: ...
+    def remove(self, version: StoredVersion) -> bool: ...
+    def backed_up_numbers(self, model: str) -> list[int]: ...
+    def keep_report(self, directory: Path) -> str: ...
+    def fetch_dataset(self, path: Path) -> bool: ...
+    def keep_dataset(self, path: Path) -> None: ...
+    def prune_datasets(self, keep: set[str]) -> list[str]: ...
+
+
+class DiskArtifactStore:
+    """Version files in a directory of this machine (`LOTTO_HOME` by default)."""
+
     def __init__(self, models_dir: Path, backups_dir: Path, retention: int = 5) -> None:
         self.models_dir = models_dir
         self.backups_dir = backups_dir
@@ -60,26 +103,31 @@ class ArtifactStore:
         path.mkdir(parents=True)
         return path
 
-    def remove_stale_staging(self, older_than_s: float = 6 * 3600) -> list[Path]:
+    def remove_stale_staging(self, older_than_s: float = 6 * 3600) -> list[str]:
         """Delete staging directories a killed run left behind (older than `older_than_s`)."""
-        removed = []
-        for path in self.models_dir.glob("*/.staging-*"):
-            if path.is_dir() and time.time() - path.stat().st_mtime > older_than_s:
-                shutil.rmtree(path, ignore_errors=True)
-                removed.append(path)
-        return removed
+        return remove_stale_directories(self.models_dir.glob("*/.staging-*"), older_than_s)
 
-    def place(self, staged: Path, key: str) -> None:
+    def stage(self, directory: Path) -> StagedArtifact:
+        """On disk the staging directory is already on the versions' file system: nothing to upload."""
+        return StagedArtifact(directory, directory_sha256(directory))
+
+    def place(self, staged: StagedArtifact, key: str) -> None:
         """Move a staged directory to `key`. Files already there belong to no version (a run killed between
         its move and its commit), so they are put aside first."""
         final = self.models_dir / key
         if final.exists():
             _remove_aside(final)
-        staged.replace(final)
+        staged.directory.replace(final)
 
-    def unplace(self, key: str, staged: Path) -> None:
+    def unplace(self, key: str, staged: StagedArtifact) -> None:
         """Undo `place` when the version's row could not be written."""
-        (self.models_dir / key).replace(staged)
+        (self.models_dir / key).replace(staged.directory)
+
+    def release(self, staged: StagedArtifact) -> None:
+        """Nothing is left to clean: the staged directory was moved into place (or back)."""
+
+    def location(self, version: StoredVersion) -> str:
+        return str(self.path(version))
 
     # -- reading -----------------------------------------------------------------------------------------
     def path(self, version: StoredVersion) -> Path:
@@ -150,9 +198,33 @@ class ArtifactStore:
         ]
         return sorted(found, reverse=True)
 
+    def keep_report(self, directory: Path) -> str:
+        """A report written under `LOTTO_HOME/reports` is already where the artifacts are."""
+        return str(directory)
+
+    def fetch_dataset(self, path: Path) -> bool:
+        """On disk datasets are only in `LOTTO_HOME/datasets`: nothing to fetch from elsewhere."""
+        return False
+
+    def keep_dataset(self, path: Path) -> None:
+        """The local dataset cache is the only copy on disk."""
+
+    def prune_datasets(self, keep: set[str]) -> list[str]:
+        return []
+
     def _prune_backups(self, model: str) -> None:
         for number in self.backed_up_numbers(model)[self.retention :]:
             shutil.rmtree(self.backups_dir / version_key(model, number))
+
+
+def remove_stale_directories(paths: Iterable[Path], older_than_s: float) -> list[str]:
+    """Delete the directories among `paths` not modified for `older_than_s`; what was deleted."""
+    removed = []
+    for path in paths:
+        if path.is_dir() and time.time() - path.stat().st_mtime > older_than_s:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(str(path))
+    return removed
 
 
 def _remove_aside(path: Path) -> None:

@@ -20,13 +20,13 @@ from lotto_models.modeling.features import (
     FeatureParams,
     FeatureSet,
     fingerprint,
-    load_or_build_dataset,
 )
 from lotto_models.modeling.splits import Splits, time_splits
 from lotto_models.modeling.training import hyperparameters_for, load_predictor, train_model
 from lotto_models.registry.promotion import PromotionDecision, decide_promotion
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
+from lotto_models.registry.shared_datasets import shared_dataset
 from lotto_models.registry.versions import CHAMPION, ModelVersion
 from lotto_models.workspace import Workspace
 
@@ -83,7 +83,7 @@ def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
 
 def build_feature_dataset(ws: Workspace, feature_set: FeatureSet) -> DatasetRef:
     """The cached dataset of the stored draws, and whether it was reused, built or rebuilt."""
-    return load_or_build_dataset(ws.draws.frame(), feature_set, FeatureParams.of(ws.settings), ws.settings.datasets_dir)
+    return shared_dataset(ws, ws.draws.frame(), feature_set)
 
 
 def train_challenger(

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lotto_models.registry.artifacts import ArtifactStore, directory_sha256
+from lotto_models.registry.artifacts import ArtifactStore
 from lotto_models.registry.versions import ModelVersion, VersionStore
 
 
@@ -21,13 +21,20 @@ def register_version(
     metrics: dict[str, Any],
     flow_run_id: str | None = None,
 ) -> ModelVersion:
-    """Make the staged directory an immutable version; the directory is moved, not copied."""
-    sha = directory_sha256(staged_dir)
+    """Make the staged directory an immutable version.
+
+    The files are staged first (in a bucket: uploaded under a staging key, outside any transaction), then
+    placed under the version's key while its row is written; the row's commit makes the version visible.
+    On disk the directory is moved, not copied."""
+    staged = artifacts.stage(staged_dir)
 
     def place(key: str) -> Callable[[], None]:
-        artifacts.place(staged_dir, key)
-        return lambda: artifacts.unplace(key, staged_dir)
+        artifacts.place(staged, key)
+        return lambda: artifacts.unplace(key, staged)
 
-    return versions.register(
-        model, sha, place, dataset_fingerprint, trained_through, hyperparameters, metrics, flow_run_id
-    )
+    try:
+        return versions.register(
+            model, staged.sha256, place, dataset_fingerprint, trained_through, hyperparameters, metrics, flow_run_id
+        )
+    finally:
+        artifacts.release(staged)

@@ -48,6 +48,7 @@ class BacktestReport:
     rows: list[BacktestRow]
     markdown_path: Path
     chart_path: Path
+    kept_at: str = ""  # where the artifact store keeps the report (its directory, or a bucket URL)
 
     def markdown(self) -> str:
         return self.markdown_path.read_text()
@@ -63,7 +64,8 @@ def backtest_rows(ws: Workspace) -> list[BacktestRow]:
 
 
 def write_backtest_report(ws: Workspace, directory: Path | None = None) -> BacktestReport:
-    """Write `backtest.md` and `hits.png` under `LOTTO_HOME/reports/backtest-<last concurso>/`."""
+    """Write `backtest.md` and `hits.png` under `LOTTO_HOME/reports/backtest-<last concurso>/`, and keep them
+    where the artifacts live (with a bucket: `reports/backtest-<last concurso>/` in it)."""
     directory = directory or ws.settings.home / "reports" / f"backtest-{ws.draws.last_concurso()}"
     directory.mkdir(parents=True, exist_ok=True)
     rows = backtest_rows(ws)
@@ -89,7 +91,7 @@ def write_backtest_report(ws: Workspace, directory: Path | None = None) -> Backt
     markdown_path.write_text(text + "\n")
     chart_path = directory / "hits.png"
     _plot_hits(rows, chart_path)
-    return BacktestReport(rows, markdown_path, chart_path)
+    return BacktestReport(rows, markdown_path, chart_path, ws.artifacts.keep_report(directory))
 
 
 def _plot_hits(rows: list[BacktestRow], path: Path) -> None:

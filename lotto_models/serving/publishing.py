@@ -17,14 +17,13 @@ from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import (
     Dataset,
     DatasetRef,
-    FeatureParams,
     FeatureSet,
     draw_matrix,
-    load_or_build_dataset,
 )
 from lotto_models.modeling.splits import time_splits
 from lotto_models.modeling.training import Predictor, load_predictor
 from lotto_models.registry.recovery import checked_champion
+from lotto_models.registry.shared_datasets import shared_dataset
 from lotto_models.serving.ensembles import (
     PLANS,
     combine,
@@ -56,10 +55,7 @@ def plan_feature_sets(plan_names: list[str] | None = None) -> set[FeatureSet]:
 
 def build_plan_datasets(ws: Workspace, plan_names: list[str] | None = None) -> dict[FeatureSet, DatasetRef]:
     frame = ws.draws.frame()
-    return {
-        fs: load_or_build_dataset(frame, fs, FeatureParams.of(ws.settings), ws.settings.datasets_dir)
-        for fs in sorted(plan_feature_sets(plan_names))
-    }
+    return {fs: shared_dataset(ws, frame, fs) for fs in sorted(plan_feature_sets(plan_names))}
 
 
 @dataclass

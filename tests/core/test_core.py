@@ -2,8 +2,11 @@
 
 from pathlib import Path
 
+import pytest
+
 from lotto_models.core.cache import ProcessCache, file_signature
 from lotto_models.core.draws import ISO_DATE, OFFICIAL_DATE, parse_date
+from lotto_models.core.settings import Settings
 
 
 def test_a_cached_value_is_recomputed_when_its_file_changes_and_only_then(tmp_path: Path) -> None:
@@ -43,6 +46,26 @@ def test_a_database_password_never_shows_in_the_settings_repr() -> None:
     settings = Settings(database_url="postgresql+psycopg://lotto:s3cret-pw@db.example/lotoflow")
     assert "s3cret-pw" not in repr(settings) and "s3cret-pw" not in str(settings.model_dump())
     assert settings.sqlalchemy_url.endswith("lotto:s3cret-pw@db.example/lotoflow")
+
+
+def test_artifacts_are_under_lotto_home_by_default_under_a_local_artifacts_url_or_in_a_bucket(tmp_path: Path) -> None:
+    default = Settings(home=tmp_path / "home")
+    assert (default.models_dir, default.backups_dir) == (tmp_path / "home" / "models", tmp_path / "home" / "backups")
+    assert not default.artifacts_in_bucket
+    local = Settings(home=tmp_path / "home", artifacts_url=str(tmp_path / "shared"))
+    assert (local.models_dir, local.backups_dir) == (tmp_path / "shared" / "models", tmp_path / "shared" / "backups")
+    bucket = Settings(home=tmp_path / "home", artifacts_url="s3://lotto/prod")
+    assert bucket.artifacts_in_bucket and bucket.artifact_cache_dir == tmp_path / "home" / "cache" / "artifacts"
+
+
+def test_an_artifacts_url_of_an_unknown_scheme_is_refused_with_what_is_expected() -> None:
+    with pytest.raises(ValueError, match="s3://bucket/prefix"):
+        Settings(artifacts_url="gs://lotto/prod")
+
+
+def test_artifact_store_options_never_show_in_the_settings_repr() -> None:
+    settings = Settings(artifacts_options='{"secret": "s3cr3t"}')
+    assert "s3cr3t" not in repr(settings) and settings.artifact_storage_options == {"secret": "s3cr3t"}
 
 
 def test_failpoint_kill_with_kills_the_named_process_group_and_its_own(tmp_path) -> None:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -18,9 +15,8 @@ from deployments.cli import main as lotto
 from lotto_models.modeling.catalog import retrain_order
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.storage import schema
+from tests.flows.conftest import ROOT, deploy_on_process_pool, start_worker, stop_worker
 
-ROOT = Path(__file__).resolve().parents[2]
-PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
 POOL = "lotoflow-retrain-test"
 
 
@@ -50,36 +46,13 @@ def test_the_retrain_deployment_retrains_the_chosen_models_and_their_dependents_
     from lotto_models.workspace import open_workspace
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "LOTOFLOW_DIR": str(ROOT)}
-    env["PREFECT_WORKER_QUERY_SECONDS"] = "1"
-    subprocess.run(
-        [PREFECT, "work-pool", "create", POOL, "--type", "process"], env=env, check=True, capture_output=True
-    )
-    subprocess.run(
-        [PREFECT, "--no-prompt", "deploy", "--name", "retrain", "--pool", POOL],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(
-        [PREFECT, "worker", "start", "--pool", POOL],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    deploy_on_process_pool(POOL, "retrain", env)
+    worker = start_worker(POOL, env, tmp_path / "worker.log")
     try:
         first = run_deployment("retrain/retrain", parameters={"models": ["ls14pp", "ls15pp"]}, timeout=600)
         second = run_deployment("retrain/retrain", parameters={"models": ["ls14pp"]}, timeout=600)
     finally:
-        for _ in range(2):
-            os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
-        log.close()
+        stop_worker(worker)
     worker_log = (tmp_path / "worker.log").read_text()[-3000:]
     assert first.state.is_completed() and second.state.is_completed(), worker_log
     assert first.work_pool_name == POOL and first.infrastructure_pid  # a worker's process ran it

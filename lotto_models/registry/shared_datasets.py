@@ -1,0 +1,45 @@
+"""Datasets shared through the artifact store, so a machine can reuse what another one built.
+
+A dataset is a function of the stored draws (its fingerprint names the draws, feature set and code), so
+any machine can rebuild it; sharing only saves the work. Each machine keeps its own copy under
+`LOTTO_HOME/datasets`. Before building one, a machine fetches it from the store when the store has it
+(in a bucket: `datasets/<file>`, verified against the sha256 recorded beside it); after building one, it
+keeps it there for the others. On disk there is nothing to share beyond the local directory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from lotto_models.modeling.features import (
+    CacheOutcome,
+    DatasetRef,
+    FeatureParams,
+    FeatureSet,
+    dataset_path,
+    fingerprint,
+    load_or_build_dataset,
+    prune_datasets,
+)
+from lotto_models.workspace import Workspace
+
+
+def shared_dataset(ws: Workspace, frame: pd.DataFrame, feature_set: FeatureSet) -> DatasetRef:
+    """The dataset of `frame`: the local copy, else the store's copy, else built here (and then shared)."""
+    params = FeatureParams.of(ws.settings)
+    path = dataset_path(ws.settings.datasets_dir, feature_set, fingerprint(frame, feature_set, params))
+    if not path.exists():
+        ws.artifacts.fetch_dataset(path)
+    ref = load_or_build_dataset(frame, feature_set, params, ws.settings.datasets_dir)
+    if ref.outcome is not CacheOutcome.REUSED:
+        ws.artifacts.keep_dataset(ref.path)
+    return ref
+
+
+def prune_shared_datasets(ws: Workspace, current: Iterable[DatasetRef]) -> list[str]:
+    """Delete every dataset of earlier draws, here and in the store; what was deleted."""
+    current = list(current)
+    removed = [str(path) for path in prune_datasets(ws.settings.datasets_dir, current)]
+    return removed + ws.artifacts.prune_datasets({ref.path.name for ref in current})
