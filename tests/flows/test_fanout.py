@@ -8,9 +8,9 @@ from __future__ import annotations
 import os
 import re
 import time
+from typing import Any
 
 import pytest
-import s3fs
 from prefect import get_client
 from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterName, FlowRunFilter
 from prefect.filesystems import RemoteFileSystem
@@ -33,6 +33,12 @@ RESULTS_BLOCK = "lotoflow-fanout-results"
 SUBMITTED = re.compile(r"submitting flow run '([0-9a-f-]{36})'")
 ABORTED = re.compile(r"Aborted submission of flow run '([0-9a-f-]{36})'")  # another worker took it first
 STORE = DATABASES[-1]  # PostgreSQL when the tests have one: what machines without a shared disk share
+
+
+def bucket_fs() -> Any:
+    import s3fs  # a second of botocore: imported when the test runs, not at collection
+
+    return s3fs.S3FileSystem(skip_instance_cache=True, use_listings_cache=False)
 
 
 def wait_for_workers(count: int, timeout_s: float = 60) -> None:
@@ -111,7 +117,7 @@ def test_after_draw_trains_every_model_as_a_deployment_run_on_two_workers_sharin
     assert all(taken) and not taken[0] & taken[1], logs  # both workers took trainings, none twice
     assert taken[0] | taken[1] == {str(run.id) for run in by_model.values()}
     assert not any((home / "models").exists() for home in fanned_out["homes"])  # versions are in the bucket only
-    fs = s3fs.S3FileSystem(skip_instance_cache=True, use_listings_cache=False)
+    fs = bucket_fs()
     ws = open_workspace()
     for model in MODELS:
         champion = ws.versions.alias(model, CHAMPION)
@@ -130,7 +136,7 @@ def test_an_empty_home_serves_every_plans_guess_from_the_store_and_the_bucket_re
     ws = open_workspace()
     published = {g["plan"]: g for g in ws.predictions.latest()}
     damaged = ws.versions.alias("ls14pp", CHAMPION)  # a member of Silver, Gold and Platinum
-    fs = s3fs.S3FileSystem(skip_instance_cache=True, use_listings_cache=False)
+    fs = bucket_fs()
     victim = sorted(fs.find(ws.artifacts.location(damaged).removeprefix("s3://")))[0]
     fs.pipe_file(victim, b"not the registered bytes")
 

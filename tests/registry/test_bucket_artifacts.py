@@ -10,10 +10,10 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
-import s3fs
 
 from lotto_models.core.errors import ArtifactChecksumError
 from lotto_models.core.failpoints import REGISTRATION_BEFORE_COMMIT
@@ -76,7 +76,9 @@ def objects(ws: Workspace, under: str) -> list[str]:
     return sorted(path.removeprefix(f"{store.root}/") for path in store.fs.find(f"{store.root}/{under}"))
 
 
-def bucket_fs() -> s3fs.S3FileSystem:
+def bucket_fs() -> Any:
+    import s3fs  # a second of botocore: imported by the tests that use it, not at collection
+
     return s3fs.S3FileSystem(skip_instance_cache=True, use_listings_cache=False)
 
 

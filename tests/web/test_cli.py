@@ -42,16 +42,22 @@ def test_lotto_web_serves_the_store_on_the_configured_port(tmp_path: Path, histo
     port, flag_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LOTTO_", "PREFECT_API_URL"))}
     env.update(LOTTO_HOME=str(home), LOTTO_WEB_PORT=str(port), LOTTO_WEB_WORKERS="1")
-    for args, expected in (([], port), (["--port", str(flag_port), "--host", "127.0.0.1"], flag_port)):
-        proc = subprocess.Popen(
+    commands = {port: [], flag_port: ["--port", str(flag_port), "--host", "127.0.0.1"]}
+    processes = {  # both at once: each spends its first seconds importing
+        expected: subprocess.Popen(
             [LOTTO, "web", *args], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
         )
-        try:
+        for expected, args in commands.items()
+    }
+    try:
+        for expected, proc in processes.items():
             answer = wait_answering(f"http://127.0.0.1:{expected}/api/v1/plans/free", proc)
             assert answer.status_code == 200 and answer.json()["next_concurso"] == STORED + 1
             health = httpx.get(f"http://127.0.0.1:{expected}/api/v1/health", timeout=5).json()
             assert health["prefect"]["note"] == "PREFECT_API_URL is not set: no Prefect API asked"
-        finally:
+    finally:
+        for proc in processes.values():
             os.killpg(proc.pid, signal.SIGTERM)
-            output = proc.communicate(timeout=30)[0].decode()
+        outputs = {expected: proc.communicate(timeout=30)[0].decode() for expected, proc in processes.items()}
+    for expected, output in outputs.items():
         assert f"lotoflow web: http://127.0.0.1:{expected}/" in output
