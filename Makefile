@@ -26,12 +26,13 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 run: install
 	$(VENV)/bin/lotto run
 
-# Everything but the short soak: the fast tests on both cores, then the slow ones (real training, worker
-# processes, kills), one at a time since each uses both cores already.
+# Everything but the short soak: the fast tests and the slow tests that use one core each (`onecore`) on
+# both cores, then the other slow ones (real training, worker processes, kills), one at a time since each
+# uses both cores already.
 test: install
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
-	$(VENV)/bin/pytest -m "not slow" -n 2 --dist load
-	$(VENV)/bin/pytest -m "slow and not soak"
+	$(VENV)/bin/pytest -m "not slow or onecore" -n 2 --dist load
+	$(VENV)/bin/pytest -m "slow and not soak and not onecore"
 
 # Everyday work: the fast tests on SQLite, on both cores.
 test-fast: install

@@ -32,9 +32,10 @@ DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("LOTTO_TEST_DATABASE_
 
 def matrix(cases: dict[str, tuple[object, ...]]) -> list[object]:
     """Parameters for a matrix of cases each run through a real flow: the first case is in the fast subset
-    (`make test-fast`), the others are marked slow, and `make test` runs them all."""
+    (`make test-fast`), the others are marked slow and onecore (`make test` runs them beside the fast tests,
+    on both cores: unlike the other slow tests, each uses one)."""
     return [
-        pytest.param(*values, id=name, marks=() if i == 0 else pytest.mark.slow)
+        pytest.param(*values, id=name, marks=() if i == 0 else (pytest.mark.slow, pytest.mark.onecore))
         for i, (name, values) in enumerate(cases.items())
     ]
 

@@ -46,6 +46,8 @@ def test_the_stack_generates_a_random_auth_string_unless_the_operator_gives_one(
     assert stack_auth_string({"PREFECT_SERVER_API_AUTH_STRING": "ops:s3cret"}) == "ops:s3cret"
 
 
+@pytest.mark.slow
+@pytest.mark.onecore  # its own `prefect server start`
 def test_the_stack_server_refuses_a_client_without_its_auth_string_and_serves_one_with_it(protected_server) -> None:
     env = protected_server
     api = env["PREFECT_API_URL"]
@@ -69,6 +71,8 @@ def test_the_stack_server_refuses_a_client_without_its_auth_string_and_serves_on
         assert isinstance(client.read_work_pools(), list)
 
 
+@pytest.mark.slow
+@pytest.mark.onecore
 def test_the_prefect_cli_works_with_the_stack_environment(protected_server) -> None:
     env = protected_server  # (the CLI's client is the one refused above without the string: one call is enough)
     command = [PREFECT, "work-pool", "create", "lotoflow-auth-test", "--type", "process"]
@@ -76,6 +80,8 @@ def test_the_prefect_cli_works_with_the_stack_environment(protected_server) -> N
     assert created.returncode == 0, created.stdout + created.stderr
 
 
+@pytest.mark.slow
+@pytest.mark.onecore
 def test_the_zombie_run_automation_is_created_once_through_the_protected_api(protected_server) -> None:
     env = protected_server
     with temporary_settings(
