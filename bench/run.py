@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from lotto_models.ingest.bundled_history import bundled_history  # noqa: E402
 from tests.caixa_server import CaixaTestServer  # noqa: E402
 from tests.conftest import synthetic_draws  # noqa: E402
+from tests.process_workers import deploy_on_process_pool, start_worker, stop_worker, wait_for_workers  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 from web_load import GOALS as WEB_GOALS  # noqa: E402
@@ -255,50 +256,17 @@ def fanout_retrains(env: dict[str, str], work: Path, repeats: int) -> list[float
     """Wall times of `lotto run --from-scratch` with LOTTO_FANOUT: each model a `train-model` run on one of
     two process workers (on this machine, sharing the store and the home), on the same draws as
     `full_retrain_s` — the cost of the fan-out's orchestration beside the single-process run."""
-    deploy_env = {**env, "LOTOFLOW_DIR": str(ROOT)}
-    subprocess.run([PREFECT, "work-pool", "create", FANOUT_POOL, "--type", "process"], env=env, check=True)
-    subprocess.run(
-        [PREFECT, "--no-prompt", "deploy", "--name", "train-model", "--pool", FANOUT_POOL],
-        cwd=ROOT,
-        env=deploy_env,
-        check=True,
-        capture_output=True,
-    )
-    workers = []
-    for i in range(2):
-        log = (work / f"fanout-worker{i + 1}.log").open("w")
-        workers.append(
-            subprocess.Popen(
-                [PREFECT, "worker", "start", "--pool", FANOUT_POOL, "--limit", "2"],
-                env={**deploy_env, "PREFECT_WORKER_QUERY_SECONDS": "1"},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    deploy_on_process_pool(FANOUT_POOL, "train-model", env)
+    workers = [start_worker(FANOUT_POOL, env, work / f"fanout-worker{i + 1}.log", "2") for i in range(2)]
     try:
-        deadline = time.monotonic() + 120
-        while len(pool_workers(env["PREFECT_API_URL"])) < 2:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the two fan-out workers did not start (logs in {work})")
-            time.sleep(0.5)
+        with temporary_settings({PREFECT_API_URL: env["PREFECT_API_URL"]}):
+            wait_for_workers(FANOUT_POOL, 2, timeout_s=120)
         return [run_lotto(["run", "--from-scratch"], {**env, "LOTTO_FANOUT": "true"})["wall_s"] for _ in range(repeats)]
     finally:
         for worker in workers:
-            for _ in range(2):  # the first SIGTERM only starts a drain
-                os.killpg(worker.pid, signal.SIGTERM)
-            try:
-                worker.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(worker.pid, signal.SIGKILL)
-
-
-def pool_workers(api_url: str) -> list:
-    from prefect import get_client
-    from prefect.settings import PREFECT_API_URL, temporary_settings
-
-    with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
-        return client.read_workers_for_work_pool(FANOUT_POOL)
+            stop_worker(worker, timeout_s=30)
 
 
 WARM = """

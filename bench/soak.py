@@ -52,6 +52,7 @@ from lotto_models.serving.ensembles import PLANS  # noqa: E402
 from lotto_models.storage import schema  # noqa: E402
 from lotto_models.workspace import close_workspaces, open_workspace  # noqa: E402
 from tests.caixa_server import CaixaTestServer, Fault, numbers_edit  # noqa: E402
+from tests.process_workers import deploy_on_process_pool, start_worker, stop_worker  # noqa: E402
 
 READ_TIMEOUT_S = 1.0
 ATTEMPTS = 3
@@ -258,22 +259,18 @@ def run_cycle(cycle: Cycle, env: dict[str, str], work: Path) -> None:
     cycle.log = log.read_text(errors="replace")
 
 
-def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work: Path) -> SoakState:
-    history = bundled_history()
-    state_file = work / "state.json"
-    work.mkdir(parents=True, exist_ok=True)
-    home = work / "home"
-    resumed = state_file.exists()
-    state = SoakState(**json.loads(state_file.read_text())) if resumed else SoakState(store, seed)
-    database_url = None
-    if store == "postgresql":
-        database_url = os.environ.get(
-            "LOTTO_SOAK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lotto_soak"
-        )
-    first = len(history) - behind
-    primary = CaixaTestServer(history[: first + state.cycles]).start()
-    mirror = CaixaTestServer(history[: first + state.cycles]).start()
-    server = PrefectServer(work / "prefect")
+def soak_database_url(store: str) -> str | None:
+    """The soak's own PostgreSQL database (LOTTO_SOAK_DATABASE_URL), or None for SQLite under the home."""
+    if store != "postgresql":
+        return None
+    return os.environ.get("LOTTO_SOAK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lotto_soak")
+
+
+def cycle_environment(
+    server: PrefectServer, home: Path, primary: CaixaTestServer, mirror: CaixaTestServer, database_url: str | None
+) -> dict[str, str]:
+    """What every cycle's run sees: the soak's Prefect server, home and store, the two loopback sources, the
+    smoke training profile, and HTTP retries short enough for a fault to cost seconds."""
     env = {
         **server.env,
         "LOTTO_HOME": str(home),
@@ -287,6 +284,22 @@ def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work
     }
     if database_url:
         env["LOTTO_DATABASE_URL"] = database_url
+    return env
+
+
+def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work: Path) -> SoakState:
+    history = bundled_history()
+    state_file = work / "state.json"
+    work.mkdir(parents=True, exist_ok=True)
+    home = work / "home"
+    resumed = state_file.exists()
+    state = SoakState(**json.loads(state_file.read_text())) if resumed else SoakState(store, seed)
+    database_url = soak_database_url(store)
+    first = len(history) - behind
+    primary = CaixaTestServer(history[: first + state.cycles]).start()
+    mirror = CaixaTestServer(history[: first + state.cycles]).start()
+    server = PrefectServer(work / "prefect")
+    env = cycle_environment(server, home, primary, mirror, database_url)
     os.environ.update({k: v for k, v in env.items() if k.startswith("LOTTO_")})
     try:
         if state.cycles == 0:
@@ -375,15 +388,11 @@ class DeploymentRig:
     and a process worker (restarted after it is killed), against one Prefect server."""
 
     def __init__(self, env: dict[str, str], work: Path) -> None:
-        self.env = {**env, "LOTOFLOW_DIR": str(ROOT), "PREFECT_WORKER_QUERY_SECONDS": "1"}
+        self.env = env
         self.work = work
-        self.prefect = str(Path(PYTHON).parent / "prefect")
         self.worker: subprocess.Popen[bytes] | None = None
         self.worker_starts = 0
-        cli = [self.prefect, "work-pool", "create", DEPLOYMENT_POOL, "--type", "process"]
-        subprocess.run(cli, env=self.env, capture_output=True, check=False)  # an existing pool is fine
-        deploy = [self.prefect, "--no-prompt", "deploy", "--name", "after-draw", "--pool", DEPLOYMENT_POOL]
-        subprocess.run(deploy, cwd=ROOT, env=self.env, capture_output=True, check=True)
+        deploy_on_process_pool(DEPLOYMENT_POOL, "after-draw", env, pool_may_exist=True)  # a resumed soak
         from prefect import get_client
 
         from deployments.zombie_runs import ensure_zombie_run_automation
@@ -398,16 +407,7 @@ class DeploymentRig:
 
     def start_worker(self) -> None:
         self.worker_starts += 1
-        log = (self.work / f"worker-{self.worker_starts}.log").open("wb")
-        self.worker = subprocess.Popen(
-            [self.prefect, "worker", "start", "--pool", DEPLOYMENT_POOL, "--limit", "2"],
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group: `kill-with(PGID)` names it
-            cwd=ROOT,
-        )
-        log.close()
+        self.worker = start_worker(DEPLOYMENT_POOL, self.env, self.work / f"worker-{self.worker_starts}.log", "2")
 
     def worker_dead(self) -> bool:
         return self.worker is None or self.worker.poll() is not None
@@ -428,17 +428,8 @@ class DeploymentRig:
             return client.read_flow_run(run_id).state
 
     def stop(self) -> None:
-        if self.worker is not None and self.worker.poll() is None:
-            for _ in range(2):  # a worker needs two SIGTERMs
-                os.killpg(self.worker.pid, signal.SIGTERM)
-                try:
-                    self.worker.wait(timeout=15)
-                    break
-                except subprocess.TimeoutExpired:
-                    continue
-            if self.worker.poll() is None:
-                os.killpg(self.worker.pid, signal.SIGKILL)
-                self.worker.wait()
+        if self.worker is not None:
+            stop_worker(self.worker, timeout_s=30)
 
 
 def wait_for(predicate: Any, timeout: float, every: float = 0.5) -> float | None:
@@ -535,23 +526,10 @@ def soak_through_deployment(
     done = soak_state.cycles + state.cycles
     primary = CaixaTestServer(history[: first + done]).start()
     mirror = CaixaTestServer(history[: first + done]).start()
-    database_url = os.environ.get("LOTTO_SOAK_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/lotto_soak")
     for name in [n for n in os.environ if n.startswith("LOTTO_")]:
         del os.environ[name]  # the server must not look like a process a run left behind (same LOTTO_HOME)
     server = PrefectServer(work / "prefect-deployment")
-    env = {
-        **server.env,
-        "LOTTO_HOME": str(home),
-        "LOTTO_PROFILE": "smoke",
-        "LOTTO_CAIXA_BASE_URL": primary.base_url,
-        "LOTTO_MIRROR_URLS": mirror.base_url,
-        "LOTTO_HTTP_ATTEMPTS": str(ATTEMPTS),
-        "LOTTO_HTTP_BACKOFF_S": "0.01",
-        "LOTTO_HTTP_READ_TIMEOUT_S": str(READ_TIMEOUT_S),
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-    }
-    if store == "postgresql":
-        env["LOTTO_DATABASE_URL"] = database_url
+    env = cycle_environment(server, home, primary, mirror, soak_database_url(store))
     os.environ.update({k: v for k, v in env.items() if k.startswith("LOTTO_") or k.startswith("PREFECT_")})
     from prefect.context import refresh_global_settings_context
 

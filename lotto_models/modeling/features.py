@@ -289,14 +289,15 @@ def dataset_path(cache_dir: Path, feature_set: FeatureSet, fingerprint: str) -> 
 
 
 def load_or_build_dataset(
-    frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams, cache_dir: Path
+    frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams, cache_dir: Path, expected: str | None = None
 ) -> DatasetRef:
-    """The cached dataset for these draws, and whether it was reused, built or rebuilt.
+    """The cached dataset for these draws, and whether it was reused, built or rebuilt. `expected` is the
+    draws' `fingerprint`, when the caller has it already.
 
     A cache file that cannot be read, or whose recorded fingerprint is not the expected one, is
     rebuilt from the draws (the fallback "dataset cache rebuilt").
     """
-    expected = fingerprint(frame, feature_set, params)
+    expected = expected or fingerprint(frame, feature_set, params)
     path = dataset_path(cache_dir, feature_set, expected)
     outcome = CacheOutcome.BUILT
     if path.exists():

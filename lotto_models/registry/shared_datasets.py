@@ -29,10 +29,11 @@ from lotto_models.workspace import Workspace
 def shared_dataset(ws: Workspace, frame: pd.DataFrame, feature_set: FeatureSet) -> DatasetRef:
     """The dataset of `frame`: the local copy, else the store's copy, else built here (and then shared)."""
     params = FeatureParams.of(ws.settings)
-    path = dataset_path(ws.settings.datasets_dir, feature_set, fingerprint(frame, feature_set, params))
+    expected = fingerprint(frame, feature_set, params)
+    path = dataset_path(ws.settings.datasets_dir, feature_set, expected)
     if not path.exists():
         ws.artifacts.fetch_dataset(path)
-    ref = load_or_build_dataset(frame, feature_set, params, ws.settings.datasets_dir)
+    ref = load_or_build_dataset(frame, feature_set, params, ws.settings.datasets_dir, expected)
     if ref.outcome is not CacheOutcome.REUSED:
         ws.artifacts.keep_dataset(ref.path)
     return ref

@@ -1,11 +1,10 @@
-"""Shared by the flow tests: a trained home made once per module and copied per test, `lotto run` as a
-separate process (to kill it, or to start two at once), and deployments run by real process workers."""
+"""Shared by the flow tests: a trained home made once per session and copied per test, and `lotto run` as a
+separate process (to kill it, or to start two at once). Process workers are in `tests.process_workers`."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -25,44 +24,6 @@ from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.storage import schema
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import DATABASES, database_name, postgres_database, use_lotto_env
-
-ROOT = Path(__file__).resolve().parents[2]
-PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
-
-
-def deploy_on_process_pool(pool: str, deployment: str, env: dict[str, str]) -> None:
-    """Create the process work pool `pool` and deploy `deployment` of prefect.yaml on it."""
-    subprocess.run(
-        [PREFECT, "work-pool", "create", pool, "--type", "process"], env=env, check=True, capture_output=True
-    )
-    subprocess.run(
-        [PREFECT, "--no-prompt", "deploy", "--name", deployment, "--pool", pool],
-        cwd=ROOT,
-        env={**env, "LOTOFLOW_DIR": str(ROOT)},
-        check=True,
-        capture_output=True,
-    )
-
-
-def start_worker(pool: str, env: dict[str, str], log: Path, *limit: str) -> subprocess.Popen[bytes]:
-    """`prefect worker start --pool pool [--limit N]` in its own process group, its output in `log`."""
-    return subprocess.Popen(
-        [PREFECT, "worker", "start", "--pool", pool, *(["--limit", *limit] if limit else [])],
-        env={"PREFECT_WORKER_QUERY_SECONDS": "1", **env},
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop_worker(worker: subprocess.Popen[bytes]) -> None:
-    for _ in range(2):  # the first SIGTERM only starts a drain
-        os.killpg(worker.pid, signal.SIGTERM)
-    try:
-        worker.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
 
 
 def poison_with_nan(feature_set: str) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from typing import Any
 
 import pytest
@@ -24,7 +23,7 @@ from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import DATABASES, postgres_database, use_lotto_env
-from tests.flows.conftest import ROOT, deploy_on_process_pool, start_worker, stop_worker
+from tests.process_workers import ROOT, deploy_on_process_pool, start_worker, stop_worker, wait_for_workers
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
@@ -39,16 +38,6 @@ def bucket_fs() -> Any:
     import s3fs  # a second of botocore: imported when the test runs, not at collection
 
     return s3fs.S3FileSystem(skip_instance_cache=True, use_listings_cache=False)
-
-
-def wait_for_workers(count: int, timeout_s: float = 60) -> None:
-    deadline = time.monotonic() + timeout_s
-    with get_client(sync_client=True) as client:
-        while time.monotonic() < deadline:
-            if len(client.read_workers_for_work_pool(POOL)) >= count:
-                return
-            time.sleep(0.5)
-    raise TimeoutError(f"{count} workers did not join pool {POOL} within {timeout_s} s")
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +73,7 @@ def fanned_out(prefect_api, s3_server, tmp_path_factory, history):
             }
             workers.append(start_worker(POOL, worker_env, home / "worker.log", "2"))
         try:
-            wait_for_workers(2)
+            wait_for_workers(POOL, 2)
             state = after_draw(return_state=True)
         finally:
             for worker in workers:

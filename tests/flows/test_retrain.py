@@ -15,7 +15,7 @@ from deployments.cli import main as lotto
 from lotto_models.modeling.catalog import retrain_order
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.storage import schema
-from tests.flows.conftest import ROOT, deploy_on_process_pool, start_worker, stop_worker
+from tests.process_workers import ROOT, deploy_on_process_pool, start_worker, stop_worker
 
 POOL = "lotoflow-retrain-test"
 
