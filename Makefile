@@ -26,13 +26,11 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 run: install
 	$(VENV)/bin/lotto run
 
-# Everything but the short soak: the fast tests and the slow tests that use one core each (`onecore`) on
-# both cores, then the other slow ones (real training, worker processes, kills), one at a time since each
-# uses both cores already.
+# Everything but the short soak, in two processes, a test file at a time (`--dist loadfile`): the tests of
+# a file share its expensive fixtures (a first run's home, the trained zoo, a fan-out, a server), built once.
 test: install
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
-	$(VENV)/bin/pytest -m "not slow or onecore" -n 2 --dist load
-	$(VENV)/bin/pytest -m "slow and not soak and not onecore"
+	$(VENV)/bin/pytest -m "not soak" -n 2 --dist loadfile
 
 # Everyday work: the fast tests on SQLite, on both cores.
 test-fast: install

@@ -19,8 +19,9 @@ from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
 from flows.notify import warn_stale_source
 from flows.reports import publish_run_artifacts
-from flows.training import train_models_in_process, training_task_runner
+from flows.training import train_models_in_process, training_task_runner, warm_up_training_workers
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
+from lotto_models.ingest.sources import FetchReport
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import CacheOutcome, DatasetRef, FeatureSet
 from lotto_models.reporting.run_summary import RunSummary, summary_text
@@ -53,7 +54,7 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
 
 
 def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSummary | State:
-    ingest, fallbacks = run_ingestion()
+    ingest, fallbacks = run_ingestion(on_fetched=lambda fetched: _warm_up_for(ws, fetched))
     summary.fallbacks += fallbacks
     summary.new_draws = ingest.stored
     overdue = check_draw_freshness()
@@ -68,6 +69,12 @@ def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSu
     datasets = build_datasets(stale, summary)
     train_models(ws, stale, datasets, from_scratch, summary)
     return publish_plans(ws, datasets, summary)
+
+
+def _warm_up_for(ws: Workspace, fetched: FetchReport) -> None:
+    """New draws mean training here: the workers import TensorFlow while the draws are validated."""
+    if fetched.fetched and not ws.settings.fanout:
+        warm_up_training_workers()
 
 
 def build_datasets(models: list[str], summary: RunSummary) -> dict[FeatureSet, DatasetRef]:

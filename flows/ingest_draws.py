@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed, State
 
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.ingest.service import IngestSummary
+from lotto_models.ingest.sources import FetchReport
 from tasks.fetch_draws import fetch_draws
 from tasks.prepare_store import prepare_store
 from tasks.score_predictions import score_predictions
@@ -14,9 +17,14 @@ from tasks.store_draws import store_draws
 from tasks.validate_draws import validate_draws
 
 
-def run_ingestion(first: int | None = None, last: int | None = None) -> tuple[IngestSummary, list[Fallback]]:
+def run_ingestion(
+    first: int | None = None, last: int | None = None, on_fetched: Callable[[FetchReport], object] | None = None
+) -> tuple[IngestSummary, list[Fallback]]:
+    """Fetch, validate, store and score; `on_fetched` sees what was fetched before it is validated."""
     prepare_store()
     fetched = fetch_draws(first, last)
+    if on_fetched is not None:
+        on_fetched(fetched)
     summary = store_draws(fetched, validate_draws(fetched))
     score_predictions()
     fallbacks = []

@@ -1,31 +1,38 @@
-"""Training the stale models on this machine: wave by wave, the models of a wave at the same time.
+"""Training the stale models on this machine: each model as soon as the models it depends on are settled.
 
-Each wave holds the models whose dependencies are done (`modeling.catalog.training_waves`); its trainings
-and promotions are submitted to the flow's task runner, a pool of worker processes with their thread
-counts set, so independent models use every core. A training that fails, diverges or times out leaves
+Trainings and promotions are submitted to the flow's task runner, a pool of worker processes with their
+thread counts set, so independent models use every core; a stacked model starts once its bases are
+promoted, while unrelated slow models are still training. A training that fails, diverges or times out leaves
 its champion serving and the model degraded, and every model that depends on it is degraded with it
-(named, not trained). The fan-out variant in `flows.fanout` follows the same rules with one deployment
-run per model.
+(named, not trained). The fan-out variant in `flows.fanout` runs one deployment run per model, wave by
+wave (`modeling.catalog.training_waves`).
 """
 
 from __future__ import annotations
 
 import os
+from enum import Enum
 from typing import Any
 
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 
 from lotto_models.core.fallbacks import Fallback, FallbackKind
-from lotto_models.modeling.catalog import MODELS, training_order, training_waves
+from lotto_models.modeling.catalog import MODELS, training_order
 from lotto_models.modeling.features import DatasetRef, FeatureSet
 from lotto_models.modeling.training import limit_threads
 from lotto_models.registry.challengers import ChallengerResult
 from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.reporting.run_summary import RunSummary
+from tasks.load_tensorflow import load_tensorflow
 from tasks.mark_model_degraded import mark_model_degraded
 from tasks.promote_model import promote_model
 from tasks.train_model import train_model
+
+
+class Step(Enum):
+    TRAIN = "train"
+    PROMOTE = "promote"
 
 
 def training_task_runner(processes: int | None = None) -> TaskRunner[Any]:
@@ -33,6 +40,12 @@ def training_task_runner(processes: int | None = None) -> TaskRunner[Any]:
     workers = processes or os.cpu_count() or 1
     threads = max(1, (os.cpu_count() or 1) // workers)
     return ProcessPoolTaskRunner(max_workers=workers, initializer=limit_threads, initargs=(threads,))
+
+
+def warm_up_training_workers() -> list[PrefectFuture[None]]:
+    """Start the training worker processes now, each importing TensorFlow, so that cost overlaps with the
+    validation of new draws instead of delaying the first trainings (one task per worker process)."""
+    return [load_tensorflow.submit() for _ in range(os.cpu_count() or 1)]
 
 
 def degrade(model: str, kind: FallbackKind, reason: str) -> Fallback:
@@ -56,39 +69,53 @@ def train_models_in_process(
     summary: RunSummary,
     force: bool = False,
 ) -> None:
-    """Train and promote `stale` in dependency order; `force` trains even a model current on these draws."""
+    """Train and promote `stale`, each model as soon as the stale models it depends on are settled (promoted
+    or failed), so a stacked model does not wait for unrelated slow ones; `force` trains even a model
+    current on these draws."""
     failed: set[str] = set()
     trained: set[str] = set()
-    for wave in training_waves(stale):
-        trainings: dict[PrefectFuture[Any], str] = {}
-        for model in wave:
+    settled: set[str] = set()
+    waiting = [model for model in training_order(stale) if model in stale]  # not their dependencies
+    running: dict[PrefectFuture[Any], tuple[str, Step]] = {}
+
+    def start_ready() -> None:
+        ready = [m for m in waiting if set(MODELS[m].depends_on) & set(stale) <= settled]
+        for model in sorted(ready, key=lambda m: -MODELS[m].relative_cost):  # the longest first
+            waiting.remove(model)
             skipped = failed_dependencies(model, failed)
             if skipped is not None:
                 failed.add(model)
+                settled.add(model)
                 summary.fallbacks.append(skipped)
                 continue
             # The time limit is enforced inside the training, between batches (LOTTO_TRAINING_TIMEOUT_S).
             dataset = datasets[MODELS[model].feature_set]
-            trainings[train_model.submit(model, dataset, from_scratch, force)] = model
-        promotions: dict[str, PrefectFuture[Any]] = {}
-        for future in as_completed(list(trainings)):
-            model = trainings[future]
-            future.wait()  # sets the final state the worker returned
+            running[train_model.submit(model, dataset, from_scratch, force)] = (model, Step.TRAIN)
+
+    start_ready()
+    while running:
+        future = next(as_completed(list(running)))
+        model, step = running.pop(future)
+        future.wait()  # sets the final state the worker returned
+        if step is Step.PROMOTE:
+            decision: PromotionDecision = future.result()
+            summary.decisions[model] = decision
+            summary.fallbacks += decision.fallbacks
+            settled.add(model)
+        elif not future.state.is_completed():
             state = future.state
-            if not state.is_completed():
-                failed.add(model)
-                reason = f"training {(state.name or state.type.value).lower()}: {state.message}"
-                summary.fallbacks.append(degrade(model, FallbackKind.TRAINING_FAILED, reason))
-                continue
+            failed.add(model)
+            settled.add(model)
+            reason = f"training {(state.name or state.type.value).lower()}: {state.message}"
+            summary.fallbacks.append(degrade(model, FallbackKind.TRAINING_FAILED, reason))
+        else:
             challenger: ChallengerResult = future.result()
             trained.add(model)
             summary.fallbacks += challenger.fallbacks
-            if challenger.version_id is not None:
+            if challenger.version_id is None:
+                settled.add(model)
+            else:
                 dataset = datasets[MODELS[model].feature_set]
-                promotions[model] = promote_model.submit(model, challenger.version_id, dataset)
-        for model in training_order(promotions):
-            if model in promotions:
-                decision: PromotionDecision = promotions[model].result()
-                summary.decisions[model] = decision
-                summary.fallbacks += decision.fallbacks
+                running[promote_model.submit(model, challenger.version_id, dataset)] = (model, Step.PROMOTE)
+        start_ready()
     summary.trained += [model for model in training_order(trained) if model in trained]

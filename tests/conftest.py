@@ -32,10 +32,9 @@ DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("LOTTO_TEST_DATABASE_
 
 def matrix(cases: dict[str, tuple[object, ...]]) -> list[object]:
     """Parameters for a matrix of cases each run through a real flow: the first case is in the fast subset
-    (`make test-fast`), the others are marked slow and onecore (`make test` runs them beside the fast tests,
-    on both cores: unlike the other slow tests, each uses one)."""
+    (`make test-fast`), the others are marked slow (`make test` runs them)."""
     return [
-        pytest.param(*values, id=name, marks=() if i == 0 else (pytest.mark.slow, pytest.mark.onecore))
+        pytest.param(*values, id=name, marks=() if i == 0 else pytest.mark.slow)
         for i, (name, values) in enumerate(cases.items())
     ]
 
@@ -120,7 +119,8 @@ def empty_home(home: Path) -> Path:
 
 def use_lotto_env(monkeypatch: pytest.MonkeyPatch, home: Path, caixa_url: str, database_url: str | None) -> Path:
     """Point every LOTTO_* setting of this process (and its children) at a test home and store (an empty,
-    migrated SQLite store in `home` unless `database_url` names another)."""
+    migrated SQLite store in `home` unless `database_url` names another), in the smoke training profile:
+    flow tests prove the orchestration; the models' own tests (`tests/modeling`) train in `quick`."""
     if database_url is None and not (home / "lotoflow.db").exists():
         empty_home(home)
     for name in list(os.environ):
@@ -130,7 +130,7 @@ def use_lotto_env(monkeypatch: pytest.MonkeyPatch, home: Path, caixa_url: str, d
     if database_url:
         monkeypatch.setenv("LOTTO_DATABASE_URL", database_url)
     monkeypatch.setenv("LOTTO_HOME", str(home))
-    monkeypatch.setenv("LOTTO_PROFILE", "quick")
+    monkeypatch.setenv("LOTTO_PROFILE", "smoke")
     monkeypatch.setenv("LOTTO_CAIXA_BASE_URL", caixa_url)
     monkeypatch.setenv("LOTTO_HTTP_BACKOFF_S", "0.01")
     monkeypatch.setenv("LOTTO_HTTP_READ_TIMEOUT_S", "2")
@@ -141,7 +141,7 @@ def use_lotto_env(monkeypatch: pytest.MonkeyPatch, home: Path, caixa_url: str, d
 def lotto_env(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caixa_server: CaixaTestServer
 ) -> Path:
-    """A fresh LOTTO_HOME, the quick profile, and the loopback server as the official API; the store on
+    """A fresh LOTTO_HOME, the smoke profile, and the loopback server as the official API; the store on
     SQLite, and (when LOTTO_TEST_DATABASE_URL is set) again on a fresh PostgreSQL database."""
     url = postgres_database(f"lotto_flow_{os.getpid()}") if request.param == "postgresql" else None
     return use_lotto_env(monkeypatch, tmp_path / "home", caixa_server.base_url, url)

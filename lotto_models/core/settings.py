@@ -14,7 +14,8 @@ Profile = Literal["smoke", "quick", "full"]
 
 
 class TrainingProfile(BaseModel):
-    """How hard networks train. `quick` is for demos and tests, `full` for production."""
+    """How hard networks train: `smoke` for the flow tests and the soak (orchestration, not models), `quick`
+    for demos and the models' own tests, `full` for production."""
 
     epochs: int
     units: int

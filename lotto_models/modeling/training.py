@@ -33,10 +33,12 @@ SAVED_MODEL = "saved_model"
 TRAINING_LOG = "training_log.csv"
 CHECKPOINT = "checkpoint.weights.h5"
 
-# A warm start fine-tunes the champion on the newest training windows for a couple of epochs: after one
-# new draw the champion is already at the optimum of nearly the same data, so a full fit only costs time.
-WARM_EPOCHS = 2
-WARM_RECENT_SAMPLES = 1024
+# A warm start fine-tunes the champion on the newest training windows for one short epoch (four batches
+# of the full profile), run eagerly: after one new draw the champion is already at the optimum of nearly
+# the same data, so a full fit only costs time, and tracing the train step (~1.5 s a model) costs more than
+# these few steps do eagerly.
+WARM_EPOCHS = 1
+WARM_RECENT_SAMPLES = 256
 
 Predictor = Callable[[np.ndarray], np.ndarray]
 
@@ -83,6 +85,13 @@ def limit_threads(threads: int) -> None:
     for variable in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ[variable] = str(threads)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def import_tensorflow() -> None:
+    """Import Keras, TensorFlow and the custom layers: what a training process pays once (~5 s a core)."""
+    import keras  # noqa: F401
+
+    import lotto_models.modeling.networks  # noqa: F401
 
 
 def train_model(
@@ -139,8 +148,9 @@ def train_model(
         ),
     ]
     if warm:
-        # fine-tune: a fixed couple of epochs on the newest windows; the promotion gate judges the result
+        # fine-tune: one short epoch on the newest windows, eagerly; the promotion gate judges the result
         fit_rows, epochs, validation = fit_rows[-WARM_RECENT_SAMPLES:], WARM_EPOCHS, None
+        network.run_eagerly = True
     else:
         epochs, validation = hyperparameters["epochs"], (dataset.inputs[stop_rows], dataset.targets[stop_rows])
         callbacks += [

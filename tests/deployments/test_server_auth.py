@@ -47,7 +47,6 @@ def test_the_stack_generates_a_random_auth_string_unless_the_operator_gives_one(
 
 
 @pytest.mark.slow
-@pytest.mark.onecore  # its own `prefect server start`
 def test_the_stack_server_refuses_a_client_without_its_auth_string_and_serves_one_with_it(protected_server) -> None:
     env = protected_server
     api = env["PREFECT_API_URL"]
@@ -72,7 +71,6 @@ def test_the_stack_server_refuses_a_client_without_its_auth_string_and_serves_on
 
 
 @pytest.mark.slow
-@pytest.mark.onecore
 def test_the_prefect_cli_works_with_the_stack_environment(protected_server) -> None:
     env = protected_server  # (the CLI's client is the one refused above without the string: one call is enough)
     command = [PREFECT, "work-pool", "create", "lotoflow-auth-test", "--type", "process"]
@@ -81,7 +79,6 @@ def test_the_prefect_cli_works_with_the_stack_environment(protected_server) -> N
 
 
 @pytest.mark.slow
-@pytest.mark.onecore
 def test_the_zombie_run_automation_is_created_once_through_the_protected_api(protected_server) -> None:
     env = protected_server
     with temporary_settings(

@@ -73,7 +73,7 @@ def test_a_run_killed_inside_a_keras_fit_leaves_a_consistent_store_and_the_next_
     home_copy, caixa_server, history
 ) -> None:
     caixa_server.add_draws(synthetic_draws(history[-1], 1))
-    run, run_log = start_run(home_copy, "--from-scratch")
+    run, run_log = start_run(home_copy, "--from-scratch", env={"LOTTO_PROFILE": "quick"})  # fits of several epochs
     deadline, inside = time.monotonic() + 240, None
     while time.monotonic() < deadline and run.poll() is None and inside is None:
         inside = network_inside_fit(home_copy / "models")

@@ -115,7 +115,6 @@ def test_a_registration_whose_row_fails_leaves_no_version_and_no_objects(machine
 
 
 @pytest.mark.slow
-@pytest.mark.onecore  # a subprocess killed with SIGKILL
 def test_an_upload_killed_before_its_row_commits_leaves_no_version_and_its_key_is_taken_by_the_next(
     machines, tmp_path
 ) -> None:

@@ -44,8 +44,8 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def flow_built_home(prefect_api: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """LOTTO_HOME after two after-draw runs (quick profile) against the loopback CAIXA server, the second
-    after one new draw (so each plan has a scored guess); built once per session."""
+    """LOTTO_HOME after two after-draw runs against the loopback CAIXA server, the second after one new draw
+    (so each plan has a scored guess); built once per session."""
     from flows.after_draw import after_draw
 
     home = tmp_path_factory.mktemp("web-flow") / "home"
@@ -53,7 +53,7 @@ def flow_built_home(prefect_api: None, tmp_path_factory: pytest.TempPathFactory)
     server = CaixaTestServer(history).start()
     patch = pytest.MonkeyPatch()
     try:
-        use_lotto_env(patch, home, server.base_url, None)
+        use_lotto_env(patch, home, server.base_url, None)  # the smoke profile: the pages are under test
         after_draw()
         server.add_draws(synthetic_draws(history[-1], 1))
         after_draw()
@@ -67,7 +67,7 @@ def flow_built_home(prefect_api: None, tmp_path_factory: pytest.TempPathFactory)
 @pytest.fixture
 def served(flow_built_home: Path) -> Iterator[tuple[str, Settings]]:
     """The web app over that store, in a real uvicorn server on a free loopback port."""
-    settings = Settings(home=flow_built_home, profile="quick")
+    settings = Settings(home=flow_built_home, profile="smoke")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
