@@ -35,9 +35,14 @@ class Step(Enum):
     PROMOTE = "promote"
 
 
+def training_workers() -> int:
+    """How many worker processes train: one per core."""
+    return os.cpu_count() or 1
+
+
 def training_task_runner(processes: int | None = None) -> TaskRunner[Any]:
     """Worker processes for trainings, promotions and publishing: one per core, one thread each."""
-    workers = processes or os.cpu_count() or 1
+    workers = processes or training_workers()
     threads = max(1, (os.cpu_count() or 1) // workers)
     return ProcessPoolTaskRunner(max_workers=workers, initializer=limit_threads, initargs=(threads,))
 
@@ -45,7 +50,7 @@ def training_task_runner(processes: int | None = None) -> TaskRunner[Any]:
 def warm_up_training_workers() -> list[PrefectFuture[None]]:
     """Start the training worker processes now, each importing TensorFlow, so that cost overlaps with the
     validation of new draws instead of delaying the first trainings (one task per worker process)."""
-    return [load_tensorflow.submit() for _ in range(os.cpu_count() or 1)]
+    return [load_tensorflow.submit() for _ in range(training_workers())]
 
 
 def degrade(model: str, kind: FallbackKind, reason: str) -> Fallback:

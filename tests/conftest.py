@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("LOTTO_TEST_DATABASE_URL") else [])
+PRODUCTION_STORE = DATABASES[-1]  # PostgreSQL when the tests have one, else SQLite: for the tests run on one store
 
 
 def matrix(cases: dict[str, tuple[object, ...]]) -> list[object]:

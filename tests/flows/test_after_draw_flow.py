@@ -20,7 +20,7 @@ from lotto_models.serving.ensembles import PLANS
 from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
 from tests.alert_receiver import AlertReceiver
-from tests.conftest import DATABASES, synthetic_draws
+from tests.conftest import PRODUCTION_STORE, synthetic_draws
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
@@ -50,7 +50,7 @@ def table_count(ws, table) -> int:
 
 # On PostgreSQL when the tests have one (the production store), else SQLite: the whole cycle costs minutes,
 # and each store's own behaviour is proven by the storage and ingestion tests on both.
-@pytest.mark.parametrize("lotto_env", [DATABASES[-1]], indirect=True)
+@pytest.mark.parametrize("lotto_env", [PRODUCTION_STORE], indirect=True)
 def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted(
     prefect_api, lotto_env, caixa_server, history, capsys, monkeypatch
 ) -> None:

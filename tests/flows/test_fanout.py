@@ -22,7 +22,7 @@ from lotto_models.registry.versions import CHAMPION
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 from lotto_models.workspace import close_workspaces, open_workspace
-from tests.conftest import DATABASES, postgres_database, use_lotto_env
+from tests.conftest import PRODUCTION_STORE, postgres_database, use_lotto_env
 from tests.process_workers import ROOT, deploy_on_process_pool, start_worker, stop_worker, wait_for_workers
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
@@ -31,7 +31,6 @@ POOL = "lotoflow-fanout-test"
 RESULTS_BLOCK = "lotoflow-fanout-results"
 SUBMITTED = re.compile(r"submitting flow run '([0-9a-f-]{36})'")
 ABORTED = re.compile(r"Aborted submission of flow run '([0-9a-f-]{36})'")  # another worker took it first
-STORE = DATABASES[-1]  # PostgreSQL when the tests have one: what machines without a shared disk share
 
 
 def bucket_fs() -> Any:
@@ -46,7 +45,12 @@ def fanned_out(prefect_api, s3_server, tmp_path_factory, history):
     from tests.caixa_server import CaixaTestServer
 
     root = tmp_path_factory.mktemp("fanout")
-    url = postgres_database(f"lotto_fanout_{os.getpid()}") if STORE == "postgresql" else f"sqlite:///{root}/shared.db"
+    # PostgreSQL when the tests have one: what machines without a shared disk share
+    url = (
+        postgres_database(f"lotto_fanout_{os.getpid()}")
+        if PRODUCTION_STORE == "postgresql"
+        else f"sqlite:///{root}/shared.db"
+    )
     bucket = s3_server.new_bucket()
     caixa = CaixaTestServer(history).start()
     with pytest.MonkeyPatch.context() as patch:
