@@ -91,7 +91,10 @@ def run_lotto(args: list[str], env: dict[str, str]) -> dict:
 
 
 class PrefectServer:
-    def __init__(self, home: Path) -> None:
+    """A `prefect server` on a free loopback port; with `auth_string` (`user:password`) it is protected with
+    Prefect's basic authentication as `make stack` runs it, and `env` carries the matching client setting."""
+
+    def __init__(self, home: Path, auth_string: str | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/api"
         self.env = {
@@ -100,6 +103,12 @@ class PrefectServer:
             "PREFECT_API_URL": self.url,
             "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
         }
+        auth: tuple[str, str] | None = None
+        if auth_string:
+            self.env["PREFECT_SERVER_API_AUTH_STRING"] = self.env["PREFECT_API_AUTH_STRING"] = auth_string
+            self.env.pop("PREFECT_API_KEY", None)
+            user, _, password = auth_string.partition(":")
+            auth = (user, password)
         self.log = (home.parent / "server.log").open("w")
         self.proc = subprocess.Popen(
             [PREFECT, "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
@@ -111,10 +120,11 @@ class PrefectServer:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}/health", timeout=2, auth=auth).status_code == 200:
                     return
             except httpx.HTTPError:
-                time.sleep(0.5)
+                pass
+            time.sleep(0.5)
         raise RuntimeError("Prefect server did not become healthy")
 
     def stop(self) -> None:

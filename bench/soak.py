@@ -4,9 +4,10 @@ A loopback server in the official schema (and a mirror) publishes the real histo
 starting `--behind` draws before the end of the bundled history. A seeded generator gives each cycle
 faults from the whole catalogue, and about one cycle in ten kills the run's process group with SIGKILL at
 a failpoint of a random phase (fetching, storing, training, promoting, publishing). Each cycle is a real
-`lotto run` process against one Prefect server, on a fast training profile: it tests the orchestration,
-not the models. After every cycle the invariants are checked; the first violation stops the soak with
-everything needed to reproduce it (seed, cycle, faults, kill point, the run's log).
+`lotto run` process against one Prefect server, protected with Prefect's basic authentication as `make
+stack` runs it (a new `user:password` each time the soak starts), on a fast training profile: it tests
+the orchestration, not the models. After every cycle the invariants are checked; the first violation
+stops the soak with everything needed to reproduce it (seed, cycle, faults, kill point, the run's log).
 
 State lives under `--work` (default `bench/.soak/<store>/`): run again with the same arguments to resume.
 Results go to `bench/soak.json`, one object per store.
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 import sqlalchemy as sa  # noqa: E402
 
 from bench.run import PYTHON, PrefectServer  # noqa: E402
+from deployments.local_stack import stack_auth_string  # noqa: E402
 from lotto_models.core import failpoints  # noqa: E402
 from lotto_models.core.draws import Draw  # noqa: E402
 from lotto_models.core.settings import Settings  # noqa: E402
@@ -298,7 +300,7 @@ def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work
     first = len(history) - behind
     primary = CaixaTestServer(history[: first + state.cycles]).start()
     mirror = CaixaTestServer(history[: first + state.cycles]).start()
-    server = PrefectServer(work / "prefect")
+    server = PrefectServer(work / "prefect", stack_auth_string({}))
     env = cycle_environment(server, home, primary, mirror, database_url)
     os.environ.update({k: v for k, v in env.items() if k.startswith("LOTTO_")})
     try:
@@ -528,7 +530,7 @@ def soak_through_deployment(
     mirror = CaixaTestServer(history[: first + done]).start()
     for name in [n for n in os.environ if n.startswith("LOTTO_")]:
         del os.environ[name]  # the server must not look like a process a run left behind (same LOTTO_HOME)
-    server = PrefectServer(work / "prefect-deployment")
+    server = PrefectServer(work / "prefect-deployment", stack_auth_string({}))
     env = cycle_environment(server, home, primary, mirror, soak_database_url(store))
     os.environ.update({k: v for k, v in env.items() if k.startswith("LOTTO_") or k.startswith("PREFECT_")})
     from prefect.context import refresh_global_settings_context
