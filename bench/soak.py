@@ -10,6 +10,8 @@ the orchestration, not the models. After every cycle the invariants are checked;
 stops the soak with everything needed to reproduce it (seed, cycle, faults, kill point, the run's log).
 
 State lives under `--work` (default `bench/.soak/<store>/`): run again with the same arguments to resume.
+To end a long soak cleanly, create the file `stop` there: the soak ends after the cycle under way and
+writes its results (the file is removed, so the next run resumes).
 Results go to `bench/soak.json`, one object per store.
 
 `--through-deployment N` then runs cycles as production does, until N are done: each cycle is a run of the `after-draw`
@@ -311,7 +313,12 @@ def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work
             close_workspaces()
             open_workspace(Settings()).draws.seed(history[:first], "bundled-history")
         started = time.monotonic()
+        stop = work / "stop"
         while state.cycles < cycles and first + state.cycles < len(history):
+            if stop.exists():
+                stop.unlink()
+                print(f"stopped by {stop} after {state.cycles} cycles", flush=True)
+                break
             truth = history[first + state.cycles]
             cycle = plan_cycle(seed, state.cycles, truth.concurso, kill_rate)
             primary.add_draws([truth])
@@ -546,7 +553,12 @@ def soak_through_deployment(
             open_workspace(Settings()).draws.seed(history[:first], "bundled-history")
         rig = DeploymentRig(env, work)
         started = time.monotonic()
+        stop = work / "stop"
         while state.cycles < cycles and first + soak_state.cycles + state.cycles < len(history):
+            if stop.exists():
+                stop.unlink()
+                print(f"stopped by {stop} after {state.cycles} deployment cycles", flush=True)
+                break
             number = soak_state.cycles + state.cycles
             truth = history[first + number]
             kind, phase = plan_deployment_kill(seed, state.cycles)
