@@ -75,7 +75,6 @@ FAULT_KINDS = [
     "primary-down-mirror-up",
     "everything-down",
 ]
-CORRUPT = {"stored-other-numbers", "14-numbers", "repeated-number"}
 KILL_POINTS = {
     "fetching": failpoints.INGEST_AFTER_FETCH,
     "storing": failpoints.INGEST_BEFORE_COMMIT,
@@ -106,10 +105,20 @@ class SoakState:
     violations: list[dict[str, Any]] = field(default_factory=list)
     wall_s: float = 0.0
     bytes_after_cycle: list[int] = field(default_factory=list)
+    corrupt_quarantined: int = 0  # corrupt answers served, each found in the quarantine and not stored
 
 
 class Violation(AssertionError):
     pass
+
+
+@dataclass(frozen=True)
+class Corrupt:
+    """A corrupt answer a cycle's fault serves: the concurso it claims and its numbers."""
+
+    concurso: int
+    numbers: list[int]
+    fault: Fault
 
 
 def plan_cycle(seed: int, number: int, concurso: int, kill_rate: float) -> Cycle:
@@ -121,7 +130,10 @@ def plan_cycle(seed: int, number: int, concurso: int, kill_rate: float) -> Cycle
     return Cycle(number, concurso, faults, kill)
 
 
-def inject(primary: CaixaTestServer, mirror: CaixaTestServer, kind: str, concurso: int, truth: Draw) -> None:
+def inject(primary: CaixaTestServer, mirror: CaixaTestServer, kind: str, truth: Draw, stored: Draw) -> Corrupt | None:
+    """Arm the fault `kind` for the cycle publishing `truth`, while `stored` is the newest stored draw; the
+    corrupt answer it serves, if it is one of those."""
+    concurso = truth.concurso
     target = str(concurso)
     html = "<html><body>Em manutenção</body></html>"
     if kind == "waf-403":
@@ -145,13 +157,16 @@ def inject(primary: CaixaTestServer, mirror: CaixaTestServer, kind: str, concurs
         )
     elif kind == "not-final":
         primary.inject("latest", Fault(payload_edit={"listaRateioPremio": []}))
-    elif kind == "stored-other-numbers":
-        other = sorted(set(range(1, 26)) - set(truth.numbers))[:10] + list(truth.numbers[:5])
-        primary.inject("latest", Fault(concurso=concurso - 1, payload_edit=numbers_edit(sorted(other))))
-    elif kind == "14-numbers":
-        primary.inject(target, Fault(payload_edit=numbers_edit(list(truth.numbers[:14]))))
-    elif kind == "repeated-number":
-        primary.inject(target, Fault(payload_edit=numbers_edit([*truth.numbers[:14], truth.numbers[0]])))
+    elif kind == "stored-other-numbers":  # the newest stored concurso, as `latest`, with 10 numbers changed
+        other = sorted(sorted(set(range(1, 26)) - set(stored.numbers))[:10] + list(stored.numbers[:5]))
+        fault = Fault(concurso=stored.concurso, payload_edit=numbers_edit(other))
+        primary.inject("latest", fault)
+        return Corrupt(stored.concurso, other, fault)
+    elif kind in ("14-numbers", "repeated-number"):
+        numbers = list(truth.numbers[:14]) + ([truth.numbers[0]] if kind == "repeated-number" else [])
+        fault = Fault(payload_edit=numbers_edit(numbers))
+        primary.inject(target, fault)
+        return Corrupt(concurso, numbers, fault)
     elif kind == "primary-down-mirror-up":
         for where in ("latest", target):
             primary.inject(where, *[Fault(status=503, body="down")] * ATTEMPTS)
@@ -161,6 +176,26 @@ def inject(primary: CaixaTestServer, mirror: CaixaTestServer, kind: str, concurs
                 server.inject(where, *[Fault(status=503, body="down")] * ATTEMPTS)
     else:  # pragma: no cover - the catalogue above is the list
         raise ValueError(kind)
+    return None
+
+
+def arm_faults(primary: CaixaTestServer, mirror: CaixaTestServer, kinds: list[str], truth: Draw) -> list[Corrupt]:
+    """Arm a cycle's faults (on top of the newest stored draw); the corrupt answers among them."""
+    close_workspaces()
+    last = open_workspace().draws.last_draw()
+    close_workspaces()
+    stored = bundled_history()[last.concurso - 1] if last else truth  # the truth: the invariants hold
+    armed = [inject(primary, mirror, kind, truth, stored) for kind in kinds]
+    return [corrupt for corrupt in armed if corrupt is not None]
+
+
+def disarm_faults(primary: CaixaTestServer, mirror: CaixaTestServer, armed: list[Corrupt]) -> list[Corrupt]:
+    """Clear what a cycle did not consume; the corrupt answers that were served."""
+    served = [corrupt for corrupt in armed if any(corrupt.fault is fault for fault in primary.served)]
+    for server in (primary, mirror):
+        server.faults.clear()
+        server.served.clear()
+    return served
 
 
 def home_bytes(home: Path) -> int:
@@ -183,11 +218,19 @@ def leftover_processes(home: Path, own: set[int]) -> list[str]:
     return found
 
 
-def check_invariants(state: SoakState, cycle: Cycle, history: list[Draw], home: Path, completed: bool) -> list[str]:
-    """Every promise after a cycle; the broken ones, each in a sentence."""
+def check_invariants(
+    state: SoakState, cycle: Cycle, history: list[Draw], home: Path, completed: bool, corrupt: list[Corrupt]
+) -> list[str]:
+    """Every promise after a cycle; the broken ones, each in a sentence. `corrupt`: the corrupt answers the
+    cycle's run was served and lived to judge."""
     broken: list[str] = []
     close_workspaces()
     ws = open_workspace()
+    held = [(entry.concurso, _numbers(entry.payload)) for entry in ws.quarantine.entries(include_decided=True)]
+    for answer in corrupt:
+        state.corrupt_quarantined += 1
+        if (answer.concurso, answer.numbers) not in held:
+            broken.append(f"a corrupt answer for {answer.concurso} ({answer.numbers}) is not in the quarantine")
     frame = ws.draws.frame()
     last = int(frame["concurso"].iloc[-1])
     truth = {d.concurso: d for d in history}
@@ -237,6 +280,13 @@ def check_invariants(state: SoakState, cycle: Cycle, history: list[Draw], home: 
             broken.append(f"LOTTO_HOME grew {grown / 1e6:.1f} MB since cycle 30: the disk is not bounded")
     close_workspaces()
     return broken
+
+
+def _numbers(payload: str) -> list[int] | None:
+    try:
+        return [int(n) for n in json.loads(payload)["listaDezenas"]]
+    except (ValueError, KeyError, TypeError):
+        return None
 
 
 def run_cycle(cycle: Cycle, env: dict[str, str], work: Path) -> None:
@@ -323,16 +373,17 @@ def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work
             cycle = plan_cycle(seed, state.cycles, truth.concurso, kill_rate)
             primary.add_draws([truth])
             mirror.add_draws([truth])
+            armed = arm_faults(primary, mirror, cycle.faults, truth)
             for kind in cycle.faults:
-                inject(primary, mirror, kind, truth.concurso, truth)
                 state.faults[kind] = state.faults.get(kind, 0) + 1
             run_cycle(cycle, env, work)
             killed = cycle.exit_code == -signal.SIGKILL
             if cycle.kill and killed:
                 state.kills[cycle.kill] = state.kills.get(cycle.kill, 0) + 1
-            for server_ in (primary, mirror):
-                server_.faults.clear()
-            broken = check_invariants(state, cycle, history, home, completed=cycle.exit_code == 0)
+            served = disarm_faults(primary, mirror, armed)
+            if killed and cycle.kill in ("fetching", "storing"):
+                served = []  # killed before its verdicts were stored: the next cycle fetches the truth
+            broken = check_invariants(state, cycle, history, home, completed=cycle.exit_code == 0, corrupt=served)
             state.cycles += 1
             print(
                 f"cycle {cycle.number} concurso {cycle.concurso}: faults {cycle.faults or '-'}, "
@@ -566,15 +617,13 @@ def soak_through_deployment(
             cycle = Cycle(number, truth.concurso, faults, phase)
             primary.add_draws([truth])
             mirror.add_draws([truth])
-            for kind_ in cycle.faults:
-                inject(primary, mirror, kind_, truth.concurso, truth)
+            armed = arm_faults(primary, mirror, cycle.faults, truth)
             completed, broken = deployment_cycle(rig, state, cycle, kind)
-            for server_ in (primary, mirror):
-                server_.faults.clear()
+            served = disarm_faults(primary, mirror, armed) if phase not in ("fetching", "storing") else []
             # A run's final state is reported before its process (and its training workers) exit: give them
             # the time to, then anything still there was left behind.
             wait_for(lambda: not leftover_processes(home, {os.getpid()}), LEFTOVER_GRACE_S)
-            broken += check_invariants(soak_state, cycle, history, home, completed=completed)
+            broken += check_invariants(soak_state, cycle, history, home, completed=completed, corrupt=served)
             state.cycles += 1
             print(
                 f"deployment cycle {state.cycles} concurso {cycle.concurso}: faults {cycle.faults or '-'}, "
@@ -619,6 +668,7 @@ def write_results(state: SoakState, out: Path, deployment: DeploymentState | Non
         "faults": state.faults,
         "violations": state.violations,
         "wall_s": state.wall_s,
+        "corrupt_quarantined": state.corrupt_quarantined,
         "home_bytes_first_last": [state.bytes_after_cycle[0], state.bytes_after_cycle[-1]]
         if state.bytes_after_cycle
         else [],

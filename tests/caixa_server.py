@@ -64,6 +64,7 @@ class CaixaTestServer:
         self.latest = max(self.draws)
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.requests: list[str] = []
+        self.served: list[Fault] = []  # injected faults, as they were served
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -101,7 +102,10 @@ class CaixaTestServer:
             target, concurso = parts[-1], int(parts[-1])
         else:
             return 404, "application/json", '{"message": "not found"}', 0.0
-        fault = self.faults[target].popleft() if self.faults[target] else Fault()
+        fault = Fault()
+        if self.faults[target]:
+            fault = self.faults[target].popleft()
+            self.served.append(fault)
         if fault.body is not None:
             return fault.status, fault.content_type, fault.body, fault.delay_s
         draw = self.draws.get(fault.concurso if fault.concurso is not None else concurso)
