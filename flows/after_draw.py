@@ -24,6 +24,7 @@ from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.ingest.sources import FetchReport
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import CacheOutcome, DatasetRef, FeatureSet
+from lotto_models.registry.challengers import expected_training_seconds
 from lotto_models.reporting.run_summary import RunSummary, summary_text
 from lotto_models.serving.ensembles import PLANS
 from lotto_models.serving.publishing import plan_feature_sets, plans_missing_guess
@@ -100,10 +101,11 @@ def train_models(
 ) -> None:
     """Train and promote `models` in dependency order, in this run's worker processes or fanned out to
     workers (LOTTO_FANOUT). `force` trains even a model that has a version on these draws (a retrain)."""
+    expected = expected_training_seconds(ws, models, from_scratch)  # the longest starts first
     if ws.settings.fanout:
-        train_models_as_deployments(models, from_scratch, summary, force)
+        train_models_as_deployments(models, from_scratch, summary, force, expected)
     else:
-        train_models_in_process(models, datasets, from_scratch, summary, force)
+        train_models_in_process(models, datasets, from_scratch, summary, force, expected)
 
 
 def publish_plans(ws: Workspace, datasets: dict[FeatureSet, DatasetRef], summary: RunSummary) -> RunSummary | State:

@@ -1,13 +1,15 @@
 """Training beyond one machine: each model trains as its own `train-model` deployment run.
 
-Models whose dependencies are done run at the same time, on whichever workers of the pool pick them
-up; the parent waits for each wave (Prefect's `wait_for_flow_run`) before starting the models that
-depend on it, and reads each child's `TrainOutcome` from its persisted result.
+The same schedule as training on this machine (`modeling.schedule`): each model's run starts as soon as
+the runs of the stale models it depends on are final, on whichever workers of the pool pick it up, the
+longest expected first. The parent waits with Prefect's `wait_for_flow_run` for whichever run ends first
+and reads each child's `TrainOutcome` from its persisted result.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from uuid import UUID
 
 from prefect import get_run_logger
@@ -16,9 +18,10 @@ from prefect.deployments import run_deployment
 from prefect.flow_runs import FlowRunWaitTimeout, wait_for_flow_run
 from prefect.utilities.asyncutils import run_coro_as_sync
 
-from flows.training import degrade, failed_dependencies
+from flows.training import degrade, skip
 from lotto_models.core.fallbacks import FallbackKind
-from lotto_models.modeling.catalog import training_waves
+from lotto_models.modeling.catalog import training_order
+from lotto_models.modeling.schedule import TrainingSchedule
 from lotto_models.registry.challengers import TrainOutcome
 from lotto_models.reporting.run_summary import RunSummary
 from lotto_models.workspace import open_workspace
@@ -27,51 +30,67 @@ TRAIN_DEPLOYMENT = "train-model/train-model"
 
 
 def train_models_as_deployments(
-    models: list[str], from_scratch: bool, summary: RunSummary, force: bool = False
+    models: list[str],
+    from_scratch: bool,
+    summary: RunSummary,
+    force: bool = False,
+    expected_seconds: dict[str, float] | None = None,
 ) -> None:
     logger = get_run_logger()
     timeout = open_workspace().settings.training_timeout_s
-    failed: set[str] = set()
-    for wave in training_waves(models):
-        started: dict[str, UUID] = {}
-        for model in wave:
-            skipped = failed_dependencies(model, failed)
-            if skipped is not None:
-                failed.add(model)
-                summary.fallbacks.append(skipped)
-                continue
+    schedule = TrainingSchedule(models, expected_seconds or {})
+    running: dict[str, tuple[UUID, float]] = {}  # model: (its run, when its wait times out)
+    trained: set[str] = set()
+
+    def start_ready() -> None:
+        ready = schedule.ready()
+        for model, missing in ready.skipped.items():
+            summary.fallbacks.append(skip(model, missing))
+        for model in ready.start:
             parameters = {"model": model, "from_scratch": from_scratch, "force": force}
             run = run_deployment(TRAIN_DEPLOYMENT, parameters=parameters, timeout=0)
             if not isinstance(run, FlowRun):  # `run_deployment` is sync in a sync flow: this is not a coroutine
                 raise TypeError(f"run_deployment returned {type(run).__name__}, not a FlowRun")
-            started[model] = run.id
+            running[model] = (run.id, time.monotonic() + timeout)
             logger.info("%s: started train-model run %s", model, run.id)
-        for model, finished in _wait_for_all(started, timeout).items():
+
+    start_ready()
+    while running:
+        for model, finished in _first_finished(running).items():
+            del running[model]
             outcome = _outcome(finished)
             if outcome is None:
-                failed.add(model)
+                schedule.settle(model, failed=True)
                 ended = "timed out" if finished is None else (finished.state.name if finished.state else "unknown")
                 summary.fallbacks.append(degrade(model, FallbackKind.TRAINING_FAILED, f"train-model run {ended}"))
                 continue
-            summary.trained.append(model)
+            schedule.settle(model)
+            trained.add(model)
             summary.fallbacks += outcome.fallbacks
             if outcome.decision is not None:
                 summary.decisions[model] = outcome.decision
+        start_ready()
+    summary.trained += [model for model in training_order(trained) if model in trained]
 
 
-def _wait_for_all(runs: dict[str, UUID], timeout_s: float) -> dict[str, FlowRun | None]:
-    """Each run once it is final; None for a run still going after `timeout_s`."""
+def _first_finished(running: dict[str, tuple[UUID, float]]) -> dict[str, FlowRun | None]:
+    """The runs that are final once the first of them is (None for one whose wait timed out)."""
 
-    async def wait(run_id: UUID) -> FlowRun | None:
+    async def wait(run_id: UUID, deadline: float) -> FlowRun | None:
         try:
-            return await wait_for_flow_run(run_id, timeout=int(timeout_s), poll_interval=2)
+            return await wait_for_flow_run(run_id, timeout=max(1, int(deadline - time.monotonic())))
         except FlowRunWaitTimeout:
             return None
 
-    async def wait_all() -> list[FlowRun | None]:
-        return list(await asyncio.gather(*(wait(run_id) for run_id in runs.values())))
+    async def first() -> dict[str, FlowRun | None]:
+        waits = {asyncio.ensure_future(wait(*run)): model for model, run in running.items()}
+        done, pending = await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        for waiting in pending:
+            waiting.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
+        return {waits[finished]: finished.result() for finished in done}
 
-    return dict(zip(runs, run_coro_as_sync(wait_all()) or [], strict=True))
+    return run_coro_as_sync(first()) or {}
 
 
 def _outcome(run: FlowRun | None) -> TrainOutcome | None:

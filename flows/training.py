@@ -1,11 +1,11 @@
 """Training the stale models on this machine: each model as soon as the models it depends on are settled.
 
 Trainings and promotions are submitted to the flow's task runner, a pool of worker processes with their
-thread counts set, so independent models use every core; a stacked model starts once its bases are
-promoted, while unrelated slow models are still training. A training that fails, diverges or times out leaves
-its champion serving and the model degraded, and every model that depends on it is degraded with it
-(named, not trained). The fan-out variant in `flows.fanout` runs one deployment run per model, wave by
-wave (`modeling.catalog.training_waves`).
+thread counts set, so independent models use every core; the order is `modeling.schedule`'s (a stacked
+model starts once its bases are promoted, while unrelated slow models are still training). A training
+that fails, diverges or times out leaves its champion serving and the model degraded, and every model
+that depends on it is degraded with it (named, not trained). The fan-out variant in `flows.fanout` runs
+one deployment run per model on the same schedule.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
 from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.modeling.catalog import MODELS, training_order
 from lotto_models.modeling.features import DatasetRef, FeatureSet
+from lotto_models.modeling.schedule import TrainingSchedule
 from lotto_models.modeling.training import limit_threads
 from lotto_models.registry.challengers import ChallengerResult
 from lotto_models.registry.promotion import PromotionDecision
@@ -59,12 +60,9 @@ def degrade(model: str, kind: FallbackKind, reason: str) -> Fallback:
     return Fallback(kind, model, f"{model} {reason}; its champion keeps serving")
 
 
-def failed_dependencies(model: str, failed: set[str]) -> Fallback | None:
-    """The fallback for a model not trained because a model it depends on failed, if one did."""
-    missing = failed & set(MODELS[model].depends_on)
-    if not missing:
-        return None
-    return degrade(model, FallbackKind.DEPENDENCY_FAILED, f"not trained: {', '.join(sorted(missing))} failed")
+def skip(model: str, failed_dependencies: list[str]) -> Fallback:
+    """Mark `model`, not trained because models it depends on failed, degraded; the fallback says so."""
+    return degrade(model, FallbackKind.DEPENDENCY_FAILED, f"not trained: {', '.join(failed_dependencies)} failed")
 
 
 def train_models_in_process(
@@ -73,26 +71,19 @@ def train_models_in_process(
     from_scratch: bool,
     summary: RunSummary,
     force: bool = False,
+    expected_seconds: dict[str, float] | None = None,
 ) -> None:
-    """Train and promote `stale`, each model as soon as the stale models it depends on are settled (promoted
-    or failed), so a stacked model does not wait for unrelated slow ones; `force` trains even a model
-    current on these draws."""
-    failed: set[str] = set()
+    """Train and promote `stale` on this run's workers, each model as soon as the stale models it depends on
+    are settled (`modeling.schedule`); `force` trains even a model current on these draws."""
+    schedule = TrainingSchedule(stale, expected_seconds or {})
     trained: set[str] = set()
-    settled: set[str] = set()
-    waiting = [model for model in training_order(stale) if model in stale]  # not their dependencies
     running: dict[PrefectFuture[Any], tuple[str, Step]] = {}
 
     def start_ready() -> None:
-        ready = [m for m in waiting if set(MODELS[m].depends_on) & set(stale) <= settled]
-        for model in sorted(ready, key=lambda m: -MODELS[m].relative_cost):  # the longest first
-            waiting.remove(model)
-            skipped = failed_dependencies(model, failed)
-            if skipped is not None:
-                failed.add(model)
-                settled.add(model)
-                summary.fallbacks.append(skipped)
-                continue
+        ready = schedule.ready()
+        for model, missing in ready.skipped.items():
+            summary.fallbacks.append(skip(model, missing))
+        for model in ready.start:
             # The time limit is enforced inside the training, between batches (LOTTO_TRAINING_TIMEOUT_S).
             dataset = datasets[MODELS[model].feature_set]
             running[train_model.submit(model, dataset, from_scratch, force)] = (model, Step.TRAIN)
@@ -106,11 +97,10 @@ def train_models_in_process(
             decision: PromotionDecision = future.result()
             summary.decisions[model] = decision
             summary.fallbacks += decision.fallbacks
-            settled.add(model)
+            schedule.settle(model)
         elif not future.state.is_completed():
             state = future.state
-            failed.add(model)
-            settled.add(model)
+            schedule.settle(model, failed=True)
             reason = f"training {(state.name or state.type.value).lower()}: {state.message}"
             summary.fallbacks.append(degrade(model, FallbackKind.TRAINING_FAILED, reason))
         else:
@@ -118,7 +108,7 @@ def train_models_in_process(
             trained.add(model)
             summary.fallbacks += challenger.fallbacks
             if challenger.version_id is None:
-                settled.add(model)
+                schedule.settle(model)
             else:
                 dataset = datasets[MODELS[model].feature_set]
                 running[promote_model.submit(model, challenger.version_id, dataset)] = (model, Step.PROMOTE)

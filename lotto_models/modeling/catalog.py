@@ -26,7 +26,8 @@ class ModelSpec:
     head_columns: list[int] = field(default_factory=list)
     research: bool = False
     # Training time from scratch relative to an LSTM (`make bench`, full profile: ls18 ~89 s, ls17 ~34 s, an
-    # LSTM 10-16 s): models ready at the same time start longest first, so the longest does not start last.
+    # LSTM 10-16 s): the prior by which models ready together start longest first (`modeling.schedule`)
+    # until they have been timed on this machine (`training_seconds` in each version's metrics).
     relative_cost: float = 1.0
 
 
@@ -95,18 +96,6 @@ def training_order(names: Iterable[str] | None = None) -> list[str]:
         order.append(chosen)
         sorter.done(chosen)
     return order
-
-
-def training_waves(models: Iterable[str]) -> list[list[str]]:
-    """`models` grouped into waves: each model comes after the wave of every dependency it has among them.
-    Models of one wave are independent of each other and can train at the same time."""
-    requested = set(models)
-    ordered = [m for m in training_order(requested) if m in requested]
-    placed: dict[str, int] = {}
-    for model in ordered:
-        deps = [placed[d] for d in MODELS[model].depends_on if d in placed]
-        placed[model] = max(deps, default=-1) + 1
-    return [[m for m in ordered if placed[m] == i] for i in range(max(placed.values(), default=-1) + 1)]
 
 
 def retrain_order(names: Iterable[str] | None = None) -> list[str]:

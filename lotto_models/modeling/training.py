@@ -56,9 +56,8 @@ class TrainingOutcome:
 def hyperparameters_for(
     spec: ModelSpec, params: FeatureParams, profile: TrainingProfile, bases: dict[str, str] | None = None
 ) -> dict[str, Any]:
-    """What defines the model and its training: a change here means training from scratch.
-
-    `bases` names the base versions a stacked model is built on.
+    """What defines the model and its training: a change here means training from scratch, except a change
+    of `bases` (the base versions a stacked model is built on), from which its head starts warm.
     """
     if spec.kind == "stat":
         return {"kind": "stat", "features": ["all_time_frequency", "recent_frequency", "log1p_delay"]}
@@ -128,9 +127,8 @@ def train_model(
     network = _build(spec, hyperparameters, base_dirs or {})
     warm = warm_start_dir is not None and (warm_start_dir / KERAS_ARTIFACT).exists()
     if warm_start_dir is not None and warm:
-        network.set_weights(
-            keras.saving.load_model(warm_start_dir / KERAS_ARTIFACT, compile=False, safe_mode=True).get_weights()
-        )
+        previous = keras.saving.load_model(warm_start_dir / KERAS_ARTIFACT, compile=False, safe_mode=True)
+        _copy_own_weights(previous, network)
     if spec.kind == "stacked":
         span = np.arange(splits.validation.start, splits.validation.stop)
         cut = len(span) * 2 // 3
@@ -188,6 +186,25 @@ def train_model(
         seconds=time.perf_counter() - started,
         history={k: [float(v) for v in vs] for k, vs in history.history.items()},
     )
+
+
+def warm_startable(previous: dict[str, Any], hyperparameters: dict[str, Any]) -> bool:
+    """Whether a version trained with `previous` can start a training with `hyperparameters`: the same
+    network and training, whatever base versions a stacked head was fit over (its bases are frozen inputs
+    of the same shapes, so its head's weights fit the new ones as a start)."""
+    return {k: v for k, v in previous.items() if k != "bases"} == {
+        k: v for k, v in hyperparameters.items() if k != "bases"
+    }
+
+
+def _copy_own_weights(previous, network) -> None:
+    """Start `network` from `previous`: every layer's weights by name, except a stacked model's bases (nested
+    models), which stay the ones it was built over."""
+    import keras
+
+    for layer in network.layers:
+        if layer.weights and not isinstance(layer, keras.Model):
+            layer.set_weights(previous.get_layer(layer.name).get_weights())
 
 
 class _TimeLimit:

@@ -22,7 +22,7 @@ from lotto_models.modeling.features import (
     fingerprint,
 )
 from lotto_models.modeling.splits import Splits, time_splits
-from lotto_models.modeling.training import hyperparameters_for, load_predictor, train_model
+from lotto_models.modeling.training import hyperparameters_for, load_predictor, train_model, warm_startable
 from lotto_models.registry.promotion import PromotionDecision, decide_promotion
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
@@ -81,6 +81,20 @@ def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
     return training_order(dependents_of(stale)) if stale else []
 
 
+def expected_training_seconds(ws: Workspace, models: list[str], from_scratch: bool) -> dict[str, float]:
+    """How long each model's training will take, by its newest version trained the same way here (warm
+    from a champion, or from scratch); models never trained that way have no estimate."""
+    expected = {}
+    for model in models:
+        warm = not from_scratch and ws.versions.alias(model, CHAMPION) is not None
+        for version in reversed(ws.versions.versions(model)):
+            seconds = version.metrics.get("training_seconds")
+            if seconds is not None and bool(version.metrics.get("warm_started")) == warm:
+                expected[model] = float(seconds)
+                break
+    return expected
+
+
 def build_feature_dataset(ws: Workspace, feature_set: FeatureSet) -> DatasetRef:
     """The cached dataset of the stored draws, and whether it was reused, built or rebuilt."""
     return shared_dataset(ws, ws.draws.frame(), feature_set)
@@ -109,7 +123,7 @@ def train_challenger(
     checked = checked_champion(ws.versions, ws.artifacts, model)
     champion, fallbacks = checked.version, list(checked.fallbacks)
     warm_from = None
-    if champion is not None and not from_scratch and champion.hyperparameters == params:
+    if champion is not None and not from_scratch and warm_startable(champion.hyperparameters, params):
         warm_from = ws.artifacts.path(champion)
     bases = base_champions(ws, spec)
     for base in bases.values():
@@ -142,6 +156,7 @@ def train_challenger(
                 "invalid_reason": invalid_output_reason(probabilities),
                 "epochs": outcome.epochs_run,
                 "warm_started": outcome.warm_started,
+                "training_seconds": round(outcome.seconds, 3),
             },
             flow_run_id=flow_run_id,
         )

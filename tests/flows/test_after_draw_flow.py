@@ -91,6 +91,7 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
         champion = ws.versions.alias(model, CHAMPION)
         assert champion is None or champion.id in {v.id for v in versions}
     assert ws.versions.find("ls15", 2).metrics["warm_started"] is True
+    assert ws.versions.find("ls16", 2).metrics["warm_started"] is True  # over new bases, from its champion head
     scores = {row.prediction_id: row for row in scored}
     assert len(scores) == len(PLANS) and {row.concurso for row in scored} == {3701}
     with ws.engine.connect() as connection:

@@ -31,6 +31,7 @@ from lotto_models.modeling.training import (
     load_network_predictor,
     load_predictor,
     train_model,
+    warm_startable,
 )
 from lotto_models.serving.ensembles import guess_with_odd_range, odd_range_from_history
 
@@ -156,6 +157,45 @@ def test_training_logs_epochs_and_warm_starts_from_a_previous_version(frame, tra
     assert outcome.warm_started
     first_epoch_warm = pd.read_csv(tmp_path / "warm" / TRAINING_LOG)["loss"].iloc[0]
     assert first_epoch_warm <= log["loss"].iloc[0]  # it starts where the earlier version ended, not from scratch
+
+
+def test_a_stacked_head_may_start_from_a_version_over_other_bases_but_nothing_starts_across_other_changes() -> None:
+    over = {b: hyperparameters_for(MODELS["ls16"], PARAMS, QUICK, {"ls14pp": b, "ls15pp": "ls15pp/v1"}) for b in "12"}
+    assert over["1"] != over["2"] and warm_startable(over["1"], over["2"])
+    wider = hyperparameters_for(MODELS["ls16"], PARAMS, TrainingProfile(**PROFILES["full"]), {"ls14pp": "1"})
+    assert not warm_startable(over["1"], wider)
+    ls15 = hyperparameters_for(MODELS["ls15"], PARAMS, QUICK)
+    assert not warm_startable(ls15, {**ls15, "window": ls15["window"] + 1})
+
+
+@pytest.mark.slow
+def test_a_stacked_head_over_a_new_base_version_starts_from_its_previous_head_and_stacks_the_new_base(
+    trained, tmp_path
+) -> None:
+    """A new base champion no longer means a head trained from scratch: the head's weights come from the
+    previous ls16, the frozen bases are the new versions."""
+    import keras
+
+    splits = time_splits(len(trained["ls14pp"][0].targets), 500, 300, 200)
+    base_params = hyperparameters_for(MODELS["ls14pp"], PARAMS, QUICK)
+    new_base = tmp_path / "ls14pp-v2"
+    train_model(MODELS["ls14pp"], trained["ls14pp"][0], splits, base_params, new_base, 2, trained["ls14pp"][1])
+    dataset, previous = trained["ls16"]
+    params = hyperparameters_for(MODELS["ls16"], PARAMS, QUICK, {"ls14pp": "ls14pp/v2", "ls15pp": "ls15pp/v1"})
+    bases = {"ls14pp": new_base, "ls15pp": trained["ls15pp"][1]}
+    outcome = train_model(MODELS["ls16"], dataset, splits, params, tmp_path / "ls16", 1, previous, bases)
+    assert outcome.warm_started
+
+    def load(directory: Path):
+        return keras.saving.load_model(directory / KERAS_ARTIFACT, compile=False)
+
+    old, new, base = load(previous), load(tmp_path / "ls16"), load(new_base)
+    old_base = old.get_layer("ls14pp").get_weights()
+    assert not all(np.array_equal(a, b) for a, b in zip(old_base, base.get_weights(), strict=True))
+    for stacked, fresh in zip(new.get_layer("ls14pp").get_weights(), base.get_weights(), strict=True):
+        np.testing.assert_array_equal(stacked, fresh)
+    # one short epoch moves the head by a few optimizer steps (learning rate 1e-3); a new head is random
+    assert np.abs(new.get_layer("head").get_weights()[0] - old.get_layer("head").get_weights()[0]).max() < 0.01
 
 
 @pytest.mark.slow

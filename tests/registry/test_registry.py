@@ -1,6 +1,7 @@
 import pytest
 
 from lotto_models.core.errors import ArtifactChecksumError
+from lotto_models.registry.challengers import expected_training_seconds
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.workspace import Workspace
@@ -60,3 +61,23 @@ def test_retention_removes_old_files_but_keeps_rows_champions_backups_and_the_ne
     assert v4 is not None and v4.artifacts_pruned and v4.metrics == {"bce": 0.673}  # the row and metrics stay
     assert workspace.versions.trained_on("stat", "fp", {"kind": "stat"}).version == 7
     assert prune_versions(workspace.versions, workspace.artifacts, "stat", keep_newest=3) == []  # nothing more
+
+
+def test_a_training_is_expected_to_last_as_long_as_the_newest_one_of_its_kind_warm_or_from_scratch(
+    workspace: Workspace,
+) -> None:
+    def trained(seconds: float, warm: bool) -> None:
+        staged = workspace.artifacts.staging_dir("stat")
+        (staged / "stat_model.json").write_text('{"weights": [0.1, 0, 0, 0]}')
+        metrics = {"bce": 0.673, "training_seconds": seconds, "warm_started": warm}
+        version = register_version(
+            workspace.versions, workspace.artifacts, "stat", staged, "fp", 3700, {"kind": "stat"}, metrics
+        )
+        workspace.versions.set_champion("stat", version.id)
+
+    assert expected_training_seconds(workspace, ["stat"], from_scratch=True) == {}
+    trained(40.0, warm=False)
+    trained(30.0, warm=False)
+    trained(2.0, warm=True)
+    assert expected_training_seconds(workspace, ["stat"], from_scratch=True) == {"stat": 30.0}
+    assert expected_training_seconds(workspace, ["stat"], from_scratch=False) == {"stat": 2.0}
