@@ -23,7 +23,7 @@ from lotto_models.registry.challengers import build_feature_dataset
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.storage import schema
 from lotto_models.workspace import close_workspaces, open_workspace
-from tests.conftest import database_name, postgres_database, use_lotto_env
+from tests.conftest import use_lotto_env
 
 
 def poison_with_nan(feature_set: str) -> None:
@@ -42,30 +42,28 @@ def poison_with_nan(feature_set: str) -> None:
     ).save(path)
 
 
-@pytest.fixture(scope="session", params=["sqlite"])
-def first_run(request, prefect_api, tmp_path_factory):
-    """A fresh home whose first run finds the source down and `ls14`'s training diverging (NaN): the
-    shared starting point of the fallback tests. On SQLite: a home is copied per test, and the cycle on
-    PostgreSQL is the after-draw test's (a test may still ask for "postgresql" indirectly)."""
+@pytest.fixture(scope="session")
+def first_run(prefect_api, tmp_path_factory):
+    """A fresh SQLite home whose first run finds the source down and `ls14`'s training diverging (NaN): the
+    shared starting point of the fallback tests, copied per test. Whole cycles on PostgreSQL are the
+    after-draw test's; per-store behaviour is the storage tests'."""
     home = tmp_path_factory.mktemp("first") / "home"
-    url = postgres_database(f"lotto_first_{os.getpid()}") if request.param == "postgresql" else None
     with pytest.MonkeyPatch.context() as env:
-        use_lotto_env(env, home, "http://127.0.0.1:9/portaldeloterias/api", url)
+        use_lotto_env(env, home, "http://127.0.0.1:9/portaldeloterias/api", None)
         seed_store(open_workspace())
         poison_with_nan("ls14")
         state = after_draw(return_state=True)
         close_workspaces()
-    return home, url, state
+    return home, state
 
 
 @pytest.fixture
 def home_copy(first_run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caixa_server) -> Path:
     """A copy of the first run's home and store, with the loopback server as the official API."""
-    home, url, _ = first_run
+    home, _ = first_run
     shutil.copytree(home, tmp_path / "home")
     close_workspaces()
-    copy = postgres_database(f"lotto_copy_{os.getpid()}", template=database_name(url)) if url else None
-    return use_lotto_env(monkeypatch, tmp_path / "home", caixa_server.base_url, copy)
+    return use_lotto_env(monkeypatch, tmp_path / "home", caixa_server.base_url, None)
 
 
 def start_run(

@@ -12,7 +12,6 @@ from tests.flows.conftest import assert_consistent_and_serving, start_run
 pytestmark = pytest.mark.slow  # two real runs in their own processes
 
 
-@pytest.mark.parametrize("first_run", ["sqlite"], indirect=True)  # the lock on both stores: storage tests
 def test_two_runs_started_together_train_each_model_once_and_the_second_says_it_waited(
     home_copy, caixa_server, history
 ) -> None:

@@ -27,8 +27,8 @@ pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
 
 def test_a_source_down_no_champion_and_a_diverging_training_leave_stat_serving(first_run, monkeypatch) -> None:
-    home, url, state = first_run
-    use_lotto_env(monkeypatch, home, "http://127.0.0.1:9/portaldeloterias/api", url)
+    home, state = first_run
+    use_lotto_env(monkeypatch, home, "http://127.0.0.1:9/portaldeloterias/api", None)
     ws = open_workspace()
     assert state.is_completed()
     kinds = {(f.kind, f.subject) for f in state.result().fallbacks}
@@ -68,7 +68,6 @@ def test_timeouts_a_corrupt_cache_and_a_damaged_champion_are_named_and_survived(
     assert Dataset.load(cache).next_concurso == 3701
 
 
-@pytest.mark.parametrize("first_run", ["sqlite"], indirect=True)  # a kill is a process matter
 def test_a_run_killed_inside_a_keras_fit_leaves_a_consistent_store_and_the_next_run_completes(
     home_copy, caixa_server, history
 ) -> None:
@@ -93,7 +92,6 @@ def test_a_run_killed_inside_a_keras_fit_leaves_a_consistent_store_and_the_next_
     assert_consistent_and_serving(run_log)
 
 
-@pytest.mark.parametrize("first_run", ["sqlite"], indirect=True)  # a kill is a process matter
 def test_a_run_killed_between_backup_and_swap_keeps_the_old_champion_and_the_next_run_completes(
     home_copy, caixa_server, history
 ) -> None:
