@@ -281,7 +281,7 @@ def fanout_retrains(env: dict[str, str], work: Path, repeats: int) -> list[float
 
 WARM = """
 import json, sys, time
-from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.plans import PLANS
 from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 from lotto_models.workspace import open_workspace
 ws = open_workspace()
@@ -308,7 +308,7 @@ def predict_warm(env: dict[str, str]) -> float:
 SCALING = """
 import json, sys, time, tracemalloc
 import numpy as np, pandas as pd
-from lotto_models.modeling.features import FeatureParams, FeatureSet, NUMBER_COLUMNS, build_dataset
+from lotto_models.modeling.features import FeatureParams, FeatureSet, NUMBER_COLUMNS, build_datasets
 n = int(sys.argv[1])
 rng = np.random.default_rng(0)
 numbers = np.sort(np.argsort(rng.random((n, 25)), axis=1)[:, :15] + 1, axis=1)
@@ -317,8 +317,8 @@ frame.insert(0, "date", pd.Timestamp("2003-09-29") + pd.to_timedelta(np.arange(n
 frame.insert(0, "concurso", np.arange(1, n + 1))
 tracemalloc.start()
 started = time.perf_counter()
-for feature_set in FeatureSet:
-    build_dataset(frame, feature_set, FeatureParams())
+for dataset in build_datasets(frame, list(FeatureSet), FeatureParams()):  # as a run builds them
+    del dataset  # kept by nobody, as a run saves each and lets it go
 seconds = time.perf_counter() - started
 peak = tracemalloc.get_traced_memory()[1] / 2**20
 print("BENCH " + json.dumps({"draws": n, "seconds": round(seconds, 3), "peak_mb": round(peak, 1)}))
@@ -328,7 +328,7 @@ print("BENCH " + json.dumps({"draws": n, "seconds": round(seconds, 3), "peak_mb"
 def features(sizes: list[int]) -> dict:
     import pandas as pd
 
-    from lotto_models.modeling.features import FeatureParams, FeatureSet, build_dataset
+    from lotto_models.modeling.features import FeatureParams, FeatureSet, build_datasets
     from lotto_models.storage.draw_store import DrawStore  # noqa: F401  (same imports as a run)
 
     history = bundled_history()
@@ -342,8 +342,8 @@ def features(sizes: list[int]) -> dict:
     times = []
     for _ in range(5):
         started = time.perf_counter()
-        for feature_set in FeatureSet:
-            build_dataset(frame, feature_set, FeatureParams())
+        for dataset in build_datasets(frame, list(FeatureSet), FeatureParams()):
+            del dataset
         times.append(time.perf_counter() - started)
     scaling = []
     for n in sizes:

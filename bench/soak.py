@@ -52,7 +52,7 @@ from lotto_models.core.settings import Settings  # noqa: E402
 from lotto_models.ingest.bundled_history import bundled_history  # noqa: E402
 from lotto_models.modeling.catalog import MODELS  # noqa: E402
 from lotto_models.registry.versions import CHAMPION, PREVIOUS  # noqa: E402
-from lotto_models.serving.ensembles import PLANS  # noqa: E402
+from lotto_models.serving.plans import PLANS  # noqa: E402
 from lotto_models.storage import schema  # noqa: E402
 from lotto_models.workspace import close_workspaces, open_workspace  # noqa: E402
 from tests.caixa_server import CaixaTestServer, Fault, numbers_edit  # noqa: E402

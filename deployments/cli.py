@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.reporting.baseline import PREDICT_NOTE, versus_random
-from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.plans import PLANS
 
 
 def quiet_tensorflow() -> None:

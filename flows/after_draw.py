@@ -26,11 +26,11 @@ from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import CacheOutcome, DatasetRef, FeatureSet
 from lotto_models.registry.challengers import expected_training_seconds
 from lotto_models.reporting.run_summary import RunSummary, summary_text
-from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.plans import PLANS
 from lotto_models.serving.publishing import plan_feature_sets, plans_missing_guess
 from lotto_models.storage.run_lock import run_lock
 from lotto_models.workspace import Workspace, open_workspace
-from tasks.build_dataset import build_dataset
+from tasks.build_datasets import build_datasets
 from tasks.check_draw_freshness import check_draw_freshness
 from tasks.events import FALLBACK_USED, emit
 from tasks.find_stale_models import find_stale_models
@@ -67,7 +67,7 @@ def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSu
         summary.nothing_to_do = True
         return finish(ws, summary)
 
-    datasets = build_datasets(stale, summary)
+    datasets = datasets_for(stale, summary)
     train_models(ws, stale, datasets, from_scratch, summary)
     return publish_plans(ws, datasets, summary)
 
@@ -78,12 +78,11 @@ def _warm_up_for(ws: Workspace, fetched: FetchReport) -> None:
         warm_up_training_workers()
 
 
-def build_datasets(models: list[str], summary: RunSummary) -> dict[FeatureSet, DatasetRef]:
+def datasets_for(models: list[str], summary: RunSummary) -> dict[FeatureSet, DatasetRef]:
     """The datasets the plans and `models` read, by feature set; a rebuilt cache is named as a fallback.
     Datasets of earlier draws are pruned: nothing reads them again."""
-    datasets = {}
-    for feature_set in sorted(plan_feature_sets() | {MODELS[m].feature_set for m in models}):
-        datasets[feature_set] = build_dataset(feature_set)
+    datasets = build_datasets(sorted(plan_feature_sets() | {MODELS[m].feature_set for m in models}))
+    for feature_set in sorted(datasets):
         if datasets[feature_set].outcome is CacheOutcome.REBUILT:
             detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"
             summary.fallbacks.append(Fallback(FallbackKind.DATASET_REBUILT, feature_set.value, detail))

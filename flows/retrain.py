@@ -10,7 +10,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.states import State
 
-from flows.after_draw import build_datasets, publish_plans, train_models
+from flows.after_draw import datasets_for, publish_plans, train_models
 from flows.training import training_task_runner
 from lotto_models.modeling.catalog import retrain_order
 from lotto_models.reporting.run_summary import RunSummary
@@ -35,6 +35,6 @@ def retrain(models: list[str] | None = None, from_scratch: bool = False) -> RunS
     ws = open_workspace()
     with run_lock(ws.engine, ws.settings.run_lock_wait_s) as lock:
         summary = RunSummary(waited_for_other_run_s=lock.waited_s)
-        datasets = build_datasets(chosen, summary)
+        datasets = datasets_for(chosen, summary)
         train_models(ws, chosen, datasets, from_scratch, summary, force=True)
         return publish_plans(ws, datasets, summary)

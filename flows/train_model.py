@@ -9,7 +9,7 @@ from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import CacheOutcome
 from lotto_models.registry.challengers import TrainOutcome
-from tasks.build_dataset import build_dataset
+from tasks.build_datasets import build_datasets
 from tasks.promote_model import promote_model
 from tasks.train_model import train_model
 
@@ -24,7 +24,7 @@ def train_model_flow(model: str, from_scratch: bool = False, force: bool = False
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
     feature_set = MODELS[model].feature_set
-    dataset = build_dataset(feature_set)
+    dataset = build_datasets([feature_set])[feature_set]
     fallbacks: list[Fallback] = []
     if dataset.outcome is CacheOutcome.REBUILT:
         detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"

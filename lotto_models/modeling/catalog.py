@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from lotto_models.core.errors import LotoflowError
-from lotto_models.modeling.features import LS15PP_COLUMNS_IN_LS14PP, FeatureSet
+from lotto_models.modeling.feature_sets import LS15PP_COLUMNS_IN_LS14PP, FeatureSet
 
 
 class UnknownModelError(LotoflowError, ValueError):

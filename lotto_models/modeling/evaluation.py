@@ -1,7 +1,6 @@
 """Holdout metrics of a model against the random baseline, and the checks a promotable model passes.
 
-Under randomness a 15-number guess hits a hypergeometric number of the 15 drawn: mean 9.0, sd 1.22, and
-P(hits >= 11) = 10.6%. A per-number probability of 15/25 = 0.6 is the best calibrated constant forecast.
+The random baseline's figures are `modeling.random_baseline`'s constants.
 """
 
 from __future__ import annotations
@@ -11,28 +10,23 @@ from dataclasses import asdict, dataclass, fields
 
 import numpy as np
 
-from lotto_models.core.draws import NUMBERS, PER_DRAW
-
-BASELINE_P = PER_DRAW / NUMBERS
-BASELINE_HITS = PER_DRAW * PER_DRAW / NUMBERS
-BASELINE_HITS_SD = math.sqrt(
-    PER_DRAW * (PER_DRAW / NUMBERS) * (1 - PER_DRAW / NUMBERS) * (NUMBERS - PER_DRAW) / (NUMBERS - 1)
+from lotto_models.core.draws import PER_DRAW
+from lotto_models.modeling.random_baseline import (
+    BASELINE_BCE,
+    BASELINE_BRIER,
+    BASELINE_HITS,
+    BASELINE_HITS_SD,
+    BASELINE_SHARE_11_PLUS,
+    hits_pmf,
 )
-BASELINE_BCE = -(BASELINE_P * math.log(BASELINE_P) + (1 - BASELINE_P) * math.log(1 - BASELINE_P))
-BASELINE_BRIER = BASELINE_P * (1 - BASELINE_P)
+
 LEAKAGE_STANDARD_ERRORS = 3.0
 EPSILON = 1e-7
 
 
 def hypergeometric_hits_pmf() -> np.ndarray:
     """P(hits = k) for k = 0..15 of a random 15-number guess."""
-    total = math.comb(NUMBERS, PER_DRAW)
-    return np.array(
-        [math.comb(PER_DRAW, k) * math.comb(NUMBERS - PER_DRAW, PER_DRAW - k) / total for k in range(PER_DRAW + 1)]
-    )
-
-
-BASELINE_SHARE_11_PLUS = float(hypergeometric_hits_pmf()[11:].sum())
+    return np.array(hits_pmf())
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import hashlib
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,45 +21,14 @@ import pandas as pd
 
 from lotto_models.core.cache import CACHE, file_signature
 from lotto_models.core.draws import NUMBER_COLUMNS, NUMBERS, PER_DRAW
-from lotto_models.core.settings import Settings
 from lotto_models.core.version import CODE_VERSION
+from lotto_models.modeling.feature_sets import (
+    LS15PP_COLUMNS_IN_LS14PP as LS15PP_COLUMNS_IN_LS14PP,
+)
+from lotto_models.modeling.feature_sets import STEP_WIDTHS, FeatureParams, FeatureSet
 
 MEAN_SUM = PER_DRAW * (NUMBERS + 1) / 2  # 195: expected sum of a draw's numbers
 SUM_SCALE = 30.0
-
-
-class FeatureSet(enum.StrEnum):
-    LS15 = "ls15"  # per step: the draw, multi-hot (25)
-    LS14 = "ls14"  # ls15 + repeats from the previous draw: per-number flags (25) and count (1)
-    LS15PP = "ls15pp"  # ls15 + recent frequency (25), log delay (25), sum and odd share (2)
-    LS14PP = "ls14pp"  # ls14 + the same extras
-    LS17 = "ls17"  # ls15 over the long window (research)
-    LS18 = "ls18"  # ls15pp over the TCN window of 60 draws (research)
-    STAT = "stat"  # per number at time t: all-time frequency, recent frequency, log delay (25 × 3)
-
-
-@dataclass(frozen=True)
-class FeatureParams:
-    window: int = 10
-    long_window: int = 30
-    recent_window: int = 50
-    tcn_window: int = 60
-
-    @classmethod
-    def of(cls, settings: Settings) -> FeatureParams:
-        return cls(
-            window=settings.window,
-            long_window=settings.long_window,
-            recent_window=settings.recent_window,
-            tcn_window=settings.tcn_window,
-        )
-
-    def window_of(self, feature_set: FeatureSet) -> int:
-        if feature_set is FeatureSet.LS17:
-            return self.long_window
-        if feature_set is FeatureSet.LS18:
-            return self.tcn_window
-        return self.window
 
 
 @dataclass(frozen=True)
@@ -139,7 +108,7 @@ def draw_matrix(frame: pd.DataFrame) -> np.ndarray:
 # -- per-step blocks: row j uses draws 0..j ---------------------------------------------------------------
 # Each block writes its columns into `out` (draws × its width), so a feature set is built in one array
 # with no intermediate copies: the cost stays linear in the draws and its memory one row per draw.
-def _repeats(hot: np.ndarray, _: FeatureParams, out: np.ndarray) -> None:
+def _repeats(hot: np.ndarray, out: np.ndarray) -> None:
     flags = out[:, :NUMBERS]
     flags[0] = 0.0
     np.multiply(hot[1:], hot[:-1], out=flags[1:])
@@ -189,79 +158,155 @@ def _extras(hot: np.ndarray, params: FeatureParams, out: np.ndarray) -> None:
     out[:, 2 * NUMBERS + 1] = hot @ (numbers % 2) / PER_DRAW
 
 
-StepBlock = Callable[[np.ndarray, FeatureParams, np.ndarray], None]
-STEP_BLOCKS: dict[FeatureSet, tuple[tuple[StepBlock, int], ...]] = {  # (block, its width)
-    FeatureSet.LS15: (),
-    FeatureSet.LS14: ((_repeats, NUMBERS + 1),),
-    FeatureSet.LS15PP: ((_extras, 2 * NUMBERS + 2),),
-    FeatureSet.LS14PP: ((_repeats, NUMBERS + 1), (_extras, 2 * NUMBERS + 2)),
-    FeatureSet.LS17: (),
-    FeatureSet.LS18: ((_extras, 2 * NUMBERS + 2),),
-}
-
-
-def step_features(hot: np.ndarray, feature_set: FeatureSet, params: FeatureParams) -> np.ndarray:
-    """Draws × features (float32): the draw itself, then the feature set's blocks, written in place."""
-    blocks = STEP_BLOCKS[feature_set]
-    steps = np.empty((len(hot), NUMBERS + sum(width for _, width in blocks)), dtype=np.float32)
-    steps[:, :NUMBERS] = hot
-    column = NUMBERS
-    for block, width in blocks:
-        block(hot, params, steps[:, column : column + width])
-        column += width
-    return steps
-
-
-def stat_features_before_each_draw(hot: np.ndarray, recent_window: int) -> np.ndarray:
-    """(draws + 1) × 25 × 3: for each t, all-time frequency, recent frequency and log delay over rows < t."""
+def stat_features_before_each_draw(
+    hot: np.ndarray, recent_window: int, log_delays: np.ndarray | None = None
+) -> np.ndarray:
+    """(draws + 1) × 25 × 3: for each t, all-time frequency, recent frequency and log delay over rows < t.
+    `log_delays`: the draws' log-delay block (`_log_delay`), when another feature set computed it already."""
     counts = _cumulative(hot)
     features = np.empty((len(hot) + 1, NUMBERS, 3), dtype=np.float32)
     np.divide(counts, np.maximum(np.arange(len(hot) + 1, dtype=np.float32), 1)[:, None], out=features[..., 0])
     _recent_frequency(counts, 0, recent_window, features[..., 1])
     del counts
     features[0, :, 2] = np.log1p(np.float32(1))  # before any draw: as if each number was last seen at -1
-    _log_delay(hot, features[1:, :, 2])
+    if log_delays is None:
+        _log_delay(hot, features[1:, :, 2])
+    else:
+        features[1:, :, 2] = log_delays
     return features
+
+
+# Step columns: the draw (25), then ls14's repeats (26) or ls15pp's extras (52); ls14pp has all three.
+EXTRAS = slice(NUMBERS, 3 * NUMBERS + 2)  # within an ls15pp step
+LOG_DELAYS = slice(2 * NUMBERS, 3 * NUMBERS)  # within an ls15pp step
+
+
+class FeatureBuilder:
+    """Builds the feature sets of one frame of draws, each per-draw block computed once for all of them.
+
+    ls15 and ls17 read the multi-hot draws themselves; ls15pp and ls18 read the same steps (draw and
+    extras), which ls14pp extends with ls14's repeats and `stat` takes its log delays from. Building a
+    feature set alone computes what it needs; `build_datasets` builds several in the order that shares.
+    """
+
+    def __init__(self, frame: pd.DataFrame, params: FeatureParams) -> None:
+        self.frame = frame
+        self.params = params
+        self.hot = draw_matrix(frame)
+        self.hot.flags.writeable = False  # ls15 and ls17 read it as their steps
+        self._ls15pp_steps: np.ndarray | None = None
+        self._draws = _draws_digest(frame)
+
+    def steps(self, feature_set: FeatureSet) -> np.ndarray:
+        """Draws × features (float32): the draw itself, then the feature set's blocks."""
+        hot = self.hot
+        if feature_set in (FeatureSet.LS15, FeatureSet.LS17):
+            return hot
+        if feature_set in (FeatureSet.LS15PP, FeatureSet.LS18):
+            return self.ls15pp_steps()
+        repeats = slice(NUMBERS, 2 * NUMBERS + 1)
+        steps = np.empty((len(hot), STEP_WIDTHS[feature_set]), dtype=np.float32)
+        steps[:, :NUMBERS] = hot
+        _repeats(hot, steps[:, repeats])
+        if feature_set is FeatureSet.LS14PP:
+            steps[:, repeats.stop :] = self.ls15pp_steps()[:, EXTRAS]
+        return steps
+
+    def ls15pp_steps(self) -> np.ndarray:
+        """The draw and its extras per draw: ls15pp's and ls18's steps, and part of ls14pp's (built once)."""
+        if self._ls15pp_steps is None:
+            steps = np.empty((len(self.hot), STEP_WIDTHS[FeatureSet.LS15PP]), dtype=np.float32)
+            steps[:, :NUMBERS] = self.hot
+            _extras(self.hot, self.params, steps[:, EXTRAS])
+            steps.flags.writeable = False
+            self._ls15pp_steps = steps
+        return self._ls15pp_steps
+
+    def forget_shared_steps(self) -> None:
+        """Drop the steps ls15pp, ls18 and ls14pp share (a dataset that holds them keeps them alive)."""
+        self._ls15pp_steps = None
+
+    def dataset(self, feature_set: FeatureSet) -> Dataset:
+        """The feature set for every draw after the first `window` draws, plus the input for the next draw."""
+        frame, params, hot = self.frame, self.params, self.hot
+        window = params.window_of(feature_set)
+        if len(frame) <= window:
+            raise ValueError(f"need more than {window} draws to build {feature_set.value}, have {len(frame)}")
+        steps: np.ndarray | None
+        if feature_set is FeatureSet.STAT:
+            log_delays = None if self._ls15pp_steps is None else self._ls15pp_steps[:, LOG_DELAYS]
+            before = stat_features_before_each_draw(hot, params.recent_window, log_delays)  # row t: draws < t
+            inputs, next_inputs = before[window : len(hot)], before[len(hot) :]
+            steps = None
+        else:
+            steps = self.steps(feature_set)
+            windows = windows_over(steps, window)
+            inputs, next_inputs = windows[:-1], windows[-1:]  # window k holds rows k..k+w-1, predicts row k+w
+        return Dataset(
+            feature_set=feature_set,
+            inputs=inputs,
+            targets=hot[window:],
+            target_concursos=frame["concurso"].to_numpy()[window:],
+            next_inputs=np.array(next_inputs, dtype=np.float32),
+            next_concurso=int(frame["concurso"].iloc[-1]) + 1,
+            fingerprint=self.fingerprint(feature_set),
+            steps=steps,
+        )
+
+    def fingerprint(self, feature_set: FeatureSet) -> str:
+        return _fingerprint(self._draws, feature_set, self.params)
+
+
+# The order in which several feature sets share their blocks: the ls15pp steps are built once for ls15pp,
+# ls18, stat (its log delays) and ls14pp, and dropped after ls14pp.
+BUILD_ORDER = [
+    FeatureSet.LS15,
+    FeatureSet.LS17,
+    FeatureSet.LS14,
+    FeatureSet.LS15PP,
+    FeatureSet.LS18,
+    FeatureSet.STAT,
+    FeatureSet.LS14PP,
+]
+
+
+def build_datasets(frame: pd.DataFrame, feature_sets: Iterable[FeatureSet], params: FeatureParams) -> Iterator[Dataset]:
+    """The datasets of `feature_sets`, one at a time in `BUILD_ORDER`, sharing the blocks they have in
+    common; memory stays that of the shared blocks and the dataset in hand, if the caller keeps none."""
+    wanted = set(feature_sets)
+    builder = FeatureBuilder(frame, params)
+    for feature_set in [fs for fs in BUILD_ORDER if fs in wanted]:
+        yield builder.dataset(feature_set)
+        if feature_set is FeatureSet.LS14PP:
+            builder.forget_shared_steps()
+
+
+def build_dataset(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams) -> Dataset:
+    """The feature set for every draw after the first `window` draws, plus the input for the next draw."""
+    return FeatureBuilder(frame, params).dataset(feature_set)
 
 
 DATASET_FORMAT = 2  # 2: window sets stored as their per-draw rows
 
 
-def fingerprint(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams) -> str:
-    """Identifies a dataset: feature set, its parameters, last concurso, the draws' content, code version."""
+def _draws_digest(frame: pd.DataFrame) -> bytes:
+    """The SHA-256 of the draws' content (concursos, dates and numbers)."""
     digest = hashlib.sha256()
-    digest.update(f"{feature_set.value}|{params}|{CODE_VERSION}|{DATASET_FORMAT}|".encode())
-    digest.update(str(int(frame["concurso"].iloc[-1]) if len(frame) else 0).encode())
     digest.update(frame["concurso"].to_numpy(dtype=np.int64).tobytes())
     digest.update(pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[D]").tobytes())
     digest.update(frame[NUMBER_COLUMNS].to_numpy(dtype=np.int16).tobytes())
-    return digest.hexdigest()[:32]
+    return digest.digest()
 
 
-def build_dataset(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams) -> Dataset:
-    """The feature set for every draw after the first `window` draws, plus the input for the next draw."""
-    window = params.window_of(feature_set)
-    if len(frame) <= window:
-        raise ValueError(f"need more than {window} draws to build {feature_set.value}, have {len(frame)}")
-    hot = draw_matrix(frame)
-    if feature_set is FeatureSet.STAT:
-        before = stat_features_before_each_draw(hot, params.recent_window)  # row t uses draws 0..t-1 only
-        inputs, next_inputs = before[window : len(hot)], before[len(hot) :]
-        steps = None
-    else:
-        steps = step_features(hot, feature_set, params)
-        windows = windows_over(steps, window)
-        inputs, next_inputs = windows[:-1], windows[-1:]  # window k holds rows k..k+w-1, predicts row k+w
-    return Dataset(
-        feature_set=feature_set,
-        inputs=inputs,
-        targets=hot[window:],
-        target_concursos=frame["concurso"].to_numpy()[window:],
-        next_inputs=np.array(next_inputs, dtype=np.float32),
-        next_concurso=int(frame["concurso"].iloc[-1]) + 1,
-        fingerprint=fingerprint(frame, feature_set, params),
-        steps=steps,
-    )
+def _fingerprint(draws: bytes, feature_set: FeatureSet, params: FeatureParams) -> str:
+    identity = f"{feature_set.value}|{params}|{CODE_VERSION}|{DATASET_FORMAT}|".encode()
+    return hashlib.sha256(identity + draws).hexdigest()[:32]
+
+
+def fingerprint(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams) -> str:
+    """Identifies a dataset: feature set, its parameters, code version and file format, and the draws'
+    content (concursos, dates and numbers), hashed once for all the feature sets of a frame."""
+    return _fingerprint(_draws_digest(frame), feature_set, params)
 
 
 class CacheOutcome(enum.StrEnum):
@@ -288,27 +333,51 @@ def dataset_path(cache_dir: Path, feature_set: FeatureSet, fingerprint: str) -> 
     return cache_dir / f"{feature_set.value}-{fingerprint}.npz"
 
 
-def load_or_build_dataset(
-    frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams, cache_dir: Path, expected: str | None = None
-) -> DatasetRef:
-    """The cached dataset for these draws, and whether it was reused, built or rebuilt. `expected` is the
-    draws' `fingerprint`, when the caller has it already.
+def load_or_build_datasets(
+    frame: pd.DataFrame,
+    feature_sets: Iterable[FeatureSet],
+    params: FeatureParams,
+    cache_dir: Path,
+    before_building: Callable[[Path], object] | None = None,
+) -> dict[FeatureSet, DatasetRef]:
+    """The cached dataset of each feature set for these draws, and whether it was reused, built or rebuilt;
+    the missing ones are built together (`build_datasets`). `before_building(path)` may place a copy at
+    `path` first (a shared copy another machine built), which is then checked like any cached file.
 
     A cache file that cannot be read, or whose recorded fingerprint is not the expected one, is
     rebuilt from the draws (the fallback "dataset cache rebuilt").
     """
-    expected = expected or fingerprint(frame, feature_set, params)
-    path = dataset_path(cache_dir, feature_set, expected)
-    outcome = CacheOutcome.BUILT
-    if path.exists():
-        try:
-            if Dataset.load(path).fingerprint == expected:
-                return DatasetRef(feature_set, expected, path, CacheOutcome.REUSED)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
-            pass
-        outcome = CacheOutcome.REBUILT
-    build_dataset(frame, feature_set, params).save(path)
-    return DatasetRef(feature_set, expected, path, outcome)
+    draws = _draws_digest(frame)
+    refs: dict[FeatureSet, DatasetRef] = {}
+    missing: dict[FeatureSet, DatasetRef] = {}
+    for feature_set in feature_sets:
+        expected = _fingerprint(draws, feature_set, params)
+        path = dataset_path(cache_dir, feature_set, expected)
+        if not path.exists() and before_building is not None:
+            before_building(path)
+        outcome = CacheOutcome.BUILT
+        if path.exists():
+            try:
+                if Dataset.load(path).fingerprint == expected:
+                    refs[feature_set] = DatasetRef(feature_set, expected, path, CacheOutcome.REUSED)
+                    continue
+            except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+                pass
+            outcome = CacheOutcome.REBUILT
+        missing[feature_set] = DatasetRef(feature_set, expected, path, outcome)
+    for dataset in build_datasets(frame, missing, params):
+        ref = missing[dataset.feature_set]
+        dataset.save(ref.path)
+        refs[dataset.feature_set] = ref
+        del dataset  # one dataset in hand at a time
+    return refs
+
+
+def load_or_build_dataset(
+    frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams, cache_dir: Path
+) -> DatasetRef:
+    """The cached dataset of `feature_set` for these draws (`load_or_build_datasets`)."""
+    return load_or_build_datasets(frame, [feature_set], params, cache_dir)[feature_set]
 
 
 def prune_datasets(cache_dir: Path, current: Iterable[DatasetRef]) -> list[Path]:
@@ -323,15 +392,3 @@ def prune_datasets(cache_dir: Path, current: Iterable[DatasetRef]) -> list[Path]
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
-
-
-# Step widths, and where ls15pp's columns sit inside an ls14pp step (ls16 reads both from one dataset).
-STEP_WIDTHS = {
-    FeatureSet.LS15: NUMBERS,
-    FeatureSet.LS14: 2 * NUMBERS + 1,
-    FeatureSet.LS15PP: 3 * NUMBERS + 2,
-    FeatureSet.LS14PP: 4 * NUMBERS + 3,
-    FeatureSet.LS17: NUMBERS,
-    FeatureSet.LS18: 3 * NUMBERS + 2,
-}
-LS15PP_COLUMNS_IN_LS14PP = [*range(NUMBERS), *range(2 * NUMBERS + 1, 4 * NUMBERS + 3)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from lotto_models.modeling.training import hyperparameters_for, load_predictor, 
 from lotto_models.registry.promotion import PromotionDecision, decide_promotion
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
-from lotto_models.registry.shared_datasets import shared_dataset
+from lotto_models.registry.shared_datasets import shared_datasets
 from lotto_models.registry.versions import CHAMPION, ModelVersion
 from lotto_models.workspace import Workspace
 
@@ -95,9 +96,14 @@ def expected_training_seconds(ws: Workspace, models: list[str], from_scratch: bo
     return expected
 
 
+def build_feature_datasets(ws: Workspace, feature_sets: Iterable[FeatureSet]) -> dict[FeatureSet, DatasetRef]:
+    """The cached datasets of the stored draws, and whether each was reused, built or rebuilt."""
+    return shared_datasets(ws, ws.draws.frame(), feature_sets)
+
+
 def build_feature_dataset(ws: Workspace, feature_set: FeatureSet) -> DatasetRef:
-    """The cached dataset of the stored draws, and whether it was reused, built or rebuilt."""
-    return shared_dataset(ws, ws.draws.frame(), feature_set)
+    """The cached dataset of one feature set (`build_feature_datasets`)."""
+    return build_feature_datasets(ws, [feature_set])[feature_set]
 
 
 def train_challenger(

@@ -18,25 +18,30 @@ from lotto_models.modeling.features import (
     DatasetRef,
     FeatureParams,
     FeatureSet,
-    dataset_path,
-    fingerprint,
-    load_or_build_dataset,
+    load_or_build_datasets,
     prune_datasets,
 )
 from lotto_models.workspace import Workspace
 
 
-def shared_dataset(ws: Workspace, frame: pd.DataFrame, feature_set: FeatureSet) -> DatasetRef:
-    """The dataset of `frame`: the local copy, else the store's copy, else built here (and then shared)."""
+def shared_datasets(
+    ws: Workspace, frame: pd.DataFrame, feature_sets: Iterable[FeatureSet]
+) -> dict[FeatureSet, DatasetRef]:
+    """The datasets of `frame`: each the local copy, else the store's copy, else built here (the missing ones
+    together) and then shared."""
     params = FeatureParams.of(ws.settings)
-    expected = fingerprint(frame, feature_set, params)
-    path = dataset_path(ws.settings.datasets_dir, feature_set, expected)
-    if not path.exists():
-        ws.artifacts.fetch_dataset(path)
-    ref = load_or_build_dataset(frame, feature_set, params, ws.settings.datasets_dir, expected)
-    if ref.outcome is not CacheOutcome.REUSED:
-        ws.artifacts.keep_dataset(ref.path)
-    return ref
+    refs = load_or_build_datasets(
+        frame, feature_sets, params, ws.settings.datasets_dir, before_building=ws.artifacts.fetch_dataset
+    )
+    for ref in refs.values():
+        if ref.outcome is not CacheOutcome.REUSED:
+            ws.artifacts.keep_dataset(ref.path)
+    return refs
+
+
+def shared_dataset(ws: Workspace, frame: pd.DataFrame, feature_set: FeatureSet) -> DatasetRef:
+    """The dataset of one feature set (`shared_datasets`)."""
+    return shared_datasets(ws, frame, [feature_set])[feature_set]
 
 
 def prune_shared_datasets(ws: Workspace, current: Iterable[DatasetRef]) -> list[str]:

@@ -6,7 +6,7 @@ figures from here, and the figures themselves only from `modeling.evaluation`'s 
 
 from __future__ import annotations
 
-from lotto_models.modeling.evaluation import BASELINE_HITS, BASELINE_HITS_SD, BASELINE_SHARE_11_PLUS
+from lotto_models.modeling.random_baseline import BASELINE_HITS, BASELINE_HITS_SD, BASELINE_SHARE_11_PLUS
 
 HONEST_NOTE = (
     f"Lotofácil draws are random: any 15-number guess averages {BASELINE_HITS:.1f} hits "

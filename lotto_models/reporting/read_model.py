@@ -35,7 +35,7 @@ from lotto_models.modeling.evaluation import (
 )
 from lotto_models.registry.versions import CHAMPION, PREVIOUS, ModelVersion, VersionStore
 from lotto_models.reporting.baseline import HONEST_NOTE, WHAT_RANDOM_MEANS
-from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.plans import PLANS
 from lotto_models.storage import schema
 from lotto_models.storage.engine import create_store_engine, current_revision, head_revision
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.evaluation import BASELINE_HITS
+from lotto_models.modeling.random_baseline import BASELINE_HITS
 from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.reporting.baseline import BASELINE_COLUMNS, HONEST_NOTE

@@ -6,7 +6,7 @@ from typing import Any
 
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.versions import CHAMPION
-from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.plans import PLANS
 from lotto_models.workspace import Workspace
 
 HOLDOUT_KEYS = (

@@ -9,26 +9,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from lotto_models.core.draws import NUMBERS, PER_DRAW
+from lotto_models.serving.plans import Plan
 
 ODD = np.arange(1, NUMBERS + 1) % 2 == 1
 ODD_RANGE_COVERAGE = 2 / 3
-
-
-@dataclass(frozen=True)
-class Plan:
-    name: str
-    members: tuple[str, ...]
-    odd_even: bool = False
-    public: bool = True
-
-
-PLANS: dict[str, Plan] = {
-    "free": Plan("free", ("ls14", "stat")),
-    "silver": Plan("silver", ("ls14pp", "stat"), odd_even=True),
-    "gold": Plan("gold", ("ls15pp", "ls14pp", "stat"), odd_even=True),
-    "platinum": Plan("platinum", ("ls16", "ls15pp", "ls14pp", "stat"), odd_even=True),
-    "rnd": Plan("rnd", ("ls17", "ls18"), public=False),  # research; never shown to customers
-}
 
 
 @dataclass(frozen=True)

@@ -23,15 +23,15 @@ from lotto_models.modeling.features import (
 from lotto_models.modeling.splits import time_splits
 from lotto_models.modeling.training import Predictor, load_predictor
 from lotto_models.registry.recovery import checked_champion
-from lotto_models.registry.shared_datasets import shared_dataset
+from lotto_models.registry.shared_datasets import shared_datasets
 from lotto_models.serving.ensembles import (
-    PLANS,
     combine,
     fit_member_weights,
     guess_from,
     guess_with_odd_range,
     odd_range_from_history,
 )
+from lotto_models.serving.plans import PLANS
 from lotto_models.workspace import Workspace
 
 
@@ -55,7 +55,7 @@ def plan_feature_sets(plan_names: list[str] | None = None) -> set[FeatureSet]:
 
 def build_plan_datasets(ws: Workspace, plan_names: list[str] | None = None) -> dict[FeatureSet, DatasetRef]:
     frame = ws.draws.frame()
-    return {fs: shared_dataset(ws, frame, fs) for fs in sorted(plan_feature_sets(plan_names))}
+    return shared_datasets(ws, frame, sorted(plan_feature_sets(plan_names)))
 
 
 @dataclass

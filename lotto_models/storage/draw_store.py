@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -102,7 +101,7 @@ class DrawStore:
 
         with self.engine.connect() as connection:
             frame = pd.read_sql(query, connection)
-        frame[NUMBER_COLUMNS] = frame[NUMBER_COLUMNS].astype(np.int16)
+        frame[NUMBER_COLUMNS] = frame[NUMBER_COLUMNS].astype("int16")
         return frame
 
     def quarantine_count(self) -> int:

@@ -16,7 +16,7 @@ from flows.after_draw import after_draw
 from lotto_models.core.draws import hits
 from lotto_models.modeling.catalog import MODELS, training_order
 from lotto_models.registry.versions import CHAMPION
-from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.plans import PLANS
 from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
 from tests.alert_receiver import AlertReceiver

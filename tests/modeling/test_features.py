@@ -3,12 +3,16 @@ import pandas as pd
 import pytest
 
 from lotto_models.modeling.features import (
+    BUILD_ORDER,
     NUMBER_COLUMNS,
     CacheOutcome,
     FeatureParams,
     FeatureSet,
     build_dataset,
+    build_datasets,
+    fingerprint,
     load_or_build_dataset,
+    load_or_build_datasets,
     prune_datasets,
 )
 
@@ -116,3 +120,24 @@ def test_window_datasets_are_stored_as_one_row_per_draw(frame: pd.DataFrame, tmp
     assert dataset.steps is not None and dataset.steps.shape == (len(frame), dataset.inputs.shape[-1])
     assert ref.path.stat().st_size < dataset.inputs.nbytes / 5  # not a window of copies per sample
     np.testing.assert_array_equal(dataset.inputs, build_dataset(frame, FeatureSet.LS14PP, PARAMS).inputs)
+
+
+def test_feature_sets_built_together_are_the_ones_built_alone_and_the_missing_ones_are_built_together(
+    frame: pd.DataFrame, tmp_path
+) -> None:
+    together = {dataset.feature_set: dataset for dataset in build_datasets(frame, list(FeatureSet), PARAMS)}
+    assert list(together) == BUILD_ORDER and set(together) == set(FeatureSet)
+    for feature_set, dataset in together.items():
+        alone = build_dataset(frame, feature_set, PARAMS)
+        assert dataset.fingerprint == alone.fingerprint == fingerprint(frame, feature_set, PARAMS)
+        for field in ("inputs", "targets", "target_concursos", "next_inputs"):
+            np.testing.assert_array_equal(getattr(dataset, field), getattr(alone, field), err_msg=field)
+    cached = load_or_build_dataset(frame, FeatureSet.LS15, PARAMS, tmp_path)
+    refs = load_or_build_datasets(frame, [FeatureSet.LS15, FeatureSet.STAT, FeatureSet.LS18], PARAMS, tmp_path)
+    assert {fs: ref.outcome for fs, ref in refs.items()} == {
+        FeatureSet.LS15: CacheOutcome.REUSED,
+        FeatureSet.STAT: CacheOutcome.BUILT,
+        FeatureSet.LS18: CacheOutcome.BUILT,
+    }
+    assert refs[FeatureSet.LS15].path == cached.path
+    np.testing.assert_array_equal(refs[FeatureSet.STAT].load().inputs, together[FeatureSet.STAT].inputs)

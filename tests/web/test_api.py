@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from lotto_models.core.settings import Settings
-from lotto_models.modeling.evaluation import BASELINE_HITS, BASELINE_HITS_SD, BASELINE_SHARE_11_PLUS
+from lotto_models.modeling.random_baseline import BASELINE_HITS, BASELINE_HITS_SD, BASELINE_SHARE_11_PLUS
 from lotto_models.reporting.read_model import MAX_PAGE_SIZE, chance_interval
-from lotto_models.serving.ensembles import PLANS
+from lotto_models.serving.plans import PLANS
 from lotto_models.storage import schema
 from lotto_models.storage.engine import head_revision
 from tests.web.conftest import STORED, UI, Filled

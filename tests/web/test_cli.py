@@ -1,4 +1,5 @@
-"""`lotto web` as it ships: uvicorn in its own process, host and port from LOTTO_WEB_HOST/LOTTO_WEB_PORT or flags."""
+"""`lotto web` as it ships: uvicorn in its own process, host and port from LOTTO_WEB_HOST/LOTTO_WEB_PORT or flags;
+and `lotto predict` as a reader of the store runs it: a process that loads no numerical library."""
 
 from __future__ import annotations
 
@@ -61,3 +62,24 @@ def test_lotto_web_serves_the_store_on_the_configured_port(tmp_path: Path, histo
         outputs = {expected: proc.communicate(timeout=30)[0].decode() for expected, proc in processes.items()}
     for expected, output in outputs.items():
         assert f"lotoflow web: http://127.0.0.1:{expected}/" in output
+
+
+def test_lotto_predict_prints_the_stored_guess_without_importing_numpy_pandas_tensorflow_or_prefect(
+    tmp_path: Path, history
+) -> None:
+    home = tmp_path / "home"
+    filled = fill(open_workspace(Settings(home=home)), history)
+    guess = filled.ws.predictions.published_for("free", STORED + 1)
+    assert guess is not None
+    probe = (
+        "import sys\n"
+        "from deployments.cli import main\n"
+        "code = main(['predict', '--plan', 'free'])\n"
+        "print('loaded:', sorted(m for m in ('numpy', 'pandas', 'tensorflow', 'prefect') if m in sys.modules))\n"
+        "sys.exit(code)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LOTTO_")} | {"LOTTO_HOME": str(home)}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert f"free: concurso {STORED + 1}: {' '.join(f'{n:02d}' for n in guess.numbers)}" in done.stdout
+    assert "loaded: []" in done.stdout
