@@ -140,25 +140,92 @@ def tcn_dilations(window: int, kernel_size: int) -> list[int]:
     return dilations
 
 
-def build_tcn(config: NetworkConfig) -> keras.Model:
-    """A temporal convolutional network (ls18, research): residual blocks of dilated causal `Conv1D`.
+def tcn_steps(window: int, dilations: list[int]) -> list[list[int]]:
+    """For each block of the stack, the steps whose outputs are ever read: the newest step at the top, and
+    below a block, the steps its outputs read (t and t - dilation). The first entry is what the first
+    block reads (every step it reaches, from the projection)."""
+    needed = [window - 1]
+    per_block = [needed]
+    for dilation in reversed(dilations):
+        needed = sorted(set(needed) | {t - dilation for t in needed if t - dilation >= 0})
+        per_block.append(needed)
+    return per_block[::-1]
 
-    Each block's output at step t depends on steps <= t only (causal padding), and the dilations double
-    until the newest step sees the whole window; the newest step's features feed the output layer.
+
+@keras.saving.register_keras_serializable(package="lotoflow")
+class SelectSteps(keras.layers.Layer):
+    """Keeps the given positions of the time axis."""
+
+    def __init__(self, positions: list[int], **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.positions = list(positions)
+
+    def call(self, inputs):
+        return keras.ops.take(inputs, self.positions, axis=1)
+
+    def get_config(self) -> dict[str, object]:
+        return {**super().get_config(), "positions": self.positions}
+
+
+@keras.saving.register_keras_serializable(package="lotoflow")
+class DilatedCausalSteps(keras.layers.Layer):
+    """A causal convolution of kernel size 2 and dilation d (`Conv1D(padding="causal")`, the same kernel and
+    bias), computed only at the steps `outputs_at` of the time axis: out[t] = relu(x[t-d]·K[0] + x[t]·K[1] + b),
+    with x[t-d] = 0 before the window. The input's time axis holds the steps `inputs_at`."""
+
+    def __init__(self, units: int, dilation: int, inputs_at: list[int], outputs_at: list[int], **kwargs: object):
+        super().__init__(**kwargs)
+        self.units, self.dilation = units, dilation
+        self.inputs_at, self.outputs_at = list(inputs_at), list(outputs_at)
+        where = {step: i for i, step in enumerate(self.inputs_at)}
+        self._now = [where[t] for t in self.outputs_at]
+        self._before = [where[t - dilation] if t >= dilation else 0 for t in self.outputs_at]
+        self._inside = [[[1.0] if t >= dilation else [0.0] for t in self.outputs_at]]  # (1, steps, 1)
+
+    def build(self, input_shape) -> None:
+        shape = (2, input_shape[-1], self.units)  # Conv1D's kernel layout: [0] for x[t - d], [1] for x[t]
+        self.kernel = self.add_weight(shape=shape, initializer="glorot_uniform", name="kernel")
+        self.bias = self.add_weight(shape=(self.units,), initializer="zeros", name="bias")
+
+    def call(self, inputs):
+        ops = keras.ops
+        now = ops.matmul(ops.take(inputs, self._now, axis=1), self.kernel[1])
+        before = ops.matmul(ops.take(inputs, self._before, axis=1), self.kernel[0])
+        inside = ops.convert_to_tensor(self._inside, dtype=before.dtype)
+        return ops.relu(now + before * inside + self.bias)
+
+    def get_config(self) -> dict[str, object]:
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "dilation": self.dilation,
+            "inputs_at": self.inputs_at,
+            "outputs_at": self.outputs_at,
+        }
+
+
+def build_tcn(config: NetworkConfig) -> keras.Model:
+    """A temporal convolutional network (ls18, research): residual blocks of dilated causal convolutions.
+
+    Each block's output at step t depends on steps <= t only, and the dilations double until the newest
+    step sees the whole window; the newest step's features feed the output layer. Only the newest step is
+    read, so each block computes just the steps above it read (`tcn_steps`: 63 step outputs over the six
+    blocks of a 60-draw window, where full convolutions compute 360) — the same function as a stack of
+    `Conv1D(padding="causal")` with the same weights, in a quarter of the arithmetic.
     """
+    if config.kernel_size != 2:
+        raise ValueError(f"the TCN's convolutions have kernel size 2, not {config.kernel_size}")
     inputs = keras.Input(shape=(config.window, config.features), name="window")
     x = keras.layers.Conv1D(config.units, 1, name="project")(inputs)
-    for dilation in tcn_dilations(config.window, config.kernel_size):
-        y = keras.layers.Conv1D(
-            config.units,
-            config.kernel_size,
-            padding="causal",
-            dilation_rate=dilation,
-            activation="relu",
-            name=f"causal_conv_d{dilation}",
-        )(x)
+    dilations = tcn_dilations(config.window, config.kernel_size)
+    steps = tcn_steps(config.window, dilations)
+    reads = list(range(config.window))
+    for dilation, computes in zip(dilations, steps[1:], strict=True):
+        y = DilatedCausalSteps(config.units, dilation, reads, computes, name=f"causal_conv_d{dilation}")(x)
         y = keras.layers.Dropout(config.dropout, name=f"dropout_d{dilation}")(y)
-        x = keras.layers.Add(name=f"residual_d{dilation}")([x, y])
+        kept = SelectSteps([reads.index(t) for t in computes], name=f"steps_d{dilation}")(x)
+        x = keras.layers.Add(name=f"residual_d{dilation}")([kept, y])
+        reads = computes
     x = LastStep(name="last_step")(x)
     return _compile(keras.Model(inputs, _probabilities(x), name=config.name), config)
 

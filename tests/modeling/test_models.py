@@ -103,15 +103,65 @@ def test_ls18_is_a_tcn_over_60_draws_of_ls15pp_features_whose_outputs_ignore_not
     assert dataset.inputs.shape[1:] == (60, ls15pp.inputs.shape[-1])
     np.testing.assert_array_equal(dataset.inputs[-1, -10:], ls15pp.inputs[-1])  # the same steps, a longer window
     model = keras.saving.load_model(directory / KERAS_ARTIFACT, compile=False)
-    convolutions = [
-        layer for layer in model.layers if isinstance(layer, keras.layers.Conv1D) and layer.padding == "causal"
-    ]
-    assert [layer.dilation_rate[0] for layer in convolutions] == [1, 2, 4, 8, 16, 32]
+    from lotto_models.modeling.networks import DilatedCausalSteps
+
+    convolutions = [layer for layer in model.layers if isinstance(layer, DilatedCausalSteps)]
+    assert [layer.dilation for layer in convolutions] == [1, 2, 4, 8, 16, 32]
     predict = load_network_predictor(directory / KERAS_ARTIFACT)
     window = dataset.inputs[-1:].copy()
     base = predict(window)
     window[0, 0] = 1 - window[0, 0]  # the oldest step still reaches the output
     assert not np.allclose(predict(window), base)
+
+
+@pytest.mark.slow
+def test_ls18_computes_what_a_stack_of_causal_conv1d_computes_with_the_same_weights_at_a_sixth_of_the_steps() -> None:
+    """Only the newest step reaches the output, so each block computes just the steps the block above reads."""
+    from lotto_models.modeling.networks import NetworkConfig, build_tcn, tcn_dilations, tcn_steps
+
+    config = NetworkConfig(name="ls18", window=60, features=77, units=16)
+    network = build_tcn(config)
+    rng = np.random.default_rng(0)
+    weights = {
+        layer.name: [rng.normal(0, 0.3, w.shape).astype("float32") for w in layer.get_weights()]
+        for layer in network.layers
+        if layer.weights
+    }
+    for layer in network.layers:
+        if layer.weights:
+            layer.set_weights(weights[layer.name])
+    batch = rng.random((32, 60, 77)).astype("float32")
+    np.testing.assert_allclose(
+        np.asarray(network(batch)), np.asarray(_full_causal_tcn(config, weights)(batch)), atol=1e-5
+    )
+    computed = sum(len(steps) for steps in tcn_steps(60, tcn_dilations(60, 2))[1:])
+    assert computed == 60  # step outputs over the six blocks, where full convolutions compute 6 × 60
+
+
+def _full_causal_tcn(config, weights):
+    """The reference: every block a `Conv1D(padding="causal")` over every step, with the given weights."""
+    import keras
+
+    from lotto_models.modeling.networks import tcn_dilations
+
+    inputs = keras.Input(shape=(config.window, config.features))
+    x = keras.layers.Conv1D(config.units, 1, name="project")(inputs)
+    for dilation in tcn_dilations(config.window, 2):
+        conv = keras.layers.Conv1D(
+            config.units,
+            2,
+            padding="causal",
+            dilation_rate=dilation,
+            activation="relu",
+            name=f"causal_conv_d{dilation}",
+        )
+        x = keras.layers.Add()([x, conv(x)])
+    x = keras.layers.Lambda(lambda t: t[:, -1, :])(x)
+    outputs = keras.layers.Dense(25, activation="sigmoid", name="probabilities")(x)
+    model = keras.Model(inputs, outputs)
+    for name, values in weights.items():
+        model.get_layer(name).set_weights(values)
+    return model
 
 
 @pytest.mark.slow
