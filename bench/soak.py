@@ -660,9 +660,11 @@ def write_results(state: SoakState, out: Path, deployment: DeploymentState | Non
     from bench.run import provenance
 
     results = json.loads(out.read_text()) if out.exists() else {"stores": {}}
-    results["commit"] = provenance(0)["commit"]
+    earlier_commit = results.get("commit")
+    commit = results["commit"] = provenance(0)["commit"]  # the newest writer; each entry names its own
     previous = results["stores"].get(state.store, {})
     results["stores"][state.store] = {
+        "commit": commit,
         "cycles": state.cycles,
         "kills": state.kills,
         "faults": state.faults,
@@ -675,6 +677,7 @@ def write_results(state: SoakState, out: Path, deployment: DeploymentState | Non
     }
     if deployment is not None:
         results["stores"][state.store]["deployment"] = {
+            "commit": commit,
             "cycles": deployment.cycles,
             "kills": deployment.kills,
             "crashed_marked": deployment.crashed_marked,
@@ -686,8 +689,11 @@ def write_results(state: SoakState, out: Path, deployment: DeploymentState | Non
             "violations": deployment.violations,
             "wall_s": deployment.wall_s,
         }
-    elif "deployment" in previous:
-        results["stores"][state.store]["deployment"] = previous["deployment"]
+    elif "deployment" in previous:  # measured earlier, on the commit it names
+        results["stores"][state.store]["deployment"] = {
+            "commit": previous.get("commit", earlier_commit),
+            **previous["deployment"],
+        }
     out.write_text(json.dumps(results, indent=2) + "\n")
 
 
