@@ -119,6 +119,28 @@ def test_a_run_killed_between_backup_and_swap_keeps_the_old_champion_and_the_nex
     assert_consistent_and_serving(run_log)
 
 
+def test_a_failed_base_leaves_its_stacked_model_untrained_degraded_and_its_champion_serving(home_copy) -> None:
+    from flows.retrain import retrain
+
+    ws = open_workspace()
+    champion, versions = ws.versions.alias("ls16", CHAMPION), len(ws.versions.versions("ls16"))
+    poison_with_nan("ls14pp")
+    state = retrain(models=["ls14pp"], return_state=True)  # ls14pp, then ls16 over it
+    assert state.is_completed(), state.message
+    details = {(f.kind, f.subject): f.detail for f in state.result().fallbacks}
+    assert (FallbackKind.TRAINING_FAILED, "ls14pp") in details
+    assert details[(FallbackKind.DEPENDENCY_FAILED, "ls16")] == (
+        "ls16 not trained: ls14pp failed; its champion keeps serving"
+    )
+    close_workspaces()
+    ws = open_workspace()
+    assert ws.versions.alias("ls16", CHAMPION) == champion and len(ws.versions.versions("ls16")) == versions
+    degraded, reason = ws.versions.status("ls16")
+    assert degraded and reason == "not trained: ls14pp failed"
+    platinum = next(g for g in ws.predictions.latest() if g["plan"] == "platinum")
+    assert platinum["member_versions"]["ls16"] == champion.label
+
+
 def test_a_run_that_can_serve_no_plan_ends_failed(lotto_env, prefect_api, monkeypatch) -> None:
     """Nothing to fall back on: no champion anywhere and every training fails."""
     seed_store(open_workspace())
