@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -133,9 +134,8 @@ class PrefectServer:
         self.log.close()
 
 
-def prefect_overhead(api_url: str) -> float:
-    """The share of the newest after-draw run's wall time in which none of its task runs was running
-    (orchestration, imports and waiting): tasks that run at the same time count once."""
+def newest_run(api_url: str) -> tuple[Any, list[Any]]:
+    """The newest after-draw flow run and its task runs."""
     from prefect import get_client
     from prefect.client.schemas.filters import FlowFilter, FlowFilterName, FlowRunFilter, TaskRunFilter
     from prefect.client.schemas.sorting import FlowRunSort
@@ -148,8 +148,15 @@ def prefect_overhead(api_url: str) -> float:
         tasks = client.read_task_runs(
             flow_run_filter=FlowRunFilter(id={"any_": [run.id]}), task_run_filter=TaskRunFilter()
         )
+    return run, [t for t in tasks if t.start_time and t.end_time]
+
+
+def prefect_overhead(api_url: str) -> float:
+    """The share of the newest after-draw run's wall time in which none of its task runs was running
+    (orchestration, imports and waiting): tasks that run at the same time count once."""
+    run, tasks = newest_run(api_url)
     wall = (run.end_time - run.start_time).total_seconds()
-    spans = sorted((t.start_time, t.end_time) for t in tasks if t.start_time and t.end_time)
+    spans = sorted((t.start_time, t.end_time) for t in tasks)
     busy, reach = 0.0, None
     for start, end in spans:  # the length of the union of the task runs' intervals
         if reach is None or start > reach:
@@ -159,6 +166,27 @@ def prefect_overhead(api_url: str) -> float:
             busy += (end - reach).total_seconds()
             reach = end
     return (wall - busy) / wall
+
+
+def _without_run_suffix(name: str) -> str:
+    """`validate-draws-a5a` -> `validate-draws`: Prefect's three hex digits off a task run's default name."""
+    stem, _, suffix = name.rpartition("-")
+    return stem if len(suffix) == 3 and all(c in "0123456789abcdef" for c in suffix) else name
+
+
+def timeline(api_url: str) -> dict:
+    """Where the newest after-draw run's time went: the flow's length and each task run (named after its
+    model or plan), when it started after the flow did and how long it took."""
+    run, tasks = newest_run(api_url)
+    rows = [
+        {
+            "task": _without_run_suffix(t.name),
+            "start_s": round((t.start_time - run.start_time).total_seconds(), 2),
+            "seconds": round((t.end_time - t.start_time).total_seconds(), 2),
+        }
+        for t in sorted(tasks, key=lambda t: t.start_time)
+    ]
+    return {"flow_s": round((run.end_time - run.start_time).total_seconds(), 2), "tasks": rows}
 
 
 def median(values: list[float]) -> float:
@@ -222,6 +250,7 @@ def flows_and_predict(work: Path, repeats: int) -> dict:
             worker_rss.append(report["children_peak_rss_mb"])
             overheads.append(prefect_overhead(server.url))
             bces.append(holdout_bce(env))
+            results["incremental_timeline"] = {"wall_s": report["wall_s"], **timeline(server.url)}  # the last
         results["incremental_run_s"] = figure("incremental_run_s", incremental)
         results["prefect_overhead_ratio"] = figure("prefect_overhead_ratio", overheads)
         results["incremental_peak_rss_mb"] = figure("incremental_peak_rss_mb", rss)
@@ -232,6 +261,7 @@ def flows_and_predict(work: Path, repeats: int) -> dict:
         full = []
         for _ in range(repeats):
             full.append(run_lotto(["run", "--from-scratch"], env)["wall_s"])
+            results["full_retrain_timeline"] = {"wall_s": full[-1], **timeline(server.url)}  # the last
         results["full_retrain_s"] = figure("full_retrain_s", full)
         results["full_holdout_bce"] = holdout_bce(env)
         print(f"full retrain: {results['full_retrain_s']} s", flush=True)
@@ -373,6 +403,19 @@ AT_MOST = {
 }
 
 
+TABLES_ELSEWHERE = (
+    "machine",
+    "features_scaling",
+    "spread",
+    "single_sample",
+    "commit",
+    "clean",
+    "repeats",
+    "incremental_timeline",
+    "full_retrain_timeline",
+)
+
+
 def markdown(results: dict) -> str:
     lines = [
         f"Measured on commit `{results['commit']}` ({'clean tree' if results['clean'] else 'UNCOMMITTED CHANGES'}), "
@@ -382,7 +425,7 @@ def markdown(results: dict) -> str:
         "|---|---|---|---|---|",
     ]
     for key, value in results.items():
-        if key in ("machine", "features_scaling", "spread", "single_sample", "commit", "clean", "repeats"):
+        if key in TABLES_ELSEWHERE:
             continue
         if key in AT_LEAST:
             goal, met = f"≥ {AT_LEAST[key]}", "yes" if value >= AT_LEAST[key] else "NO"
@@ -396,6 +439,12 @@ def markdown(results: dict) -> str:
         lines.append(f"| {key} | {value} | {spread} | {goal} | {met} |")
     lines += ["", "| draws | seconds | peak MB |", "|---|---|---|"]
     lines += [f"| {r['draws']} | {r['seconds']} | {r['peak_mb']} |" for r in results.get("features_scaling", [])]
+    for name in ("incremental_timeline", "full_retrain_timeline"):
+        if name in results:
+            run = results[name]
+            lines += ["", f"`{name}` (the last repeat): `lotto run` {run['wall_s']} s, its flow {run['flow_s']} s", ""]
+            lines += ["| task run | starts at s | seconds |", "|---|---|---|"]
+            lines += [f"| {t['task']} | {t['start_s']} | {t['seconds']} |" for t in run["tasks"]]
     return "\n".join(lines) + "\n"
 
 

@@ -4,7 +4,7 @@ from prefect.cache_policies import NO_CACHE
 from lotto_models.workspace import open_workspace
 
 
-@task(name="mark-model-degraded", cache_policy=NO_CACHE)
+@task(name="mark-model-degraded", task_run_name="mark-model-degraded-{model}", cache_policy=NO_CACHE)
 def mark_model_degraded(model: str, reason: str) -> None:
     """Fallback after a failed training: the champion keeps serving and the model is flagged degraded."""
     open_workspace().versions.set_status(model, degraded=True, reason=reason)

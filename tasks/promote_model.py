@@ -8,7 +8,7 @@ from lotto_models.workspace import open_workspace
 from tasks.events import MODEL_PROMOTED, emit
 
 
-@task(name="promote-model", cache_policy=NO_CACHE)
+@task(name="promote-model", task_run_name="promote-model-{model}", cache_policy=NO_CACHE)
 def promote_model(model: str, version_id: int, dataset: DatasetRef) -> PromotionDecision:
     """Score challenger and champion on the same holdout; back up and swap if the challenger passes."""
     decision = promote_challenger(open_workspace(), model, version_id, dataset)

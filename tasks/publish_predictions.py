@@ -6,7 +6,7 @@ from lotto_models.serving.publishing import PublishedGuess, publish_plan
 from lotto_models.workspace import open_workspace
 
 
-@task(name="publish-predictions", cache_policy=NO_CACHE)
+@task(name="publish-predictions", task_run_name="publish-predictions-{plan}", cache_policy=NO_CACHE)
 def publish_predictions(plan: str, datasets: dict[FeatureSet, DatasetRef]) -> PublishedGuess:
     """Build the plan's ensemble from the current champions and store its guess for the next concurso."""
     guess = publish_plan(open_workspace(), plan, datasets, str(runtime.flow_run.id))

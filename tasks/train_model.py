@@ -19,6 +19,7 @@ def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
 
 @task(
     name="train-model",
+    task_run_name="train-model-{model}",  # the model in the UI's run list and the benchmark's timeline
     cache_key_fn=dataset_cache_key,
     cache_expiration=timedelta(days=2),
     persist_result=True,
