@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     promotion_tolerance_bce: float = 0.002
     backup_retention: int = 5
     version_retention: int = 3  # newest versions per model that keep their files (besides champion/previous)
+    report_retention: int = 10  # newest backtest reports kept under LOTTO_HOME/reports (and in a bucket)
 
     # Web service (`lotto web`): read-only pages and JSON API over the same store
     web_host: str = "127.0.0.1"

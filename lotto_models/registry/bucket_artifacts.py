@@ -177,6 +177,15 @@ class BucketArtifactStore:
         self._upload(directory, target)
         return f"s3://{target}"
 
+    def prune_reports(self, keep: set[str]) -> list[str]:
+        """Delete the uploaded report directories not named in `keep`."""
+        removed = []
+        for path in self.fs.ls(self._key("reports"), detail=False) if self.fs.exists(self._key("reports")) else []:
+            name = path.rstrip("/").rsplit("/", 1)[-1]
+            if name not in keep and self._delete_prefix(self._key("reports", name)):
+                removed.append(f"s3://{self._key('reports', name)}")
+        return removed
+
     # -- datasets ----------------------------------------------------------------------------------------
     def fetch_dataset(self, path: Path) -> bool:
         """Download the shared copy of the dataset file `path` names; False when there is none, or when it

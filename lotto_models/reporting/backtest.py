@@ -6,6 +6,7 @@ predicted from the draws before it by a model fit before the holdout began (walk
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +92,26 @@ def write_backtest_report(ws: Workspace, directory: Path | None = None) -> Backt
     markdown_path.write_text(text + "\n")
     chart_path = directory / "hits.png"
     _plot_hits(rows, chart_path)
-    return BacktestReport(rows, markdown_path, chart_path, ws.artifacts.keep_report(directory))
+    kept = ws.artifacts.keep_report(directory)
+    prune_backtest_reports(ws, directory)
+    return BacktestReport(rows, markdown_path, chart_path, kept)
+
+
+def prune_backtest_reports(ws: Workspace, written: Path) -> list[str]:
+    """Keep the newest `report_retention` backtest reports (by their concurso), here and where the artifacts
+    live; the one just `written` always stays. Each run writes one: without this they pile up for good."""
+    reports = written.parent
+    found = sorted(
+        (p for p in reports.glob("backtest-*") if p.is_dir() and p.name.removeprefix("backtest-").isdigit()),
+        key=lambda p: int(p.name.removeprefix("backtest-")),
+    )
+    keep = {p.name for p in found[-max(1, ws.settings.report_retention) :]} | {written.name}
+    removed = []
+    for path in found:
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(str(path))
+    return removed + ws.artifacts.prune_reports(keep)
 
 
 def _plot_hits(rows: list[BacktestRow], path: Path) -> None:

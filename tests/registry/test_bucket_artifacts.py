@@ -26,6 +26,7 @@ from lotto_models.registry.registration import register_version
 from lotto_models.registry.retention import prune_versions
 from lotto_models.registry.shared_datasets import prune_shared_datasets, shared_dataset
 from lotto_models.registry.versions import CHAMPION
+from lotto_models.reporting.backtest import prune_backtest_reports
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
 from tests.conftest import migrated_sqlite_store
 
@@ -243,6 +244,20 @@ def test_a_report_is_kept_in_the_bucket_under_its_name(machines, tmp_path) -> No
         bucket_fs().cat_file(f"{ws.settings.artifacts_url.removeprefix('s3://')}/reports/backtest-3700/backtest.md")
         == b"# Backtest"
     )
+
+
+def test_backtest_reports_beyond_the_retention_are_removed_here_and_from_the_bucket(machines) -> None:
+    ws, _ = machines
+    reports = ws.settings.home / "reports"
+    for concurso in range(3690, 3702):  # 12 runs' reports, one more than ten apart
+        report = reports / f"backtest-{concurso}"
+        report.mkdir(parents=True)
+        (report / "backtest.md").write_text(f"# Backtest {concurso}")
+        ws.artifacts.keep_report(report)
+    prune_backtest_reports(ws, reports / "backtest-3701")
+    kept = [f"backtest-{c}" for c in range(3692, 3702)]  # the newest LOTTO_REPORT_RETENTION (10)
+    assert sorted(p.name for p in reports.iterdir()) == kept
+    assert sorted({key.split("/")[1] for key in objects(ws, "reports")}) == kept
 
 
 def test_a_dataset_built_on_one_machine_is_fetched_and_verified_by_another(machines, draws) -> None:

@@ -4,6 +4,7 @@ from lotto_models.core.errors import ArtifactChecksumError
 from lotto_models.registry.challengers import expected_training_seconds
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
+from lotto_models.reporting.backtest import prune_backtest_reports
 from lotto_models.workspace import Workspace
 
 
@@ -81,3 +82,16 @@ def test_a_training_is_expected_to_last_as_long_as_the_newest_one_of_its_kind_wa
     trained(2.0, warm=True)
     assert expected_training_seconds(workspace, ["stat"], from_scratch=True) == {"stat": 30.0}
     assert expected_training_seconds(workspace, ["stat"], from_scratch=False) == {"stat": 2.0}
+
+
+def test_backtest_reports_beyond_the_retention_are_removed_but_the_one_just_written_stays(
+    workspace: Workspace,
+) -> None:
+    reports = workspace.settings.home / "reports"
+    for concurso in (*range(3690, 3702), 12):  # and a stray directory of another name is left alone
+        (reports / f"backtest-{concurso}").mkdir(parents=True)
+    (reports / "notes").mkdir()
+    removed = prune_backtest_reports(workspace, reports / "backtest-12")  # an older store's report just written
+    names = sorted(p.name for p in reports.iterdir())
+    assert names == sorted([*(f"backtest-{c}" for c in range(3692, 3702)), "backtest-12", "notes"])
+    assert len(removed) == 2
