@@ -54,20 +54,50 @@ GOALS = {
     "features_1m_peak_mb": 1024.0,
     "features_scaling_exponent": 1.05,
 }
-# Runs a command in a child and reports its wall time, peak RSS and whether TensorFlow got imported.
+# Runs a command in a child as the `lotto` console script does (`main`, then `end_process`) and reports its
+# wall time, peak RSS, whether TensorFlow got imported, and the peak RSS of its descendants (the training
+# workers, forked from a fork server: not children of this process, so sampled from /proc every 50 ms).
 PROBE = """
-import runpy, sys, time, resource, json
+import json, os, resource, sys, threading, time
 started = time.perf_counter()
-sys.argv = sys.argv[1:]
-code = 0
+descendants_peak_kb = 0
+
+def sample():
+    global descendants_peak_kb
+    me = os.getpid()
+    while True:
+        stack, seen = [me], []
+        while stack:
+            pid = stack.pop()
+            kids = []
+            try:
+                for task in os.listdir(f"/proc/{pid}/task"):  # a child belongs to the thread that started it
+                    with open(f"/proc/{pid}/task/{task}/children") as f:
+                        kids += [int(k) for k in f.read().split()]
+            except OSError:
+                pass
+            stack += kids
+            seen += kids
+        for pid in seen:
+            try:
+                with open(f"/proc/{pid}/status") as f:
+                    hwm = next((int(line.split()[1]) for line in f if line.startswith("VmHWM:")), 0)
+            except OSError:
+                continue
+            descendants_peak_kb = max(descendants_peak_kb, hwm)
+        time.sleep(0.05)
+
+threading.Thread(target=sample, daemon=True).start()
+from deployments.cli import end_process, main
 try:
-    runpy.run_module("deployments.cli", run_name="__main__")
+    code = main(sys.argv[2:])
 except SystemExit as exit:
     code = exit.code or 0
 print("BENCH " + json.dumps({"seconds": time.perf_counter() - started, "code": code,
       "tensorflow": "tensorflow" in sys.modules,
       "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-      "children_peak_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}), flush=True)
+      "children_peak_rss_mb": descendants_peak_kb / 1024}), flush=True)
+end_process(code)
 """
 
 

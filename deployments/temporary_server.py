@@ -26,6 +26,7 @@ import httpx
 PR_SET_PDEATHSIG = 1
 T = TypeVar("T")
 STARTUP_TIMEOUT_S = 120.0
+HEARTBEAT_VARIABLE = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -71,14 +72,35 @@ def prefect_api(while_starting: Callable[[], T]) -> Iterator[T]:
     say) runs while it boots.
     """
     if os.environ.get("PREFECT_API_URL"):
-        yield while_starting()
+        with heartbeats_only_if_configured(while_starting) as prepared:
+            yield prepared
         return
     from prefect.settings import PREFECT_API_URL
 
     if PREFECT_API_URL.value():
-        yield while_starting()
+        with heartbeats_only_if_configured(while_starting) as prepared:
+            yield prepared
         return
     with temporary_server(while_starting) as prepared:
+        yield prepared
+
+
+@contextmanager
+def heartbeats_only_if_configured(while_starting: Callable[[], T]) -> Iterator[T]:
+    """Run `while_starting` and yield what it returned, with no flow-run heartbeats unless
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY is set in the environment.
+
+    Prefect sends them by default (every 180 s), and each run pays up to 1 s for them at its end (Prefect
+    joins a thread sleeping in 1 s steps). Only the deployments' runs are watched for missing heartbeats
+    (`deployments.zombie_runs`: their work pool sets the variable); a run started here is not, unless the
+    operator asks for heartbeats by setting the variable."""
+    prepared = while_starting()
+    if HEARTBEAT_VARIABLE in os.environ:
+        yield prepared
+        return
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield prepared
 
 
@@ -120,8 +142,7 @@ def temporary_server(while_starting: Callable[[], T]) -> Iterator[T]:
         _wait_until_healthy(server, url)
         os.environ["PREFECT_API_URL"] = url  # every child (training workers) uses this one server,
         refresh_global_settings_context()  # and so does every thread of this process
-        # No flow-run heartbeats: nothing can watch for a crashed run on a server that dies with it, and
-        # each costs up to 1 s at the end of every flow run (Prefect joins a thread sleeping in 1 s steps).
+        # No flow-run heartbeats: nothing can watch for a crashed run on a server that dies with it.
         with temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
             try:
                 yield prepared

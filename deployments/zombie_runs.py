@@ -25,9 +25,10 @@ from prefect.events.actions import ChangeFlowRunState
 from prefect.events.schemas.automations import Automation, AutomationCore, EventTrigger, Posture
 from prefect.events.schemas.events import ResourceSpecification
 
+from deployments.temporary_server import HEARTBEAT_VARIABLE
+
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 NAME = "lotoflow: crash flow runs whose heartbeats stopped"
-HEARTBEAT_VARIABLE = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"
 WATCHED_TAG = "lotoflow"
 FINAL_EVENTS = {
     "prefect.flow-run.Completed",

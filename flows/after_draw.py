@@ -55,7 +55,9 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
 
 
 def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSummary | State:
-    ingest, fallbacks = run_ingestion(on_fetched=lambda fetched: _warm_up_for(ws, fetched))
+    if from_scratch and not ws.settings.fanout:
+        warm_up_training_workers()  # every model trains: the workers load while the draws are fetched
+    ingest, fallbacks = run_ingestion(on_fetched=lambda fetched: _warm_up_for(ws, fetched, from_scratch))
     summary.fallbacks += fallbacks
     summary.new_draws = ingest.stored
     overdue = check_draw_freshness()
@@ -72,9 +74,9 @@ def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSu
     return publish_plans(ws, datasets, summary)
 
 
-def _warm_up_for(ws: Workspace, fetched: FetchReport) -> None:
-    """New draws mean training here: the workers import TensorFlow while the draws are validated."""
-    if fetched.fetched and not ws.settings.fanout:
+def _warm_up_for(ws: Workspace, fetched: FetchReport, started: bool) -> None:
+    """New draws mean training here: the workers load TensorFlow while the draws are validated."""
+    if fetched.fetched and not started and not ws.settings.fanout:
         warm_up_training_workers()
 
 

@@ -10,18 +10,17 @@ one deployment run per model on the same schedule.
 
 from __future__ import annotations
 
-import os
 from enum import Enum
 from typing import Any
 
 from prefect.futures import PrefectFuture, as_completed
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner
+from prefect.task_runners import TaskRunner
 
+from flows.worker_pool import ForkedWorkersTaskRunner, worker_count
 from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.modeling.catalog import MODELS, training_order
 from lotto_models.modeling.features import DatasetRef, FeatureSet
 from lotto_models.modeling.schedule import TrainingSchedule
-from lotto_models.modeling.training import limit_threads
 from lotto_models.registry.challengers import ChallengerResult
 from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.reporting.run_summary import RunSummary
@@ -36,22 +35,16 @@ class Step(Enum):
     PROMOTE = "promote"
 
 
-def training_workers() -> int:
-    """How many worker processes train: one per core."""
-    return os.cpu_count() or 1
-
-
-def training_task_runner(processes: int | None = None) -> TaskRunner[Any]:
-    """Worker processes for trainings, promotions and publishing: one per core, one thread each."""
-    workers = processes or training_workers()
-    threads = max(1, (os.cpu_count() or 1) // workers)
-    return ProcessPoolTaskRunner(max_workers=workers, initializer=limit_threads, initargs=(threads,))
+def training_task_runner() -> TaskRunner[Any]:
+    """Worker processes for trainings, promotions and publishing: one per core, one thread each, forked
+    from a server that imported TensorFlow once."""
+    return ForkedWorkersTaskRunner()
 
 
 def warm_up_training_workers() -> list[PrefectFuture[None]]:
-    """Start the training worker processes now, each importing TensorFlow, so that cost overlaps with the
-    validation of new draws instead of delaying the first trainings (one task per worker process)."""
-    return [load_tensorflow.submit() for _ in range(training_workers())]
+    """Start the worker processes now (one task for each): their fork server imports TensorFlow while the
+    main process validates new draws, instead of delaying the first trainings."""
+    return [load_tensorflow.submit() for _ in range(worker_count())]
 
 
 def degrade(model: str, kind: FallbackKind, reason: str) -> Fallback:

@@ -6,5 +6,6 @@ from lotto_models.modeling.training import import_tensorflow
 
 @task(name="load-tensorflow", cache_policy=NO_CACHE)
 def load_tensorflow() -> None:
-    """Import TensorFlow in a training worker process while the main process still validates new draws."""
+    """Have TensorFlow imported in a worker process (a no-op in a worker forked from the preloaded fork server
+    of `flows.worker_pool`): submitted to start the workers while the main process validates new draws."""
     import_tensorflow()

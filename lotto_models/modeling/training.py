@@ -9,7 +9,6 @@ epochs, and a stop on NaN.
 from __future__ import annotations
 
 import math
-import os
 import shutil
 import time
 from collections.abc import Callable
@@ -74,16 +73,6 @@ def hyperparameters_for(
     if spec.kind == "stacked":
         hyperparameters["bases"] = dict(sorted((bases or {}).items()))
     return hyperparameters
-
-
-def limit_threads(threads: int) -> None:
-    """Set how many threads TensorFlow and the math libraries use in this process (before TF is imported).
-
-    The initializer of each training process: two processes with one thread each use both cores with
-    no oversubscription."""
-    for variable in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS", "OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
-        os.environ[variable] = str(threads)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def import_tensorflow() -> None:
