@@ -2,7 +2,8 @@
 
 Trainings and promotions are submitted to the flow's task runner, a pool of worker processes with their
 thread counts set, so independent models use every core; the order is `modeling.schedule`'s (a stacked
-model starts once its bases are promoted, while unrelated slow models are still training). A training
+model starts once its bases are promoted, while unrelated slow models are still training), and no more
+tasks are submitted than there are workers, so that order holds. A training
 that fails, diverges or times out leaves its champion serving and the model degraded, and every model
 that depends on it is degraded with it (named, not trained). The fan-out variant in `flows.fanout` runs
 one deployment run per model on the same schedule.
@@ -73,7 +74,9 @@ def train_models_in_process(
     running: dict[PrefectFuture[Any], tuple[str, Step]] = {}
 
     def start_ready() -> None:
-        ready = schedule.ready()
+        # Only as many tasks as workers: a model waiting in the pool's queue could not be overtaken by one
+        # with a longer path ahead that becomes ready later (a stacked model once its bases are promoted).
+        ready = schedule.ready(free=worker_count() - len(running))
         for model, missing in ready.skipped.items():
             summary.fallbacks.append(skip(model, missing))
         for model in ready.start:

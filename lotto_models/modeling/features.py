@@ -106,6 +106,9 @@ def draw_matrix(frame: pd.DataFrame) -> np.ndarray:
 
 
 # -- per-step blocks: row j uses draws 0..j ---------------------------------------------------------------
+BLOCK_DRAWS = 4096  # draws per pass where a block is computed in passes (its temporaries stay in cache)
+
+
 # Each block writes its columns into `out` (draws × its width), so a feature set is built in one array
 # with no intermediate copies: the cost stays linear in the draws and its memory one row per draw.
 def _repeats(hot: np.ndarray, out: np.ndarray) -> None:
@@ -116,42 +119,63 @@ def _repeats(hot: np.ndarray, out: np.ndarray) -> None:
     out[:, NUMBERS] /= PER_DRAW
 
 
-def _cumulative(hot: np.ndarray) -> np.ndarray:
-    """Row t: how often each number was drawn in draws 0..t-1 (t = 0..N)."""
-    counts = np.empty((len(hot) + 1, NUMBERS), dtype=np.float32)
-    counts[0] = 0.0
-    np.cumsum(hot, axis=0, dtype=np.float32, out=counts[1:])
-    return counts
+def _frequencies(
+    hot: np.ndarray, first: int, recent: int, recent_out: np.ndarray, all_time_out: np.ndarray | None = None
+) -> None:
+    """Rows t = first, first+1, … (t ≤ draws): in `recent_out` the share of the last `recent` draws before t
+    that drew each number (of all draws before t while t < recent), in `all_time_out` the share of all draws
+    before t. The outputs may be strided views.
 
-
-def _recent_frequency(counts: np.ndarray, first: int, recent: int, out: np.ndarray) -> None:
-    """Rows t = first, first+1, …: the share of the last `recent` draws before t that drew each number.
-    Written into `out` (which may be a strided view) from slices of `counts`: no temporary of its size."""
-    rows = len(out)
-    head = min(max(recent - first, 0), rows)  # rows with t < recent: their window starts at draw 0
-    if head:
-        np.subtract(counts[first : first + head], counts[0], out=out[:head])
-        out[:head] /= np.maximum(np.arange(first, first + head, dtype=np.float32), 1)[:, None]
-    if head < rows:
-        start = first + head - recent
-        np.subtract(counts[first + head : first + rows], counts[start : start + rows - head], out=out[head:])
-        out[head:] /= recent
+    From the counts of each number in draws 0..t-1, computed in blocks of draws with the `recent` rows of
+    counts before each block: the counts (draws × 25) are never held whole, and a block's stay in cache."""
+    rows = len(recent_out)
+    counts_at = np.zeros(NUMBERS, dtype=np.float32)  # counts[t] for t = the block's first row
+    for a in range(first, first + rows, BLOCK_DRAWS):
+        b = min(a + BLOCK_DRAWS, first + rows)
+        lo = max(a - recent, 0)
+        if a == first and first > 0:
+            counts_at = hot[:first].sum(axis=0, dtype=np.float32)
+        block = np.empty((b - lo, NUMBERS), dtype=np.float32)  # block[k] = counts[lo + k]
+        block[0] = counts_at - hot[lo:a].sum(axis=0, dtype=np.float32)
+        np.cumsum(hot[lo : b - 1], axis=0, dtype=np.float32, out=block[1:])
+        block[1:] += block[0]
+        t = np.arange(a, b, dtype=np.float32)
+        out = recent_out[a - first : b - first]
+        head = int(np.clip(recent - a, 0, b - a))  # rows with t < recent: their window starts at draw 0
+        if head:
+            np.divide(block[a - lo : a - lo + head], np.maximum(t[:head], 1)[:, None], out=out[:head])
+        if head < b - a:
+            np.subtract(block[a - lo + head :], block[a - lo + head - recent : b - lo - recent], out=out[head:])
+            out[head:] /= recent
+        if all_time_out is not None:
+            np.divide(block[a - lo :], np.maximum(t, 1)[:, None], out=all_time_out[a - first : b - first])
+        counts_at = block[-1] + hot[b - 1] if b - 1 < len(hot) else block[-1]
 
 
 def _log_delay(hot: np.ndarray, out: np.ndarray) -> None:
     """Row j (j = 0..N-1): log(1 + draws since each number was last seen), over draws 0..j."""
     n = len(hot)
-    # Computed per number (rows of the transposed matrix are contiguous), as an integer delay looked up
-    # in a table of log(1 + d): a gather is several times cheaper than a logarithm per cell.
-    seen = np.where(hot.T > 0, np.arange(n, dtype=np.int32), np.int32(-1))
-    np.maximum.accumulate(seen, axis=1, out=seen)
-    np.subtract(np.arange(1, n + 1, dtype=np.int32), seen, out=seen)  # after draw j: j + 1 - last seen
-    # mode="clip" (every delay is within the table) lets `take` write into a strided `out` unbuffered
-    np.take(np.log1p(np.arange(n + 2, dtype=np.float32)), seen.T, out=out, mode="clip")
+    table = np.log1p(np.arange(n + 2, dtype=np.float32))
+    last_seen = np.full((NUMBERS, 1), -1, dtype=np.int32)
+    # In blocks of draws, carrying each number's last sighting: the temporaries stay a few hundred kB,
+    # reused from block to block, instead of draws × 25 integers touched once (the cost per draw of a
+    # million draws was then higher than of ten thousand). Per number (rows of the transposed block are
+    # contiguous), as an integer delay looked up in a table of log(1 + d): a gather is several times
+    # cheaper than a logarithm per cell.
+    for start in range(0, n, BLOCK_DRAWS):
+        stop = min(start + BLOCK_DRAWS, n)
+        draws = np.arange(start, stop, dtype=np.int32)
+        seen = np.where(hot[start:stop].T > 0, draws, np.int32(-1))
+        np.maximum(seen[:, :1], last_seen, out=seen[:, :1])
+        np.maximum.accumulate(seen, axis=1, out=seen)
+        last_seen = seen[:, -1:].copy()
+        np.subtract(draws + 1, seen, out=seen)  # after draw j: j + 1 - last seen
+        # mode="clip" (every delay is within the table) lets `take` write into a strided `out` unbuffered
+        np.take(table, seen.T, out=out[start:stop], mode="clip")
 
 
 def _extras(hot: np.ndarray, params: FeatureParams, out: np.ndarray) -> None:
-    _recent_frequency(_cumulative(hot), 1, params.recent_window, out[:, :NUMBERS])  # row j: draws 0..j
+    _frequencies(hot, 1, params.recent_window, out[:, :NUMBERS])  # row j (t = j + 1): draws 0..j
     _log_delay(hot, out[:, NUMBERS : 2 * NUMBERS])
     numbers = np.arange(1, NUMBERS + 1, dtype=np.float32)
     out[:, 2 * NUMBERS] = (hot @ numbers - MEAN_SUM) / SUM_SCALE
@@ -163,11 +187,8 @@ def stat_features_before_each_draw(
 ) -> np.ndarray:
     """(draws + 1) × 25 × 3: for each t, all-time frequency, recent frequency and log delay over rows < t.
     `log_delays`: the draws' log-delay block (`_log_delay`), when another feature set computed it already."""
-    counts = _cumulative(hot)
     features = np.empty((len(hot) + 1, NUMBERS, 3), dtype=np.float32)
-    np.divide(counts, np.maximum(np.arange(len(hot) + 1, dtype=np.float32), 1)[:, None], out=features[..., 0])
-    _recent_frequency(counts, 0, recent_window, features[..., 1])
-    del counts
+    _frequencies(hot, 0, recent_window, features[..., 1], features[..., 0])
     features[0, :, 2] = np.log1p(np.float32(1))  # before any draw: as if each number was last seen at -1
     if log_delays is None:
         _log_delay(hot, features[1:, :, 2])

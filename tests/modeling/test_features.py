@@ -141,3 +141,40 @@ def test_feature_sets_built_together_are_the_ones_built_alone_and_the_missing_on
     }
     assert refs[FeatureSet.LS15].path == cached.path
     np.testing.assert_array_equal(refs[FeatureSet.STAT].load().inputs, together[FeatureSet.STAT].inputs)
+
+
+def test_log_delays_over_several_blocks_of_draws_match_a_direct_count() -> None:
+    from lotto_models.modeling.features import BLOCK_DRAWS, _log_delay
+
+    rng = np.random.default_rng(3)
+    draws = 2 * BLOCK_DRAWS + 123  # the delays carry across two block boundaries
+    hot = np.zeros((draws, 25), dtype=np.float32)
+    for row in range(draws):
+        hot[row, rng.choice(25, 15, replace=False)] = 1.0
+    hot[BLOCK_DRAWS - 40 :, 7] = 0.0  # number 8 unseen since before the first boundary, then forever
+    out = np.empty((draws, 25), dtype=np.float32)
+    _log_delay(hot, out)
+    last_seen = np.full(25, -1)
+    for row in range(draws):
+        last_seen[hot[row] > 0] = row
+        np.testing.assert_allclose(out[row], np.log1p(row + 1 - last_seen), rtol=1e-6, err_msg=f"draw {row}")
+
+
+@pytest.mark.parametrize("first", [0, 1])
+def test_frequencies_over_several_blocks_of_draws_match_a_direct_count(first: int) -> None:
+    from lotto_models.modeling.features import BLOCK_DRAWS, _frequencies
+
+    rng = np.random.default_rng(4)
+    draws, recent = 2 * BLOCK_DRAWS + 77, 50
+    hot = np.zeros((draws, 25), dtype=np.float32)
+    for row in range(draws):
+        hot[row, rng.choice(25, 15, replace=False)] = 1.0
+    counts = np.concatenate([np.zeros((1, 25)), np.cumsum(hot, axis=0)])  # row t: draws 0..t-1
+    t = np.arange(first, draws + 1)
+    expected_recent = (counts[t] - counts[np.maximum(t - recent, 0)]) / np.minimum(np.maximum(t, 1), recent)[:, None]
+    expected_all_time = counts[t] / np.maximum(t, 1)[:, None]
+    recent_out = np.empty((len(t), 25), dtype=np.float32)
+    all_time_out = np.empty((len(t), 25), dtype=np.float32)
+    _frequencies(hot, first, recent, recent_out, all_time_out)
+    np.testing.assert_allclose(recent_out, expected_recent, rtol=1e-6)
+    np.testing.assert_allclose(all_time_out, expected_all_time, rtol=1e-6)
