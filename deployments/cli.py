@@ -37,9 +37,10 @@ def end_process(code: int) -> NoReturn:
     Expectations, SQLAlchemy): about 1 s after every `lotto run`, and it writes nothing."""
     if "prefect" in sys.modules:
         from prefect.events.worker import EventsWorker
-        from prefect.logging.handlers import APILogWorker
 
-        APILogWorker.drain_all(timeout=5)
+        from deployments.temporary_server import drain_logs
+
+        drain_logs()
         EventsWorker.drain_all(timeout=5)
     if "lotto_models.workspace" in sys.modules:
         from lotto_models.workspace import close_workspaces

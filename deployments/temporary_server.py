@@ -40,7 +40,8 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _drain_logs() -> None:
+def drain_logs() -> None:
+    """Send the log lines Prefect still holds to its API."""
     if "prefect.logging.handlers" in sys.modules:
         from prefect.logging.handlers import APILogWorker
 
@@ -71,17 +72,14 @@ def prefect_api(while_starting: Callable[[], T]) -> Iterator[T]:
     test harness); when none is, a temporary server is started and `while_starting` (importing the flows,
     say) runs while it boots.
     """
-    if os.environ.get("PREFECT_API_URL"):
-        with heartbeats_only_if_configured(while_starting) as prepared:
-            yield prepared
-        return
-    from prefect.settings import PREFECT_API_URL
+    if not os.environ.get("PREFECT_API_URL"):
+        from prefect.settings import PREFECT_API_URL
 
-    if PREFECT_API_URL.value():
-        with heartbeats_only_if_configured(while_starting) as prepared:
-            yield prepared
-        return
-    with temporary_server(while_starting) as prepared:
+        if not PREFECT_API_URL.value():
+            with temporary_server(while_starting) as prepared:
+                yield prepared
+            return
+    with heartbeats_only_if_configured(while_starting) as prepared:
         yield prepared
 
 
@@ -147,7 +145,7 @@ def temporary_server(while_starting: Callable[[], T]) -> Iterator[T]:
             try:
                 yield prepared
             finally:
-                _drain_logs()  # the run's last log lines go to this server: send them before it stops
+                drain_logs()  # the run's last log lines go to this server: send them before it stops
     finally:
         os.environ.pop("PREFECT_API_URL", None)
         refresh_global_settings_context()

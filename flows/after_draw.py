@@ -74,9 +74,10 @@ def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSu
     return publish_plans(ws, datasets, summary)
 
 
-def _warm_up_for(ws: Workspace, fetched: FetchReport, started: bool) -> None:
-    """New draws mean training here: the workers load TensorFlow while the draws are validated."""
-    if fetched.fetched and not started and not ws.settings.fanout:
+def _warm_up_for(ws: Workspace, fetched: FetchReport, from_scratch: bool) -> None:
+    """New draws mean training here: the workers load TensorFlow while the draws are validated (a run from
+    scratch started them already)."""
+    if fetched.fetched and not from_scratch and not ws.settings.fanout:
         warm_up_training_workers()
 
 
