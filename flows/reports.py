@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.random_baseline import BASELINE_HITS
+from lotto_models.registry.versions import CHAMPION
 from lotto_models.reporting.baseline import LIVE_RECORD_TITLE, MODEL_TABLE_TITLE
+from lotto_models.reporting.model_card import model_card
 from lotto_models.reporting.run_summary import RunSummary, model_rows
 from lotto_models.serving.plans import PLANS
 from lotto_models.workspace import Workspace
@@ -33,6 +36,11 @@ def publish_run_artifacts(ws: Workspace, summary: RunSummary) -> None:
         ],
         description=LIVE_RECORD_TITLE,
     )
+    create_markdown_artifact(
+        key="model-cards",
+        markdown=model_cards_markdown(ws, summary),
+        description="Model cards: champions and challengers",
+    )
     if summary.guesses:
         create_table_artifact(
             key="predictions",
@@ -49,3 +57,20 @@ def publish_run_artifacts(ws: Workspace, summary: RunSummary) -> None:
             ],
             description="Published guesses",
         )
+
+
+def model_cards_markdown(ws: Workspace, summary: RunSummary) -> str:
+    """Each model's champion card, and the card of each challenger this run decided on that did not win."""
+    sections = []
+    for name in MODELS:
+        champion = ws.versions.alias(name, CHAMPION)
+        versions = [champion] if champion else []
+        decided = summary.decisions.get(name)
+        if decided is not None and decided.challenger_id is not None:
+            challenger = ws.versions.get(decided.challenger_id)
+            versions += [challenger] if challenger and (champion is None or challenger.id != champion.id) else []
+        for version in versions:
+            sections.append(model_card(version, ws.versions.decisions_about(version.id)).markdown())
+        if not versions:
+            sections.append(f"### {name}\nNo version yet.")
+    return "\n\n".join(sections)

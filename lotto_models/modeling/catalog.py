@@ -25,19 +25,28 @@ class ModelSpec:
     base_columns: dict[str, list[int] | None] = field(default_factory=dict)
     head_columns: list[int] = field(default_factory=list)
     research: bool = False
+    architecture: str = ""  # one line for the model card: what the model is
     # Training time from scratch relative to an LSTM (full profile, one thread, with the TCN computing only the
     # steps its output reads: ls18 28 s, ls17 15 s, ls15 10 s): the prior by which models ready together start
     # longest first (`modeling.schedule`) until they have been timed here (`training_seconds` in the metrics).
     relative_cost: float = 1.0
 
 
+LSTM = "LSTM over a window of past draws -> 25 sigmoid probabilities"
+
 # Declaration order breaks ties in the training order (the design's prescribed order).
 MODELS: dict[str, ModelSpec] = {
-    "stat": ModelSpec("stat", FeatureSet.STAT, "stat", relative_cost=0.01),
-    "ls14": ModelSpec("ls14", FeatureSet.LS14, "lstm"),
-    "ls15": ModelSpec("ls15", FeatureSet.LS15, "lstm"),
-    "ls14pp": ModelSpec("ls14pp", FeatureSet.LS14PP, "lstm"),
-    "ls15pp": ModelSpec("ls15pp", FeatureSet.LS15PP, "lstm"),
+    "stat": ModelSpec(
+        "stat",
+        FeatureSet.STAT,
+        "stat",
+        relative_cost=0.01,
+        architecture="logistic regression shared by the 25 numbers (4 weights), fit on the validation span",
+    ),
+    "ls14": ModelSpec("ls14", FeatureSet.LS14, "lstm", architecture=LSTM),
+    "ls15": ModelSpec("ls15", FeatureSet.LS15, "lstm", architecture=LSTM),
+    "ls14pp": ModelSpec("ls14pp", FeatureSet.LS14PP, "lstm", architecture=LSTM),
+    "ls15pp": ModelSpec("ls15pp", FeatureSet.LS15PP, "lstm", architecture=LSTM),
     "ls16": ModelSpec(
         "ls16",
         FeatureSet.LS14PP,
@@ -45,9 +54,25 @@ MODELS: dict[str, ModelSpec] = {
         depends_on=("ls14pp", "ls15pp"),
         base_columns={"ls14pp": None, "ls15pp": LS15PP_COLUMNS_IN_LS14PP},
         head_columns=LS15PP_COLUMNS_IN_LS14PP,
+        architecture="dense head over the frozen ls14pp and ls15pp champions' outputs and the newest ls15pp step",
     ),
-    "ls17": ModelSpec("ls17", FeatureSet.LS17, "attention", research=True, relative_cost=1.5),
-    "ls18": ModelSpec("ls18", FeatureSet.LS18, "tcn", research=True, relative_cost=3.0),
+    "ls17": ModelSpec(
+        "ls17",
+        FeatureSet.LS17,
+        "attention",
+        research=True,
+        relative_cost=1.5,
+        architecture="self-attention over a long window of draws -> 25 sigmoid probabilities (research)",
+    ),
+    "ls18": ModelSpec(
+        "ls18",
+        FeatureSet.LS18,
+        "tcn",
+        research=True,
+        relative_cost=3.0,
+        architecture="temporal convolutional network (dilated causal convolutions) -> 25 sigmoid probabilities "
+        "(research)",
+    ),
 }
 
 

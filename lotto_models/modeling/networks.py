@@ -106,7 +106,9 @@ def _compile(model: keras.Model, config: NetworkConfig) -> keras.Model:
 def _probabilities(x) -> keras.KerasTensor:
     # Start at the calibrated constant forecast (p = 15/25 for every number), the honest baseline.
     start = keras.initializers.Constant(math.log(PER_DRAW / (NUMBERS - PER_DRAW)))
-    return keras.layers.Dense(NUMBERS, activation="sigmoid", bias_initializer=start, name="probabilities")(x)
+    return keras.layers.Dense(
+        NUMBERS, activation="sigmoid", kernel_initializer="zeros", bias_initializer=start, name="probabilities"
+    )(x)
 
 
 def build_lstm(config: NetworkConfig) -> keras.Model:

@@ -14,6 +14,7 @@ import pandas as pd
 from lotto_models.core.failpoints import PROMOTION_BEFORE_SWAP, failpoint
 from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS, ModelSpec, dependents_of, training_order
+from lotto_models.modeling.comparison import per_draw_log_loss, versus_constant_forecast
 from lotto_models.modeling.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
 from lotto_models.modeling.features import (
     Dataset,
@@ -28,6 +29,7 @@ from lotto_models.registry.promotion import PromotionDecision, decide_promotion
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.shared_datasets import shared_datasets
+from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, ModelVersion
 from lotto_models.workspace import Workspace
 
@@ -148,7 +150,9 @@ def train_challenger(
             time_limit_s=ws.settings.training_timeout_s,
         )
         probabilities = holdout_probabilities(spec, staging, dataset, splits)
-        metrics = evaluate_holdout(probabilities, dataset.targets[splits.holdout])
+        targets = dataset.targets[splits.holdout]
+        metrics = evaluate_holdout(probabilities, targets)
+        versus_baseline = versus_constant_forecast(per_draw_log_loss(probabilities, targets), ws.settings.confidence)
         version = register_version(
             ws.versions,
             ws.artifacts,
@@ -159,6 +163,8 @@ def train_challenger(
             hyperparameters=params,
             metrics={
                 **metrics.as_dict(),
+                "versus_baseline": versus_baseline.as_dict(),
+                "spans": data_spans(dataset, splits),
                 "invalid_reason": invalid_output_reason(probabilities),
                 "epochs": outcome.epochs_run,
                 "warm_started": outcome.warm_started,
@@ -174,6 +180,22 @@ def train_challenger(
     )
 
 
+def data_spans(dataset: Dataset, splits: Splits) -> dict[str, list[int]]:
+    """The first and last concurso each split's targets cover: what the version was fit, stopped, weighed and
+    judged on (its model card)."""
+    concursos = dataset.target_concursos
+    return {
+        name: [int(concursos[span][0]), int(concursos[span][-1])]
+        for name, span in (
+            ("train", splits.train),
+            ("validation", splits.validation),
+            ("weights", splits.weights),
+            ("holdout", splits.holdout),
+        )
+        if len(concursos[span])
+    }
+
+
 def score_on_holdout(spec: ModelSpec, artifact_dir: Path, dataset: Dataset, splits: Splits) -> HoldoutMetrics:
     probabilities = holdout_probabilities(spec, artifact_dir, dataset, splits)
     return evaluate_holdout(probabilities, dataset.targets[splits.holdout])
@@ -184,7 +206,9 @@ def holdout_probabilities(spec: ModelSpec, artifact_dir: Path, dataset: Dataset,
 
 
 def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_ref: DatasetRef) -> PromotionDecision:
-    """Re-score challenger and champion on the same latest holdout; back up and swap when the gate passes."""
+    """Re-score challenger and champion draw by draw on the same latest holdout; back up and swap when the
+    gate passes. A champion that stays is judged against the constant forecast on the same draws, and marked
+    `below_baseline` (out of every plan) when it is worse beyond noise."""
     spec = MODELS[model]
     challenger = ws.versions.get(version_id)
     if challenger is None:
@@ -192,25 +216,40 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_ref: 
     checked = checked_champion(ws.versions, ws.artifacts, model)
     champion, fallbacks = checked.version, list(checked.fallbacks)
     if champion is not None and champion.id == challenger.id:
-        decision = PromotionDecision(False, f"{challenger.label} is already the champion")
+        decision = PromotionDecision(False, f"{challenger.label} is already the champion", Verdict.ALREADY_CHAMPION)
         return decision.between(challenger.label, champion.label).with_fallbacks(fallbacks)
     dataset = dataset_ref.load()
     splits = dataset_splits(ws, dataset)
+    targets = dataset.targets[splits.holdout]
     challenger_probs = holdout_probabilities(spec, ws.artifacts.checked_path(challenger), dataset, splits)
-    challenger_metrics = evaluate_holdout(challenger_probs, dataset.targets[splits.holdout])
-    champion_metrics = _champion_metrics(ws, spec, champion, dataset, splits)
+    champion_probs = _champion_probabilities(ws, spec, champion, dataset, splits)
+    champion_losses = per_draw_log_loss(champion_probs, targets) if champion_probs is not None else None
     decision = decide_promotion(
-        challenger_metrics,
+        evaluate_holdout(challenger_probs, targets),
+        per_draw_log_loss(challenger_probs, targets),
         invalid_output_reason(challenger_probs),
-        champion_metrics,
-        ws.settings.promotion_tolerance_bce,
+        champion_losses,
+        ws.settings.promotion_margin_bce,
+        ws.settings.confidence,
     )
     if decision.promote:
         swap_champion(ws, model, challenger, champion)
+        if decision.figures is not None:
+            ws.versions.set_versus_baseline(model, decision.figures.versus_baseline)
+    elif champion_losses is not None:
+        ws.versions.set_versus_baseline(model, versus_constant_forecast(champion_losses, ws.settings.confidence))
     ws.versions.record_decision(
-        model, challenger.id, champion.id if champion else None, decision.promote, decision.reason
+        model,
+        challenger.id,
+        champion.id if champion else None,
+        decision.promote,
+        decision.reason,
+        verdict=decision.verdict,
+        figures=decision.figures,
     )
-    return decision.between(challenger.label, champion.label if champion else None).with_fallbacks(fallbacks)
+    return decision.between(challenger.label, champion.label if champion else None, challenger.id).with_fallbacks(
+        fallbacks
+    )
 
 
 def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: ModelVersion | None) -> None:
@@ -226,10 +265,11 @@ def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: M
     ws.versions.set_status(model, degraded=False)
 
 
-def _champion_metrics(
+def _champion_probabilities(
     ws: Workspace, spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
-) -> HoldoutMetrics | None:
-    """The champion on the same holdout; None when it cannot read today's inputs (its features changed)."""
+) -> np.ndarray | None:
+    """The champion's outputs on the same holdout; None when it cannot read today's inputs (its features
+    changed)."""
     if champion is None:
         return None
     if spec.kind != "stat" and (
@@ -237,4 +277,4 @@ def _champion_metrics(
         or champion.hyperparameters.get("features") != int(dataset.inputs.shape[-1])
     ):
         return None
-    return score_on_holdout(spec, ws.artifacts.path(champion), dataset, splits)
+    return holdout_probabilities(spec, ws.artifacts.path(champion), dataset, splits)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lotto_models.core.errors import ArtifactChecksumError
 from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.registry.artifacts import ArtifactStore
+from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, ModelVersion, VersionStore
 
 
@@ -47,7 +48,8 @@ def checked_champion(versions: VersionStore, artifacts: ArtifactStore, model: st
             if restored is None:
                 continue
         versions.set_champion(model, candidate.id)
-        versions.record_decision(model, candidate.id, champion.id, True, f"{problem}; no good backup of it", "rollback")
+        reason = f"{problem}; no good backup of it"
+        versions.record_decision(model, candidate.id, champion.id, True, reason, "rollback", Verdict.ROLLBACK)
         fallbacks = [Fallback(FallbackKind.CHAMPION_ROLLED_BACK, model, f"{problem}; rolled back to {candidate.label}")]
         if restored:
             fallbacks.append(Fallback(FallbackKind.CHAMPION_RESTORED, model, restored))

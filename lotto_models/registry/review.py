@@ -9,6 +9,7 @@ from lotto_models.core.errors import LotoflowError
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.random_baseline import BASELINE_BCE, BASELINE_BRIER, BASELINE_HITS, BASELINE_SHARE_11_PLUS
 from lotto_models.registry.challengers import swap_champion
+from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, ModelVersion
 from lotto_models.workspace import Workspace
 
@@ -16,7 +17,7 @@ METRICS_SHOWN = ("draws", "bce", "brier", "mean_hits", "hits_ci95_low", "hits_ci
 
 
 class ReviewError(LotoflowError):
-    """A review decision that cannot be applied (unknown version, already decided)."""
+    """A review decision that cannot be applied (malformed, unknown version, not pending, already decided)."""
 
 
 @dataclass(frozen=True)
@@ -79,19 +80,41 @@ def pending_challengers(ws: Workspace) -> list[PendingChallenger]:
     return pending
 
 
+def parse_version_ref(text: str) -> tuple[str, int]:
+    """`MODEL:VERSION` (e.g. `ls14:3` or `ls14:v3`) as (model, version number)."""
+    model, colon, version = text.strip().partition(":")
+    number = version.strip().removeprefix("v")
+    if not colon or not model or not number.isdigit() or int(number) < 1:
+        raise ReviewError(f"{text!r} is not of the form MODEL:VERSION (e.g. ls14:3)")
+    if model not in MODELS:
+        raise ReviewError(f"{text!r}: unknown model {model!r}; known: {', '.join(MODELS)}")
+    return model, int(number)
+
+
 def apply_review(ws: Workspace, model: str, version: int, approve: bool, note: str = "") -> str:
-    """Promote (approve) or reject a challenger as a person decided; returns what was done."""
+    """Promote (approve) or reject a challenger that awaits review, as a person decided; returns what was done.
+
+    Only a pending challenger can be decided on: anything else is refused, naming the pending ones, and
+    nothing changes.
+    """
     challenger = ws.versions.find(model, version)
     if challenger is None:
-        raise ReviewError(f"{model}/v{version} does not exist")
+        raise ReviewError(f"{model}/v{version} does not exist; {_pending_words(ws)}")
     if any(d.decided_by == "review" for d in ws.versions.decisions_about(challenger.id)):
-        raise ReviewError(f"{challenger.label} was already reviewed")
+        raise ReviewError(f"{challenger.label} was already reviewed; {_pending_words(ws)}")
+    if all(p.challenger.id != challenger.id for p in pending_challengers(ws)):
+        raise ReviewError(f"{challenger.label} does not await review; {_pending_words(ws)}")
     champion = ws.versions.alias(model, CHAMPION)
     reason = f"reviewer {'approved' if approve else 'rejected'}" + (f": {note}" if note else "")
     if approve:
         ws.artifacts.verify(challenger)
         swap_champion(ws, model, challenger, champion)
     ws.versions.record_decision(
-        model, challenger.id, champion.id if champion else None, approve, reason, decided_by="review"
+        model, challenger.id, champion.id if champion else None, approve, reason, "review", Verdict.REVIEW
     )
     return f"{challenger.label}: {reason}"
+
+
+def _pending_words(ws: Workspace) -> str:
+    pending = [p.challenger.label for p in pending_challengers(ws)]
+    return f"awaiting review: {', '.join(pending)}" if pending else "no challenger awaits review"

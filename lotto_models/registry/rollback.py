@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from lotto_models.core.errors import ArtifactChecksumError, LotoflowError
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.challengers import swap_champion
+from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.workspace import Workspace
 
@@ -29,8 +30,8 @@ def rollback_model(ws: Workspace, model: str, version: int | None = None, reason
         raise RollbackError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
     target = ws.versions.alias(model, PREVIOUS) if version is None else ws.versions.find(model, version)
     if target is None:
-        wanted = "a previous champion" if version is None else f"version v{version}"
-        raise RollbackError(f"{model} has no {wanted} to roll back to")
+        wanted = "previous champion" if version is None else f"version v{version}"
+        raise RollbackError(f"{model} has no {wanted} to roll back to (`lotto status` shows its champion)")
     current = ws.versions.alias(model, CHAMPION)
     if current is not None and current.id == target.id:
         raise RollbackError(f"{target.label} is already the champion")
@@ -44,5 +45,7 @@ def rollback_model(ws: Workspace, model: str, version: int | None = None, reason
                 f"{error}; no good backup either, so the champion stays {current and current.label}"
             ) from error
     swap_champion(ws, model, target, current)
-    ws.versions.record_decision(model, target.id, current.id if current else None, True, reason, decided_by="rollback")
+    ws.versions.record_decision(
+        model, target.id, current.id if current else None, True, reason, "rollback", Verdict.ROLLBACK
+    )
     return Rollback(model, current.label if current else None, target.label, note)

@@ -17,7 +17,9 @@ from sqlalchemy.engine import Engine
 
 from lotto_models.core.failpoints import PROMOTION_MID_SWAP, REGISTRATION_BEFORE_COMMIT, failpoint
 from lotto_models.core.version import CODE_VERSION
+from lotto_models.modeling.intervals import PairedInterval
 from lotto_models.registry.artifacts import version_key
+from lotto_models.registry.verdicts import GateFigures, Verdict
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import utcnow
 from lotto_models.storage.rows import from_row
@@ -56,6 +58,19 @@ class PromotionRecord:
     reason: str
     decided_by: str
     decided_at: dt.datetime
+    verdict: Verdict | None = None  # None for decisions recorded before verdicts were
+    figures: GateFigures | None = None  # the gate's intervals and margin (None for a person's decision)
+
+
+@dataclass(frozen=True)
+class ModelHealth:
+    """A model's standing besides its versions: degraded (its last training failed) and, for its champion,
+    the latest comparison with the constant forecast (below_baseline: worse beyond noise)."""
+
+    degraded: bool = False
+    reason: str | None = None
+    below_baseline: bool = False
+    versus_baseline: PairedInterval | None = None
 
 
 class VersionStore:
@@ -210,6 +225,10 @@ class VersionStore:
             if current is not None:
                 rows.append({"model": model, "alias": PREVIOUS, "version_id": current, "updated_at": now})
             connection.execute(aliases.insert(), rows)
+        # the champion's standing against chance is its own: until a gate re-scores it, what its training saw
+        recorded = self.get(version_id)
+        versus = recorded.metrics.get("versus_baseline") if recorded else None
+        self.set_versus_baseline(model, PairedInterval.from_dict(versus) if versus else None)
 
     def record_decision(
         self,
@@ -219,6 +238,8 @@ class VersionStore:
         promoted: bool,
         reason: str,
         decided_by: str = "gate",
+        verdict: Verdict | None = None,
+        figures: GateFigures | None = None,
     ) -> None:
         with self.engine.begin() as connection:
             connection.execute(
@@ -230,22 +251,43 @@ class VersionStore:
                     reason=reason,
                     decided_at=utcnow(),
                     decided_by=decided_by,
+                    verdict=verdict.value if verdict else None,
+                    figures=figures.as_dict() if figures else None,
                 )
             )
 
     # -- health ------------------------------------------------------------------------------------------
     def set_status(self, model: str, degraded: bool, reason: str | None = None) -> None:
-        status = schema.model_status
-        with self.engine.begin() as connection:
-            connection.execute(status.delete().where(status.c.model == model))
-            connection.execute(
-                status.insert().values(model=model, degraded=degraded, reason=reason, updated_at=utcnow())
-            )
+        """Mark the model degraded (with the reason) or not; its comparison with chance is kept."""
+        self._update_health(model, degraded=degraded, reason=reason)
+
+    def set_versus_baseline(self, model: str, versus: PairedInterval | None) -> None:
+        """Record the champion's latest comparison with the constant forecast (None: no champion to judge)."""
+        below = versus is not None and versus.worse_beyond_noise
+        self._update_health(model, below_baseline=below, versus_baseline=versus.as_dict() if versus else None)
 
     def status(self, model: str) -> tuple[bool, str | None]:
+        health = self.health(model)
+        return health.degraded, health.reason
+
+    def health(self, model: str) -> ModelHealth:
         with self.engine.connect() as connection:
             row = connection.execute(sa.select(schema.model_status).where(schema.model_status.c.model == model)).first()
-        return (bool(row.degraded), row.reason) if row else (False, None)
+        if row is None:
+            return ModelHealth()
+        versus = PairedInterval.from_dict(row.versus_baseline) if row.versus_baseline else None
+        return ModelHealth(bool(row.degraded), row.reason, bool(row.below_baseline), versus)
+
+    def _update_health(self, model: str, **values: Any) -> None:
+        status = schema.model_status
+        with self.engine.begin() as connection:
+            exists = connection.scalar(sa.select(status.c.model).where(status.c.model == model))
+            if exists is None:
+                connection.execute(
+                    status.insert().values({"degraded": False, **values, "model": model, "updated_at": utcnow()})
+                )
+            else:
+                connection.execute(status.update().where(status.c.model == model).values(updated_at=utcnow(), **values))
 
 
 def _version_from_row(row: sa.Row[Any]) -> ModelVersion:
@@ -260,4 +302,10 @@ def _version_from_row(row: sa.Row[Any]) -> ModelVersion:
 
 
 def _decision_from_row(row: sa.Row[Any]) -> PromotionRecord:
-    return from_row(PromotionRecord, row, promoted=bool(row.promoted))
+    return from_row(
+        PromotionRecord,
+        row,
+        promoted=bool(row.promoted),
+        verdict=Verdict(row.verdict) if row.verdict else None,
+        figures=GateFigures.from_dict(row.figures) if row.figures else None,
+    )

@@ -8,8 +8,9 @@ from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.random_baseline import BASELINE_HITS
 from lotto_models.registry.promotion import PromotionDecision
-from lotto_models.registry.versions import CHAMPION
+from lotto_models.registry.versions import CHAMPION, ModelHealth
 from lotto_models.reporting.baseline import BASELINE_COLUMNS, HONEST_NOTE
+from lotto_models.reporting.plan_notes import PlanGuess, same_numbers_notes, weights_words
 from lotto_models.serving.publishing import PublishedGuess
 from lotto_models.workspace import Workspace
 
@@ -30,7 +31,7 @@ def model_rows(ws: Workspace) -> list[dict[str, object]]:
     rows = []
     for name in MODELS:
         champion = ws.versions.alias(name, CHAMPION)
-        degraded, reason = ws.versions.status(name)
+        health = ws.versions.health(name)
         metrics = champion.metrics if champion else {}
         rows.append(
             {
@@ -44,11 +45,19 @@ def model_rows(ws: Workspace) -> list[dict[str, object]]:
                 "hits_ci95": f"{metrics['hits_ci95_low']:.2f}–{metrics['hits_ci95_high']:.2f}" if metrics else "",
                 "share_11_plus": _round(metrics.get("share_11_plus"), 3),
                 **BASELINE_COLUMNS,
-                "degraded": degraded,
-                "note": reason or "",
+                "degraded": health.degraded,
+                "below_baseline": champion is not None and health.below_baseline,
+                "note": reason_words(health),
             }
         )
     return rows
+
+
+def reason_words(health: ModelHealth) -> str:
+    reasons = [health.reason or ""]
+    if health.below_baseline and health.versus_baseline is not None:
+        reasons.append(f"below the constant forecast beyond noise: holdout loss {health.versus_baseline.words()}")
+    return "; ".join(r for r in reasons if r)
 
 
 def _round(value: object, digits: int = 4) -> object:
@@ -75,14 +84,22 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
             else "no holdout yet"
         )
         decision = f" — {summary.decisions[row['model']].summary()}" if row["model"] in summary.decisions else ""
-        flag = " [degraded]" if row["degraded"] else ""
+        flag = (" [degraded]" if row["degraded"] else "") + (
+            " [below the constant forecast beyond noise: serves no plan]" if row["below_baseline"] else ""
+        )
         lines.append(f"Model {row['model']}: champion {row['champion']}{flag}; {verdict}{decision}")
     stored_members = {}
-    for latest in ws.predictions.latest():
+    newest = ws.predictions.latest()
+    for latest in newest:
         numbers = " ".join(f"{n:02d}" for n in latest["numbers"])
         members = ", ".join(latest["member_versions"].values())
-        lines.append(f"Plan {latest['plan']} guess for concurso {latest['concurso']}: {numbers}  [{members}]")
+        lines.append(
+            f"Plan {latest['plan']} guess for concurso {latest['concurso']}: {numbers}  [{members}; weights "
+            f"{weights_words(latest['weights'])}]"
+        )
         stored_members[(latest["plan"], latest["concurso"])] = latest["member_versions"]
+    notes = same_numbers_notes(PlanGuess(g["plan"], g["concurso"], tuple(g["numbers"]), g["weights"]) for g in newest)
+    lines += list(dict.fromkeys(notes.values()))  # one sentence per group of plans
     for published in summary.guesses:
         if (
             not published.newly_published

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.registry.versions import CHAMPION
+from lotto_models.registry.versions import CHAMPION, PromotionRecord
 from lotto_models.serving.plans import PLANS
+from lotto_models.storage.engine import shown_url
 from lotto_models.workspace import Workspace
 
 HOLDOUT_KEYS = (
@@ -22,35 +23,52 @@ HOLDOUT_KEYS = (
 )
 
 
+def decision_figures(decision: PromotionRecord) -> dict[str, Any]:
+    """A decision with the gate's figures as numbers: the mean per-draw loss difference with the champion
+    (challenger − champion), its interval [low, high] and the margin (all null where no gate compared, e.g. a
+    first version, a review or a rollback), and the challenger's comparison with the constant forecast."""
+    figures = decision.figures
+    versus = figures.versus_champion.as_dict() if figures and figures.versus_champion else None
+    return {
+        "promoted": decision.promoted,
+        "verdict": decision.verdict.value if decision.verdict else None,
+        "reason": decision.reason,
+        "decided_by": decision.decided_by,
+        "at": decision.decided_at.isoformat(),
+        "mean_difference": versus["mean_difference"] if versus else None,
+        "interval": versus["interval"] if versus else None,
+        "margin": figures.margin if figures else None,
+        "versus_baseline": figures.versus_baseline.as_dict() if figures else None,
+    }
+
+
 def status_report(ws: Workspace) -> dict[str, Any]:
     last = ws.draws.last_draw()
     models = {}
     for name in MODELS:
         champion = ws.versions.alias(name, CHAMPION)
-        degraded, reason = ws.versions.status(name)
+        health = ws.versions.health(name)
         decision = ws.versions.last_decision(name)
         models[name] = {
             "champion": champion.label if champion else None,
             "trained_through": champion.trained_through if champion else None,
-            "degraded": degraded,
-            "degraded_reason": reason,
+            "degraded": health.degraded,
+            "degraded_reason": health.reason,
+            # the champion is worse than the constant forecast beyond noise: it serves no plan
+            "below_baseline": champion is not None and health.below_baseline,
+            "versus_baseline": health.versus_baseline.as_dict() if champion and health.versus_baseline else None,
             "holdout": {k: champion.metrics[k] for k in HOLDOUT_KEYS if k in champion.metrics} if champion else {},
-            "last_decision": {
-                "promoted": decision.promoted,
-                "reason": decision.reason,
-                "decided_by": decision.decided_by,
-                "at": decision.decided_at.isoformat(),
-            }
-            if decision
-            else None,
+            "last_decision": decision_figures(decision) if decision else None,
         }
     return {
+        # which store this is: LOTTO_HOME and the database, its password hidden
+        "store": {"home": str(ws.settings.home), "database": shown_url(ws.settings.sqlalchemy_url)},
         "draws": {
             "count": ws.draws.count(),
             "last_concurso": last.concurso if last else None,
             "last_date": last.date.isoformat() if last else None,
         },
-        "quarantine": ws.draws.quarantine_count(),
+        "quarantine": ws.draws.quarantine_count(),  # entries held, awaiting a decision
         "models": models,
         "predictions": ws.predictions.latest(),
         "live": {plan: ws.predictions.live_record(plan).sentence() for plan in PLANS},

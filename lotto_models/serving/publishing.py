@@ -1,6 +1,8 @@
 """Publishing: each plan's ensemble from the current champions, and its guess for the next concurso.
 
-Member weights are fit by cross-entropy on the weights span, which no member fits on (see `modeling.splits`).
+Member weights come from the members' per-draw losses on the weights span, which no member fits on (see
+`modeling.splits`), with their noise (`serving.ensembles.fit_member_weights`). A member whose champion is
+worse than the constant forecast beyond noise (`below_baseline`) is left out of every plan, which says so.
 `lotto predict` computes the same guess without storing it, with the weights of the plan's latest ensemble build.
 """
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from lotto_models.core.cache import CACHE
+from lotto_models.core.errors import LotoflowError
 from lotto_models.core.failpoints import PUBLISHING_BEFORE_STORE, failpoint
 from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS
@@ -58,6 +61,10 @@ def build_plan_datasets(ws: Workspace, plan_names: list[str] | None = None) -> d
     return shared_datasets(ws, frame, sorted(plan_feature_sets(plan_names)))
 
 
+class NoMemberCanServeError(LotoflowError):
+    """None of a plan's members has a champion that can serve it."""
+
+
 @dataclass
 class PlanMembers:
     predictors: dict[str, Predictor] = field(default_factory=dict)
@@ -80,6 +87,13 @@ def load_plan_members(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, 
                 f"{member} has no champion" + (f" ({checked.fallbacks[-1]})" if checked.fallbacks else "")
             )
             continue
+        health = ws.versions.health(member)
+        if health.below_baseline and health.versus_baseline is not None:
+            members.problems.append(
+                f"{member} left out: its champion {champion.label} is worse than the constant forecast beyond "
+                f"noise (holdout loss {health.versus_baseline.words()})"
+            )
+            continue
         dataset = datasets[spec.feature_set].load()
         if dataset.next_concurso != next_concurso:
             raise ValueError(f"dataset for {member} predicts {dataset.next_concurso}, expected {next_concurso}")
@@ -87,7 +101,9 @@ def load_plan_members(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, 
         members.datasets[member] = dataset
         members.versions[member] = champion.label
     if not members.predictors:
-        raise RuntimeError(f"plan {plan_name}: no member can serve ({'; '.join(members.problems)})")
+        raise NoMemberCanServeError(
+            f"plan {plan_name}: no member can serve ({'; '.join(members.problems)}); `lotto run` trains them"
+        )
     return members
 
 
@@ -107,7 +123,7 @@ def fit_plan_weights(ws: Workspace, members: PlanMembers) -> dict[str, float]:
         rows = np.flatnonzero(np.isin(concursos, common)) + span.start
         probabilities[name] = members.predictors[name](dataset.inputs[rows])
         targets.append(dataset.targets[rows])  # the same draws for every member, aligned by concurso
-    return fit_member_weights(probabilities, targets[0])
+    return fit_member_weights(probabilities, targets[0], ws.settings.confidence)
 
 
 def compose_guess(

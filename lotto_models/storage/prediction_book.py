@@ -196,12 +196,13 @@ class PredictionBook:
         return scores
 
     def latest(self) -> list[dict[str, Any]]:
-        """The newest guess of each plan, with its member versions and its hits once scored."""
-        p, s = schema.predictions, schema.prediction_scores
+        """The newest guess of each plan, with its member versions and weights, and its hits once scored."""
+        p, s, e = schema.predictions, schema.prediction_scores, schema.ensemble_versions
         newest = sa.select(p.c.plan, sa.func.max(p.c.concurso).label("concurso")).group_by(p.c.plan).subquery()
         query = (
-            sa.select(p.c.plan, p.c.concurso, p.c.numbers, p.c.member_versions, s.c.hits)
+            sa.select(p.c.plan, p.c.concurso, p.c.numbers, p.c.member_versions, e.c.weights, e.c.note, s.c.hits)
             .join(newest, (newest.c.plan == p.c.plan) & (newest.c.concurso == p.c.concurso))
+            .join(e, e.c.id == p.c.ensemble_version_id)
             .outerjoin(s, s.c.prediction_id == p.c.id)
         )
         with self.engine.connect() as connection:
@@ -215,6 +216,9 @@ class PredictionBook:
                 "concurso": row.concurso,
                 "numbers": list(row.numbers),
                 "member_versions": dict(row.member_versions),
+                # each scoring member's share of the ensemble (summing to 1; odd_even is a rule, not a scorer)
+                "weights": {member: float(weight) for member, weight in dict(row.weights).items()},
+                "note": row.note,
                 "hits": row.hits,
             }
             for row in rows

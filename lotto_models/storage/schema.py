@@ -96,6 +96,10 @@ model_status = sa.Table(
     sa.Column("degraded", sa.Boolean, nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # the champion's latest comparison with the constant forecast (`modeling.comparison`), and whether it is
+    # worse beyond noise: such a champion serves no plan until a version that is not is promoted
+    sa.Column("below_baseline", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("versus_baseline", sa.JSON, nullable=True),
 )
 
 promotion_decisions = sa.Table(
@@ -109,6 +113,8 @@ promotion_decisions = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("decided_by", sa.String(16), nullable=False, server_default="gate"),  # gate, review, rollback
+    sa.Column("verdict", sa.String(32), nullable=True),  # registry.promotion.Verdict
+    sa.Column("figures", sa.JSON, nullable=True),  # registry.promotion.GateFigures: intervals and margin
 )
 
 ensemble_versions = sa.Table(

@@ -110,7 +110,7 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     ingested = {e.resource.id for e in emitted if e.event == "lotoflow.draw.ingested"}
     assert {"lotoflow.draw.3701", "lotoflow.draw.3702"} <= ingested
     promoted = {e.resource.id for e in emitted if e.event == "lotoflow.model.promoted"}
-    assert {f"lotoflow.model.{m}" for m in MODELS if ws.versions.alias(m, CHAMPION)} <= promoted
+    assert promoted == {f"lotoflow.model.{m}" for m, decision in second.decisions.items() if decision.promote}
 
     # With the source down, the next run has nothing to do and says which fallback it used.
     caixa_server.stop()
@@ -150,4 +150,14 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert status["models"]["stat"]["champion"].startswith("stat/v")
     assert 0 < status["models"]["stat"]["holdout"]["mean_hits"] < 15
     assert {p["concurso"] for p in status["predictions"]} == {3703}
+    for prediction in status["predictions"]:  # what each guess is made of: its scoring members' weights
+        scoring = {m for m in prediction["member_versions"] if m != "odd_even"}
+        assert set(prediction["weights"]) == scoring and sum(prediction["weights"].values()) == pytest.approx(1.0)
     assert set(status["models"]) == set(MODELS)
+    for name, model in status["models"].items():
+        assert model["below_baseline"] is False or model["champion"] is not None
+        decision = model["last_decision"]
+        assert decision["verdict"] == second.decisions[name].verdict.value
+        if decision["verdict"] in ("not_worse", "worse", "inconclusive"):  # the gate compared with a champion
+            low, high = decision["interval"]
+            assert low <= decision["mean_difference"] <= high and decision["margin"] == ws.settings.promotion_margin_bce

@@ -21,8 +21,9 @@ from lotto_models.modeling.stat_model import ARTIFACT
 from lotto_models.registry.artifacts import directory_sha256
 from lotto_models.registry.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
 from lotto_models.registry.recovery import checked_champion
-from lotto_models.registry.review import ReviewError, apply_review, pending_challengers
+from lotto_models.registry.review import ReviewError, apply_review, parse_version_ref, pending_challengers
 from lotto_models.registry.rollback import RollbackError, rollback_model
+from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.workspace import Workspace
 
@@ -51,12 +52,18 @@ def two_versions(workspace: Workspace, history):
 def test_promotion_records_the_reason_and_backs_up_both_versions(two_versions) -> None:
     ws, first, second, path = two_versions
     decision = promote_challenger(ws, "stat", second.id, path)
-    assert decision.promote and "within 0.002 of champion's" in decision.reason
+    assert decision.promote and decision.verdict is Verdict.NOT_WORSE
+    assert "not worse than the champion beyond noise" in decision.reason
     assert ws.versions.alias("stat", CHAMPION).id == second.id
     assert ws.versions.alias("stat", PREVIOUS).id == first.id
     backups = sorted(p.name for p in (ws.settings.backups_dir / "stat").iterdir())
     assert backups == ["v1", "v2"]
-    assert ws.versions.last_decision("stat").reason == decision.reason
+    recorded = ws.versions.last_decision("stat")
+    assert recorded.reason == decision.reason and recorded.verdict is Verdict.NOT_WORSE
+    assert recorded.figures == decision.figures and recorded.figures.margin == ws.settings.promotion_margin_bce
+    versus = recorded.figures.versus_champion
+    assert versus.draws == recorded.figures.versus_baseline.draws > 1
+    assert versus.low <= versus.mean_difference <= versus.high <= ws.settings.promotion_margin_bce
 
 
 def test_both_versions_are_backed_up_before_the_swap_and_a_failure_there_keeps_the_old_champion(
@@ -145,8 +152,36 @@ def test_reviewers_approve_or_reject_pending_challengers_once(two_versions) -> N
     )
     assert ws.versions.alias("stat", CHAMPION).id == first.id
     assert pending_challengers(ws) == []
-    with pytest.raises(ReviewError, match="already reviewed"):
+    with pytest.raises(ReviewError, match="already reviewed; no challenger awaits review"):
         apply_review(ws, "stat", 2, approve=True)
+
+
+def test_a_version_that_does_not_await_review_is_refused_naming_the_pending_ones(two_versions, capsys, monkeypatch):
+    ws, first, second, _ = two_versions
+    # stat/v1 is the champion, not a challenger: approving it would change nothing a reviewer asked for
+    with pytest.raises(ReviewError, match="stat/v1 does not await review; awaiting review: stat/v2"):
+        apply_review(ws, "stat", 1, approve=True)
+    assert ws.versions.last_decision("stat").decided_by == "gate"
+    apply_review(ws, "stat", 2, approve=False)
+    monkeypatch.setenv("LOTTO_HOME", str(ws.settings.home))
+    if ws.settings.database_url:
+        monkeypatch.setenv("LOTTO_DATABASE_URL", ws.settings.database_url.get_secret_value())
+    assert lotto(["review-challengers", "--approve", "stat:1"]) == 1
+    assert "stat/v1 does not await review; no challenger awaits review" in capsys.readouterr().err
+    assert ws.versions.alias("stat", CHAMPION).id == first.id
+    assert [d.decided_by for d in ws.versions.decisions_about(first.id)] == ["gate"]
+
+
+@pytest.mark.parametrize("text", ["stat", "stat:", ":2", "stat:two", "stat:0", "stat 2"])
+def test_a_malformed_review_answer_names_the_expected_form(text: str) -> None:
+    with pytest.raises(ReviewError, match="MODEL:VERSION"):
+        parse_version_ref(text)
+
+
+def test_review_answers_read_model_and_version() -> None:
+    assert parse_version_ref("ls14:3") == parse_version_ref(" ls14:v3 ") == ("ls14", 3)
+    with pytest.raises(ReviewError, match="unknown model 'ls99'"):
+        parse_version_ref("ls99:1")
 
 
 def test_the_review_flow_pauses_until_a_person_answers_in_prefect(prefect_api, lotto_env, history) -> None:

@@ -1,0 +1,58 @@
+"""Paired comparisons of two forecasts on the same draws, the ground of every automated decision.
+
+A forecast's loss on one draw is its binary cross-entropy averaged over the numbers, so the mean of the
+per-draw losses is the holdout BCE the reports quote. Two forecasts scored on the same draws are compared
+draw by draw: the differences (a − b) pair out what makes a draw easy or hard for both, and their mean
+gets a paired t-interval (Student's t over the draws, which are independent under a fair draw). An
+interval is the noise made visible: a difference whose interval straddles 0 is one the data cannot tell
+from chance.
+
+The constant forecast (every number at 15/25) has the same loss on every draw, the baseline's BCE, so
+comparing with it is the one-sample case of the same interval.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy import stats
+
+from lotto_models.modeling.intervals import CONFIDENCE, PairedInterval
+from lotto_models.modeling.random_baseline import BASELINE_BCE
+
+EPSILON = 1e-7
+
+
+def per_draw_log_loss(probabilities: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Each draw's binary cross-entropy, averaged over the numbers (shape: draws)."""
+    p = np.clip(np.asarray(probabilities, dtype=np.float64), EPSILON, 1 - EPSILON)
+    y = np.asarray(targets, dtype=np.float64)
+    return -(y * np.log(p) + (1 - y) * np.log(1 - p)).mean(axis=1)
+
+
+def constant_forecast_loss(draws: int) -> np.ndarray:
+    """The constant forecast's per-draw loss: every draw has 15 of 25 drawn, so it is the baseline's BCE."""
+    return np.full(draws, BASELINE_BCE)
+
+
+def paired_interval(losses_a: np.ndarray, losses_b: np.ndarray, confidence: float = CONFIDENCE) -> PairedInterval:
+    """The paired t-interval of mean(a − b) over the draws both were scored on."""
+    a, b = np.asarray(losses_a, dtype=np.float64), np.asarray(losses_b, dtype=np.float64)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"paired losses must be two vectors of the same draws, got {a.shape} and {b.shape}")
+    differences = a - b
+    n = len(differences)
+    if n == 0:
+        raise ValueError("no draws to compare on")
+    mean = float(differences.mean())
+    if n < 2:
+        return PairedInterval(mean, -math.inf, math.inf, n, confidence)
+    standard_error = float(differences.std(ddof=1) / math.sqrt(n))
+    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * standard_error
+    return PairedInterval(mean, mean - half, mean + half, n, confidence, standard_error)
+
+
+def versus_constant_forecast(losses: np.ndarray, confidence: float = CONFIDENCE) -> PairedInterval:
+    """How much worse (positive) than the constant 15/25 forecast, with its interval."""
+    return paired_interval(losses, constant_forecast_loss(len(losses)), confidence)
