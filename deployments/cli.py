@@ -34,7 +34,8 @@ def end_process(code: int) -> NoReturn:
     and events sent, the stores' connections closed, the console flushed.
 
     Skipped is only the interpreter's teardown of the modules a run loaded (Prefect, pandas, Great
-    Expectations, SQLAlchemy): about 1 s after every `lotto run`, and it writes nothing."""
+    Expectations, SQLAlchemy): about 1 s after every `lotto run`, and it writes nothing. The one thing it
+    would remove, multiprocessing's directory, goes here with the run's scratch space."""
     if "prefect" in sys.modules:
         from prefect.events.worker import EventsWorker
 
@@ -46,6 +47,10 @@ def end_process(code: int) -> NoReturn:
         from lotto_models.workspace import close_workspaces
 
         close_workspaces()
+    if "deployments.scratch_space" in sys.modules:
+        from deployments.scratch_space import remove_kept_scratch_spaces
+
+        remove_kept_scratch_spaces()
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
@@ -168,9 +173,11 @@ def _run_flow(args: argparse.Namespace) -> int:
     """Run a flow once, locally. The CLI is an entry point like `deployments`: it may start flows."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from deployments.scratch_space import scratch_space
     from deployments.temporary_server import prefect_api
 
-    with prefect_api(while_starting=lambda: _flow_call(args)) as start:
+    # The temporary files of the run (its helper processes' too) in one directory, removed when it ends.
+    with scratch_space(), prefect_api(while_starting=lambda: _flow_call(args)) as start:
         state = start()
     if not state.is_completed():
         print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)

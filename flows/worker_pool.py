@@ -4,8 +4,11 @@ Prefect's `ProcessPoolTaskRunner` spawns each worker, which then imports Prefect
 on its own: about 5 s of CPU a worker, paid twice on two cores while the main process validates new draws.
 This runner forks its workers from a multiprocessing fork server instead, which imports all of that once
 (`flows.worker_preload`). The server starts with the first worker (or earlier, `flows.fork_server`): a run
-that submits nothing to its workers (nothing new) imports no TensorFlow anywhere. It dies with the process
-that started it, and the workers with it, as spawned workers do.
+that submits nothing to its workers (nothing new) imports no TensorFlow anywhere.
+
+Nothing outlives the process that started the pool, however it ends (SIGKILL included): each worker ends
+with it (`lotto_models.core.lifeline`), and the server ends when the last process holding its "alive"
+pipe (that process and the workers) has ended, as multiprocessing's resource tracker does with its own.
 
 The server lives as long as that process, which may run several flows (tests do): each worker takes the
 environment of its pool's process when the pool starts, as a spawned worker would, not the server's.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import tempfile
 import threading
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Self
@@ -22,6 +26,7 @@ from typing import Self
 from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, _initialize_process_pool_worker
 
 from flows.fork_server import PRELOAD
+from lotto_models.core.lifeline import end_with_parent
 from lotto_models.modeling.threads import limit_threads
 
 
@@ -69,7 +74,10 @@ class ForkedWorkersTaskRunner(ProcessPoolTaskRunner):
 
 def adopt_environment(environment: dict[str, str]) -> None:
     """A worker's initializer: the environment of the process that started its pool (settings such as
-    LOTTO_HOME included), in place of the fork server's, with the worker's thread limits."""
+    LOTTO_HOME included), in place of the fork server's, with the worker's thread limits; and the worker
+    ends when that process ends."""
+    end_with_parent()
     os.environ.clear()
     os.environ.update(environment)
+    tempfile.tempdir = None  # found again from the adopted TMPDIR (a run's scratch space), not the server's
     limit_threads(1)

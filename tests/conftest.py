@@ -96,12 +96,16 @@ def database_name(url: str) -> str:
     return sa.engine.make_url(url).database or ""
 
 
+_store_templates: set[Path] = set()  # directories `migrated_sqlite_store` made; removed at the session's end
+
+
 def migrated_sqlite_store(seeded: bool = False) -> Path:
     """An empty SQLite store with every migration applied (`seeded`: holding the bundled history), made
     once per test process: a copy opens without running Alembic (0.15 s) or seeding (0.25 s)."""
     template = (
         Path(tempfile.gettempdir()) / f"lotoflow-{'seeded' if seeded else 'migrated'}-{os.getpid()}" / "lotoflow.db"
     )
+    _store_templates.add(template.parent)
     if not template.exists():
         close_workspaces()
         ws = open_workspace(Settings(home=template.parent))
@@ -109,6 +113,22 @@ def migrated_sqlite_store(seeded: bool = False) -> Path:
             ws.draws.seed(bundled_history(), BUNDLED_SOURCE)
         close_workspaces()
     return template
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Every test process (each pytest-xdist worker too) removes the store templates it made."""
+    for directory in _store_templates:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture
+def short_tmp() -> Iterator[Path]:
+    """A temporary directory of the test's own, with a path as short as the system's: one to stand for the
+    system's temporary directory of a process (multiprocessing makes sockets in it, at most 107 bytes long,
+    which `tmp_path` is too long for)."""
+    directory = Path(tempfile.mkdtemp(prefix="lotoflow-test-"))
+    yield directory
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def empty_home(home: Path) -> Path:

@@ -27,6 +27,7 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lotto_models.core.lifeline import end_with_parent
 from lotto_models.core.settings import Settings, get_settings
 from lotto_models.reporting.read_model import (
     DEFAULT_PAGE_SIZE,
@@ -180,7 +181,9 @@ class CachedAnswers:
 
 
 def create_app(settings: Settings | None = None, links: PrefectLinks | None = None) -> FastAPI:
-    """The web service over the store `settings` name (the environment's by default)."""
+    """The web service over the store `settings` name (the environment's by default). In a worker process
+    of `lotto web`, it ends when `lotto web` ends, however that ends."""
+    end_with_parent()
     settings = settings or get_settings()
     read_model = ReadModel(settings)
     links = links or PrefectLinks()

@@ -15,6 +15,7 @@ import httpx
 
 from lotto_models.core.settings import Settings
 from lotto_models.workspace import open_workspace
+from tests.run_processes import run_processes, wait_until_gone
 from tests.web.conftest import STORED, fill
 
 LOTTO = str(Path(sys.executable).parent / "lotto")
@@ -83,3 +84,25 @@ def test_lotto_predict_prints_the_stored_guess_without_importing_numpy_pandas_te
     assert done.returncode == 0, done.stderr
     assert f"free: concurso {STORED + 1}: {' '.join(f'{n:02d}' for n in guess.numbers)}" in done.stdout
     assert "loaded: []" in done.stdout
+
+
+def test_lotto_web_killed_with_sigkill_leaves_none_of_its_worker_processes(tmp_path: Path, history) -> None:
+    home = tmp_path / "home"
+    fill(open_workspace(Settings(home=home)), history)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOTTO_", "PREFECT_API_URL"))}
+    env.update(LOTTO_HOME=str(home), LOTTO_WEB_PORT=str(port), LOTTO_WEB_WORKERS="2")
+    web = subprocess.Popen(
+        [LOTTO, "web"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    try:
+        wait_answering(f"http://127.0.0.1:{port}/api/v1/health", web)
+        recorded = run_processes(web.pid)
+        assert sum("spawn_main" in process.command for process in recorded) == 2, sorted(map(str, recorded))
+        web.kill()  # `lotto web` alone: its workers must not keep serving on its port
+        web.wait()
+        seconds, left = wait_until_gone(recorded, web.pid, timeout_s=10)
+        assert not left, f"10 s after the kill: {sorted(map(str, left))}"
+    finally:
+        os.killpg(web.pid, signal.SIGKILL)  # whatever was left (the group outlives its leader)
+        web.communicate()
