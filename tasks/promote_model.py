@@ -12,7 +12,7 @@ from tasks.events import MODEL_PROMOTED, emit
 def promote_model(model: str, version_id: int, dataset: DatasetRef) -> PromotionDecision:
     """Score challenger and champion on the same holdout; back up and swap if the challenger passes."""
     decision = promote_challenger(open_workspace(), model, version_id, dataset)
-    get_run_logger().info("%s: %s (%s)", model, "promoted" if decision.promote else "kept champion", decision.reason)
+    get_run_logger().info("%s: %s", model, decision.summary())
     if decision.promote:
         emit(MODEL_PROMOTED, f"model.{model}", model, {"version_id": version_id, "reason": decision.reason})
     return decision

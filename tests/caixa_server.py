@@ -56,6 +56,10 @@ class Fault:
     delay_s: float = 0.0
     payload_edit: dict | None = None  # fields replaced in the real payload
     concurso: int | None = None  # serve this concurso's real payload instead (e.g. a stale "latest")
+    raw: bytes | None = None  # these exact bytes as the body (e.g. compressed), with `headers`
+    headers: dict[str, str] | None = None  # extra response headers (e.g. Content-Encoding)
+    trickle_s: float = 0.0  # send the body one byte every this many seconds (a stuck upstream)
+    redirect_to_self: bool = False  # answer 302 pointing at the same path, forever
 
 
 class CaixaTestServer:
@@ -65,6 +69,7 @@ class CaixaTestServer:
         self.faults: dict[str, deque[Fault]] = defaultdict(deque)
         self.requests: list[str] = []
         self.served: list[Fault] = []  # injected faults, as they were served
+        self.stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
@@ -90,10 +95,15 @@ class CaixaTestServer:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()  # ends any trickling answer
         self._server.shutdown()
         self._server.server_close()
 
     def _answer(self, path: str) -> tuple[int, str, str, float]:
+        status, content_type, body, delay, _ = self._answer_with_fault(path)
+        return status, content_type, body, delay
+
+    def _answer_with_fault(self, path: str) -> tuple[int, str, str, float, Fault]:
         self.requests.append(path)
         parts = path.split("?")[0].rstrip("/").split("/")
         if path.startswith(f"{API_PREFIX}/lotofacil") and parts[-1] == "lotofacil":
@@ -101,35 +111,50 @@ class CaixaTestServer:
         elif path.startswith(f"{API_PREFIX}/lotofacil/") and parts[-1].isdigit():
             target, concurso = parts[-1], int(parts[-1])
         else:
-            return 404, "application/json", '{"message": "not found"}', 0.0
+            return 404, "application/json", '{"message": "not found"}', 0.0, Fault()
         fault = Fault()
         if self.faults[target]:
             fault = self.faults[target].popleft()
             self.served.append(fault)
         if fault.body is not None:
-            return fault.status, fault.content_type, fault.body, fault.delay_s
+            return fault.status, fault.content_type, fault.body, fault.delay_s, fault
         draw = self.draws.get(fault.concurso if fault.concurso is not None else concurso)
         if draw is None:
-            return 404, "application/json", '{"message": "concurso não encontrado"}', fault.delay_s
+            return 404, "application/json", '{"message": "concurso não encontrado"}', fault.delay_s, fault
         payload = official_payload(draw)
         payload.update(fault.payload_edit or {})
-        return fault.status, fault.content_type, json.dumps(payload, ensure_ascii=False), fault.delay_s
+        return fault.status, fault.content_type, json.dumps(payload, ensure_ascii=False), fault.delay_s, fault
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
-                status, content_type, body, delay = server._answer(self.path)
+                status, content_type, body, delay, fault = server._answer_with_fault(self.path)
                 if delay:
                     threading.Event().wait(delay)
-                data = body.encode()
+                data = fault.raw if fault.raw is not None else body.encode()
                 try:
+                    if fault.redirect_to_self:
+                        self.send_response(302)
+                        self.send_header("Location", self.path)
+                        self.send_header("Content-Length", "0")
+                        self.end_headers()
+                        return
                     self.send_response(status)
                     self.send_header("Content-Type", content_type)
+                    for name, value in (fault.headers or {}).items():
+                        self.send_header(name, value)
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
-                    self.wfile.write(data)
+                    if not fault.trickle_s:
+                        self.wfile.write(data)
+                        return
+                    for i in range(min(len(data), int(120 / fault.trickle_s))):  # bounded: two minutes at most
+                        self.wfile.write(data[i : i + 1])
+                        self.wfile.flush()
+                        if server.stopping.wait(fault.trickle_s):
+                            return
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (a read timeout under test)
 

@@ -16,7 +16,9 @@ from lotto_models.core.errors import InvalidDrawError
 from lotto_models.ingest.candidates import DrawCandidate
 
 GAME = "LOTOFACIL"
-WHOLE_NUMBER = re.compile(r"-?\d+")
+WHOLE_NUMBER = re.compile(r"-?\d{1,9}")  # a number drawn is a few digits; nine already says "not a draw"
+# Far beyond any concurso of any CAIXA game (Lotofácil's 3,700th was in 2026), and within the store's INTEGER
+MAX_CONCURSO = 1_000_000
 
 
 def strip_nul(value: Any) -> Any:
@@ -45,7 +47,7 @@ def _numbers(field: str, values: object, concurso: int) -> list[int]:
     for value in values:
         text = str(value).strip()
         if not WHOLE_NUMBER.fullmatch(text):
-            raise InvalidDrawError(concurso, f"{field} holds {value!r}, not a number")
+            raise InvalidDrawError(concurso, f"{field} holds {text[:40]!r}, not a number a draw could hold")
         numbers.append(int(text))  # a whole number, in range or not: the validation suite judges the range
     return numbers
 
@@ -63,7 +65,11 @@ def candidate_from_payload(payload: object, expected_concurso: int | None = None
         raise InvalidDrawError(expected_concurso, f"tipoJogo is {game!r}, expected {GAME!r}")
     concurso = payload.get("numero")
     if not isinstance(concurso, int) or isinstance(concurso, bool):
-        raise InvalidDrawError(expected_concurso, f"numero {concurso!r} is not an integer")
+        raise InvalidDrawError(expected_concurso, f"numero {str(concurso)[:40]!r} is not an integer")
+    if not 1 <= concurso <= MAX_CONCURSO:
+        raise InvalidDrawError(
+            expected_concurso, f"numero {str(concurso)[:40]} is not a concurso (expected 1 to {MAX_CONCURSO:,})"
+        )
     if expected_concurso is not None and concurso != expected_concurso:
         raise InvalidDrawError(expected_concurso, f"asked for concurso {expected_concurso}, got numero {concurso}")
     numbers = _numbers("listaDezenas", payload.get("listaDezenas"), concurso)

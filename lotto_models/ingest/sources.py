@@ -15,7 +15,9 @@ from typing import Any
 import httpx
 
 from lotto_models.core.errors import InvalidDrawError, SourceError, SourceUnavailableError
+from lotto_models.core.redaction import redacted_text, redacted_url
 from lotto_models.core.settings import Settings
+from lotto_models.ingest.bounded_answer import AnswerRefusedError, AnswerTooSlowError, read_bounded
 from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.payloads import candidate_from_payload, strip_nul
 
@@ -30,6 +32,7 @@ BROWSER_HEADERS = {
     "Origin": "https://loterias.caixa.gov.br",
     "Referer": "https://loterias.caixa.gov.br/",
     "X-Requested-With": "XMLHttpRequest",
+    "Accept-Encoding": "gzip, deflate",  # what `bounded_answer` inflates (with a bound); nothing else
 }
 RETRY_STATUSES = {403, 429} | set(range(500, 600))
 PRIZE_TIERS = 5  # 15, 14, 13, 12 and 11 hits
@@ -87,10 +90,41 @@ class FetchReport:
     incomplete_reason: str | None = None
     latest_already_stored: FetchedDraw | None = None
     stale: StaleLatest | None = None
+    deferred_from: int | None = None  # the first concurso past this run's cap: the next run fetches it on
+
+    @property
+    def deferred_sentence(self) -> str | None:
+        if self.deferred_from is None or self.latest is None:
+            return None
+        return (
+            f"latest answer claims concurso {self.latest}: this run fetched up to {self.deferred_from - 1} (the "
+            f"most one run fetches, by LOTTO_MAX_NEW_DRAWS_PER_RUN and the draw calendar); concursos "
+            f"{self.deferred_from}..{self.latest} are for the next runs"
+        )
 
     @property
     def source_reached(self) -> bool:
         return self.latest is not None
+
+
+@dataclass(frozen=True)
+class FetchBudget:
+    """How long one run may spend fetching, shared by its sources (a `time.monotonic()` deadline)."""
+
+    seconds: float
+    deadline: float
+
+    @classmethod
+    def of(cls, seconds: float) -> FetchBudget:
+        return cls(seconds, time.monotonic() + seconds)
+
+    @property
+    def left(self) -> float:
+        return max(0.0, self.deadline - time.monotonic())
+
+    @property
+    def spent(self) -> bool:
+        return self.left <= 0
 
 
 class CaixaSource:
@@ -104,6 +138,8 @@ class CaixaSource:
         attempts: int = 3,
         backoff_s: float = 0.5,
         sleep: Callable[[float], None] = time.sleep,
+        request_deadline_s: float = 30.0,
+        budget: FetchBudget | None = None,
     ) -> None:
         self.name = name
         self.base_url = base_url.rstrip("/")
@@ -111,6 +147,8 @@ class CaixaSource:
         self.attempts = max(1, attempts)
         self.backoff_s = backoff_s
         self.sleep = sleep
+        self.request_deadline_s = request_deadline_s
+        self.budget = budget or FetchBudget.of(3600.0)
 
     def latest(self) -> FetchedDraw:
         return self._fetch(f"{self.base_url}/{GAME_PATH}", None)
@@ -129,6 +167,9 @@ class CaixaSource:
     def _get_json(self, url: str, require_final: bool = False) -> Any:
         last_problem = "no attempt made"
         for attempt in range(1, self.attempts + 1):
+            if self.budget.spent:
+                last_problem = f"the run's fetch budget of {self.budget.seconds:.0f} s is spent"
+                break
             try:
                 payload = self._get_once(url)
                 if require_final:
@@ -138,28 +179,33 @@ class CaixaSource:
                 last_problem = str(problem)
             log.info("%s: %s (attempt %d of %d)", self.name, last_problem, attempt, self.attempts)
             if attempt < self.attempts:
-                self.sleep(self.backoff_s * 2 ** (attempt - 1) * (1 + random.random() / 2))
+                pause = self.backoff_s * 2 ** (attempt - 1) * (1 + random.random() / 2)
+                self.sleep(min(pause, self.budget.left))
         host = httpx.URL(url).host
-        raise SourceUnavailableError(f"{self.name} at {host}: {last_problem} after {self.attempts} attempt(s)")
+        raise SourceUnavailableError(f"{self.name} at {host}: {last_problem} after {attempt} attempt(s)")
 
     def _get_once(self, url: str) -> Any:
+        what = f"{self.name} ({redacted_url(url)})"
         try:
             with self.client.stream("GET", url) as response:
                 declared = int(response.headers.get("content-length") or 0)
                 if declared > MAX_ANSWER_BYTES:
-                    raise SourceError(f"{self.name} ({url}): answer of {declared} bytes refused ({_cap()})")
-                content = bytearray()
-                for chunk in response.iter_bytes():
-                    content += chunk
-                    if len(content) > MAX_ANSWER_BYTES:
-                        raise SourceError(f"{self.name} ({url}): answer larger than allowed refused ({_cap()})")
-                text = bytes(content).decode(response.encoding or "utf-8", errors="replace")
+                    raise SourceError(f"{what}: answer of {declared} bytes refused ({_cap()})")
+                deadline = min(time.monotonic() + self.request_deadline_s, self.budget.deadline)
+                content = read_bounded(response, MAX_ANSWER_BYTES, deadline, what)
+                text = content.decode(response.encoding or "utf-8", errors="replace")
+        except AnswerRefusedError as error:
+            raise SourceError(f"{error} ({_cap()})") from error
+        except AnswerTooSlowError as error:
+            raise _Retryable(str(error)) from error
         except (httpx.TimeoutException, httpx.TransportError) as error:
-            raise _Retryable(f"{type(error).__name__}: {error}") from error
+            raise _Retryable(redacted_text(f"{type(error).__name__}: {error}")) from error
+        except httpx.HTTPError as error:  # e.g. a redirect loop: the same again next time
+            raise SourceError(redacted_text(f"{what}: {type(error).__name__}: {error}")) from error
         if response.status_code in RETRY_STATUSES:
             raise _Retryable(f"HTTP {response.status_code}")
         if response.status_code != 200:
-            raise SourceError(f"{self.name} ({url}): HTTP {response.status_code}, which retrying cannot fix")
+            raise SourceError(f"{what}: HTTP {response.status_code}, which retrying cannot fix")
         body = text.lstrip()
         if not body.startswith("{"):
             raise _Retryable(f"body is not JSON (Content-Type {response.headers.get('content-type')!r}): {body[:80]!r}")
@@ -167,6 +213,8 @@ class CaixaSource:
             return json.loads(body)
         except json.JSONDecodeError as error:
             raise _Retryable(f"invalid JSON: {error}") from error
+        except (RecursionError, ValueError) as error:  # nested beyond reason, or an integer of thousands of digits
+            raise SourceError(f"{what}: answer is not a result: {type(error).__name__}: {error}"[:300]) from error
 
 
 # A real answer is about 3 KB; anything near this is not a Lotofácil result, and reading it whole could hurt.
@@ -203,14 +251,25 @@ def _tls_context() -> ssl.SSLContext:
 
 
 def sources_from_settings(settings: Settings, client: httpx.Client) -> list[CaixaSource]:
+    """The configured sources in fallback order, sharing one fetch budget (LOTTO_FETCH_BUDGET_S)."""
+    budget = FetchBudget.of(settings.fetch_budget_s)
     return [
-        CaixaSource(name, url, client, settings.http_attempts, settings.http_backoff_s)
+        CaixaSource(
+            name,
+            url,
+            client,
+            settings.http_attempts,
+            settings.http_backoff_s,
+            request_deadline_s=settings.http_request_deadline_s,
+            budget=budget,
+        )
         for name, url in settings.source_urls()
     ]
 
 
-def fetch_missing_draws(sources: Sequence[CaixaSource], last_stored: int) -> FetchReport:
-    """Every concurso after `last_stored` up to the latest, fetched by number, in order.
+def fetch_missing_draws(sources: Sequence[CaixaSource], last_stored: int, max_new: int | None = None) -> FetchReport:
+    """Every concurso after `last_stored` up to the latest, fetched by number, in order; at most `max_new` of
+    them (a latest answer can claim any concurso: the rest is left for the next runs, `deferred_from`).
 
     Sources are tried in order; one that cannot be reached (or answers with an error retrying cannot fix)
     hands over to the next, and the source that answered is asked first from then on. A payload that is
@@ -229,6 +288,10 @@ def fetch_missing_draws(sources: Sequence[CaixaSource], last_stored: int) -> Fet
         report.latest_already_stored = latest
         if newest < last_stored:
             report.stale = StaleLatest(latest.source, newest, last_stored)
+        return report
+    if max_new is not None and newest - last_stored > max_new:
+        report.deferred_from = last_stored + max_new + 1
+        _fetch_numbers(order, range(last_stored + 1, report.deferred_from), report)
         return report
     _fetch_numbers(order, range(last_stored + 1, newest), report)
     if report.incomplete_reason is None:

@@ -3,9 +3,10 @@
 Every candidate (from the API, a history file or a backfill) is judged here, with its continuity with the
 stored history. Only what cannot happen is rejected, each rule being exactly one named expectation:
 15 numbers per draw, numbers in 1..25, numbers distinct within a draw, one draw per concurso, each
-concurso following the previous one, no date before the previous draw. What is merely unusual (a big
-overlap with the previous draw, an odd sum, a long pause) is a warning: real draws do all of these now
-and then.
+concurso following the previous one, no date before the previous draw, no date after tomorrow (a draw
+from the future would wedge ingestion: every real draw after it would be "before the previous"). What is
+merely unusual (a big overlap with the previous draw, an odd sum, a long pause) is a warning: real draws
+do all of these now and then.
 
 The suite sees two frames: one row per draw (`draw_frame`) and one row per number of each draw
 (`number_frame`), so that a draw of 14 or 16 numbers, or with a repeat, is judged by the rule it breaks
@@ -14,6 +15,7 @@ and by no other.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 import os
@@ -26,6 +28,12 @@ import pandas as pd
 
 from lotto_models.core.draws import NUMBERS, PER_DRAW, Draw
 from lotto_models.ingest.candidates import DrawCandidate
+from lotto_models.ingest.draw_calendar import SAO_PAULO
+
+
+def sao_paulo_today() -> dt.date:
+    return dt.datetime.now(SAO_PAULO).date()
+
 
 REJECT = "reject"
 WARN = "warn"
@@ -41,6 +49,7 @@ NUMBERS_DISTINCT = "numbers distinct within a draw"
 CONCURSO_UNIQUE = "concurso unique"
 CONCURSO_FOLLOWS = "concurso follows the previous one"
 DATE_IN_ORDER = "date not before the previous draw"
+DATE_NOT_FUTURE = "date not after tomorrow"  # tomorrow: time zones, and a result published after midnight
 # The rules that only warn.
 OVERLAP_USUAL = "overlap with the previous draw in 6..13"
 SUM_USUAL = "sum of numbers in 140..250"
@@ -124,7 +133,9 @@ class ValidationReport:
         return "\n".join(lines)
 
 
-def suite_frames(candidates: Sequence[DrawCandidate], previous: Draw | None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def suite_frames(
+    candidates: Sequence[DrawCandidate], previous: Draw | None, today: dt.date | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The two frames the suite sees: one row per draw, and one row per number of each draw.
 
     Draws are in concurso order; row 0 is the stored draw `previous` if any (`is_stored`), and `position`
@@ -152,6 +163,7 @@ def suite_frames(candidates: Sequence[DrawCandidate], previous: Draw | None) -> 
         }
     )
     draws["days_since_previous"] = draws["date"].diff().dt.days.fillna(0).astype(int)
+    draws["days_after_today"] = (draws["date"] - pd.Timestamp(today or sao_paulo_today())).dt.days
     numbers = pd.DataFrame(
         [(row, c.concurso, n) for row, (_, c) in enumerate(rows) for n in c.numbers],
         columns=["draw_row", "concurso", "number"],
@@ -218,6 +230,14 @@ def suite_rules() -> list[Rule]:
             between(column="days_since_previous", min_value=0),
         ),
         rule(
+            DATE_NOT_FUTURE,
+            REJECT,
+            DRAWS,
+            "days_after_today",
+            "1 or fewer (no later than tomorrow in São Paulo)",
+            between(column="days_after_today", max_value=1),
+        ),
+        rule(
             OVERLAP_USUAL,
             WARN,
             DRAWS,
@@ -245,6 +265,10 @@ def suite_rules() -> list[Rule]:
     ]
 
 
+# Rules measured from the draw before: after a rejected draw they measured against it, not against history,
+# so a draw failing only these behind a rejected one is held back (judged again once the gap is filled).
+MEASURED_FROM_PREVIOUS = {DATE_IN_ORDER}
+
 REJECTING_RULES = (
     FIFTEEN_NUMBERS,
     NUMBERS_IN_RANGE,
@@ -252,11 +276,15 @@ REJECTING_RULES = (
     CONCURSO_UNIQUE,
     CONCURSO_FOLLOWS,
     DATE_IN_ORDER,
+    DATE_NOT_FUTURE,
 )
 
 
-def validate_batch(candidates: Sequence[DrawCandidate], previous: Draw | None) -> ValidationReport:
-    """Run the suite on `candidates` (new, not yet stored) following the stored draw `previous`.
+def validate_batch(
+    candidates: Sequence[DrawCandidate], previous: Draw | None, today: dt.date | None = None
+) -> ValidationReport:
+    """Run the suite on `candidates` (new, not yet stored) following the stored draw `previous`, on `today`
+    (São Paulo's date by default).
 
     A candidate failing a rejecting rule is rejected with every rule it failed; a valid candidate after a
     rejected one is held back (storing it would leave a gap); the others are accepted as `Draw`s.
@@ -264,7 +292,7 @@ def validate_batch(candidates: Sequence[DrawCandidate], previous: Draw | None) -
     report = ValidationReport()
     if not candidates:
         return report
-    draws, numbers = suite_frames(candidates, previous)
+    draws, numbers = suite_frames(candidates, previous, today)
     findings: dict[int, list[Finding]] = {}  # by row of `draws`
     with _GX_LOCK:  # one GX context per process; its batches are not for two threads at once
         batches = _batches({DRAWS: draws, NUMBERS_FRAME: numbers})
@@ -298,7 +326,10 @@ def validate_batch(candidates: Sequence[DrawCandidate], previous: Draw | None) -
             continue
         position = int(draws.at[row, "position"])
         candidate = candidates[position]
-        if row in findings:
+        judged_by_rejected = (
+            bool(report.rejected) and {f.expectation for f in findings.get(row, [])} <= MEASURED_FROM_PREVIOUS
+        )
+        if row in findings and not judged_by_rejected:
             report.rejected.append(Rejection(position, candidate, tuple(findings[row])))
         elif report.rejected:
             # Storing it would leave a gap where the rejected concurso belongs; a later run fetches it again.

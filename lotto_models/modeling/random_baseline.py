@@ -27,3 +27,15 @@ def hits_pmf() -> list[float]:
 
 
 BASELINE_SHARE_11_PLUS = sum(hits_pmf()[11:])
+
+
+def central_hits_range(coverage: float = 0.95) -> tuple[int, int]:
+    """The hits one random guess lands in with at least `coverage` probability, cutting at most half of the
+    rest from each tail (7-11 for Lotofácil: 96.6%)."""
+    pmf, tail = hits_pmf(), (1 - coverage) / 2
+    low = next(k for k in range(len(pmf)) if sum(pmf[: k + 1]) > tail)
+    high = next(k for k in range(len(pmf)) if sum(pmf[: k + 1]) >= 1 - tail)
+    return low, high
+
+
+PER_GUESS_RANGE = central_hits_range()

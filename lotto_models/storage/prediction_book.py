@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from lotto_models.core.draws import Draw, hits
-from lotto_models.modeling.random_baseline import BASELINE_HITS
+from lotto_models.modeling.random_baseline import BASELINE_HITS, PER_GUESS_RANGE
 from lotto_models.serving.plans import PLANS
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import DrawStore, utcnow
@@ -38,7 +38,12 @@ class LiveRecord:
     def sentence(self) -> str:
         if not self.scored or self.mean_hits is None:
             return f"{self.plan}: no published guess has been scored yet"
-        assert self.ci95 is not None
+        if self.ci95 is None:
+            return (
+                f"{self.plan}: one scored guess, {self.mean_hits:.0f} hits; one guess is one guess: a random guess "
+                f"averages {BASELINE_HITS:.1f} and lands anywhere from {PER_GUESS_RANGE[0]} to {PER_GUESS_RANGE[1]} hits "
+                "95% of the time"
+            )
         return (
             f"{self.plan}: mean hits {self.mean_hits:.2f} over {self.scored} scored guess(es) "
             f"(95% CI {self.ci95[0]:.2f}–{self.ci95[1]:.2f}); a random guess averages {BASELINE_HITS:.1f}"
@@ -234,6 +239,8 @@ class PredictionBook:
             return LiveRecord(plan, 0, None, None)
         n = len(values)
         mean = sum(values) / n
-        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1)) if n > 1 else float("nan")
-        half = 1.96 * sd / math.sqrt(n) if n > 1 else float("inf")
+        if n == 1:
+            return LiveRecord(plan, 1, mean, None)  # nothing bounds the mean of one guess
+        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+        half = 1.96 * sd / math.sqrt(n)
         return LiveRecord(plan, n, mean, (mean - half, mean + half))

@@ -24,6 +24,7 @@ from lotto_models.ingest.sources import StaleLatest
 from lotto_models.ingest.validation import (
     CONCURSO_FOLLOWS,
     DATE_IN_ORDER,
+    DATE_NOT_FUTURE,
     FIFTEEN_NUMBERS,
     NUMBERS_DISTINCT,
     NUMBERS_IN_RANGE,
@@ -146,6 +147,11 @@ BROKEN_RULES = {
         DATE_IN_ORDER,
         {**numbers_edit(USUAL), "dataApuracao": "30/05/2026"},
         "days_since_previous: expected 0 or more, found -2",
+    ),
+    "date-in-the-future": (  # stored, it would wedge ingestion: every real draw after it dated "before" it
+        DATE_NOT_FUTURE,
+        {**numbers_edit(USUAL), "dataApuracao": "01/01/2099"},
+        "days_after_today: expected 1 or fewer (no later than tomorrow in São Paulo), found ",
     ),
 }
 
