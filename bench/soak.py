@@ -2,11 +2,13 @@
 
 A loopback server in the official schema (and a mirror) publishes the real history one draw per cycle,
 starting `--behind` draws before the end of the bundled history. A seeded generator gives each cycle
-faults from the whole catalogue, and about one cycle in ten kills the run's process group with SIGKILL at
-a failpoint of a random phase (fetching, storing, training, promoting, publishing). Each cycle is a real
+faults from the whole catalogue, and about one cycle in ten kills with SIGKILL, at a failpoint of a random
+phase (fetching, storing, training, promoting, publishing), either the run's process group or its main
+process alone (as the OOM killer would: its workers must end with it). Each cycle is a real
 `lotto run` process against one Prefect server, protected with Prefect's basic authentication as `make
 stack` runs it (a new `user:password` each time the soak starts), on a fast training profile: it tests
-the orchestration, not the models. After every cycle the invariants are checked; the first violation
+the orchestration, not the models. After every cycle the invariants are checked, the first being that no
+process of the run (killed or not) is left 10 s after its end; the first violation
 stops the soak with everything needed to reproduce it (seed, cycle, faults, kill point, the run's log).
 
 State lives under `--work` (default `bench/.soak/<store>/`): run again with the same arguments to resume.
@@ -57,6 +59,7 @@ from lotto_models.storage import schema  # noqa: E402
 from lotto_models.workspace import close_workspaces, open_workspace  # noqa: E402
 from tests.caixa_server import CaixaTestServer, Fault, numbers_edit  # noqa: E402
 from tests.process_workers import deploy_on_process_pool, start_worker, stop_worker  # noqa: E402
+from tests.run_processes import wait_until_gone  # noqa: E402
 
 READ_TIMEOUT_S = 1.0
 ATTEMPTS = 3
@@ -82,6 +85,9 @@ KILL_POINTS = {
     "promoting": failpoints.PROMOTION_BEFORE_SWAP,
     "publishing": failpoints.PUBLISHING_BEFORE_STORE,
 }
+# What a kill kills: the run's process group (the run and its workers), or its main process alone.
+KILL_ACTIONS = ["kill-group", "kill-leader"]
+PROCESSES_GONE_S = 10.0  # after a run's end (a kill included), none of its processes may be left longer
 
 
 @dataclass
@@ -90,9 +96,11 @@ class Cycle:
     concurso: int
     faults: list[str]
     kill: str | None
+    kill_action: str = KILL_ACTIONS[0]
     exit_code: int = 0
     seconds: float = 0.0
     log: str = ""
+    pid: int = 0  # of the run's main process, which leads its own session
 
 
 @dataclass
@@ -107,6 +115,7 @@ class SoakState:
     bytes_after_cycle: list[int] = field(default_factory=list)
     file_bytes_after_cycle: list[int] = field(default_factory=list)  # all but the database
     corrupt_quarantined: int = 0  # corrupt answers served, each found in the quarantine and not stored
+    seconds_kill_to_no_process: list[float] = field(default_factory=list)  # after each kill that fired
 
 
 class Violation(AssertionError):
@@ -128,7 +137,7 @@ def plan_cycle(seed: int, number: int, concurso: int, kill_rate: float) -> Cycle
     count = rng.choice([0, 0, 1, 1, 2, 3])
     faults = rng.sample(FAULT_KINDS, count)
     kill = rng.choice(sorted(KILL_POINTS)) if rng.random() < kill_rate else None
-    return Cycle(number, concurso, faults, kill)
+    return Cycle(number, concurso, faults, kill, rng.choice(KILL_ACTIONS))
 
 
 def inject(primary: CaixaTestServer, mirror: CaixaTestServer, kind: str, truth: Draw, stored: Draw) -> Corrupt | None:
@@ -207,7 +216,8 @@ def home_bytes(home: Path) -> tuple[int, int]:
 
 
 def leftover_processes(home: Path, own: set[int]) -> list[str]:
-    """Processes a run left behind: its temporary Prefect server or its workers, still alive after it ended."""
+    """Processes a run left behind: its temporary Prefect server, its fork server or its workers (spawned or
+    forked from it), still alive after it ended."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit() or int(proc.name) in own:
@@ -217,7 +227,8 @@ def leftover_processes(home: Path, own: set[int]) -> list[str]:
             environ = (proc / "environ").read_bytes()
         except OSError:
             continue
-        if f"LOTTO_HOME={home}".encode() in environ and ("uvicorn" in command or "spawn_main" in command):
+        helper = any(name in command for name in ("uvicorn", "spawn_main", "multiprocessing.forkserver"))
+        if f"LOTTO_HOME={home}".encode() in environ and helper:
             found.append(f"{proc.name}: {command[:120]}")
     return found
 
@@ -301,7 +312,7 @@ def _numbers(payload: str) -> list[int] | None:
 def run_cycle(cycle: Cycle, env: dict[str, str], work: Path) -> None:
     run_env = dict(env)
     if cycle.kill:
-        run_env[failpoints.ENVIRONMENT_VARIABLE] = f"{KILL_POINTS[cycle.kill]}=kill-group"
+        run_env[failpoints.ENVIRONMENT_VARIABLE] = f"{KILL_POINTS[cycle.kill]}={cycle.kill_action}"
     log = work / "cycle.log"
     started = time.monotonic()
     with log.open("wb") as out:
@@ -313,6 +324,7 @@ def run_cycle(cycle: Cycle, env: dict[str, str], work: Path) -> None:
             start_new_session=True,
             cwd=ROOT,
         )
+        cycle.pid = process.pid
         try:
             cycle.exit_code = process.wait(timeout=900)
         except subprocess.TimeoutExpired:
@@ -387,16 +399,21 @@ def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work
                 state.faults[kind] = state.faults.get(kind, 0) + 1
             run_cycle(cycle, env, work)
             killed = cycle.exit_code == -signal.SIGKILL
+            seconds, left = wait_until_gone(set(), cycle.pid, PROCESSES_GONE_S)  # (the run's session)
             if cycle.kill and killed:
                 state.kills[cycle.kill] = state.kills.get(cycle.kill, 0) + 1
+                state.seconds_kill_to_no_process.append(round(seconds, 2))
             served = disarm_faults(primary, mirror, armed)
             if killed and cycle.kill in ("fetching", "storing"):
                 served = []  # killed before its verdicts were stored: the next cycle fetches the truth
             broken = check_invariants(state, cycle, history, home, completed=cycle.exit_code == 0, corrupt=served)
+            if left:  # the first promise: nothing of a run outlives it, however it ended
+                ended, names = "was killed" if killed else "ended", sorted(map(str, left))
+                broken.insert(0, f"processes of the run alive {PROCESSES_GONE_S:.0f} s after it {ended}: {names}")
             state.cycles += 1
             print(
                 f"cycle {cycle.number} concurso {cycle.concurso}: faults {cycle.faults or '-'}, "
-                f"kill {cycle.kill or '-'}{' (fired)' if killed else ''}, "
+                f"kill {cycle.kill or '-'}{f' ({cycle.kill_action}, fired)' if killed else ''}, "
                 f"exit {cycle.exit_code}, {cycle.seconds:.1f} s",
                 flush=True,
             )
@@ -407,6 +424,7 @@ def soak(store: str, cycles: int, seed: int, behind: int, kill_rate: float, work
                     "concurso": cycle.concurso,
                     "faults": cycle.faults,
                     "kill": cycle.kill,
+                    "kill_action": cycle.kill_action if cycle.kill else None,
                     "broken": broken,
                     "log_tail": cycle.log[-4000:],
                 }
@@ -680,6 +698,7 @@ def write_results(state: SoakState, out: Path, deployment: DeploymentState | Non
         "violations": state.violations,
         "wall_s": state.wall_s,
         "corrupt_quarantined": state.corrupt_quarantined,
+        "max_seconds_kill_to_no_process": max(state.seconds_kill_to_no_process, default=None),
         "home_bytes_first_last": [state.bytes_after_cycle[0], state.bytes_after_cycle[-1]]
         if state.bytes_after_cycle
         else [],

@@ -7,6 +7,9 @@ As in etcd (gofail) and TiKV (fail-rs): production code marks a dangerous moment
 - `raise`: raise `FailpointError` (a failure the code must survive);
 - `kill`: SIGKILL this process at once (a crash: no cleanup, no finally);
 - `kill-group`: SIGKILL this process's whole process group (a run with its worker processes);
+- `kill-leader`: SIGKILL the leader of this process's group alone (the run's main process, which `lotto`
+  is when started as a job or a session of its own, as the tests and the soak do): from a worker, the run
+  dies as under the OOM killer and its other processes are left to notice;
 - `kill-with(PGID)`: SIGKILL process group PGID, then this process's own group (a run dying with the
   Prefect worker that started it, as when the machine is lost: nothing is left to report the run's end);
 - `sleep(S)`: wait S seconds (to widen a window another process observes).
@@ -25,7 +28,7 @@ import time
 from lotto_models.core.errors import LotoflowError
 
 ENVIRONMENT_VARIABLE = "LOTTO_FAILPOINTS"
-_ACTION = re.compile(r"^(raise|kill|kill-group|sleep\((\d+(?:\.\d+)?)\)|kill-with\((\d+)\))$")
+_ACTION = re.compile(r"^(raise|kill|kill-group|kill-leader|sleep\((\d+(?:\.\d+)?)\)|kill-with\((\d+)\))$")
 
 # Every failpoint in the code, so a test (and the soak) can name them without reading the source.
 INGEST_AFTER_FETCH = "ingest.after-fetch"  # answers fetched, nothing validated or stored yet
@@ -58,7 +61,7 @@ def armed() -> dict[str, str]:
         if name not in KNOWN or not _ACTION.match(action):
             raise ValueError(
                 f"{ENVIRONMENT_VARIABLE}: {entry!r} is not "
-                f"<one of {', '.join(KNOWN)}>=raise|kill|kill-group|kill-with(PGID)|sleep(S)"
+                f"<one of {', '.join(KNOWN)}>=raise|kill|kill-group|kill-leader|kill-with(PGID)|sleep(S)"
             )
         entries[name] = action
     return entries
@@ -77,6 +80,8 @@ def failpoint(name: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
     if action == "kill-group":
         os.killpg(os.getpgrp(), signal.SIGKILL)
+    if action == "kill-leader":
+        os.kill(os.getpgrp(), signal.SIGKILL)
     match = _ACTION.match(action)
     if match and match.group(3):
         os.killpg(int(match.group(3)), signal.SIGKILL)
