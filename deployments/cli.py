@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -13,6 +14,9 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from prefect.states import State
 
+    from lotto_models.workspace import Workspace
+
+from lotto_models.core.errors import LotoflowError
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.reporting.baseline import PREDICT_NOTE, versus_random
 from lotto_models.serving.plans import PLANS
@@ -58,42 +62,75 @@ def end_process(code: int) -> NoReturn:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one `lotto` command. An error a person can fix (an argument, a file, a setting, the store) ends in
+    one or two lines naming it and what to do, exit code 2 for a usage error and 1 for the others; the
+    traceback only with `--debug` (or LOTTO_DEBUG=1). Errors are specific `LotoflowError`s, caught here."""
     quiet_tensorflow()
-    parser = argparse.ArgumentParser(prog="lotto", description="lotoflow: Lotofácil models kept up to date.")
+    parser = _parser()
+    args = parser.parse_args(argv)
+    usage = _subparser(parser, args.command)
+    debug = getattr(args, "debug", False) or os.environ.get("LOTTO_DEBUG", "").lower() in {"1", "true", "yes"}
+    try:
+        _check_arguments(args, usage)
+        code = _command(args, usage)
+        sys.stdout.flush()  # a reader that went away (`lotto status | head`) shows here, not at exit
+        return code
+    except LotoflowError as error:
+        if debug:
+            raise
+        print(f"lotto {args.command}: {error}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        # The reader stopped reading: nothing more to say to it, and no traceback. The exit code is that of a
+        # program ended by SIGPIPE, as `head`'s other writers end.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + signal.SIGPIPE
+
+
+def _parser() -> argparse.ArgumentParser:
+    debug = argparse.ArgumentParser(add_help=False)  # accepted before or after the command
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show the traceback of an error")
+    parser = argparse.ArgumentParser(
+        prog="lotto", description="lotoflow: Lotofácil models kept up to date.", parents=[debug]
+    )
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the after-draw flow once, locally")
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, parents=[debug])
+
+    run = command("run", help="run the after-draw flow once, locally")
     run.add_argument("--from-scratch", action="store_true", help="train every model from scratch")
-    retrain = commands.add_parser(
+    retrain = command(
         "retrain", help="retrain MODEL... (default all) and the models that depend on them; gate; publish"
     )
     retrain.add_argument("models", nargs="*", metavar="MODEL", help=f"one of: {', '.join(MODELS)}")
     retrain.add_argument("--from-scratch", action="store_true", help="do not warm start from the champions")
-    backfill = commands.add_parser("backfill", help="fetch concursos FIRST..LAST by number (manual flow)")
-    backfill.add_argument("first", type=int)
-    backfill.add_argument("last", type=int)
-    importing = commands.add_parser("import-history", help="merge a history file (.csv or .xlsx) into the store")
+    backfill = command("backfill", help="fetch concursos FIRST..LAST by number (manual flow)")
+    backfill.add_argument("first", type=_concurso, metavar="FIRST")
+    backfill.add_argument("last", type=_concurso, metavar="LAST")
+    importing = command("import-history", help="merge a history file (.csv or .xlsx) into the store")
     importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
-    commands.add_parser("backtest", help="write the report of every champion against the random baseline")
-    predict = commands.add_parser("predict", help="each plan's stored guess for the next concurso")
+    command("backtest", help="write the report of every champion against the random baseline")
+    predict = command("predict", help="each plan's stored guess for the next concurso")
     predict.add_argument("--plan", choices=[*PLANS, "all"], default="all")
     predict.add_argument(
         "--recompute", action="store_true", help="compute it now from the current champions (loads the models)"
     )
-    rollback = commands.add_parser("rollback", help="make the previous (or a named) version the champion again")
+    rollback = command("rollback", help="make the previous (or a named) version the champion again")
     rollback.add_argument("model")
-    rollback.add_argument("--to", type=int, dest="version", help="version number (default: the previous champion)")
-    review = commands.add_parser(
+    rollback.add_argument(
+        "--to", type=_at_least_one, dest="version", help="version number (default: the previous champion)"
+    )
+    review = command(
         "review-challengers", help="list challengers awaiting review, or approve/reject them (MODEL:VERSION)"
     )
     review.add_argument("--approve", action="append", default=[], metavar="MODEL:VERSION")
     review.add_argument("--reject", action="append", default=[], metavar="MODEL:VERSION")
     review.add_argument("--note", default="")
-    convert = commands.add_parser("convert", help="export a .keras model file as a TensorFlow SavedModel")
+    convert = command("convert", help="export a .keras model file as a TensorFlow SavedModel")
     convert.add_argument("keras_file")
     convert.add_argument("output_dir", nargs="?", help="default: next to the file, <name>_saved_model")
-    held = commands.add_parser(
-        "quarantine", help="list held payloads; `show ID`; --accept ID or --discard ID --note TEXT"
-    )
+    held = command("quarantine", help="list held payloads; `show ID`; --accept ID or --discard ID --note TEXT")
     held.add_argument("show", nargs="*", metavar="show ID", help="print one entry's payload (and the stored draw)")
     decision = held.add_mutually_exclusive_group()
     decision.add_argument("--accept", type=int, metavar="ID", help="validate the held draw again and store it")
@@ -101,48 +138,87 @@ def main(argv: Sequence[str] | None = None) -> int:
     held.add_argument("--note", default="", help="why (required to discard)")
     held.add_argument("--by", default=None, help="who decides (default: the login name)")
     held.add_argument("--all", action="store_true", help="list decided entries too")
-    status = commands.add_parser("status", help="draws, champions and the latest guesses")
+    status = command("status", help="the store, its draws, champions and the latest guesses")
     status.add_argument("--json", action="store_true", help="print one JSON object")
-    web = commands.add_parser("web", help="serve the read-only pages and JSON API (LOTTO_WEB_HOST:LOTTO_WEB_PORT)")
+    web = command("web", help="serve the read-only pages and JSON API (LOTTO_WEB_HOST:LOTTO_WEB_PORT)")
     web.add_argument("--host", help="default LOTTO_WEB_HOST, 127.0.0.1")
-    web.add_argument("--port", type=int, help="default LOTTO_WEB_PORT, 8000")
-    web.add_argument("--workers", type=int, help="processes serving requests; default LOTTO_WEB_WORKERS, 2")
+    web.add_argument("--port", type=_port, help="default LOTTO_WEB_PORT, 8000")
+    web.add_argument("--workers", type=_at_least_one, help="processes serving requests; default LOTTO_WEB_WORKERS, 2")
     web.add_argument("--access-log", action="store_true", help="log every request (costs throughput)")
-    args = parser.parse_args(argv)
+    return parser
 
+
+def _whole_number(low: int, high: int | None, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        number = int(text) if text.strip().isdigit() else None
+        if number is None or number < low or (high is not None and number > high):
+            allowed = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number {allowed}, not {text!r}")
+        return number
+
+    return parse
+
+
+_concurso = _whole_number(1, None, "a concurso")
+_at_least_one = _whole_number(1, None, "it")
+_port = _whole_number(1, 65535, "a port")
+
+
+def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    """The command's own parser, so that its errors show its usage, not the top-level one."""
+    [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]  # noqa: SLF001
+    return commands.choices[command]
+
+
+def _check_arguments(args: argparse.Namespace, usage: argparse.ArgumentParser) -> None:
+    """What argparse cannot check alone; each refusal is a usage error (exit code 2) with the command's usage.
+    Then the settings, read and validated once at start-up."""
     if args.command == "retrain":
         unknown = sorted(set(args.models) - set(MODELS))
         if unknown:
-            parser.error(f"unknown model(s) {unknown}; known: {', '.join(MODELS)}")
+            usage.error(f"unknown model(s) {unknown}; known: {', '.join(MODELS)}")
+    if args.command == "backfill" and args.last < args.first:
+        usage.error(f"LAST ({args.last}) is before FIRST ({args.first}): give the range in order, e.g. 3650 3700")
+    show = args.show if args.command == "quarantine" else []
+    if show and (len(show) != 2 or show[0] != "show" or not show[1].isdigit()):
+        usage.error(f"expected `show ID` (an entry number, see `lotto quarantine`), not {' '.join(args.show)!r}")
+    from lotto_models.core.settings import get_settings
+
+    get_settings()
+
+
+def _command(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
     if args.command in {"run", "retrain", "backfill", "import-history"}:
+        if args.command == "import-history":
+            from pathlib import Path
+
+            from lotto_models.ingest.history_files import check_history_file
+
+            check_history_file(Path(args.path))
+        _open_store(creates=True)  # the flow opens the same one again, from this process's cache
         return _run_flow(args)
     if args.command == "predict":
         return _predict(args.plan, args.recompute)
     if args.command == "web":
         return _web(args)
     if args.command == "rollback":
-        from lotto_models.registry.rollback import RollbackError, rollback_model
-        from lotto_models.workspace import open_workspace
+        from lotto_models.registry.rollback import rollback_model
 
-        try:
-            done = rollback_model(open_workspace(), args.model, args.version)
-        except RollbackError as error:
-            print(f"rollback: {error}", file=sys.stderr)
-            return 1
+        done = rollback_model(_open_store(), args.model, args.version)
         print(
             f"{done.model}: champion {done.from_version} -> {done.to_version}"
             + (f" ({done.note})" if done.note else "")
         )
         return 0
     if args.command == "review-challengers":
+        _open_store(read_only=not args.approve and not args.reject)  # there, and readable; then reviewed
         return _review(args)
     if args.command == "quarantine":
-        return _quarantine(args, parser)
+        return _quarantine(args)
     if args.command == "backtest":
         from lotto_models.reporting.backtest import write_backtest_report
-        from lotto_models.workspace import open_workspace
 
-        report = write_backtest_report(open_workspace())
+        report = write_backtest_report(_open_store())
         print(report.markdown())
         print(f"Report: {report.markdown_path}\nChart: {report.chart_path}")
         return 0
@@ -157,9 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command == "status":
         from lotto_models.reporting.status import status_report
-        from lotto_models.workspace import open_workspace
 
-        report_json = status_report(open_workspace())
+        report_json = status_report(_open_store(read_only=True))
         if args.json:
             json.dump(report_json, sys.stdout, default=str)
             sys.stdout.write("\n")
@@ -167,6 +242,27 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_status(report_json)
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _open_store(read_only: bool = False, creates: bool = False) -> Workspace:
+    """The store the settings name. Only the flows' commands (`creates`) make a new one where there is none,
+    and say so; the others refuse to, naming where they looked. `read_only`: the command only reads, and
+    works on a store this user cannot write."""
+    from lotto_models.core.errors import StoreUnavailableError
+    from lotto_models.core.settings import get_settings
+    from lotto_models.storage.engine import store_name
+    from lotto_models.workspace import open_workspace, store_exists
+
+    settings = get_settings()
+    if not store_exists(settings):
+        where = store_name(settings.sqlalchemy_url)
+        if not creates:
+            raise StoreUnavailableError(
+                f"no store at {where} (LOTTO_HOME={settings.home})\n"
+                "`lotto run` creates one and fills it; or point LOTTO_HOME (LOTTO_DATABASE_URL) at an existing one"
+            )
+        print(f"lotto: no store at {where} yet: creating a new one there", file=sys.stderr, flush=True)
+    return open_workspace(settings, read_only=read_only)
 
 
 def _run_flow(args: argparse.Namespace) -> int:
@@ -233,14 +329,19 @@ def _flow_call(args: argparse.Namespace) -> Callable[[], State[Any]]:
     from flows.import_history import import_history
 
     path = str(Path(args.path).resolve())
-    return lambda: import_history(path, return_state=True)
+    return lambda: _print_import(import_history(path, return_state=True))
+
+
+def _print_import(state: State[Any]) -> State[Any]:
+    """What became of the file's rows, in words, once the import completed."""
+    if state.is_completed():
+        print(state.result().text())
+    return state
 
 
 def _predict(plan: str, recompute: bool) -> int:
     """The guess the flow stored for the next concurso (no model is loaded), or one computed now."""
-    from lotto_models.workspace import open_workspace
-
-    ws = open_workspace()
+    ws = _open_store(read_only=not recompute)  # recomputing may restore a damaged champion's files
     plans = list(PLANS) if plan == "all" else [plan]
     if recompute:
         from lotto_models.serving.publishing import build_plan_datasets, predict_plan
@@ -254,7 +355,7 @@ def _predict(plan: str, recompute: bool) -> int:
         missing = [name for name, guess in stored.items() if guess is None]
         if missing:
             print(
-                f"predict: no stored guess for concurso {next_concurso} for {', '.join(missing)}; "
+                f"lotto predict: no stored guess for concurso {next_concurso} for {', '.join(missing)}; "
                 "run `lotto run` to publish one, or `lotto predict --recompute` to compute it now",
                 file=sys.stderr,
             )
@@ -300,11 +401,10 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quarantine(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def _quarantine(args: argparse.Namespace) -> int:
     import getpass
 
     from lotto_models.ingest.quarantine import (
-        QuarantineError,
         accept_entry,
         describe,
         discard_entry,
@@ -312,25 +412,19 @@ def _quarantine(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         list_entries,
         show_entry,
     )
-    from lotto_models.workspace import open_workspace
 
-    ws = open_workspace()
+    deciding = args.accept is not None or args.discard is not None
+    ws = _open_store(read_only=not deciding)
     who = args.by or f"{getpass.getuser()} (lotto cli)"
-    try:
-        if args.accept is not None or args.discard is not None:
-            entry_id = args.accept if args.accept is not None else args.discard
-            decide = accept_entry if args.accept is not None else discard_entry
-            entry = decide(ws, entry_id, args.note, who)
-            print(f"quarantine entry {entry.id} (concurso {entry.concurso}) {entry.status.value} by {who}")
-            return 0
-        if args.show:
-            if len(args.show) != 2 or args.show[0] != "show" or not args.show[1].isdigit():
-                parser.error("usage: lotto quarantine show ID")
-            print(describe(show_entry(ws, int(args.show[1]))))
-            return 0
-    except QuarantineError as error:
-        print(f"quarantine: {error}", file=sys.stderr)
-        return 1
+    if deciding:
+        entry_id = args.accept if args.accept is not None else args.discard
+        decide = accept_entry if args.accept is not None else discard_entry
+        entry = decide(ws, entry_id, args.note, who)
+        print(f"quarantine entry {entry.id} (concurso {entry.concurso}) {entry.status.value} by {who}")
+        return 0
+    if args.show:
+        print(describe(show_entry(ws, int(args.show[1]))))
+        return 0
     entries = list_entries(ws, include_decided=args.all)
     print(f"{'id':>5}  {'concurso':>8}  {'source':<22}  {'first seen':<16}  {'seen':>4}  {'status':<9}  reason")
     for entry in entries:
@@ -344,9 +438,10 @@ def _quarantine(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 def _print_status(report: dict) -> None:
+    print(f"store: {report['store']['database']} (LOTTO_HOME {report['store']['home']})")
     draws = report["draws"]
     print(f"draws: {draws['count']} stored, last concurso {draws['last_concurso']} on {draws['last_date']}")
-    print(f"quarantine: {report['quarantine']}")
+    print(f"quarantine: {report['quarantine']} held")
     for name, model in report["models"].items():
         flag = " (degraded)" if model["degraded"] else ""
         hits = model["holdout"].get("mean_hits")

@@ -27,6 +27,11 @@ PR_SET_PDEATHSIG = 1
 T = TypeVar("T")
 STARTUP_TIMEOUT_S = 120.0
 HEARTBEAT_VARIABLE = "PREFECT_FLOWS_HEARTBEAT_FREQUENCY"
+NO_RUN_LINK = (
+    "lotto: no Prefect API is configured (PREFECT_API_URL), so this run uses a temporary Prefect server that stops "
+    "with it: no link to the run is shown.\nTo follow runs in the Prefect UI, point PREFECT_API_URL at a running "
+    "server (`prefect server start`); its UI address is taken from PREFECT_UI_URL when set."
+)
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -70,13 +75,15 @@ def prefect_api(while_starting: Callable[[], T]) -> Iterator[T]:
 
     The API is the one Prefect is configured with (`PREFECT_API_URL` in the environment, a profile or a
     test harness); when none is, a temporary server is started and `while_starting` (importing the flows,
-    say) runs while it boots.
+    say) runs while it boots. Its UI would be gone once the run ends, so then no link to a run is given
+    (Prefect's "View at" line, the alerts' links) and a line on stderr says why.
     """
     if not os.environ.get("PREFECT_API_URL"):
-        from prefect.settings import PREFECT_API_URL
+        from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
 
         if not PREFECT_API_URL.value():
-            with temporary_server(while_starting) as prepared:
+            print(NO_RUN_LINK, file=sys.stderr, flush=True)
+            with temporary_server(while_starting) as prepared, temporary_settings({PREFECT_UI_URL: ""}):
                 yield prepared
             return
     with heartbeats_only_if_configured(while_starting) as prepared:

@@ -14,8 +14,4 @@ from tasks.prepare_store import prepare_store
 def import_history(path: str) -> ImportReport | State:
     prepare_store()
     report = import_history_task(path)
-    counts = report.counts()
-    message = ", ".join(f"{v} {k}" for k, v in counts.items())
-    if counts["conflicting"] or counts["invalid"]:
-        return Completed(message=f"{message}; conflicting and invalid rows quarantined", data=report)
-    return Completed(message=message, data=report)
+    return Completed(message=report.summary(), data=report)

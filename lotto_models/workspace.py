@@ -6,19 +6,30 @@ version store (SQL records of model versions) and the artifact store (their file
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 
 from lotto_models.core.cache import CACHE
+from lotto_models.core.errors import StoreUnavailableError
 from lotto_models.core.settings import Settings, get_settings
 from lotto_models.registry.artifact_cache import ArtifactCache
 from lotto_models.registry.artifacts import ArtifactStore, DiskArtifactStore
 from lotto_models.registry.versions import VersionStore
 from lotto_models.storage.draw_store import DrawStore
-from lotto_models.storage.engine import create_store_engine, migrate
+from lotto_models.storage.engine import (
+    create_store_engine,
+    current_revision,
+    head_revision,
+    migrate,
+    reaching_store,
+    sqlite_file,
+    store_name,
+)
 from lotto_models.storage.prediction_book import PredictionBook
 from lotto_models.storage.quarantine_store import QuarantineStore
 
@@ -36,8 +47,57 @@ class Workspace:
 
 def _migrated_engine(url: str) -> Engine:
     engine = create_store_engine(url)
-    migrate(engine)
+    with reaching_store(url):
+        migrate(engine)
     return engine
+
+
+def _read_only_engine(url: str) -> Engine:
+    """An engine that never writes, on a store whose schema is the newest already (it is never migrated)."""
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise StoreUnavailableError(f"no store at {path}: `lotto run` creates and fills one (LOTTO_HOME)")
+    engine = create_store_engine(url, read_only=True)
+    with reaching_store(url):
+        revision = current_revision(engine)
+    head = head_revision()
+    if revision != head:
+        engine.dispose()
+        raise StoreUnavailableError(
+            f"the store {store_name(url)} has schema revision {revision or 'none'}, this code reads {head}: "
+            "`lotto run` creates or upgrades it"
+        )
+    return engine
+
+
+def _require_writable(home: Path) -> None:
+    """`home` exists (made if missing) and this user may write in it: the store's files go there."""
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreUnavailableError(
+            f"LOTTO_HOME {home} cannot be created: {error.strerror}\n"
+            "point LOTTO_HOME at a directory this user may write"
+        ) from error
+    if not os.access(home, os.W_OK | os.X_OK):
+        raise StoreUnavailableError(
+            f"LOTTO_HOME {home} is not writable, and this command writes the store and its files there\n"
+            "make it writable or point LOTTO_HOME at another directory (`lotto status` only reads it, and works)"
+        )
+
+
+def store_exists(settings: Settings) -> bool:
+    """Whether the settings' store is there: SQLite, its file; PostgreSQL, a lotoflow schema in its database."""
+    url = settings.sqlalchemy_url
+    path = sqlite_file(url)
+    if path is not None:
+        return path.is_file()
+    engine = create_store_engine(url, read_only=True)
+    try:
+        with reaching_store(url):
+            return current_revision(engine) is not None
+    finally:
+        engine.dispose()
 
 
 # Reads a named block of the orchestrator (`LOTTO_ARTIFACTS_BLOCK`) into (bucket URL, s3fs options). The Prefect
@@ -90,11 +150,20 @@ def open_artifact_store(settings: Settings) -> ArtifactStore:
     return DiskArtifactStore(settings.models_dir, settings.backups_dir, settings.backup_retention)
 
 
-def open_workspace(settings: Settings | None = None) -> Workspace:
-    """The stores for `settings` (the environment's by default), with the schema migrated to the newest."""
+def open_workspace(settings: Settings | None = None, read_only: bool = False) -> Workspace:
+    """The stores for `settings` (the environment's by default), with the schema migrated to the newest.
+
+    `read_only`: for commands that only read. Nothing is created, migrated or written (a store in a directory
+    this user cannot write is read as it is); a store that is missing or not at the newest schema is refused.
+    Raises `StoreUnavailableError` naming the store and what to do when it cannot be used.
+    """
     settings = settings or get_settings()
     url = settings.sqlalchemy_url
-    engine = CACHE.get("engine", url, None, lambda: _migrated_engine(url))
+    if read_only:
+        engine = CACHE.get("read-only-engine", url, None, lambda: _read_only_engine(url))
+    else:
+        _require_writable(settings.home)
+        engine = CACHE.get("engine", url, None, lambda: _migrated_engine(url))
     return Workspace(
         settings=settings,
         engine=engine,
@@ -108,6 +177,6 @@ def open_workspace(settings: Settings | None = None) -> Workspace:
 
 def close_workspaces() -> None:
     """Dispose every engine `open_workspace` opened and empty the process cache (tests that recreate a store)."""
-    for engine in CACHE.values("engine"):
+    for engine in [*CACHE.values("engine"), *CACHE.values("read-only-engine")]:
         engine.dispose()
     CACHE.clear()

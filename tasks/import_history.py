@@ -13,5 +13,5 @@ def import_history(path: str) -> ImportReport:
     """Merge a history file into the store and publish what became of each row."""
     report = import_history_file(open_workspace(), Path(path), str(runtime.flow_run.id))
     create_markdown_artifact(key="history-import", markdown=report.markdown(), description="History file import")
-    get_run_logger().info("Import of %s: %s", report.file, report.counts())
+    get_run_logger().info("Import of %s: %s", report.file, report.summary())
     return report

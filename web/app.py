@@ -40,7 +40,7 @@ from lotto_models.reporting.read_model import (
     Page,
     PlanView,
     PredictionView,
-    QuarantineItem,
+    QuarantinePage,
     ReadModel,
     StoreHealth,
     StoreUnavailableError,
@@ -313,9 +313,10 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
         """Champion and previous versions, holdout metrics against chance, health and the last decision."""
         return json_answer(request, read_model.models)
 
-    @app.get("/api/v1/quarantine", response_model=Page[QuarantineItem], responses=ERRORS, tags=["draws"])
+    @app.get("/api/v1/quarantine", response_model=QuarantinePage, responses=ERRORS, tags=["draws"])
     def list_quarantine(request: Request, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE) -> Response:
-        """Rejected payloads and conflicting copies of stored draws, with the reason, newest first."""
+        """Rejected payloads and conflicting copies of stored draws, with the reason and each entry's status and
+        decision (held, accepted, discarded), newest first; `held` counts those awaiting a decision."""
         return json_answer(request, lambda: read_model.quarantine(page, page_size))
 
     @app.get(
@@ -325,9 +326,10 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
         tags=["health"],
     )
     def health() -> JSONResponse:
-        """The store answers (with its newest draw and its age), and the newest after-draw run's state."""
+        """The store answers (with its newest draw and its age), and the newest after-draw run's state. Not ok
+        when the store cannot be read (503) or its newest draw is overdue by the draw calendar (stale, 200)."""
         store = read_model.store_health()
-        body = Health(ok=store.reachable, store=store, prefect=links.status())
+        body = Health(ok=store.reachable and not store.stale, store=store, prefect=links.status())
         return JSONResponse(body.model_dump(mode="json"), status_code=200 if store.reachable else 503)
 
     # -- pages -----------------------------------------------------------------------------------------------

@@ -37,3 +37,13 @@ class TrainingDivergedError(LotoflowError):
 
 class TrainingTimeoutError(LotoflowError):
     """A training ran past its time limit and was stopped between two batches."""
+
+
+class SettingsError(LotoflowError):
+    """A `LOTTO_*` setting (environment or `.env`) has a value lotoflow cannot use; the message names the
+    variable, the value (unless it may hold a secret) and what is expected."""
+
+
+class StoreUnavailableError(LotoflowError):
+    """The store cannot be used: missing, unreachable, not writable where writing is needed, or its schema is
+    not (yet) the one this code reads. The message names the store and what to do."""

@@ -7,8 +7,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from annotated_types import Ge, Gt, Le, Lt
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from lotto_models.core.errors import SettingsError
 
 Profile = Literal["smoke", "quick", "full"]
 
@@ -50,25 +55,29 @@ class Settings(BaseSettings):
     profile: Profile = "full"
 
     # Source client
-    http_connect_timeout_s: float = 5.0
-    http_read_timeout_s: float = 15.0
-    http_attempts: int = 3
-    http_backoff_s: float = 0.5
+    http_connect_timeout_s: float = Field(default=5.0, gt=0, le=300)
+    http_read_timeout_s: float = Field(default=15.0, gt=0, le=600)
+    http_attempts: int = Field(default=3, ge=1, le=20)
+    http_backoff_s: float = Field(default=0.5, ge=0, le=600)
 
     # Datasets and evaluation
-    window: int = 10
-    long_window: int = 30
-    tcn_window: int = 60
-    recent_window: int = 50
-    holdout_draws: int = 500
-    validation_draws: int = 300
-    ensemble_draws: int = 200  # between validation and holdout: where plan weights are fit
-    seed: int = 1234
+    # Windows and spans in draws: the real history holds about 3,700, and each span is cut to a quarter (the
+    # weights span to an eighth) of a short history anyway (`modeling.splits`)
+    window: int = Field(default=10, ge=1, le=500)
+    long_window: int = Field(default=30, ge=1, le=500)
+    tcn_window: int = Field(default=60, ge=1, le=500)
+    recent_window: int = Field(default=50, ge=1, le=500)
+    holdout_draws: int = Field(default=500, ge=10, le=2000)
+    validation_draws: int = Field(default=300, ge=10, le=2000)
+    # between validation and holdout: where plan weights are fit
+    ensemble_draws: int = Field(default=200, ge=10, le=2000)
+    seed: int = Field(default=1234, ge=0, le=2**32 - 1)
 
     # Orchestration
-    training_timeout_s: float = 1800.0
+    training_timeout_s: float = Field(default=1800.0, gt=0)
     fanout: bool = False  # train each model as its own `train-model` deployment run (many workers)
-    run_lock_wait_s: float = 3600.0  # how long a run waits for another one on the same store to finish
+    # how long a run waits for another one on the same store to finish
+    run_lock_wait_s: float = Field(default=3600.0, ge=0)
 
     # Alerts: Apprise URLs (comma-separated) and/or the name of a Prefect notification block
     # ("<block-type-slug>/<name>", e.g. "slack-webhook/ops")
@@ -77,15 +86,17 @@ class Settings(BaseSettings):
 
     # Promotion and backups
     promotion_tolerance_bce: float = 0.002
-    backup_retention: int = 5
-    version_retention: int = 3  # newest versions per model that keep their files (besides champion/previous)
-    report_retention: int = 10  # newest backtest reports kept under LOTTO_HOME/reports (and in a bucket)
+    backup_retention: int = Field(default=5, ge=1, le=1000)  # 0 would delete the previous champion's backup
+    # newest versions per model that keep their files (besides champion/previous)
+    version_retention: int = Field(default=3, ge=0, le=1000)
+    # newest backtest reports kept under LOTTO_HOME/reports (and in a bucket)
+    report_retention: int = Field(default=10, ge=1, le=1000)
 
     # Web service (`lotto web`): read-only pages and JSON API over the same store
     web_host: str = "127.0.0.1"
-    web_port: int = 8000
-    web_workers: int = 2  # uvicorn processes; 2 fit this 2-core machine (bench/web_load.py)
-    web_cache_ttl_s: float = 1.0  # answers may lag a change of the store by this long
+    web_port: int = Field(default=8000, ge=1, le=65535)
+    web_workers: int = Field(default=2, ge=1, le=64)  # uvicorn processes; 2 fit this 2-core machine (bench/web_load.py)
+    web_cache_ttl_s: float = Field(default=1.0, ge=0, le=3600)  # answers may lag a change of the store by this long
 
     @field_validator("mirror_urls", "alert_urls", mode="before")
     @classmethod
@@ -103,7 +114,46 @@ class Settings(BaseSettings):
     @classmethod
     def _known_artifacts_scheme(cls, value: str | None) -> str | None:
         if value and "://" in value and not value.startswith(("s3://", "file://")):
-            raise ValueError(f"LOTTO_ARTIFACTS_URL {value!r}: expected a local path, file://… or s3://bucket/prefix")
+            raise ValueError("expected a local path, file://… or s3://bucket/prefix")
+        return value
+
+    @field_validator("artifacts_options", mode="after")
+    @classmethod
+    def _json_object(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        try:
+            options = json.loads(value.get_secret_value())
+        except json.JSONDecodeError:
+            options = None
+        if not isinstance(options, dict):
+            raise ValueError('expected a JSON object of s3fs options, e.g. {"endpoint_url": "http://…"}')
+        return value
+
+    @field_validator("database_url", mode="after")
+    @classmethod
+    def _known_database(cls, value: SecretStr | None) -> SecretStr | None:
+        """A SQLite or PostgreSQL URL; a plain `postgresql://` one is read with psycopg (3), the driver installed
+        (SQLAlchemy's default for it is psycopg2)."""
+        if value is None or not value.get_secret_value().strip():
+            return None
+        scheme, separator, rest = value.get_secret_value().strip().partition("://")
+        if scheme in {"postgresql", "postgres"}:
+            return SecretStr(f"postgresql+psycopg://{rest}")
+        if not separator or scheme not in {"sqlite", "postgresql+psycopg"}:
+            raise ValueError(
+                f"the scheme {scheme if separator else '(none)'!r} is not supported: "
+                "expected sqlite:///PATH or postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+            )
+        return value
+
+    @field_validator("caixa_base_url", "mirror_urls", mode="after")
+    @classmethod
+    def _web_urls(cls, value: str | list[str]) -> str | list[str]:
+        for url in [value] if isinstance(value, str) else value:
+            if not url.startswith(("http://", "https://")):
+                found = f"the scheme {url.partition('://')[0]!r}" if "://" in url else "no scheme"
+                raise ValueError(f"expected http:// or https:// URLs, found one with {found}")
         return value
 
     @property
@@ -165,6 +215,47 @@ class Settings(BaseSettings):
         return named
 
 
+# Values never repeated in a message: they may hold a password, a key or a token.
+SECRET_VALUES = frozenset({"database_url", "artifacts_options", "mirror_urls", "alert_urls"})
+
+
 def get_settings() -> Settings:
-    """Settings as the environment says now (tests change the environment between runs)."""
-    return Settings()
+    """Settings as the environment says now (tests change the environment between runs).
+
+    Raises `SettingsError` naming each `LOTTO_*` variable whose value cannot be used, the value and what is
+    expected (a range, the choices), one line per variable."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise SettingsError("\n".join(_problem(problem) for problem in error.errors())) from error
+
+
+def _problem(problem: ErrorDetails) -> str:
+    name = str(problem["loc"][0]) if problem["loc"] else ""
+    value = " (value not shown: it may hold a secret)" if name in SECRET_VALUES else f"={problem['input']}"
+    field = Settings.model_fields.get(name)
+    expected = _allowed_range(field) if field is not None else None
+    if expected is None:
+        message = problem["msg"].removeprefix("Value error, ")
+        expected = message[:1].lower() + message[1:]
+    return f"LOTTO_{name.upper()}{value}: {expected}"
+
+
+def _allowed_range(field: FieldInfo) -> str | None:
+    """The allowed range from the field's bounds ("an integer from 1 to 500", "a number above 0, at most 300")."""
+    low = high = ""
+    for bound in field.metadata:
+        if isinstance(bound, Ge):
+            low = f"from {bound.ge}"
+        elif isinstance(bound, Gt):
+            low = f"above {bound.gt}"
+        elif isinstance(bound, Le):
+            high = f"at most {bound.le}"
+        elif isinstance(bound, Lt):
+            high = f"below {bound.lt}"
+    if not low and not high:
+        return None
+    kind = "an integer" if field.annotation is int else "a number"
+    if low.startswith("from ") and high.startswith("at most "):
+        return f"expected {kind} {low} to {high.removeprefix('at most ')}"
+    return f"expected {kind} " + ", ".join(part for part in (low, high) if part)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -57,28 +58,58 @@ class HistoryFileTooLargeError(LotoflowError):
     """A history file beyond the limits: refused before it is read."""
 
 
-def read_draw_file(path: Path) -> list[FileRow]:
-    """Every row of a history file, each with its candidate draw or the reason it is not one."""
+class HistoryFileMissingError(LotoflowError):
+    """The path names no readable regular file (missing, a directory, a FIFO, not readable by this user)."""
+
+
+SPREADSHEETS = {".xlsx", ".xlsm"}
+
+
+def check_history_file(path: Path) -> None:
+    """Refuse, naming the file and why, what cannot be imported: no such file, not a regular file, not
+    readable, another type, beyond the size limit, or columns of neither layout (only the header is read).
+    `lotto import-history` calls it before anything starts; `read_draw_file` makes the same checks."""
+    _check_file(path)
+    header = _spreadsheet_header(path) if path.suffix.lower() in SPREADSHEETS else list(_read_csv(path, 0).columns)
+    _layout(path, header)
+
+
+def _check_file(path: Path) -> None:
+    if not path.exists():
+        raise HistoryFileMissingError(f"{path}: no such file; give the path of a .csv or .xlsx history file")
+    if not path.is_file():
+        raise HistoryFileMissingError(f"{path} is not a regular file (a directory or a pipe?); give a .csv or .xlsx")
+    if not os.access(path, os.R_OK):
+        raise HistoryFileMissingError(f"{path}: this user may not read it; check its permissions")
+    if path.suffix.lower() not in SPREADSHEETS | {".csv"}:
+        raise UnknownFileLayoutError(f"{path.name}: expected a .csv or .xlsx file")
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise HistoryFileTooLargeError(f"{path.name}: {size} bytes; history files are refused above {MAX_FILE_BYTES}")
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        frame = _read_spreadsheet(path)
-    elif path.suffix.lower() == ".csv":
-        frame = _read_csv(path)
-    else:
-        raise UnknownFileLayoutError(f"{path.name}: expected a .csv or .xlsx file")
+
+
+def _layout(path: Path, header: list[object]) -> tuple[list[str], str]:
+    """The layout's columns and date format that `header` has; refused naming both layouts when neither."""
+    columns = {str(c).strip() for c in header}
+    if set(OURS) <= columns:
+        return OURS, ISO_DATE
+    if set(OFFICIAL) <= columns:
+        return OFFICIAL, OFFICIAL_DATE
+    found = ", ".join(str(c).strip() for c in header[:8]) + (", …" if len(header) > 8 else "")
+    raise UnknownFileLayoutError(
+        f"{path.name}: its columns ({found or 'none'}) are neither lotoflow's ({', '.join(OURS[:3])}, …, d15) "
+        f"nor the official spreadsheet's ({', '.join(OFFICIAL[:3])}, …, Bola15)"
+    )
+
+
+def read_draw_file(path: Path) -> list[FileRow]:
+    """Every row of a history file, each with its candidate draw or the reason it is not one."""
+    _check_file(path)
+    frame = _read_spreadsheet(path) if path.suffix.lower() in SPREADSHEETS else _read_csv(path)
     if len(frame) > MAX_ROWS:
         raise HistoryFileTooLargeError(f"{path.name}: more than {MAX_ROWS} rows; the real history has about 3,700")
     frame.columns = [str(c).strip() for c in frame.columns]
-    if set(OURS) <= set(frame.columns):
-        columns, date_format = OURS, ISO_DATE
-    elif set(OFFICIAL) <= set(frame.columns):
-        columns, date_format = OFFICIAL, OFFICIAL_DATE
-    else:
-        raise UnknownFileLayoutError(
-            f"{path.name}: columns {list(frame.columns)[:8]}... match neither {OURS[:3]}... nor {OFFICIAL[:3]}..."
-        )
+    columns, date_format = _layout(path, list(frame.columns))
     frame = frame[columns].fillna("")
     return [
         _row(line, dict(zip(columns, values, strict=True)), date_format)
@@ -86,18 +117,27 @@ def read_draw_file(path: Path) -> list[FileRow]:
     ]
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    """The rows of a `,` or `;` separated file; an unreadable one is refused naming the file and why."""
+def _read_csv(path: Path, rows: int = MAX_ROWS + 1) -> pd.DataFrame:
+    """The first `rows` rows of a `,` or `;` separated file; an unreadable one is refused naming the file and why."""
     try:
-        return pd.read_csv(path, dtype=str, sep=None, engine="python", nrows=MAX_ROWS + 1)
+        return pd.read_csv(path, dtype=str, sep=None, engine="python", nrows=rows)
     except (ValueError, UnicodeDecodeError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise UnknownFileLayoutError(
             f"{path.name}: not a readable CSV file ({type(error).__name__}: {error})"
         ) from error
 
 
-def _read_spreadsheet(path: Path) -> pd.DataFrame:
-    """The first sheet, opened read-only, after checking what the archive expands to."""
+def _spreadsheet_header(path: Path) -> list[object]:
+    """The first row of the first sheet."""
+    workbook = _open_spreadsheet(path)
+    try:
+        return list(next(workbook.worksheets[0].iter_rows(values_only=True), None) or ())
+    finally:
+        workbook.close()
+
+
+def _open_spreadsheet(path: Path):  # -> openpyxl.Workbook (untyped)
+    """The workbook, opened read-only, after checking what the archive expands to."""
     import openpyxl
 
     try:
@@ -109,7 +149,12 @@ def _read_spreadsheet(path: Path) -> pd.DataFrame:
         raise HistoryFileTooLargeError(
             f"{path.name}: expands to {expanded} bytes; spreadsheets are refused above {MAX_SPREADSHEET_EXPANDED_BYTES}"
         )
-    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    return openpyxl.load_workbook(path, read_only=True, data_only=True)
+
+
+def _read_spreadsheet(path: Path) -> pd.DataFrame:
+    """The first sheet, opened read-only."""
+    workbook = _open_spreadsheet(path)
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = next(rows, None) or ()

@@ -140,11 +140,20 @@ def _stored_before(ws: Workspace, candidates: list[DrawCandidate]) -> Draw | Non
 
 @dataclass
 class ImportReport:
+    """What became of every row of a history file: each one is new, identical, or quarantined with its reason
+    (conflicting with a stored draw, invalid, or held back behind a rejected concurso)."""
+
     file: str
     new: list[int] = field(default_factory=list)
     identical: list[int] = field(default_factory=list)
     conflicting: dict[int, str] = field(default_factory=dict)
     invalid: list[str] = field(default_factory=list)
+    held_back: list[str] = field(default_factory=list)
+
+    @property
+    def quarantined(self) -> int:
+        """Rows put in the quarantine: conflicting, invalid and held back."""
+        return len(self.conflicting) + len(self.invalid) + len(self.held_back)
 
     def counts(self) -> dict[str, int]:
         return {
@@ -152,14 +161,29 @@ class ImportReport:
             "identical": len(self.identical),
             "conflicting": len(self.conflicting),
             "invalid": len(self.invalid),
+            "held back": len(self.held_back),
         }
 
+    def summary(self) -> str:
+        """One line: the count of each kind of row, and how many went to the quarantine."""
+        counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())
+        held = f"; {self.quarantined} row(s) quarantined (`lotto quarantine` lists them)" if self.quarantined else ""
+        return counts + held
+
+    def reasons(self) -> list[str]:
+        """Why each quarantined row was, one line each."""
+        return (
+            [f"conflicting concurso {c}: {reason}" for c, reason in sorted(self.conflicting.items())]
+            + [f"invalid: {reason}" for reason in self.invalid]
+            + [f"held back: {reason}" for reason in self.held_back]
+        )
+
+    def text(self) -> str:
+        return "\n".join([f"Imported {self.file}: {self.summary()}", *(f"- {r}" for r in self.reasons())])
+
     def markdown(self) -> str:
-        counts = self.counts()
-        lines = [f"Imported `{self.file}`: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + ".", ""]
-        lines += [f"- conflicting concurso {c}: {reason}" for c, reason in sorted(self.conflicting.items())]
-        lines += [f"- invalid: {reason}" for reason in self.invalid]
-        return "\n".join(lines)
+        lines = [f"Imported `{self.file}`: {self.summary()}.", ""]
+        return "\n".join(lines + [f"- {reason}" for reason in self.reasons()])
 
 
 def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = None) -> ImportReport:
@@ -196,21 +220,20 @@ def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = Non
         ws.draws.quarantine(rejection.candidate.concurso, source, rejected_row.payload(), reason)
     by_concurso = {candidate.concurso: row for candidate, row in new_rows}
     for draw in validation.held_back:
-        line = by_concurso[draw.concurso].line
-        report.invalid.append(f"line {line}: concurso {draw.concurso} not stored: it follows a rejected concurso")
+        held_row = by_concurso[draw.concurso]
+        behind = min(validation.rejected_concursos)
+        reason = (
+            f"line {held_row.line}: concurso {draw.concurso} held back behind the rejected concurso {behind} "
+            "(storing it would leave a gap); accept it once that one is stored"
+        )
+        report.held_back.append(reason)
+        ws.draws.quarantine(draw.concurso, source, held_row.payload(), reason)
     accepted = [IncomingDraw(d, source, _row_payload(by_concurso[d.concurso])) for d in validation.accepted]
     result = ws.draws.add(accepted)
     report.new += result.new
     report.identical += result.identical
     report.conflicting.update({c.stored.concurso: c.reason for c in result.conflicts})
-    ws.draws.log_ingest(
-        source,
-        None,
-        len(report.new),
-        len(report.conflicting) + len(report.invalid),
-        json.dumps(report.counts()),
-        flow_run_id,
-    )
+    ws.draws.log_ingest(source, None, len(report.new), report.quarantined, report.summary(), flow_run_id)
     return report
 
 

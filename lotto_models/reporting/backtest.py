@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
+from lotto_models.core.errors import LotoflowError
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.evaluation import (
     BASELINE_BCE,
@@ -27,6 +28,10 @@ HEADER = (
     "| model | version | holdout draws | mean hits (95% CI) | 11+ hits | BCE | Brier | leakage flag |\n"
     "|---|---|---|---|---|---|---|---|"
 )
+
+
+class NothingToBacktestError(LotoflowError):
+    """No model has a champion with holdout figures: a report would be empty, so none is written."""
 
 
 @dataclass(frozen=True)
@@ -66,10 +71,17 @@ def backtest_rows(ws: Workspace) -> list[BacktestRow]:
 
 def write_backtest_report(ws: Workspace, directory: Path | None = None) -> BacktestReport:
     """Write `backtest.md` and `hits.png` under `LOTTO_HOME/reports/backtest-<last concurso>/`, and keep them
-    where the artifacts live (with a bucket: `reports/backtest-<last concurso>/` in it)."""
+    where the artifacts live (with a bucket: `reports/backtest-<last concurso>/` in it).
+
+    Raises `NothingToBacktestError`, writing nothing, while no model has a champion."""
+    rows = backtest_rows(ws)
+    if not rows:
+        raise NothingToBacktestError(
+            f"no model has a champion yet ({ws.draws.count()} draws stored), so there is nothing to backtest and "
+            "no report was written\n`lotto run` trains the models (and writes this report itself)"
+        )
     directory = directory or ws.settings.home / "reports" / f"backtest-{ws.draws.last_concurso()}"
     directory.mkdir(parents=True, exist_ok=True)
-    rows = backtest_rows(ws)
     baseline = (
         f"| random guess | — | — | {BASELINE_HITS:.2f} | {BASELINE_SHARE_11_PLUS:.1%} | "
         f"{BASELINE_BCE:.4f} | {BASELINE_BRIER:.4f} | — |"

@@ -23,8 +23,9 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
-from lotto_models.core.errors import LotoflowError
+from lotto_models.core.errors import LotoflowError, StoreUnavailableError
 from lotto_models.core.settings import Settings
+from lotto_models.ingest.draw_calendar import SAO_PAULO, overdue_draw
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.evaluation import (
     BASELINE_HITS,
@@ -37,7 +38,9 @@ from lotto_models.registry.versions import CHAMPION, PREVIOUS, ModelVersion, Ver
 from lotto_models.reporting.baseline import HONEST_NOTE, WHAT_RANDOM_MEANS
 from lotto_models.serving.plans import PLANS
 from lotto_models.storage import schema
+from lotto_models.storage.draw_store import DrawStore
 from lotto_models.storage.engine import create_store_engine, current_revision, head_revision
+from lotto_models.storage.quarantine_store import QuarantineStatus
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -46,10 +49,6 @@ Z95 = 1.96
 
 T = TypeVar("T")
 P = ParamSpec("P")
-
-
-class StoreUnavailableError(LotoflowError):
-    """The store cannot be read: unreachable, missing, or its schema is not (yet) the one this code reads."""
 
 
 class NotFoundError(LotoflowError):
@@ -172,13 +171,25 @@ class QuarantineItem(BaseModel):
     payload: str = Field(description=f"the rejected payload, cut at {QUARANTINE_PAYLOAD_CHARS} characters")
     payload_truncated: bool
     flow_run_id: str | None = Field(description=RUN_THAT_STORED)
+    status: QuarantineStatus = Field(
+        description="held (awaiting a person's decision), accepted (stored as a draw after passing validation "
+        "again) or discarded (closed, nothing stored)"
+    )
+    times_seen: int = Field(description="how often the same payload was rejected while held")
+    decided_by: str | None
+    decided_at: dt.datetime | None
+    decision_note: str | None
+
+
+class QuarantinePage(Page[QuarantineItem]):
+    held: int = Field(description="entries held, awaiting a decision: what `lotto status` and `lotto quarantine` count")
 
 
 class DrawsPage(BaseModel):
     """What the draws page shows."""
 
     draws: Page[DrawView]
-    quarantine: Page[QuarantineItem]
+    quarantine: QuarantinePage
     ingests: list[IngestRun]
 
 
@@ -247,6 +258,10 @@ class StoreHealth(BaseModel):
     last_concurso: int | None
     last_date: dt.date | None
     last_draw_age_days: int | None
+    stale: bool = Field(
+        default=False, description="the newest draw is overdue by the draw calendar (the stale-source warning's rule)"
+    )
+    stale_reason: str | None = None
 
 
 # -- the baseline ---------------------------------------------------------------------------------------
@@ -307,25 +322,6 @@ def _unreadable(database: str, error: sa.exc.SQLAlchemyError) -> StoreUnavailabl
     return StoreUnavailableError(f"the store at {database} cannot be read: {detail}")
 
 
-def _make_read_only(engine: Engine) -> None:
-    if engine.dialect.name == "sqlite":
-
-        @sa.event.listens_for(engine, "connect")
-        def _sqlite_query_only(dbapi_connection, _record) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA query_only = ON")
-            cursor.close()
-
-    elif engine.dialect.name == "postgresql":
-
-        @sa.event.listens_for(engine, "connect")
-        def _postgres_read_only(dbapi_connection, _record) -> None:
-            cursor = dbapi_connection.cursor()
-            cursor.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-            cursor.close()
-            dbapi_connection.commit()  # a SET inside a transaction that is rolled back would be undone
-
-
 class ReadModel:
     """Read-only views of one store. Thread-safe; the engine is opened on first use, never migrated."""
 
@@ -356,9 +352,7 @@ class ReadModel:
             raise StoreUnavailableError(
                 f"no store at {database}: run `lotto run` once to create and fill it (LOTTO_HOME)"
             )
-        engine = create_store_engine(self.url)
-        _make_read_only(engine)
-        return engine
+        return create_store_engine(self.url, read_only=True)
 
     def _check_schema(self, engine: Engine) -> None:
         try:
@@ -597,8 +591,9 @@ class ReadModel:
         return _draw_view(row)
 
     @_store_call
-    def quarantine(self, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> Page[QuarantineItem]:
-        """Rejected payloads with their reasons, newest first."""
+    def quarantine(self, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> QuarantinePage:
+        """Rejected payloads with their reasons and each one's status and decision, newest first; and how many
+        are held (counted as `lotto status` counts them)."""
         _check_page(page, page_size)
         q = schema.quarantine
         query = sa.select(q, _stored_by(q.c.quarantined_at)).order_by(q.c.id.desc())
@@ -606,6 +601,7 @@ class ReadModel:
         with self.engine.connect() as connection:
             total = connection.scalar(sa.select(sa.func.count()).select_from(q)) or 0
             rows = connection.execute(query).all()
+        held = DrawStore(self.engine).quarantine_count()
         items = [
             QuarantineItem(
                 id=row.id,
@@ -616,10 +612,15 @@ class ReadModel:
                 payload=row.payload[:QUARANTINE_PAYLOAD_CHARS],
                 payload_truncated=len(row.payload) > QUARANTINE_PAYLOAD_CHARS,
                 flow_run_id=row.run_id,
+                status=QuarantineStatus(row.status),
+                times_seen=row.times_seen,
+                decided_by=row.decided_by,
+                decided_at=_utc(row.decided_at) if row.decided_at else None,
+                decision_note=row.decision_note,
             )
             for row in rows
         ]
-        return _page(items, total, page, page_size)
+        return QuarantinePage(**vars(_page(items, total, page, page_size)), held=held)
 
     @_store_call
     def ingests(self, limit: int = 20) -> list[IngestRun]:
@@ -685,8 +686,10 @@ class ReadModel:
         )
 
     # -- health ----------------------------------------------------------------------------------------------
-    def store_health(self, today: dt.date | None = None) -> StoreHealth:
-        """Whether the store answers, and its newest draw; never raises for a store problem."""
+    def store_health(self, now: dt.datetime | None = None) -> StoreHealth:
+        """Whether the store answers, and its newest draw, stale when it is overdue by the draw calendar
+        (`ingest.draw_calendar.overdue_draw`, as the stale-source warning judges it); never raises for a store
+        problem."""
         try:
             engine = self.engine
             with engine.connect() as connection:
@@ -699,7 +702,8 @@ class ReadModel:
             return _unreachable(self.database, str(error))
         except sa.exc.SQLAlchemyError as error:
             return _unreachable(self.database, str(_unreadable(self.database, error)))
-        today = today or dt.date.today()
+        now = now or dt.datetime.now(dt.UTC)
+        overdue = overdue_draw(last, last_date, now) if last_date else None
         return StoreHealth(
             reachable=True,
             database=self.database,
@@ -708,7 +712,9 @@ class ReadModel:
             draws=count,
             last_concurso=last,
             last_date=last_date,
-            last_draw_age_days=(today - last_date).days if last_date else None,
+            last_draw_age_days=(now.astimezone(SAO_PAULO).date() - last_date).days if last_date else None,
+            stale=overdue is not None,
+            stale_reason=overdue.message() if overdue is not None else None,
         )
 
 

@@ -6,7 +6,8 @@ import pytest
 
 from lotto_models.core.cache import ProcessCache, file_signature
 from lotto_models.core.draws import ISO_DATE, OFFICIAL_DATE, parse_date
-from lotto_models.core.settings import Settings
+from lotto_models.core.errors import SettingsError
+from lotto_models.core.settings import Settings, get_settings
 
 
 def test_a_cached_value_is_recomputed_when_its_file_changes_and_only_then(tmp_path: Path) -> None:
@@ -109,3 +110,49 @@ def test_failpoint_kill_leader_kills_the_group_s_leader_alone() -> None:
     )
     output, _ = leader.communicate(timeout=30)  # until the worker, holding the output too, has ended
     assert leader.returncode == -signal.SIGKILL and output == "worker lived on\n"
+
+
+OUT_OF_RANGE = {
+    "LOTTO_HTTP_BACKOFF_S": ("-1", "expected a number from 0 to 600"),
+    "LOTTO_HTTP_READ_TIMEOUT_S": ("-5", "expected a number above 0, at most 600"),
+    "LOTTO_HTTP_CONNECT_TIMEOUT_S": ("0", "expected a number above 0, at most 300"),
+    "LOTTO_TRAINING_TIMEOUT_S": ("-1", "expected a number above 0"),
+    "LOTTO_WINDOW": ("0", "expected an integer from 1 to 500"),
+    "LOTTO_LONG_WINDOW": ("-3", "expected an integer from 1 to 500"),
+    "LOTTO_HOLDOUT_DRAWS": ("999999", "expected an integer from 10 to 2000"),
+    "LOTTO_BACKUP_RETENTION": ("0", "expected an integer from 1 to 1000"),
+    "LOTTO_WEB_PORT": ("99999", "expected an integer from 1 to 65535"),
+    "LOTTO_PROFILE": ("fast", "input should be 'smoke', 'quick' or 'full'"),
+    "LOTTO_CAIXA_BASE_URL": ("servicebus2.caixa.gov.br", "expected http:// or https:// URLs, found one with no scheme"),
+}
+
+
+@pytest.mark.parametrize(("variable", "value", "expected"), [(k, *v) for k, v in OUT_OF_RANGE.items()])
+def test_a_setting_out_of_range_is_refused_naming_the_variable_the_value_and_the_range(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, expected: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError) as refused:
+        get_settings()
+    assert str(refused.value) == f"{variable}={value}: {expected}"
+
+
+def test_every_bad_setting_is_named_at_once_and_secrets_are_not_repeated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LOTTO_HOLDOUT_DRAWS", "-1")
+    monkeypatch.setenv("LOTTO_DATABASE_URL", "mysql://lotto:s3cret-pw@db.example/lotoflow")
+    monkeypatch.setenv("LOTTO_MIRROR_URLS", "https://ok.example/api, ftp://user:token@mirror.example/api")
+    with pytest.raises(SettingsError) as refused:
+        get_settings()
+    lines = str(refused.value).splitlines()  # one line per variable, in the order of the settings
+    assert len(lines) == 3
+    assert lines[0].startswith("LOTTO_DATABASE_URL (value not shown: it may hold a secret): the scheme 'mysql'")
+    assert lines[1].startswith("LOTTO_MIRROR_URLS (value not shown: it may hold a secret): expected http://")
+    assert lines[2] == "LOTTO_HOLDOUT_DRAWS=-1: expected an integer from 10 to 2000"
+    assert "s3cret-pw" not in str(refused.value) and "token" not in str(refused.value)
+
+
+@pytest.mark.parametrize("scheme", ["postgresql", "postgres"])
+def test_a_plain_postgresql_url_is_read_with_psycopg(scheme: str) -> None:
+    settings = Settings(database_url=f"{scheme}://lotto:pw@db.example:5432/lotoflow")
+    assert settings.sqlalchemy_url == "postgresql+psycopg://lotto:pw@db.example:5432/lotoflow"
+    assert Settings(database_url="").sqlalchemy_url.startswith("sqlite:///")  # empty: the default store

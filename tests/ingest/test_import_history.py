@@ -14,6 +14,7 @@ from prefect.client.schemas.sorting import ArtifactSort
 from deployments.cli import main as lotto
 from flows.import_history import import_history
 from lotto_models.core.draws import Draw
+from lotto_models.ingest.quarantine import accept_entry, discard_entry
 from lotto_models.ingest.validation import (
     CONCURSO_FOLLOWS,
     CONCURSO_UNIQUE,
@@ -24,6 +25,7 @@ from lotto_models.ingest.validation import (
     REJECTING_RULES,
 )
 from lotto_models.storage import schema
+from lotto_models.storage.draw_store import IncomingDraw
 from lotto_models.workspace import open_workspace
 from tests.conftest import matrix, synthetic_draws
 
@@ -73,7 +75,10 @@ def test_a_file_with_good_duplicate_conflicting_and_invalid_rows(tmp_path: Path,
     state = import_history(str(path), return_state=True)
 
     assert state.is_completed()
-    assert state.message == "1 new, 2 identical, 1 conflicting, 2 invalid; conflicting and invalid rows quarantined"
+    assert state.message == (
+        "1 new, 2 identical, 1 conflicting, 2 invalid, 0 held back; 3 row(s) quarantined "
+        "(`lotto quarantine` lists them)"
+    )
     ws = open_workspace()
     assert ws.draws.last_draw() == new[0]
     assert ws.draws.get_many([other.concurso])[other.concurso] == other
@@ -151,14 +156,51 @@ def test_an_import_that_would_leave_a_gap_stores_nothing_after_it(tmp_path: Path
     path = tmp_path / "gap.csv"
     pd.DataFrame([ours(d) for d in later]).to_csv(path, index=False)
     state = import_history(str(path), return_state=True)
-    assert state.is_completed() and "0 new" in state.message and "2 invalid" in state.message
+    assert state.is_completed()
+    assert state.message.startswith("0 new, 0 identical, 0 conflicting, 1 invalid, 1 held back")
     assert open_workspace().draws.last_concurso() == 3700
-    [reason] = [r.reason for r in quarantined()]
-    assert reason.startswith(f'line 2: concurso 3702 failed the validation suite: "{CONCURSO_FOLLOWS}"')
+    [gap, behind] = [r.reason for r in quarantined()]
+    assert gap.startswith(f'line 2: concurso 3702 failed the validation suite: "{CONCURSO_FOLLOWS}"')
+    assert behind.startswith("line 3: concurso 3703 held back behind the rejected concurso 3702")
+
+
+def test_an_import_accounts_for_every_row_in_its_counts_its_log_and_the_quarantine(
+    tmp_path: Path, history: list[Draw]
+) -> None:
+    """An invalid 3701 holds back a valid 3702: both are in the quarantine with their reasons, the counts
+    printed, logged and shown agree, and the held-back row is stored once 3701 is."""
+    good = synthetic_draws(history[-1], 2)
+    path = tmp_path / "two.csv"
+    pd.DataFrame([{**ours(good[0]), "d15": 26}, ours(good[1])]).to_csv(path, index=False)
+
+    state = import_history(str(path), return_state=True)
+
+    report = state.result()
+    assert report.counts() == {"new": 0, "identical": 0, "conflicting": 0, "invalid": 1, "held back": 1}
+    assert state.message == report.summary()
+    assert report.summary() == (
+        "0 new, 0 identical, 0 conflicting, 1 invalid, 1 held back; 2 row(s) quarantined "
+        "(`lotto quarantine` lists them)"
+    )
+    entries = open_workspace().quarantine.entries()
+    assert [(e.concurso, e.source) for e in entries] == [(3701, "import:two.csv"), (3702, "import:two.csv")]
+    assert f'"{NUMBERS_IN_RANGE}"' in entries[0].reason
+    assert entries[1].reason.startswith("line 3: concurso 3702 held back behind the rejected concurso 3701")
+    with open_workspace().engine.connect() as connection:
+        logged = connection.execute(sa.select(schema.ingest_runs).order_by(schema.ingest_runs.c.id.desc())).first()
+    assert (logged.source, logged.new_draws, logged.quarantined) == ("import:two.csv", 0, 2)
+    assert logged.note == report.summary()
+    assert report.text().splitlines()[1:] == [f"- invalid: {entries[0].reason}", f"- held back: {entries[1].reason}"]
+
+    ws = open_workspace()
+    discard_entry(ws, entries[0].id, "26 is a typo for 25", "ana")
+    ws.draws.add([IncomingDraw(good[0], "import:fixed.csv", None)])
+    accept_entry(ws, entries[1].id, "3701 is stored now", "ana")
+    assert ws.draws.last_draw() == good[1] and ws.draws.quarantine_count() == 0
 
 
 def test_a_file_of_unknown_layout_fails_the_run_with_the_reason(tmp_path: Path) -> None:
     path = tmp_path / "other.csv"
     path.write_text("a,b,c\n1,2,3\n")
     state = import_history(str(path), return_state=True)
-    assert state.is_failed() and "match neither" in state.message
+    assert state.is_failed() and "other.csv: its columns (a, b, c) are neither lotoflow's" in state.message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 import time
 
@@ -10,11 +11,15 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from lotto_models.core.settings import Settings
+from lotto_models.ingest.draw_calendar import next_draw_date, overdue_draw, result_deadline
+from lotto_models.ingest.quarantine import discard_entry
 from lotto_models.modeling.random_baseline import BASELINE_HITS, BASELINE_HITS_SD, BASELINE_SHARE_11_PLUS
 from lotto_models.reporting.read_model import MAX_PAGE_SIZE, chance_interval
+from lotto_models.reporting.status import status_report
 from lotto_models.serving.plans import PLANS
 from lotto_models.storage import schema
 from lotto_models.storage.engine import head_revision
+from lotto_models.storage.quarantine_store import QuarantineStatus
 from tests.web.conftest import STORED, UI, Filled
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
@@ -135,11 +140,34 @@ def test_models_show_champion_previous_holdout_degradation_and_last_decision(
 
 def test_quarantine_lists_rejected_payloads_with_the_reason(client: TestClient, filled: Filled) -> None:
     page = client.get("/api/v1/quarantine").json()
-    assert page["total"] == 1
+    assert page["total"] == page["held"] == 1
     [item] = page["items"]
     assert (item["concurso"], item["source"], item["reason"]) == (3691, "caixa", "repeated numbers")
     assert '"numero": 3691' in item["payload"] and not item["payload_truncated"]
     assert item["flow_run_id"] == filled.ingest_run_ids[1]
+    assert (item["status"], item["times_seen"], item["decided_by"], item["decided_at"]) == ("held", 1, None, None)
+
+
+def test_the_quarantine_reads_the_same_in_the_api_the_page_and_lotto_status(client: TestClient, filled: Filled) -> None:
+    """Decided entries are listed with their status and decision, and only held ones are counted as held."""
+    ws = filled.ws
+    ws.draws.quarantine(3692, "mirror1", '{"numero": 3692}', "numbers in 1..25")
+    ws.draws.quarantine(3693, "caixa", '{"numero": 3693}', "15 numbers per draw")
+    [held, discarded, kept] = ws.quarantine.entries()
+    discard_entry(ws, discarded.id, "typo upstream", "ana")
+    assert ws.quarantine.decide(kept.id, QuarantineStatus.ACCEPTED, "fixed by hand", "bia")
+    time.sleep(2 * ws.settings.web_cache_ttl_s)  # the change token is asked again every TTL
+
+    page = client.get("/api/v1/quarantine").json()
+    statuses = {item["id"]: item for item in page["items"]}
+    assert (page["total"], page["held"]) == (3, 1) == (3, status_report(ws)["quarantine"])
+    assert statuses[held.id]["status"] == "held" and statuses[held.id]["decided_by"] is None
+    assert (statuses[discarded.id]["status"], statuses[discarded.id]["decided_by"]) == ("discarded", "ana")
+    assert statuses[discarded.id]["decision_note"] == "typo upstream" and statuses[discarded.id]["decided_at"]
+    assert (statuses[kept.id]["status"], statuses[kept.id]["decision_note"]) == ("accepted", "fixed by hand")
+    draws = client.get("/draws").text
+    assert "Quarantine (1 held)" in draws and "3 entries" in draws
+    assert "discarded by ana on " in draws and ": typo upstream" in draws and "accepted by bia on " in draws
 
 
 def closed_port() -> int:
@@ -153,11 +181,26 @@ def test_health_names_the_newest_draw_and_says_when_prefect_is_unreachable(fille
     with TestClient(create_app(filled.ws.settings, PrefectLinks(api_url=api))) as client:
         answer = client.get("/api/v1/health")
     body = answer.json()
-    assert answer.status_code == 200 and body["ok"]
+    assert answer.status_code == 200
     assert body["store"]["reachable"] and body["store"]["last_concurso"] == STORED and body["store"]["draws"] == STORED
     assert body["store"]["last_date"] == filled.history[STORED - 1].date.isoformat()
     assert body["store"]["last_draw_age_days"] >= 0
     assert not body["prefect"]["reachable"] and body["prefect"]["note"].startswith(f"the Prefect API at {api}")
+
+
+def test_health_is_not_ok_when_the_newest_draw_is_overdue_as_the_stale_source_warning_judges_it(
+    client: TestClient, filled: Filled
+) -> None:
+    last = filled.history[STORED - 1]  # concurso 3690, of 2026: long overdue by the draw calendar now
+    body = client.get("/api/v1/health").json()
+    assert not body["ok"] and body["store"]["reachable"] and body["store"]["stale"]
+    assert body["store"]["stale_reason"].startswith(f"no new draw since concurso {STORED} of {last.date}: the draw of")
+    read_model = client.app.state.read_model
+    deadline = result_deadline(next_draw_date(last.date))
+    for now, stale in ((deadline - dt.timedelta(minutes=1), False), (deadline + dt.timedelta(hours=3), True)):
+        health = read_model.store_health(now)
+        overdue = overdue_draw(last.concurso, last.date, now)  # what the stale-source warning sends
+        assert health.stale is stale and health.stale_reason == (overdue.message() if overdue else None)
 
 
 def test_a_store_that_cannot_be_read_answers_503_with_the_reason(tmp_path) -> None:
@@ -237,7 +280,7 @@ def test_pages_show_guesses_record_chart_models_draws_and_the_honest_note(client
     assert "stat/v2" in models and f"{UI}/runs/flow-run/{filled.versions['stat'].flow_run_id}" in models
     assert "Backtest" in models and "<svg" in models and "The draws are random." in models
     draws = client.get("/draws").text
-    assert "Quarantine (1)" in draws and "repeated numbers" in draws and ">3690<" in draws
+    assert "Quarantine (1 held)" in draws and "repeated numbers" in draws and ">3690<" in draws
     assert all(f"{UI}/runs/flow-run/{run_id}" in draws for run_id in filled.ingest_run_ids)
     assert "concurso 3691 rejected" in draws  # the ingest log
     assert "The draws are random." in draws
