@@ -254,15 +254,17 @@ def _open_store(read_only: bool = False, creates: bool = False) -> Workspace:
     from lotto_models.workspace import open_workspace, store_exists
 
     settings = get_settings()
-    if not store_exists(settings):
-        where = store_name(settings.sqlalchemy_url)
-        if not creates:
-            raise StoreUnavailableError(
-                f"no store at {where} (LOTTO_HOME={settings.home})\n"
-                "`lotto run` creates one and fills it; or point LOTTO_HOME (LOTTO_DATABASE_URL) at an existing one"
-            )
-        print(f"lotto: no store at {where} yet: creating a new one there", file=sys.stderr, flush=True)
-    return open_workspace(settings, read_only=read_only)
+    if store_exists(settings):
+        return open_workspace(settings, read_only=read_only)
+    where = store_name(settings.sqlalchemy_url)
+    if not creates:
+        raise StoreUnavailableError(
+            f"no store at {where} (LOTTO_HOME={settings.home})\n"
+            "`lotto run` creates one and fills it; or point LOTTO_HOME (LOTTO_DATABASE_URL) at an existing one"
+        )
+    ws = open_workspace(settings)
+    print(f"lotto: there was no store at {where}: created a new one there", file=sys.stderr, flush=True)
+    return ws
 
 
 def _run_flow(args: argparse.Namespace) -> int:

@@ -272,7 +272,7 @@ def convert_to_saved_model(keras_file: Path, directory: Path) -> Path:
 
     try:
         network = keras.saving.load_model(keras_file, compile=False, safe_mode=True)
-    except ValueError as error:  # Keras says why it cannot read the archive as a model
+    except (ValueError, KeyError) as error:  # Keras says why it cannot read the archive as a model
         raise ModelFileError(f"{keras_file}: Keras cannot load it as a model: {error}") from error
     export_saved_model(network, directory)
     return directory

@@ -49,10 +49,12 @@ def reaching_store(url: str) -> Iterator[None]:
     """Turn a failure to reach or open the store into `StoreUnavailableError` naming it and what to check."""
     try:
         yield
-    except sa.exc.OperationalError as error:
+    except sa.exc.DatabaseError as error:  # OperationalError (cannot connect or open), or not a database at all
         detail = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
         path = sqlite_file(url)
-        if path is not None:
+        if path is not None and not isinstance(error, sa.exc.OperationalError):
+            advice = f"{path} is not a store lotoflow can read: restore it from a copy, or move it aside"
+        elif path is not None:
             advice = f"check that {path.parent} (LOTTO_HOME) is a directory this user may read and write"
         else:
             advice = "check that PostgreSQL runs there and that LOTTO_DATABASE_URL names it"

@@ -37,7 +37,8 @@ class Case:
     args: list[str]
     code: int
     says: list[str]  # fragments of the message (stderr), with {home}, {files} and {port} filled in
-    home: str = "none"  # none (no store yet), empty (a migrated store, no draw) or seeded (the bundled history)
+    home: str = "none"  # none (no store yet), empty (a migrated store, no draw), seeded (the bundled history)
+    # or garbage (a file that is not a database)
     env: dict[str, str] = field(default_factory=dict)
     read_only_home: bool = False  # run as a user who cannot write LOTTO_HOME
     prints: list[str] = field(default_factory=list)  # fragments of stdout, for the cases that succeed
@@ -76,6 +77,12 @@ CASES: dict[str, Case] = {
         ["predict", "--recompute", "--plan", "free"], 1, ["plan free: no member can serve", "`lotto run`"], "seeded"
     ),
     "rollback-no-previous": Case(["rollback", "stat"], 1, ["stat has no previous champion to roll back to"], "seeded"),
+    "status-not-a-database": Case(
+        ["status"], 1, ["{home}/lotoflow.db cannot be opened: file is not a database", "restore it"], "garbage"
+    ),
+    "run-home-is-a-file": Case(
+        ["run"], 1, ["LOTTO_HOME {files}/other.csv cannot be created"], env={"LOTTO_HOME": "{files}/other.csv"}
+    ),
     "quarantine-unknown-entry": Case(
         ["quarantine", "--accept", "7"], 1, ["quarantine entry 7 does not exist"], home="seeded"
     ),
@@ -185,7 +192,10 @@ def test_a_mistake_ends_in_a_message_naming_it_and_an_exit_code_not_a_traceback(
     case: Case, places: tuple[Path, Path]
 ) -> None:
     home, files = places
-    if case.home != "none":
+    if case.home == "garbage":
+        home.mkdir()
+        (home / "lotoflow.db").write_bytes(bytes(range(256)) * 20)
+    elif case.home != "none":
         home.mkdir()
         shutil.copy(migrated_sqlite_store(seeded=case.home == "seeded"), home / "lotoflow.db")
         (home / "lotoflow.db").chmod(0o644)
@@ -261,7 +271,7 @@ def test_an_import_into_a_new_home_says_where_it_creates_the_store_counts_every_
     done = run_lotto(["import-history", str(files / "three.csv")], env)
 
     assert done.returncode == 0, done.stdout + done.stderr
-    assert f"lotto: no store at {home}/lotoflow.db yet: creating a new one there" in done.stderr
+    assert f"lotto: there was no store at {home}/lotoflow.db: created a new one there" in done.stderr
     assert "no link to the run is shown" in done.stderr and "View at" not in done.stderr
     assert done.stdout.splitlines() == [
         "Imported three.csv: 0 new, 0 identical, 0 conflicting, 1 invalid, 2 held back; 3 row(s) quarantined "
