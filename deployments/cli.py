@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 from lotto_models.core.errors import LotoflowError
 from lotto_models.modeling.catalog import MODELS
+from lotto_models.registry.version_refs import VersionRefError, parse_version_ref
 from lotto_models.reporting.baseline import PREDICT_NOTE, versus_random
 from lotto_models.serving.plans import PLANS
 
@@ -124,8 +125,8 @@ def _parser() -> argparse.ArgumentParser:
     review = command(
         "review-challengers", help="list challengers awaiting review, or approve/reject them (MODEL:VERSION)"
     )
-    review.add_argument("--approve", action="append", default=[], metavar="MODEL:VERSION")
-    review.add_argument("--reject", action="append", default=[], metavar="MODEL:VERSION")
+    review.add_argument("--approve", action="append", default=[], type=_version_ref, metavar="MODEL:VERSION")
+    review.add_argument("--reject", action="append", default=[], type=_version_ref, metavar="MODEL:VERSION")
     review.add_argument("--note", default="")
     convert = command("convert", help="export a .keras model file as a TensorFlow SavedModel")
     convert.add_argument("keras_file")
@@ -161,6 +162,15 @@ def _whole_number(low: int, high: int | None, what: str) -> Callable[[str], int]
 
 _concurso = _whole_number(1, None, "a concurso")
 _at_least_one = _whole_number(1, None, "it")
+
+
+def _version_ref(text: str) -> tuple[str, int]:
+    try:
+        return parse_version_ref(text)
+    except VersionRefError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
 _port = _whole_number(1, 65535, "a port")
 
 
@@ -382,7 +392,7 @@ def _guess_line(
 
 
 def _review(args: argparse.Namespace) -> int:
-    from lotto_models.registry.review import ReviewError, apply_review, pending_challengers
+    from lotto_models.registry.review import apply_review, pending_challengers
     from lotto_models.workspace import open_workspace
 
     ws = open_workspace()
@@ -393,13 +403,8 @@ def _review(args: argparse.Namespace) -> int:
         print(f"{len(pending)} challenger(s) awaiting review." if pending else "No challenger awaits review.")
         return 0
     decisions = [(item, True) for item in args.approve] + [(item, False) for item in args.reject]
-    for item, approve in decisions:
-        model, _, version = item.partition(":")
-        try:
-            print(apply_review(ws, model, int(version.lstrip("v")), approve, args.note))
-        except (ReviewError, ValueError) as error:
-            print(f"review-challengers: {item}: {error}", file=sys.stderr)
-            return 1
+    for (model, version), approve in decisions:
+        print(apply_review(ws, model, version, approve, args.note))  # a refusal ends here, named by `main`
     return 0
 
 

@@ -48,6 +48,7 @@ from lotto_models.reporting.read_model import (
 )
 from lotto_models.reporting.svg_charts import backtest_chart, hits_chart
 from web.prefect_runs import PrefectLinks, PrefectStatus
+from web.security_headers import SecurityHeaders
 
 HERE = Path(__file__).parent
 MAX_CONCURSO = 2**31 - 1  # the store's integer column
@@ -209,6 +210,7 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
     app.state.read_model = read_model
     app.state.cache = cache
     app.add_middleware(CachedAnswers, cache=cache)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: cached answers get the headers too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def json_answer(request: Request, build: Callable[[], BaseModel | Sequence[BaseModel]]) -> Response:

@@ -59,6 +59,14 @@ class Settings(BaseSettings):
     http_read_timeout_s: float = Field(default=15.0, gt=0, le=600)
     http_attempts: int = Field(default=3, ge=1, le=20)
     http_backoff_s: float = Field(default=0.5, ge=0, le=600)
+    # An answer must be whole within this many seconds however it trickles in (a read timeout only bounds
+    # the wait between two bytes), and one run's fetching stops after the budget: what is left waits for the
+    # next run, and the run goes on with the stored draws (the "source unreachable" fallback)
+    http_request_deadline_s: float = Field(default=30.0, gt=0, le=600)
+    fetch_budget_s: float = Field(default=120.0, gt=0, le=3600)
+    # the most concursos one run fetches past the newest stored one, however far a "latest" answer claims
+    # (the draw calendar allows fewer still: the draw days since the newest stored draw, plus a few)
+    max_new_draws_per_run: int = Field(default=200, ge=1, le=10000)
 
     # Datasets and evaluation
     # Windows and spans in draws: the real history holds about 3,700, and each span is cut to a quarter (the
@@ -85,7 +93,13 @@ class Settings(BaseSettings):
     alert_block: str | None = None
 
     # Promotion and backups
-    promotion_tolerance_bce: float = 0.002
+    # Every automated decision (promote, mark below the baseline, weigh plan members) reads a paired interval
+    # over draws at this confidence. A challenger is promoted when its loss difference with the champion,
+    # per draw on the same holdout, has an interval ending at or below this margin (BCE per number): a tenth
+    # of the spread between the real models (0.6727-0.6831 on 500 holdout draws), above the upper ends a
+    # fine-tune after one new draw reaches against its champion (up to +0.00065 in the full profile)
+    confidence: float = Field(default=0.95, gt=0.5, lt=1)
+    promotion_margin_bce: float = Field(default=0.001, ge=0, le=0.1)
     backup_retention: int = Field(default=5, ge=1, le=1000)  # 0 would delete the previous champion's backup
     # newest versions per model that keep their files (besides champion/previous)
     version_retention: int = Field(default=3, ge=0, le=1000)
@@ -97,6 +111,9 @@ class Settings(BaseSettings):
     web_port: int = Field(default=8000, ge=1, le=65535)
     web_workers: int = Field(default=2, ge=1, le=64)  # uvicorn processes; 2 fit this 2-core machine (bench/web_load.py)
     web_cache_ttl_s: float = Field(default=1.0, ge=0, le=3600)  # answers may lag a change of the store by this long
+    # the research plan (rnd) on the web pages and API: off, so it is never offered to customers; an operator
+    # may turn it on for a service only operators reach (`lotto status` and `lotto predict` always show it)
+    web_show_research: bool = False
 
     @field_validator("mirror_urls", "alert_urls", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,7 @@ from lotto_models.core.draws import Draw
 from lotto_models.core.failpoints import INGEST_AFTER_FETCH, failpoint
 from lotto_models.ingest.bundled_history import BUNDLED_SOURCE, bundled_history
 from lotto_models.ingest.candidates import DrawCandidate
+from lotto_models.ingest.draw_calendar import SAO_PAULO, draw_days_between
 from lotto_models.ingest.history_files import FileRow, read_draw_file
 from lotto_models.ingest.sources import (
     FetchedDraw,
@@ -24,6 +26,8 @@ from lotto_models.ingest.validation import ValidationReport, validate_batch
 from lotto_models.storage.draw_store import DrawConflict, IncomingDraw, StoreResult
 from lotto_models.workspace import Workspace
 
+EXTRA_DRAWS = 3  # special draws (e.g. Independência) beside the calendar's
+
 
 def seed_store(ws: Workspace) -> int:
     """Seed an empty store from the bundled history; the number of draws inserted (0 if not empty)."""
@@ -35,9 +39,21 @@ def seed_store(ws: Workspace) -> int:
 def fetch_new_draws(ws: Workspace) -> FetchReport:
     """Every concurso after the newest stored one, from the first source that answers."""
     with http_client(ws.settings) as client:
-        report = fetch_missing_draws(sources_from_settings(ws.settings, client), ws.draws.last_concurso())
+        report = fetch_missing_draws(
+            sources_from_settings(ws.settings, client), ws.draws.last_concurso(), new_draws_allowed(ws)
+        )
     failpoint(INGEST_AFTER_FETCH)
     return report
+
+
+def new_draws_allowed(ws: Workspace, today: dt.date | None = None) -> int:
+    """How many concursos one run may fetch past the newest stored one: the draw days since its date through
+    tomorrow (time zones), plus a few for extra draws, and never more than LOTTO_MAX_NEW_DRAWS_PER_RUN."""
+    last = ws.draws.last_draw()
+    if last is None:
+        return ws.settings.max_new_draws_per_run
+    through = (today or dt.datetime.now(SAO_PAULO).date()) + dt.timedelta(days=1)
+    return min(ws.settings.max_new_draws_per_run, len(draw_days_between(last.date, through)) + EXTRA_DRAWS)
 
 
 def fetch_draw_range(ws: Workspace, first: int, last: int) -> FetchReport:
@@ -95,6 +111,8 @@ def store_validated_draws(
         summary.notes.append(fetched.stale.sentence)
     if fetched.incomplete_reason:
         summary.notes.append(fetched.incomplete_reason)
+    if fetched.deferred_sentence:
+        summary.notes.append(fetched.deferred_sentence)
     summary.last_stored = ws.draws.last_concurso()
     source = fetched.fetched[0].source if fetched.fetched else None
     if not fetched.source_reached:

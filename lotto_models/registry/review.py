@@ -80,17 +80,6 @@ def pending_challengers(ws: Workspace) -> list[PendingChallenger]:
     return pending
 
 
-def parse_version_ref(text: str) -> tuple[str, int]:
-    """`MODEL:VERSION` (e.g. `ls14:3` or `ls14:v3`) as (model, version number)."""
-    model, colon, version = text.strip().partition(":")
-    number = version.strip().removeprefix("v")
-    if not colon or not model or not number.isdigit() or int(number) < 1:
-        raise ReviewError(f"{text!r} is not of the form MODEL:VERSION (e.g. ls14:3)")
-    if model not in MODELS:
-        raise ReviewError(f"{text!r}: unknown model {model!r}; known: {', '.join(MODELS)}")
-    return model, int(number)
-
-
 def apply_review(ws: Workspace, model: str, version: int, approve: bool, note: str = "") -> str:
     """Promote (approve) or reject a challenger that awaits review, as a person decided; returns what was done.
 

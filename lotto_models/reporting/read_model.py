@@ -18,7 +18,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Generic, ParamSpec, TypeVar
 
-import numpy as np
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
@@ -34,9 +33,13 @@ from lotto_models.modeling.evaluation import (
     HoldoutMetrics,
     hypergeometric_hits_pmf,
 )
+from lotto_models.modeling.random_baseline import PER_GUESS_RANGE
 from lotto_models.registry.versions import CHAMPION, PREVIOUS, ModelVersion, VersionStore
 from lotto_models.reporting.baseline import HONEST_NOTE, WHAT_RANDOM_MEANS
-from lotto_models.serving.plans import PLANS
+from lotto_models.reporting.model_card import ModelCard, model_card
+from lotto_models.reporting.plan_notes import PlanGuess, same_numbers_notes
+from lotto_models.reporting.status import decision_figures
+from lotto_models.serving.plans import PLANS, Plan
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import DrawStore
 from lotto_models.storage.engine import create_store_engine, current_revision, head_revision
@@ -91,6 +94,9 @@ class PlanView(BaseModel):
     next_concurso: int = Field(description="the concurso after the newest stored draw")
     guess: Guess | None = Field(description="the plan's newest published guess")
     guess_is_for_next_concurso: bool
+    same_numbers_note: str | None = Field(
+        None, description="when another plan publishes the same numbers: which, and why (its members' weights)"
+    )
 
 
 class PredictionView(BaseModel):
@@ -116,6 +122,9 @@ class LiveRecord(BaseModel):
     ci95_low: float | None
     ci95_high: float | None
     share_11_plus: float | None
+    share_11_plus_ci95: list[float] | None = Field(
+        None, description="Wilson 95% interval of the share of 11+ (one guess is one guess: a wide interval)"
+    )
     chance_ci95_low: float | None = Field(description="95% range of the mean of this many random guesses")
     chance_ci95_high: float | None
     baseline: Baseline
@@ -223,7 +232,11 @@ class VersionView(BaseModel):
 
 class Decision(BaseModel):
     promoted: bool
+    verdict: str | None
     reason: str
+    mean_difference: float | None = Field(description="challenger − champion, mean per-draw holdout loss")
+    interval: list[float | None] | None = Field(description="the mean difference's interval [low, high]")
+    margin: float | None = Field(description="the non-inferiority margin the interval's upper end is held to")
     decided_by: str
     decided_at: dt.datetime
     challenger: str | None
@@ -240,7 +253,12 @@ class ModelView(BaseModel):
     previous: VersionView | None
     degraded: bool
     degraded_reason: str | None
+    below_baseline: bool = Field(
+        description="the champion is worse than the constant forecast beyond noise: it serves no plan"
+    )
     last_decision: Decision | None
+    champion_card: ModelCard | None
+    newest_card: ModelCard | None = Field(description="the newest version's card, when it is not the champion")
 
 
 class ModelsView(BaseModel):
@@ -267,10 +285,7 @@ class StoreHealth(BaseModel):
 # -- the baseline ---------------------------------------------------------------------------------------
 @functools.cache
 def baseline() -> Baseline:
-    pmf = hypergeometric_hits_pmf()
-    cdf = np.cumsum(pmf)
-    low = int(np.argmax(cdf > 0.025))  # first k with P(hits < k) <= 2.5%
-    high = int(np.argmax(cdf >= 0.975))  # first k with P(hits > k) <= 2.5%
+    low, high = PER_GUESS_RANGE
     return Baseline(
         mean_hits=BASELINE_HITS,
         hits_sd=BASELINE_HITS_SD,
@@ -286,6 +301,14 @@ def chance_interval(n: int) -> tuple[float, float]:
     """The 95% range of the mean hits of `n` random guesses (normal approximation)."""
     half = Z95 * BASELINE_HITS_SD / math.sqrt(n)
     return BASELINE_HITS - half, BASELINE_HITS + half
+
+
+def wilson_interval(successes: int, n: int) -> tuple[float, float]:
+    """The Wilson 95% interval of a share: honest at 0 or n successes, where the plain one collapses."""
+    share, z2 = successes / n, Z95 * Z95
+    centre = (share + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 * math.sqrt(share * (1 - share) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def record_verdict(plan: str, scored: int, mean: float | None) -> str:
@@ -405,10 +428,15 @@ class ReadModel:
         return (*row, dt.date.today())
 
     # -- plans -----------------------------------------------------------------------------------------------
-    @staticmethod
-    def check_plan(plan: str) -> None:
-        if plan not in PLANS:
-            raise NotFoundError(f"unknown plan {plan!r}; the plans are {', '.join(PLANS)}")
+    @property
+    def shown_plans(self) -> dict[str, Plan]:
+        """The plans these pages and answers show: the public ones, and the research plan only where an
+        operator turned it on (LOTTO_WEB_SHOW_RESEARCH): it is never offered to customers."""
+        return {name: plan for name, plan in PLANS.items() if plan.public or self.settings.web_show_research}
+
+    def check_plan(self, plan: str) -> None:
+        if plan not in self.shown_plans:
+            raise NotFoundError(f"unknown plan {plan!r}; the plans are {', '.join(self.shown_plans)}")
 
     @_store_call
     def plans(self) -> list[PlanView]:
@@ -432,8 +460,13 @@ class ReadModel:
         with self.engine.connect() as connection:
             rows = {row.plan: row for row in connection.execute(query)}
             last = connection.scalar(sa.select(sa.func.max(schema.draws.c.concurso))) or 0
+        notes = same_numbers_notes(
+            PlanGuess(name, row.concurso, tuple(row.numbers), dict(row.weights))
+            for name, row in rows.items()
+            if name in self.shown_plans
+        )
         views = []
-        for name, plan in PLANS.items():
+        for name, plan in self.shown_plans.items():
             row = rows.get(name)
             guess = (
                 Guess(
@@ -458,6 +491,7 @@ class ReadModel:
                     next_concurso=last + 1,
                     guess=guess,
                     guess_is_for_next_concurso=guess is not None and guess.concurso == last + 1,
+                    same_numbers_note=notes.get(name),
                 )
             )
         return views
@@ -538,6 +572,7 @@ class ReadModel:
             ci95_low=low,
             ci95_high=high,
             share_11_plus=share,
+            share_11_plus_ci95=list(wilson_interval(sum(v >= 11 for v in values), n)) if n else None,
             chance_ci95_low=chance_low,
             chance_ci95_high=chance_high,
             baseline=baseline(),
@@ -653,32 +688,43 @@ class ReadModel:
         versions = self.versions
         views = []
         for name, spec in MODELS.items():
-            degraded, reason = versions.status(name)
+            health = versions.health(name)
             decision = versions.last_decision(name)
             decision_view = None
             if decision is not None:
                 challenger = versions.get(decision.challenger_id)
                 champion = versions.get(decision.champion_id) if decision.champion_id is not None else None
+                figures = decision_figures(decision)
                 decision_view = Decision(
                     promoted=bool(decision.promoted),
+                    verdict=figures["verdict"],
                     reason=decision.reason,
+                    mean_difference=figures["mean_difference"],
+                    interval=figures["interval"],
+                    margin=figures["margin"],
                     decided_by=decision.decided_by,
                     decided_at=_utc(decision.decided_at),
                     challenger=challenger.label if challenger else None,
                     champion=champion.label if champion else None,
                     flow_run_id=challenger.flow_run_id if challenger else None,
                 )
+            serving = versions.alias(name, CHAMPION)
+            every = versions.versions(name)
+            newest = every[-1] if every and (serving is None or every[-1].id != serving.id) else None
             views.append(
                 ModelView(
                     model=name,
                     kind=spec.kind,
                     research=spec.research,
                     depends_on=list(spec.depends_on),
-                    champion=_version_view(versions.alias(name, CHAMPION)),
+                    champion=_version_view(serving),
                     previous=_version_view(versions.alias(name, PREVIOUS)),
-                    degraded=degraded,
-                    degraded_reason=reason,
+                    degraded=health.degraded,
+                    degraded_reason=health.reason,
+                    below_baseline=serving is not None and health.below_baseline,
                     last_decision=decision_view,
+                    champion_card=model_card(serving, versions.decisions_about(serving.id)) if serving else None,
+                    newest_card=model_card(newest, versions.decisions_about(newest.id)) if newest else None,
                 )
             )
         return ModelsView(

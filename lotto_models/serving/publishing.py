@@ -102,7 +102,8 @@ def load_plan_members(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, 
         members.versions[member] = champion.label
     if not members.predictors:
         raise NoMemberCanServeError(
-            f"plan {plan_name}: no member can serve ({'; '.join(members.problems)}); `lotto run` trains them"
+            f"plan {plan_name}: no member can serve ({'; '.join(members.problems)}); `lotto run` trains them, and "
+            "the gate promotes a version that is not worse than the constant forecast beyond noise"
         )
     return members
 

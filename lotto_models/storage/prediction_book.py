@@ -41,8 +41,8 @@ class LiveRecord:
         if self.ci95 is None:
             return (
                 f"{self.plan}: one scored guess, {self.mean_hits:.0f} hits; one guess is one guess: a random guess "
-                f"averages {BASELINE_HITS:.1f} and lands anywhere from {PER_GUESS_RANGE[0]} to {PER_GUESS_RANGE[1]} hits "
-                "95% of the time"
+                f"averages {BASELINE_HITS:.1f} and lands anywhere from {PER_GUESS_RANGE[0]} to "
+                f"{PER_GUESS_RANGE[1]} hits 95% of the time"
             )
         return (
             f"{self.plan}: mean hits {self.mean_hits:.2f} over {self.scored} scored guess(es) "

@@ -142,6 +142,18 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
             sort=ArtifactSort.CREATED_DESC,
         )
     assert '"scored_guesses": 1' in live.data and '"random_baseline": 9.0' in live.data
+    with get_client(sync_client=True) as client:
+        [cards] = client.read_artifacts(
+            artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["model-cards"])),
+            limit=1,
+            sort=ArtifactSort.CREATED_DESC,
+        )
+    for model in MODELS:  # each champion's card: what it is, the data it saw, and the gate's figures
+        champion = ws.versions.alias(model, CHAMPION)
+        if champion is not None:
+            assert f"### {champion.label}" in cards.data
+    assert "**Data (concursos):** train 11–" in cards.data and "holdout 3203–3702" in cards.data
+    assert "**Decision (gate):**" in cards.data and "95% CI" in cards.data
 
     assert lotto(["status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)

@@ -19,6 +19,7 @@ from lotto_models.ingest.validation import (
     CONCURSO_FOLLOWS,
     CONCURSO_UNIQUE,
     DATE_IN_ORDER,
+    DATE_NOT_FUTURE,
     FIFTEEN_NUMBERS,
     NUMBERS_DISTINCT,
     NUMBERS_IN_RANGE,
@@ -131,6 +132,7 @@ BROKEN_RULES = {
     ),
     "gap": (CONCURSO_FOLLOWS, [row(3702, "2026-06-02", USUAL)], "found 2"),
     "date-before-previous": (DATE_IN_ORDER, [row(3701, "2026-05-30", USUAL)], "found -2"),
+    "date-in-the-future": (DATE_NOT_FUTURE, [row(3701, "2099-01-01", USUAL)], "days_after_today: expected 1 or"),
 }
 
 

@@ -12,8 +12,8 @@ from lotto_models.registry.registration import register_version
 from lotto_models.registry.review import apply_review
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION
-from lotto_models.serving.publishing import NoMemberCanServeError, build_plan_datasets, load_plan_members
 from lotto_models.serving.plans import PLANS, Plan
+from lotto_models.serving.publishing import NoMemberCanServeError, build_plan_datasets, load_plan_members
 from tests.registry.test_manual_control import new_stat_version
 
 
@@ -72,7 +72,9 @@ def test_the_champion_is_marked_and_its_interval_kept(below_baseline_champion) -
 def test_a_below_baseline_member_leaves_every_plan_and_the_plan_says_why(below_baseline_champion) -> None:
     ws, *_ = below_baseline_champion
     datasets = build_plan_datasets(ws, ["stat-only"])
-    with pytest.raises(NoMemberCanServeError, match="stat left out: its champion stat/v2 is worse than the constant forecast"):
+    with pytest.raises(
+        NoMemberCanServeError, match="stat left out: its champion stat/v2 is worse than the constant forecast"
+    ):
         load_plan_members(ws, "stat-only", datasets)
 
 

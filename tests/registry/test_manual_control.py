@@ -21,9 +21,10 @@ from lotto_models.modeling.stat_model import ARTIFACT
 from lotto_models.registry.artifacts import directory_sha256
 from lotto_models.registry.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
 from lotto_models.registry.recovery import checked_champion
-from lotto_models.registry.review import ReviewError, apply_review, parse_version_ref, pending_challengers
+from lotto_models.registry.review import ReviewError, apply_review, pending_challengers
 from lotto_models.registry.rollback import RollbackError, rollback_model
 from lotto_models.registry.verdicts import Verdict
+from lotto_models.registry.version_refs import VersionRefError, parse_version_ref
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.workspace import Workspace
 
@@ -173,14 +174,19 @@ def test_a_version_that_does_not_await_review_is_refused_naming_the_pending_ones
 
 
 @pytest.mark.parametrize("text", ["stat", "stat:", ":2", "stat:two", "stat:0", "stat 2"])
-def test_a_malformed_review_answer_names_the_expected_form(text: str) -> None:
-    with pytest.raises(ReviewError, match="MODEL:VERSION"):
+def test_a_malformed_review_answer_names_the_expected_form(text: str, capsys) -> None:
+    with pytest.raises(VersionRefError, match="MODEL:VERSION"):
         parse_version_ref(text)
+    with pytest.raises(SystemExit) as usage:  # the command line: a usage error, before anything is opened
+        lotto(["review-challengers", "--approve", text])
+    assert usage.value.code == 2
+    err = capsys.readouterr().err
+    assert "usage: lotto review-challengers" in err and "is not of the form MODEL:VERSION (e.g. ls14:3)" in err
 
 
 def test_review_answers_read_model_and_version() -> None:
     assert parse_version_ref("ls14:3") == parse_version_ref(" ls14:v3 ") == ("ls14", 3)
-    with pytest.raises(ReviewError, match="unknown model 'ls99'"):
+    with pytest.raises(VersionRefError, match="unknown model 'ls99'"):
         parse_version_ref("ls99:1")
 
 

@@ -9,6 +9,7 @@ import time
 import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from markupsafe import escape
 
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.draw_calendar import next_draw_date, overdue_draw, result_deadline
@@ -29,7 +30,7 @@ def test_plans_show_each_guess_for_the_next_concurso_with_members_weights_and_de
     client: TestClient, filled: Filled
 ) -> None:
     plans = {p["plan"]: p for p in client.get("/api/v1/plans").json()}
-    assert list(plans) == list(PLANS)
+    assert list(plans) == [name for name, plan in PLANS.items() if plan.public]
     free, gold, silver = plans["free"], plans["gold"], plans["silver"]
     assert free["next_concurso"] == STORED + 1 and free["guess_is_for_next_concurso"]
     assert free["guess"]["concurso"] == STORED + 1 and len(set(free["guess"]["numbers"])) == 15
@@ -39,15 +40,42 @@ def test_plans_show_each_guess_for_the_next_concurso_with_members_weights_and_de
     assert free["guess"]["built_at"].endswith(("Z", "+00:00"))
     assert gold["guess"]["degraded"] and gold["guess"]["degraded_reason"] == "ls15pp has no champion"
     assert silver["guess"] is None and not silver["guess_is_for_next_concurso"]
-    assert plans["rnd"]["public"] is False
     assert client.get("/api/v1/plans/gold").json() == gold
+
+
+def test_the_research_plan_is_off_the_public_pages_and_answers_unless_an_operator_shows_it(
+    client: TestClient, filled: Filled
+) -> None:
+    for path in ("/api/v1/plans/rnd", "/api/v1/plans/rnd/predictions", "/api/v1/plans/rnd/record"):
+        assert client.get(path).status_code == 404
+    assert "rnd" not in {p["plan"] for p in client.get("/api/v1/plans").json()}
+    home = client.get("/").text
+    assert 'data-plan="rnd"' not in home and "research" not in home
+    shown = filled.ws.settings.model_copy(update={"web_show_research": True})
+    with TestClient(create_app(shown, PrefectLinks(ui_url=UI, api_url=None))) as operators:
+        assert operators.get("/api/v1/plans/rnd").json()["public"] is False
+        assert 'data-plan="rnd"' in operators.get("/").text
+
+
+def test_plans_publishing_the_same_numbers_say_why(client: TestClient, filled: Filled) -> None:
+    ws = filled.ws
+    free = ws.predictions.published_for("free", STORED + 1)
+    ensemble = ws.predictions.record_ensemble("silver", {"stat": "stat/v2"}, {"stat": 1.0}, False, None)
+    ws.predictions.publish("silver", STORED + 1, free.numbers, {"stat": "stat/v2"}, ensemble)
+    plans = {p["plan"]: p for p in client.get("/api/v1/plans").json()}
+    note = plans["free"]["same_numbers_note"]
+    assert note == plans["silver"]["same_numbers_note"]
+    assert note.startswith(f"free and silver publish the same 15 numbers for concurso {STORED + 1}")
+    assert "free: stat 0.60, ls14 0.40; silver: stat 1.00" in note
+    assert plans["gold"]["same_numbers_note"] is None
+    assert str(escape(note)) in client.get("/").text  # as the page writes it, HTML-escaped
 
 
 def test_unknown_plan_is_a_404_naming_the_plans(client: TestClient) -> None:
     for path in ("/api/v1/plans/diamond", "/api/v1/plans/diamond/predictions", "/api/v1/plans/diamond/record"):
         answer = client.get(path)
         assert answer.status_code == 404
-        assert answer.json()["detail"] == "unknown plan 'diamond'; the plans are free, silver, gold, platinum, rnd"
+        assert answer.json()["detail"] == "unknown plan 'diamond'; the plans are free, silver, gold, platinum"
 
 
 def test_prediction_history_is_paginated_newest_first_with_hits_once_drawn(client: TestClient, filled: Filled) -> None:
@@ -275,10 +303,18 @@ def test_pages_show_guesses_record_chart_models_draws_and_the_honest_note(client
     assert "".join(f"<li>{n:02d}</li>" for n in free["numbers"]) in home.text
     assert f"{UI}/runs/flow-run/{filled.run_ids[('free', STORED + 1)]}" in home.text
     assert f"{UI}/runs/flow-run/{filled.run_ids[('free', STORED)]}" in home.text  # a dot of the chart
-    assert home.text.count("<svg") == len(PLANS) and "Degraded: ls15pp has no champion" in home.text
+    assert (
+        home.text.count("<svg") == sum(plan.public for plan in PLANS.values())
+        and "Degraded: ls15pp has no champion" in home.text
+    )
     models = client.get("/models").text
     assert "stat/v2" in models and f"{UI}/runs/flow-run/{filled.versions['stat'].flow_run_id}" in models
     assert "Backtest" in models and "<svg" in models and "The draws are random." in models
+    assert 'id="card-stat-v2"' in models and 'id="card-ls14-v1"' in models  # a model card per champion
+    record = client.get("/api/v1/plans/free/record").json()
+    low, high = record["share_11_plus_ci95"]
+    assert low <= record["share_11_plus"] <= high and high - low > 0.2  # ten guesses: a wide interval
+    assert f"% of {record['scored']} guess(es) (95% CI {100 * low:.0f}–{100 * high:.0f}%)" in home.text
     draws = client.get("/draws").text
     assert "Quarantine (1 held)" in draws and "repeated numbers" in draws and ">3690<" in draws
     assert all(f"{UI}/runs/flow-run/{run_id}" in draws for run_id in filled.ingest_run_ids)
