@@ -47,6 +47,7 @@ from lotto_models.reporting.read_model import (
     baseline,
 )
 from lotto_models.reporting.svg_charts import backtest_chart, hits_chart
+from web.players import add_player_routes
 from web.prefect_runs import PrefectLinks, PrefectStatus
 from web.security_headers import SecurityHeaders
 
@@ -333,6 +334,8 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
         store = read_model.store_health()
         body = Health(ok=store.reachable and not store.stale, store=store, prefect=links.status())
         return JSONResponse(body.model_dump(mode="json"), status_code=200 if store.reachable else 503)
+
+    add_player_routes(app, read_model, json_answer, page_answer, ERRORS)
 
     # -- pages -----------------------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
