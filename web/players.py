@@ -86,6 +86,20 @@ def add_player_routes(
         ticket = valid_ticket(numbers)
         return json_answer(request, lambda: check_view(GAME, ticket, draws()))
 
+    @app.get("/plans/{plan}", response_class=HTMLResponse, include_in_schema=False)
+    def plan_page(request: Request, plan: str, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+        """A plan's published guesses, newest first, the drawn numbers marked, and its running record."""
+
+        def context() -> dict[str, Any]:
+            return {
+                "plan": read_model.plan(plan),
+                "record": read_model.record(plan),
+                "predictions": read_model.predictions(plan, page, 50),
+            }
+
+        read_model.check_plan(plan)
+        return page_answer(request, "plan.html", context)
+
     @app.get("/numbers", response_class=HTMLResponse, include_in_schema=False)
     def numbers_page(request: Request) -> HTMLResponse:
         return page_answer(

@@ -79,3 +79,17 @@ def test_the_players_pages_render(client: TestClient) -> None:
     numbers = client.get("/numbers")
     assert numbers.status_code == 200 and 'id="number-25"' in numbers.text and "Are the draws fair?" in numbers.text
     assert client.get("/check").status_code == 200
+
+
+def test_a_plans_page_lists_its_past_guesses_with_the_hits_marked(client: TestClient, filled: Filled) -> None:
+    page = client.get("/plans/free")
+    assert page.status_code == 200
+    drawn = filled.history[STORED - 1]
+    guess = filled.ws.predictions.published_for("free", STORED)
+    row = page.text.split(f'id="guess-{STORED}"')[1].split("</tr>")[0]
+    for number in guess.numbers:
+        marked = f'<li class="hit">{number:02d}</li>' in row
+        assert marked == (number in drawn.numbers)
+    assert 'id="guess-3691"' in page.text and "not drawn yet" in page.text
+    assert client.get("/plans/rnd").status_code == 404  # research: not public
+    assert '<a href="/plans/free">every past guess</a>' in client.get("/").text
