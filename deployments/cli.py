@@ -295,16 +295,16 @@ def _run_flow(args: argparse.Namespace) -> int:
 
 def _web(args: argparse.Namespace) -> int:
     """Serve `web.app` with uvicorn; it reads the store named by the settings and never writes to it."""
-    import sqlalchemy as sa
     import uvicorn
 
+    from lotto_models.core.redaction import redacted_url
     from lotto_models.core.settings import get_settings
 
     settings = get_settings()
     host = args.host or settings.web_host
     port = args.port if args.port is not None else settings.web_port
     workers = args.workers if args.workers is not None else settings.web_workers
-    store = sa.engine.make_url(settings.sqlalchemy_url).render_as_string(hide_password=True)
+    store = redacted_url(settings.sqlalchemy_url)  # a service's console ends up in logs: no user, no password
     print(f"lotoflow web: http://{host}:{port}/ (API under /api/v1, schema at /docs), store {store}", flush=True)
     uvicorn.run(
         "web.app:create_app",

@@ -11,11 +11,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from lotto_models.core.errors import InvalidDrawError, SourceError, SourceUnavailableError
-from lotto_models.core.redaction import redacted_text, redacted_url
+from lotto_models.core.redaction import hide_secrets_in_logs, redacted_text, redacted_url
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bounded_answer import AnswerRefusedError, AnswerTooSlowError, read_bounded
 from lotto_models.ingest.candidates import DrawCandidate
@@ -128,7 +129,9 @@ class FetchBudget:
 
 
 class CaixaSource:
-    """One base URL serving the official schema at `<base>/lotofacil` and `<base>/lotofacil/{concurso}`."""
+    """One base URL serving the official schema at `<base>/lotofacil` and `<base>/lotofacil/{concurso}` (a query
+    in the base URL, e.g. a mirror's `?token=…`, stays at the end). The URL may hold credentials: messages
+    name the source by `name` and `redacted_url`, never by the URL itself."""
 
     def __init__(
         self,
@@ -142,7 +145,7 @@ class CaixaSource:
         budget: FetchBudget | None = None,
     ) -> None:
         self.name = name
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base_url
         self.client = client
         self.attempts = max(1, attempts)
         self.backoff_s = backoff_s
@@ -151,10 +154,15 @@ class CaixaSource:
         self.budget = budget or FetchBudget.of(3600.0)
 
     def latest(self) -> FetchedDraw:
-        return self._fetch(f"{self.base_url}/{GAME_PATH}", None)
+        return self._fetch(self._url(GAME_PATH), None)
 
     def fetch(self, concurso: int) -> FetchedDraw:
-        return self._fetch(f"{self.base_url}/{GAME_PATH}/{concurso}", concurso)
+        return self._fetch(self._url(f"{GAME_PATH}/{concurso}"), concurso)
+
+    def _url(self, path: str) -> str:
+        """`path` under the base URL's path, before its query."""
+        parts = urlsplit(self.base_url)
+        return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}/{path}"))
 
     def _fetch(self, url: str, concurso: int | None) -> FetchedDraw:
         payload = self._get_json(url, require_final=True)
@@ -240,7 +248,9 @@ class _InvalidPayload(Exception):
 
 
 def http_client(settings: Settings) -> httpx.Client:
-    """A cookie-keeping client with the browser-like headers and the configured timeouts."""
+    """A cookie-keeping client with the browser-like headers and the configured timeouts (httpx logs the URL
+    of every request: without its credentials)."""
+    hide_secrets_in_logs()
     timeout = httpx.Timeout(settings.http_read_timeout_s, connect=settings.http_connect_timeout_s)
     return httpx.Client(headers=BROWSER_HEADERS, timeout=timeout, follow_redirects=True, verify=_tls_context())
 

@@ -11,6 +11,12 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lotto_models.core.redaction import hide_secrets_in_logs, link_url
+
+if TYPE_CHECKING:
+    from apprise.plugins.base import NotifyBase
 
 
 class AlertLevel(enum.StrEnum):
@@ -44,8 +50,9 @@ class AlertDeliveryError(RuntimeError):
 
 
 def flow_run_link(ui_url: str | None, flow_run_id: str) -> str | None:
-    """The run's page in the Prefect UI (`<UI>/runs/flow-run/<id>`), when the UI address is known."""
-    return f"{ui_url.rstrip('/')}/runs/flow-run/{flow_run_id}" if ui_url else None
+    """The run's page in the Prefect UI (`<UI>/runs/flow-run/<id>`), when the UI address is known; without the
+    address's user information (the browser asks for it), since links are shown, alerted and served."""
+    return link_url(f"{ui_url.rstrip('/')}/runs/flow-run/{flow_run_id}") if ui_url else None
 
 
 def failed_run_alert(
@@ -64,21 +71,29 @@ def send_alert(alert: Alert, urls: Sequence[str]) -> Delivery:
     """Send `alert` to every Apprise URL; report which took it. An unparsable URL raises at once."""
     import apprise
 
+    hide_secrets_in_logs()  # Apprise and urllib3 log a failed request's query
     delivery = Delivery()
     notify_type = apprise.NotifyType.FAILURE if alert.level is AlertLevel.FAILURE else apprise.NotifyType.WARNING
     for url in urls:
         destination = apprise.Apprise()
         if not destination.add(url):
-            raise AlertDeliveryError(f"{_masked(url)} is not a valid Apprise URL (see LOTTO_ALERT_URLS)")
+            scheme = url.partition("://")[0] if "://" in url else "(none)"
+            raise AlertDeliveryError(
+                f"a LOTTO_ALERT_URLS entry with the scheme {scheme!r} is not a valid Apprise URL (the URL is not "
+                "shown: it may hold a secret)"
+            )
         sent = destination.notify(title=alert.title, body=alert.text(), notify_type=notify_type)
-        (delivery.delivered if sent else delivery.failed).append(_masked(url))
+        (delivery.delivered if sent else delivery.failed).append(destination_name(destination[0]))
     return delivery
 
 
-def _masked(url: str) -> str:
-    """The URL's scheme and host only: tokens and passwords stay out of logs."""
-    scheme, _, rest = url.partition("://")
-    host = rest.split("@")[-1].split("/")[0].split("?")[0]
+def destination_name(plugin: NotifyBase) -> str:
+    """An Apprise destination as logs, alerts and run states name it: its scheme and host, as Apprise's privacy
+    mode shows them (a host that is a token, as Telegram's or Slack's, abbreviated to `1...n`); no user,
+    password, path or query."""
+    private = plugin.url(privacy=True)
+    scheme, _, rest = private.partition("://")
+    host = rest.split("/")[0].split("?")[0].rsplit("@", 1)[-1]
     return f"{scheme}://{host}/…"
 
 

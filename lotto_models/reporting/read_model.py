@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 import math
 import threading
 from collections.abc import Callable
@@ -23,6 +24,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
 from lotto_models.core.errors import LotoflowError, StoreUnavailableError
+from lotto_models.core.redaction import redacted_text, redacted_url, store_kind
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.draw_calendar import SAO_PAULO, overdue_draw
 from lotto_models.modeling.catalog import MODELS
@@ -52,6 +54,7 @@ Z95 = 1.96
 
 T = TypeVar("T")
 P = ParamSpec("P")
+log = logging.getLogger(__name__)
 
 
 class NotFoundError(LotoflowError):
@@ -269,7 +272,10 @@ class ModelsView(BaseModel):
 
 class StoreHealth(BaseModel):
     reachable: bool
-    database: str = Field(description="the store's URL, without password")
+    database: str = Field(
+        description="the kind of store, SQLite or PostgreSQL (where it is and who reads it stay with the operators: "
+        "`lotto status`, and the service's log when it cannot be read)"
+    )
     error: str | None
     schema_revision: str | None
     draws: int | None
@@ -335,14 +341,9 @@ def _store_call(method: Callable[P, T]) -> Callable[P, T]:
         except sa.exc.SQLAlchemyError as error:
             self = args[0]
             assert isinstance(self, ReadModel)
-            raise _unreadable(self.database, error) from error
+            raise self.unreadable(error) from error
 
     return wrapper
-
-
-def _unreadable(database: str, error: sa.exc.SQLAlchemyError) -> StoreUnavailableError:
-    detail = str(error.orig if isinstance(error, sa.exc.DBAPIError) else error).strip().splitlines()[0]
-    return StoreUnavailableError(f"the store at {database} cannot be read: {detail}")
 
 
 class ReadModel:
@@ -351,10 +352,25 @@ class ReadModel:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.url = settings.sqlalchemy_url
-        self.database = sa.engine.make_url(self.url).render_as_string(hide_password=True)
+        self.database = store_kind(self.url)  # what answers say of the store: its kind, never where it is
         self._engine: Engine | None = None
         self._schema_ok = False
         self._lock = threading.Lock()
+        self._logged_cause: str | None = None
+
+    def unreadable(self, error: sa.exc.SQLAlchemyError) -> StoreUnavailableError:
+        """The answer for a store that cannot be read: its kind and the kind of failure. The driver's words may
+        name the file, host, user or database, so they go to the service's log (once per cause), not to
+        pages."""
+        orig = error.orig if isinstance(error, sa.exc.DBAPIError) and error.orig is not None else error
+        detail = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+        cause = redacted_text(f"store {redacted_url(self.url)} cannot be read: {type(orig).__name__}: {detail}")
+        if cause != self._logged_cause:
+            self._logged_cause = cause
+            log.warning("%s", cause)
+        return StoreUnavailableError(
+            f"the {self.database} store cannot be read ({type(orig).__name__}); the web service's log says why"
+        )
 
     # -- plumbing ------------------------------------------------------------------------------------------
     @property
@@ -373,7 +389,7 @@ class ReadModel:
         database = url.database if url.get_backend_name() == "sqlite" else None
         if database and database != ":memory:" and not Path(database).is_file():
             raise StoreUnavailableError(
-                f"no store at {database}: run `lotto run` once to create and fill it (LOTTO_HOME)"
+                f"no {self.database} store yet: run `lotto run` once to create and fill it (LOTTO_HOME)"
             )
         return create_store_engine(self.url, read_only=True)
 
@@ -381,11 +397,11 @@ class ReadModel:
         try:
             revision = current_revision(engine)
         except sa.exc.SQLAlchemyError as error:
-            raise _unreadable(self.database, error) from error
+            raise self.unreadable(error) from error
         head = head_revision()
         if revision != head:
             raise StoreUnavailableError(
-                f"the store at {self.database} has schema revision {revision or 'none'}, this code reads "
+                f"the {self.database} store has schema revision {revision or 'none'}, this code reads "
                 f"{head}: run `lotto run` once to create or upgrade it (the web service never writes)"
             )
         self._schema_ok = True
@@ -747,7 +763,7 @@ class ReadModel:
         except StoreUnavailableError as error:
             return _unreachable(self.database, str(error))
         except sa.exc.SQLAlchemyError as error:
-            return _unreachable(self.database, str(_unreadable(self.database, error)))
+            return _unreachable(self.database, str(self.unreadable(error)))
         now = now or dt.datetime.now(dt.UTC)
         overdue = overdue_draw(last, last_date, now) if last_date else None
         return StoreHealth(

@@ -238,22 +238,32 @@ def test_a_store_that_cannot_be_read_answers_503_with_the_reason(tmp_path) -> No
         health = client.get("/api/v1/health")
         home = client.get("/")
     assert plans.status_code == 503
-    assert plans.json()["detail"].startswith(f"no store at {tmp_path / 'empty' / 'lotoflow.db'}: run `lotto run`")
+    assert plans.json()["detail"].startswith("no SQLite store yet: run `lotto run`")
     assert health.status_code == 503 and not health.json()["store"]["reachable"]
+    assert health.json()["store"]["database"] == "SQLite"
     assert home.status_code == 503 and "run `lotto run` once" in home.text
+    assert str(tmp_path) not in plans.text + health.text + home.text  # the store by its kind, not its path
     assert not (tmp_path / "empty").exists()  # looking did not create anything
 
 
-def test_an_unreachable_database_answers_503_naming_it(tmp_path) -> None:
-    url = f"postgresql+psycopg://lotto:secret@127.0.0.1:{closed_port()}/lotoflow"
+def test_an_unreachable_database_answers_503_naming_its_kind_and_logs_where_it_is(tmp_path, caplog) -> None:
+    port = closed_port()
+    url = f"postgresql+psycopg://lotto-owner:secret@127.0.0.1:{port}/lotoflow_prod"
     settings = Settings(home=tmp_path / "home", database_url=url)
     with TestClient(create_app(settings, PrefectLinks(ui_url=UI, api_url=None))) as client:
         draws = client.get("/api/v1/draws")
         health = client.get("/api/v1/health")
     assert draws.status_code == 503
     detail = draws.json()["detail"]
-    assert detail.startswith("the store at postgresql+psycopg://lotto:***@127.0.0.1:") and "secret" not in detail
+    assert detail == "the PostgreSQL store cannot be read (OperationalError); the web service's log says why"
     assert health.status_code == 503 and health.json()["store"]["error"] == detail
+    assert health.json()["store"]["database"] == "PostgreSQL"
+    for private in ("lotto-owner", "secret", "lotoflow_prod", str(port)):
+        assert private not in draws.text + health.text
+    # the operator finds where and why in the service's log, once, without the user or password
+    causes = [r.getMessage() for r in caplog.records if "cannot be read" in r.getMessage()]
+    assert len(causes) == 1 and "Connection refused" in causes[0]
+    assert f"postgresql+psycopg://***@127.0.0.1:{port}/lotoflow_prod" in causes[0] and "secret" not in causes[0]
 
 
 def test_a_store_whose_schema_is_behind_answers_503_and_is_not_migrated(tmp_path) -> None:
