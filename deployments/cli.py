@@ -360,6 +360,9 @@ def _predict(plan: str, recompute: bool) -> int:
 
         datasets = build_plan_datasets(ws, plans)
         guesses = [predict_plan(ws, name, datasets) for name in plans]
+        # a champion restored from its backup (or rolled back) is said as `lotto run` says it, on stderr too
+        for fallback in dict.fromkeys(f for g in guesses for f in g.fallbacks):
+            print(f"Fallback: {fallback}", file=sys.stderr)
         lines = [_guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note) for g in guesses]
     else:
         next_concurso = ws.draws.last_concurso() + 1

@@ -143,6 +143,35 @@ def test_the_rollback_command_names_what_it_did(two_versions, capsys, monkeypatc
     assert "stat has no version v7" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("damage", ["restored", "rolled-back"])
+def test_predict_recompute_says_when_it_restored_or_rolled_back_a_damaged_champion_as_lotto_run_does(
+    two_versions, capsys, monkeypatch, damage: str
+) -> None:
+    ws, first, second, path = two_versions
+    if damage == "restored":  # the champion's file is damaged; its own backup is good
+        (ws.artifacts.path(first) / ARTIFACT).write_text('{"weights": [0, 0, 0, 0]}')
+        sentence = "Fallback: stat/v1 failed its checksum; restored from its backup"
+    else:  # the champion's file and its backup are gone: the previous version takes over
+        promote_challenger(ws, "stat", second.id, path)
+        (ws.artifacts.path(second) / ARTIFACT).unlink()
+        shutil.rmtree(ws.settings.backups_dir / "stat" / "v2")
+        sentence = "Fallback: stat/v2: sha256 "
+    monkeypatch.setenv("LOTTO_HOME", str(ws.settings.home))
+    if ws.settings.database_url:
+        monkeypatch.setenv("LOTTO_DATABASE_URL", ws.settings.database_url.get_secret_value())
+    capsys.readouterr()
+    assert lotto(["predict", "--plan", "free", "--recompute"]) == 0
+    printed = capsys.readouterr()
+    fallbacks = [line for line in printed.err.splitlines() if line.startswith("Fallback: ")]
+    assert len(fallbacks) == 1 and fallbacks[0].startswith(sentence), printed.err
+    if damage == "rolled-back":
+        assert fallbacks[0].endswith("rolled back to stat/v1")
+    assert printed.out.startswith("free: concurso 3701: ") and "Fallback" not in printed.out
+    ws.artifacts.verify(ws.versions.alias("stat", CHAMPION))
+    assert lotto(["predict", "--plan", "free", "--recompute"]) == 0  # nothing to restore any more
+    assert "Fallback" not in capsys.readouterr().err
+
+
 def test_reviewers_approve_or_reject_pending_challengers_once(two_versions) -> None:
     ws, first, second, _ = two_versions
     [pending] = pending_challengers(ws)
