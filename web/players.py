@@ -61,7 +61,9 @@ def add_player_routes(
     def draws() -> list[list[int]]:
         return stored_numbers(read_model.engine)
 
-    invalid = {422: {"description": "the numbers are not a valid bet: the answer names the problem"}}
+    invalid: dict[int | str, dict[str, Any]] = {
+        422: {"description": "the numbers are not a valid bet: the answer names the problem"}
+    }
 
     @app.get("/api/v1/numbers", response_model=NumbersView, responses=errors, tags=["players"])
     def get_numbers(request: Request) -> Response:
