@@ -17,7 +17,7 @@ from prefect.states import Completed, Failed, State
 
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
-from flows.notify import warn_stale_source
+from flows.notify import warn_draws_outside_chance, warn_stale_source
 from flows.reports import publish_run_artifacts
 from flows.training import train_models_in_process, training_task_runner, warm_up_training_workers
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
@@ -32,6 +32,7 @@ from lotto_models.storage.run_lock import run_lock
 from lotto_models.workspace import Workspace, open_workspace
 from tasks.build_datasets import build_datasets
 from tasks.check_draw_freshness import check_draw_freshness
+from tasks.check_draw_randomness import check_draw_randomness
 from tasks.events import FALLBACK_USED, emit
 from tasks.find_stale_models import find_stale_models
 from tasks.prune_datasets import prune_old_datasets
@@ -63,6 +64,10 @@ def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSu
     overdue = check_draw_freshness()
     if overdue is not None:
         summary.fallbacks += warn_stale_source(overdue)
+    if ingest.stored:  # new draws: are the draws still what a fair draw gives?
+        randomness = check_draw_randomness()
+        if randomness is not None:
+            summary.fallbacks += warn_draws_outside_chance(randomness, max(ingest.stored))
 
     stale = find_stale_models(from_scratch)
     if not stale and not plans_missing_guess(ws):

@@ -1,4 +1,5 @@
-"""Alerts: `notify-failure`, run by an automation when an after-draw run fails, and the stale-source warning.
+"""Alerts: `notify-failure`, run by an automation when an after-draw run fails, the stale-source warning and
+the warning that the stored draws fail a randomness test.
 
 Both go where operators look: the Apprise URLs of `LOTTO_ALERT_URLS` and/or the Prefect notification
 block named by `LOTTO_ALERT_BLOCK`, plus the run log; `notify-failure` also writes an artifact and a
@@ -18,6 +19,7 @@ from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.core.settings import get_settings
 from lotto_models.ingest.draw_calendar import OverdueDraw
 from lotto_models.reporting.alerts import Alert, AlertLevel, failed_run_alert, first_time, flow_run_link, record_sent
+from lotto_models.reporting.randomness import RandomnessReport
 from tasks.send_alert import send_alert
 
 
@@ -62,6 +64,31 @@ def warn_stale_source(overdue: OverdueDraw) -> list[Fallback]:
     if not state.is_completed():
         detail = f"stale-source warning not delivered: {state.message}"
         return [Fallback(FallbackKind.ALERT_UNDELIVERED, "stale-source", detail)]
+    if state.result().delivered:
+        record_sent(settings.alerts_ledger, key)
+    return []
+
+
+def warn_draws_outside_chance(report: RandomnessReport, newest_concurso: int) -> list[Fallback]:
+    """When the stored draws fail a randomness test after Holm's correction, warn once per newest concurso:
+    news about the draw machine or the stored history (a typo, a wrong import), never about a model."""
+    if not report.outside_chance:
+        return []
+    settings = get_settings()
+    key = f"randomness:{newest_concurso}"
+    if not first_time(settings.alerts_ledger, key):
+        return []
+    details = "; ".join(f"{t.name}: {t.words}" for t in report.outside_chance)
+    alert = Alert(
+        AlertLevel.WARNING,
+        "lotoflow: the stored draws look unlike a fair draw",
+        f"Over {report.draws} stored draws (through concurso {newest_concurso}), {details}. {report.summary()}",
+        flow_run_link(PREFECT_UI_URL.value(), str(runtime.flow_run.id)),
+    )
+    state = send_alert(alert, return_state=True)
+    if not state.is_completed():
+        detail = f"randomness warning not delivered: {state.message}"
+        return [Fallback(FallbackKind.ALERT_UNDELIVERED, "randomness", detail)]
     if state.result().delivered:
         record_sent(settings.alerts_ledger, key)
     return []

@@ -120,11 +120,17 @@ def test_new_draws_are_ingested_models_retrained_and_the_next_concurso_predicted
     assert third.nothing_to_do and third.new_draws == []
     # The synthetic history ends in June 2026, long before today: a stuck source. One warning per newest
     # concurso, not one per run.
-    warnings = receiver.wait_for(2, timeout=5)
+    # And the stored draws fail the frequency test (the real history does, concursos 2001-3000 above all):
+    # one warning when new draws arrived, about the draws, never about a model.
+    warnings = receiver.wait_for(3, timeout=5)
     receiver.stop()
-    assert [w["type"] for w in warnings] == ["warning", "warning"]
-    assert warnings[0]["message"].startswith("no new draw since concurso 3700 of 2026-06-01")
-    assert warnings[1]["message"].startswith(f"no new draw since concurso 3702 of {new[-1].date}")
+    assert [w["type"] for w in warnings] == ["warning", "warning", "warning"]
+    stale = [w["message"] for w in warnings if w["message"].startswith("no new draw since")]
+    assert stale[0].startswith("no new draw since concurso 3700 of 2026-06-01")
+    assert stale[1].startswith(f"no new draw since concurso 3702 of {new[-1].date}")
+    [randomness] = [w["message"] for w in warnings if not w["message"].startswith("no new draw since")]
+    assert randomness.startswith("Over 3702 stored draws (through concurso 3702), number frequencies: outside chance")
+    assert "news about the draws or the stored history, not a way to win" in randomness
     [fallback] = lotoflow_events(third_state.state_details.flow_run_id, expected={"lotoflow.fallback.used"})
     assert fallback.payload["kind"] == "source-unreachable" and "(last concurso 3702)" in fallback.payload["fallback"]
     assert ws.versions.count_versions() == versions_before

@@ -1,0 +1,20 @@
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from lotto_models.core.draws import NUMBER_COLUMNS
+from lotto_models.core.games import GAMES
+from lotto_models.reporting.randomness import RandomnessReport, randomness_report
+from lotto_models.workspace import open_workspace
+
+MIN_DRAWS = 30
+
+
+@task(name="check-draw-randomness", cache_policy=NO_CACHE)
+def check_draw_randomness() -> RandomnessReport | None:
+    """The stored draws against a fair draw (three tests, Holm-corrected); None with too few draws to test."""
+    frame = open_workspace().draws.frame()
+    if len(frame) < MIN_DRAWS:
+        return None
+    report = randomness_report(GAMES["lotofacil"], frame[NUMBER_COLUMNS].to_numpy().tolist())
+    get_run_logger().info("Randomness of the %d stored draws: %s", report.draws, report.summary())
+    return report
