@@ -61,6 +61,10 @@ def reaching_store(url: str) -> Iterator[None]:
         raise StoreUnavailableError(f"the store {store_name(url)} cannot be opened: {detail}\n{advice}") from error
 
 
+# An unroutable PostgreSQL host would otherwise hang a command for the kernel's TCP timeout (minutes)
+POSTGRES_CONNECT = {"connect_timeout": 10}
+
+
 def create_store_engine(url: str, read_only: bool = False) -> Engine:
     """An engine for `url`; SQLite files get WAL mode and a busy timeout so concurrent runs wait, not fail.
 
@@ -90,7 +94,7 @@ def create_store_engine(url: str, read_only: bool = False) -> Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(url, pool_pre_ping=True)
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=POSTGRES_CONNECT)
 
 
 def _read_only_engine(url: str, path: Path | None) -> Engine:
@@ -111,7 +115,7 @@ def _read_only_engine(url: str, path: Path | None) -> Engine:
             cursor.close()
 
         return engine
-    engine = sa.create_engine(url, pool_pre_ping=True)
+    engine = sa.create_engine(url, pool_pre_ping=True, connect_args=POSTGRES_CONNECT)
     if engine.dialect.name == "postgresql":
 
         @sa.event.listens_for(engine, "connect")
