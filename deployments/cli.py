@@ -81,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"lotto {args.command}: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        # Ctrl-C: every write is a transaction, so what was stored stays and nothing is half-written.
+        print(f"lotto {args.command}: interrupted; what it had stored is kept, nothing half-written", file=sys.stderr)
+        return 128 + signal.SIGINT
     except BrokenPipeError:
         # The reader stopped reading: nothing more to say to it, and no traceback. The exit code is that of a
         # program ended by SIGPIPE, as `head`'s other writers end.

@@ -37,6 +37,10 @@ NO_RUN_LINK = (
 def _die_with_parent() -> None:  # runs in the child between fork and exec
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
     libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    # A process group of its own (same session): Ctrl-C in a terminal signals the foreground group, and must
+    # reach `lotto` alone, which then reports its interrupted run to this server before stopping it. (Stopped
+    # with it, the server left `lotto` retrying its last reports for a minute.)
+    os.setpgid(0, 0)
 
 
 def _free_port() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.states import Completed, State
 
-from lotto_models.ingest.service import ImportReport
+from lotto_models.ingest.history_import import ImportReport
 from tasks.import_history import import_history as import_history_task
 from tasks.prepare_store import prepare_store
 

@@ -4,7 +4,7 @@ from prefect import get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.ingest.service import ImportReport, import_history_file
+from lotto_models.ingest.history_import import ImportReport, import_history_file
 from lotto_models.workspace import open_workspace
 
 

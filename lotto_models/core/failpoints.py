@@ -38,6 +38,7 @@ PROMOTION_BEFORE_SWAP = "promotion.before-swap"  # both versions backed up, alia
 PROMOTION_MID_SWAP = "promotion.mid-swap"  # inside the alias transaction: old aliases deleted, new not written
 REGISTRATION_BEFORE_COMMIT = "registration.before-commit"  # files placed under their key, row not committed
 PUBLISHING_BEFORE_STORE = "publishing.before-store"  # a plan's guess computed, not yet stored
+IMPORT_QUARANTINE_BATCH = "import.quarantine-batch"  # a batch of a file's quarantine entries committed
 KNOWN = (
     INGEST_AFTER_FETCH,
     INGEST_BEFORE_COMMIT,
@@ -46,6 +47,7 @@ KNOWN = (
     PROMOTION_MID_SWAP,
     REGISTRATION_BEFORE_COMMIT,
     PUBLISHING_BEFORE_STORE,
+    IMPORT_QUARANTINE_BATCH,
 )
 
 

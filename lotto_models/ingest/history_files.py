@@ -62,16 +62,23 @@ class HistoryFileMissingError(LotoflowError):
     """The path names no readable regular file (missing, a directory, a FIFO, not readable by this user)."""
 
 
+class HistoryFileNumberError(LotoflowError):
+    """A cell of the file holds a whole number far too long to be a concurso or a drawn number."""
+
+
+# A drawn number has two digits and a concurso four; past nine digits a cell is no draw's (nor the store's INTEGER).
+MAX_DIGITS = 9
+
+
 SPREADSHEETS = {".xlsx", ".xlsm"}
 
 
 def check_history_file(path: Path) -> None:
-    """Refuse, naming the file and why, what cannot be imported: no such file, not a regular file, not
-    readable, another type, beyond the size limit, or columns of neither layout (only the header is read).
-    `lotto import-history` calls it before anything starts; `read_draw_file` makes the same checks."""
-    _check_file(path)
-    header = _spreadsheet_header(path) if path.suffix.lower() in SPREADSHEETS else list(_read_csv(path, 0).columns)
-    _layout(path, header)
+    """Refuse, naming the file and why, what cannot be imported: no such file, not a regular file (a directory,
+    a FIFO), not readable, another type, beyond the size limits, columns of neither layout or one of them twice,
+    or a number too long to be a concurso or a drawn number. The whole file is read (about 2 s for 100,000
+    rows). `lotto import-history` calls it before anything starts; `read_draw_file` makes the same checks."""
+    _read_frame(path)
 
 
 def _check_file(path: Path) -> None:
@@ -89,12 +96,20 @@ def _check_file(path: Path) -> None:
 
 
 def _layout(path: Path, header: list[object]) -> tuple[list[str], str]:
-    """The layout's columns and date format that `header` has; refused naming both layouts when neither."""
-    columns = {str(c).strip() for c in header}
-    if set(OURS) <= columns:
-        return OURS, ISO_DATE
-    if set(OFFICIAL) <= columns:
-        return OFFICIAL, OFFICIAL_DATE
+    """The layout's columns and date format that `header` has; refused naming both layouts when neither, and
+    when a column the layout reads is there twice (which of the two holds the draw cannot be known)."""
+    names = [str(c).strip() for c in header]
+    columns = set(names)
+    for layout, date_format in ((OURS, ISO_DATE), (OFFICIAL, OFFICIAL_DATE)):
+        if set(layout) <= columns:
+            twice = [name for name in layout if names.count(name) > 1]
+            if twice:
+                positions = [i + 1 for i, name in enumerate(names) if name == twice[0]]
+                raise UnknownFileLayoutError(
+                    f"{path.name}: its header has the column {twice[0]!r} twice (columns "
+                    f"{', '.join(map(str, positions))}); which one holds the draw is unclear: keep one"
+                )
+            return layout, date_format
     found = ", ".join(str(c).strip() for c in header[:8]) + (", …" if len(header) > 8 else "")
     raise UnknownFileLayoutError(
         f"{path.name}: its columns ({found or 'none'}) are neither lotoflow's ({', '.join(OURS[:3])}, …, d15) "
@@ -104,36 +119,63 @@ def _layout(path: Path, header: list[object]) -> tuple[list[str], str]:
 
 def read_draw_file(path: Path) -> list[FileRow]:
     """Every row of a history file, each with its candidate draw or the reason it is not one."""
-    _check_file(path)
-    frame = _read_spreadsheet(path) if path.suffix.lower() in SPREADSHEETS else _read_csv(path)
-    if len(frame) > MAX_ROWS:
-        raise HistoryFileTooLargeError(f"{path.name}: more than {MAX_ROWS} rows; the real history has about 3,700")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    columns, date_format = _layout(path, list(frame.columns))
-    frame = frame[columns].fillna("")
+    frame, columns, date_format = _read_frame(path)
     return [
         _row(line, dict(zip(columns, values, strict=True)), date_format)
         for line, values in enumerate(frame.itertuples(index=False, name=None), start=2)
     ]
 
 
-def _read_csv(path: Path, rows: int = MAX_ROWS + 1) -> pd.DataFrame:
-    """The first `rows` rows of a `,` or `;` separated file; an unreadable one is refused naming the file and why."""
+def _read_frame(path: Path) -> tuple[pd.DataFrame, list[str], str]:
+    """The layout's columns of every row, as text ("" for a blank cell), with the layout's columns and date
+    format, after every check of `check_history_file`."""
+    _check_file(path)
+    if path.suffix.lower() in SPREADSHEETS:
+        header, frame = _read_spreadsheet(path)
+    else:
+        header, frame = _csv_header(path), _read_csv(path)
+    columns, date_format = _layout(path, header)
+    if len(frame) > MAX_ROWS:
+        raise HistoryFileTooLargeError(f"{path.name}: more than {MAX_ROWS} rows; the real history has about 3,700")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    frame = frame[columns].fillna("").astype(str)
+    _refuse_long_numbers(path, frame[[columns[0], *columns[2:]]])  # the concurso and the numbers
+    return frame, columns, date_format
+
+
+def _refuse_long_numbers(path: Path, frame: pd.DataFrame) -> None:
+    """Refuse a file with a whole number of more than `MAX_DIGITS` digits in one of `frame`'s columns (leading
+    zeros and a spreadsheet's `.0` aside), naming its line and column: no draw has one, and the store could
+    not hold it."""
+    for column in frame.columns:
+        cells = frame[column]
+        for position in (cells.str.len() > MAX_DIGITS).to_numpy().nonzero()[0]:  # only a long cell can be one
+            digits = cells.iloc[position].strip().removesuffix(".0").removeprefix("-")
+            number = digits.lstrip("0")
+            if digits.isdigit() and len(number) > MAX_DIGITS:
+                raise HistoryFileNumberError(
+                    f"{path.name}: line {position + 2}, column {column}: a {len(number)}-digit number "
+                    f"({number[:12]}…); no concurso or drawn number has more than {MAX_DIGITS} digits: fix the file"
+                )
+
+
+def _csv_header(path: Path) -> list[object]:
+    """The cells of the first line, as written (as a header, pandas would rename a repeated name `d15.1`)."""
+    first = _read_csv(path, 1, header=None)
+    return list(first.iloc[0]) if len(first) else []
+
+
+def _read_csv(path: Path, rows: int = MAX_ROWS + 1, header: int | None = 0) -> pd.DataFrame:
+    """The first `rows` rows of a `,` or `;` separated UTF-8 file (a byte order mark is allowed); an unreadable
+    one is refused naming the file and why."""
     try:
-        return pd.read_csv(path, dtype=str, sep=None, engine="python", nrows=rows)
+        return pd.read_csv(path, dtype=str, sep=None, engine="python", nrows=rows, header=header, encoding="utf-8-sig")
+    except OSError as error:
+        raise HistoryFileMissingError(f"{path}: cannot be read ({error.strerror or error})") from error
     except (ValueError, UnicodeDecodeError, csv.Error, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise UnknownFileLayoutError(
             f"{path.name}: not a readable CSV file ({type(error).__name__}: {error})"
         ) from error
-
-
-def _spreadsheet_header(path: Path) -> list[object]:
-    """The first row of the first sheet."""
-    workbook = _open_spreadsheet(path)
-    try:
-        return list(next(workbook.worksheets[0].iter_rows(values_only=True), None) or ())
-    finally:
-        workbook.close()
 
 
 def _open_spreadsheet(path: Path):  # -> openpyxl.Workbook (untyped)
@@ -152,12 +194,12 @@ def _open_spreadsheet(path: Path):  # -> openpyxl.Workbook (untyped)
     return openpyxl.load_workbook(path, read_only=True, data_only=True)
 
 
-def _read_spreadsheet(path: Path) -> pd.DataFrame:
-    """The first sheet, opened read-only."""
+def _read_spreadsheet(path: Path) -> tuple[list[object], pd.DataFrame]:
+    """The header and the rows of the first sheet, opened read-only."""
     workbook = _open_spreadsheet(path)
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
-        header = next(rows, None) or ()
+        header = list(next(rows, None) or ())
         body: list[list[str]] = []
         for values in rows:
             if len(body) >= MAX_ROWS:
@@ -167,9 +209,8 @@ def _read_spreadsheet(path: Path) -> pd.DataFrame:
             body.append(["" if v is None else str(v) for v in values])
     finally:
         workbook.close()
-    return (
-        pd.DataFrame(body, columns=[str(h) for h in header]) if body else pd.DataFrame(columns=[str(h) for h in header])
-    )
+    width = len(header)
+    return header, pd.DataFrame([(row + [""] * width)[:width] for row in body], columns=[str(h) for h in header])
 
 
 def candidate_from_record(record: Mapping[str, object]) -> DrawCandidate:

@@ -5,14 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from lotto_models.core.draws import Draw
 from lotto_models.core.failpoints import INGEST_AFTER_FETCH, failpoint
 from lotto_models.ingest.bundled_history import BUNDLED_SOURCE, bundled_history
 from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.draw_calendar import SAO_PAULO, draw_days_between
-from lotto_models.ingest.history_files import FileRow, read_draw_file
 from lotto_models.ingest.sources import (
     FetchedDraw,
     FetchReport,
@@ -154,106 +152,3 @@ def _stored_before(ws: Workspace, candidates: list[DrawCandidate]) -> Draw | Non
     if not candidates:
         return None
     return ws.draws.last_before(min(c.concurso for c in candidates))
-
-
-@dataclass
-class ImportReport:
-    """What became of every row of a history file: each one is new, identical, or quarantined with its reason
-    (conflicting with a stored draw, invalid, or held back behind a rejected concurso)."""
-
-    file: str
-    new: list[int] = field(default_factory=list)
-    identical: list[int] = field(default_factory=list)
-    conflicting: dict[int, str] = field(default_factory=dict)
-    invalid: list[str] = field(default_factory=list)
-    held_back: list[str] = field(default_factory=list)
-
-    @property
-    def quarantined(self) -> int:
-        """Rows put in the quarantine: conflicting, invalid and held back."""
-        return len(self.conflicting) + len(self.invalid) + len(self.held_back)
-
-    def counts(self) -> dict[str, int]:
-        return {
-            "new": len(self.new),
-            "identical": len(self.identical),
-            "conflicting": len(self.conflicting),
-            "invalid": len(self.invalid),
-            "held back": len(self.held_back),
-        }
-
-    def summary(self) -> str:
-        """One line: the count of each kind of row, and how many went to the quarantine."""
-        counts = ", ".join(f"{v} {k}" for k, v in self.counts().items())
-        held = f"; {self.quarantined} row(s) quarantined (`lotto quarantine` lists them)" if self.quarantined else ""
-        return counts + held
-
-    def reasons(self) -> list[str]:
-        """Why each quarantined row was, one line each."""
-        return (
-            [f"conflicting concurso {c}: {reason}" for c, reason in sorted(self.conflicting.items())]
-            + [f"invalid: {reason}" for reason in self.invalid]
-            + [f"held back: {reason}" for reason in self.held_back]
-        )
-
-    def text(self) -> str:
-        return "\n".join([f"Imported {self.file}: {self.summary()}", *(f"- {r}" for r in self.reasons())])
-
-    def markdown(self) -> str:
-        lines = [f"Imported `{self.file}`: {self.summary()}.", ""]
-        return "\n".join(lines + [f"- {reason}" for reason in self.reasons()])
-
-
-def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = None) -> ImportReport:
-    """Merge a history file into the store: new draws stored, stored ones compared, bad rows quarantined.
-
-    New rows go through the same validation suite as fetched ones (continuity and one draw per concurso
-    included), so a file can never leave a gap, a date out of order or two versions of a concurso behind
-    it. A row repeating an earlier row exactly counts as identical.
-    """
-    source = f"import:{path.name}"
-    report = ImportReport(path.name)
-    rows: dict[DrawCandidate, FileRow] = {}  # the first row of each distinct candidate, in file order
-    for row in read_draw_file(path):
-        if row.candidate is None:
-            report.invalid.append(row.error or f"line {row.line}: unreadable")
-            ws.draws.quarantine(row.concurso, source, row.payload(), row.error or "unreadable row")
-        elif row.candidate in rows:
-            report.identical.append(row.candidate.concurso)
-        else:
-            rows[row.candidate] = row
-    stored = ws.draws.get_many(candidate.concurso for candidate in rows)
-    for candidate, row in rows.items():
-        if candidate.concurso in stored:
-            result = ws.draws.add([IncomingDraw(candidate.as_draw(), source, _row_payload(row))])
-            report.identical += result.identical
-            report.conflicting.update({c.stored.concurso: c.reason for c in result.conflicts})
-    new_rows = [(candidate, row) for candidate, row in rows.items() if candidate.concurso not in stored]
-    candidates = [candidate for candidate, _ in new_rows]
-    validation = validate_batch(candidates, _stored_before(ws, candidates))
-    for rejection in validation.rejected:
-        rejected_row = new_rows[rejection.position][1]
-        reason = f"line {rejected_row.line}: {rejection.reason}"
-        report.invalid.append(reason)
-        ws.draws.quarantine(rejection.candidate.concurso, source, rejected_row.payload(), reason)
-    by_concurso = {candidate.concurso: row for candidate, row in new_rows}
-    for draw in validation.held_back:
-        held_row = by_concurso[draw.concurso]
-        behind = min(validation.rejected_concursos)
-        reason = (
-            f"line {held_row.line}: concurso {draw.concurso} held back behind the rejected concurso {behind} "
-            "(storing it would leave a gap); accept it once that one is stored"
-        )
-        report.held_back.append(reason)
-        ws.draws.quarantine(draw.concurso, source, held_row.payload(), reason)
-    accepted = [IncomingDraw(d, source, _row_payload(by_concurso[d.concurso])) for d in validation.accepted]
-    result = ws.draws.add(accepted)
-    report.new += result.new
-    report.identical += result.identical
-    report.conflicting.update({c.stored.concurso: c.reason for c in result.conflicts})
-    ws.draws.log_ingest(source, None, len(report.new), report.quarantined, report.summary(), flow_run_id)
-    return report
-
-
-def _row_payload(row: FileRow) -> dict:
-    return {"line": row.line, **row.raw}

@@ -300,6 +300,10 @@ def validate_batch(
             rule.name: batches[rule.frame].validate(rule.expectation, result_format={"result_format": "COMPLETE"})
             for rule in suite_rules()
         }
+    # Plain lists, read by row: a pandas lookup per row cost 40 s of the 42 for 100,000 candidates.
+    is_stored = draws["is_stored"].tolist()
+    concurso_of_row = draws["concurso"].tolist()
+    draw_row_of_number = numbers["draw_row"].tolist()
     for rule in suite_rules():
         frame = draws if rule.frame == DRAWS else numbers
         result = results[rule.name]
@@ -307,24 +311,24 @@ def validate_batch(
         if result.success:
             failing: dict[int, list[object]] = {}
         elif indices is None:  # an aggregate failure names no row: every new draw failed it
-            failing = {int(i): [] for i in draws.index if not draws.at[i, "is_stored"]}
+            failing = {row: [] for row in range(len(draws)) if not is_stored[row]}
         else:
             failing = {}
-            for index in indices:
-                row = int(index) if rule.frame == DRAWS else int(frame.at[index, "draw_row"])
-                if not draws.at[row, "is_stored"]:
-                    failing.setdefault(row, []).append(_plain(frame.at[index, rule.column]))
+            values = frame[rule.column].tolist()
+            for index in map(int, indices):
+                row = index if rule.frame == DRAWS else draw_row_of_number[index]
+                if not is_stored[row]:
+                    failing.setdefault(row, []).append(_plain(values[index]))
         report.checks.append(
-            Check(rule.severity, rule.name, not failing, tuple(int(draws.at[row, "concurso"]) for row in failing))
+            Check(rule.severity, rule.name, not failing, tuple(concurso_of_row[row] for row in failing))
         )
         if rule.severity == REJECT:
             for row, found in failing.items():
                 unique_found = tuple(dict.fromkeys(found))
                 findings.setdefault(row, []).append(Finding(rule.name, rule.column, rule.expected, unique_found))
-    for row in draws.index:
-        if draws.at[row, "is_stored"]:
+    for row, position in enumerate(draws["position"].tolist()):
+        if is_stored[row]:
             continue
-        position = int(draws.at[row, "position"])
         candidate = candidates[position]
         judged_by_rejected = (
             bool(report.rejected) and {f.expectation for f in findings.get(row, [])} <= MEASURED_FROM_PREVIOUS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,16 @@ class IncomingDraw:
     draw: Draw
     source: str
     payload: dict | None = None
+
+
+@dataclass(frozen=True)
+class QuarantineItem:
+    """A rejected payload to hold, with the reason (`DrawStore.quarantine_many` writes many in one transaction)."""
+
+    concurso: int | None
+    source: str
+    payload: str
+    reason: str
 
 
 class DrawStore:
@@ -166,6 +177,12 @@ class DrawStore:
         with self.engine.begin() as connection:
             _insert_quarantine(connection, concurso, source, payload, reason)
 
+    def quarantine_many(self, items: Sequence[QuarantineItem]) -> None:
+        """Hold every item, in one transaction: all of them or, if it is interrupted, none."""
+        with self.engine.begin() as connection:
+            for item in items:
+                _insert_quarantine(connection, item.concurso, item.source, item.payload, item.reason)
+
     def log_ingest(
         self,
         source: str | None,
@@ -219,22 +236,28 @@ def _insert_quarantine(connection: sa.Connection, concurso: int | None, source: 
     fetches a rejected concurso again) is counted on that entry instead of filling the table.
     """
     q = schema.quarantine
-    payload, now = strip_nul(payload), utcnow()
-    same = sa.and_(
-        q.c.status == "held",
-        q.c.concurso.is_(None) if concurso is None else q.c.concurso == concurso,
-        q.c.source == source,
-        q.c.reason == reason,
-        q.c.payload == payload,
-    )
+    payload, reason, now = strip_nul(payload), strip_nul(reason), utcnow()
+    fingerprint = quarantine_fingerprint(concurso, source, reason, payload)
+    same = sa.and_(q.c.fingerprint == fingerprint, q.c.status == "held")  # found through its index
     updated = connection.execute(q.update().where(same).values(times_seen=q.c.times_seen + 1, last_seen_at=now))
     if updated.rowcount:
         return
     connection.execute(
         q.insert().values(
-            concurso=concurso, source=source, payload=payload, reason=reason, quarantined_at=now, last_seen_at=now
+            concurso=concurso,
+            source=source,
+            payload=payload,
+            reason=reason,
+            quarantined_at=now,
+            last_seen_at=now,
+            fingerprint=fingerprint,
         )
     )
+
+
+def quarantine_fingerprint(concurso: int | None, source: str, reason: str, payload: str) -> str:
+    """What makes a held entry the same as another: its concurso, source, reason and payload (sha256)."""
+    return hashlib.sha256(json.dumps([concurso, source, reason, payload], ensure_ascii=False).encode()).hexdigest()
 
 
 def _draw_from_row(row: sa.Row) -> Draw:

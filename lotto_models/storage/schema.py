@@ -15,7 +15,7 @@ draws = sa.Table(
     sa.Column("concurso", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("draw_date", sa.Date, nullable=False),
     *[sa.Column(name, sa.SmallInteger, nullable=False) for name in NUMBER_COLUMNS],
-    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),  # any file name (`import:<name>`): Text since 0006
     sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
 )
 
@@ -24,7 +24,7 @@ raw_payloads = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("concurso", sa.Integer, nullable=False, index=True),
-    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),  # any file name (`import:<name>`): Text since 0006
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("fetched_at", sa.DateTime(timezone=True), nullable=False),
 )
@@ -34,7 +34,7 @@ quarantine = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("concurso", sa.Integer, nullable=True),
-    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("source", sa.Text, nullable=False),  # any file name (`import:<name>`): Text since 0006
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("quarantined_at", sa.DateTime(timezone=True), nullable=False),  # first seen
@@ -46,6 +46,29 @@ quarantine = sa.Table(
     sa.Column("decided_by", sa.String(64), nullable=True),
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
     sa.Column("decision_note", sa.Text, nullable=True),
+    # sha256 of (concurso, source, reason, payload): how a repeat of a held entry is found, through its index
+    sa.Column("fingerprint", sa.String(64), nullable=True),
+    sa.Index("ix_quarantine_fingerprint", "fingerprint", "status"),
+    sa.Index("ix_quarantine_status", "status"),
+)
+
+# A stored draw an operator replaced (`lotto repair-draw`): the wrong row is kept here, never lost.
+draw_repairs = sa.Table(
+    "draw_repairs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("concurso", sa.Integer, nullable=False, index=True),
+    sa.Column("old_date", sa.Date, nullable=False),
+    sa.Column("old_numbers", sa.JSON, nullable=False),
+    sa.Column("old_source", sa.Text, nullable=False),
+    sa.Column("new_date", sa.Date, nullable=False),
+    sa.Column("new_numbers", sa.JSON, nullable=False),
+    sa.Column("new_source", sa.Text, nullable=False),
+    sa.Column("quarantine_id", sa.Integer, sa.ForeignKey("quarantine.id"), nullable=True),  # taken from it
+    sa.Column("rescored_predictions", sa.Integer, nullable=False),  # guesses for the concurso scored again
+    sa.Column("repaired_by", sa.Text, nullable=False),
+    sa.Column("repaired_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("note", sa.Text, nullable=False),
 )
 
 ingest_runs = sa.Table(
@@ -53,7 +76,7 @@ ingest_runs = sa.Table(
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("source", sa.String(64), nullable=True),
+    sa.Column("source", sa.Text, nullable=True),
     sa.Column("latest_seen", sa.Integer, nullable=True),
     sa.Column("new_draws", sa.Integer, nullable=False),
     sa.Column("quarantined", sa.Integer, nullable=False),
