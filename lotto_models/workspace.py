@@ -70,6 +70,30 @@ def _read_only_engine(url: str) -> Engine:
     return engine
 
 
+# Files of the store itself, beside its database file: its journal, its write-ahead log and the run lock.
+STORE_FILE_SUFFIXES = ("", "-journal", "-wal", "-shm")
+
+
+def refuse_empty_store_file(settings: Settings, path: Path) -> None:
+    """Raise `StoreUnavailableError` when the SQLite file `path` is empty (0 bytes) while its directory,
+    LOTTO_HOME or the artifact directory holds anything but the store's own files: that store was lost
+    (truncated, or replaced by an empty file), and a new one there would seed the bundled history again,
+    train every model again and number their versions as if none had been made. An empty file alone (made
+    by `touch`, say) is a place for a new store."""
+    own = {path.name + suffix for suffix in STORE_FILE_SUFFIXES} | {path.with_suffix(".run.lock").name}
+    others: list[Path] = []
+    for directory in dict.fromkeys([path.parent, settings.home, settings.models_dir]):
+        if directory.is_dir():
+            others += [entry for entry in directory.iterdir() if entry.name not in own and entry != path.parent]
+    if others:
+        shown = ", ".join(str(entry) for entry in sorted(set(others))[:3]) + (", …" if len(set(others)) > 3 else "")
+        raise StoreUnavailableError(
+            f"the store {path} is an empty file (0 bytes), beside {shown}: it is not the store those were made "
+            f"with\nrestore {path.name} from a copy; or, to start a new store there, remove the empty file "
+            "(model versions already on disk are kept, and new ones take the numbers after them)"
+        )
+
+
 def _require_writable(home: Path) -> None:
     """`home` exists (made if missing) and this user may write in it: the store's files go there."""
     try:
@@ -87,10 +111,17 @@ def _require_writable(home: Path) -> None:
 
 
 def store_exists(settings: Settings) -> bool:
-    """Whether the settings' store is there: SQLite, its file; PostgreSQL, a lotoflow schema in its database."""
+    """Whether the settings' store is there: SQLite, its file; PostgreSQL, a lotoflow schema in its database.
+
+    An empty (0-byte) SQLite file is no store; where LOTTO_HOME (or the file's directory, or the artifact
+    directory) holds anything else, it is refused (`refuse_empty_store_file`), since a new store there
+    would be filled and trained again as if nothing had been before."""
     url = settings.sqlalchemy_url
     path = sqlite_file(url)
     if path is not None:
+        if path.is_file() and path.stat().st_size == 0:
+            refuse_empty_store_file(settings, path)
+            return False
         return path.is_file()
     engine = create_store_engine(url, read_only=True)
     try:
@@ -159,6 +190,9 @@ def open_workspace(settings: Settings | None = None, read_only: bool = False) ->
     """
     settings = settings or get_settings()
     url = settings.sqlalchemy_url
+    path = sqlite_file(url)
+    if path is not None and path.is_file() and path.stat().st_size == 0:
+        refuse_empty_store_file(settings, path)  # a lost store is never filled again over what it left behind
     if read_only:
         engine = CACHE.get("read-only-engine", url, None, lambda: _read_only_engine(url))
     else:

@@ -12,7 +12,9 @@ only that row's commit makes the version visible. Before a champion is replaced 
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
 import shutil
 import time
 import uuid
@@ -22,7 +24,15 @@ from pathlib import Path
 from typing import Protocol
 
 from lotto_models.core.cache import CACHE, file_signature
-from lotto_models.core.errors import ArtifactChecksumError
+from lotto_models.core.errors import ArtifactChecksumError, LotoflowError
+
+
+class ArtifactKeyTakenError(LotoflowError):
+    """Files are already where a new version's would go; they are left alone."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"files are already at {key}, and no version names them: they are left as they are")
 
 
 class StoredVersion(Protocol):
@@ -113,12 +123,19 @@ class DiskArtifactStore:
         return StagedArtifact(directory, directory_sha256(directory))
 
     def place(self, staged: StagedArtifact, key: str) -> None:
-        """Move a staged directory to `key`. Files already there belong to no version (a run killed between
-        its move and its commit), so they are put aside first."""
+        """Move a staged directory to `key`; raise `ArtifactKeyTakenError` when anything is at that key already,
+        or at its backup's (files a version's row does not name: a run killed between its move and its commit,
+        or a store lost and made anew). They are never replaced: the registration takes the next number."""
         final = self.models_dir / key
-        if final.exists():
-            _remove_aside(final)
-        staged.directory.replace(final)
+        if final.exists() or (self.backups_dir / key).exists():
+            raise ArtifactKeyTakenError(key)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(staged.directory, final)  # unlike `replace`, never onto a directory made meanwhile
+        except OSError as error:
+            if error.errno in (errno.EEXIST, errno.ENOTEMPTY):
+                raise ArtifactKeyTakenError(key) from error
+            raise
 
     def unplace(self, key: str, staged: StagedArtifact) -> None:
         """Undo `place` when the version's row could not be written."""

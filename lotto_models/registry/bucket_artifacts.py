@@ -5,7 +5,7 @@ Keys under the store's prefix:
 - `staging/<id>/…` — a training's files, uploaded before its version is numbered; no row names them;
 - `models/<model>/v<N>/…` — a version's files, copied from staging while its row is being written. The
   row's commit is what makes them a version: a run killed before the commit leaves files at a key no
-  row names (the next registration of that model takes the same number and clears them first);
+  row names, which are never replaced (the next registration of that model takes the next number);
 - `backups/<model>/v<N>/…` then `backups/<model>/v<N>.sha256` — a backup exists once its marker,
   written last, holds the version's sha256;
 - `datasets/<file>` then `datasets/<file>.sha256` — datasets built by one machine for the others;
@@ -31,6 +31,7 @@ import fsspec
 from lotto_models.core.errors import ArtifactChecksumError
 from lotto_models.registry.artifact_cache import ArtifactCache, Listing
 from lotto_models.registry.artifacts import (
+    ArtifactKeyTakenError,
     StagedArtifact,
     StoredVersion,
     directory_sha256,
@@ -89,12 +90,14 @@ class BucketArtifactStore:
         return StagedArtifact(directory, sha, key)
 
     def place(self, staged: StagedArtifact, key: str) -> None:
-        """Copy the staged upload to the version's key (server side). Objects already there belong to no
-        version (a run killed between its copy and its commit): they are deleted first."""
+        """Copy the staged upload to the version's key (server side). Objects already there (or at its
+        backup's key) belong to no version's row: `ArtifactKeyTakenError`, and the registration takes the
+        next number."""
         if staged.staging_key is None:
             raise ValueError(f"{staged.directory} was not staged in the bucket")
         target = self._key("models", key)
-        self._delete_prefix(target)
+        if self._listing_paths(target) or self._listing_paths(self._key("backups", key)):
+            raise ArtifactKeyTakenError(key)  # objects no row names (a killed run, a lost store): left alone
         source = self._key(staged.staging_key)
         for path in self._listing_paths(source):
             self.fs.copy(path, f"{target}/{path.removeprefix(source + '/')}")

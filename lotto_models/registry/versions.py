@@ -8,6 +8,7 @@ numbers it, so no alias can ever point at a version whose files were not complet
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,11 +19,13 @@ from sqlalchemy.engine import Engine
 from lotto_models.core.failpoints import PROMOTION_MID_SWAP, REGISTRATION_BEFORE_COMMIT, failpoint
 from lotto_models.core.version import CODE_VERSION
 from lotto_models.modeling.intervals import PairedInterval
-from lotto_models.registry.artifacts import version_key
+from lotto_models.registry.artifacts import ArtifactKeyTakenError, version_key
 from lotto_models.registry.verdicts import GateFigures, Verdict
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import utcnow
 from lotto_models.storage.rows import from_row
+
+_log = logging.getLogger(__name__)
 
 CHAMPION = "champion"
 PREVIOUS = "previous"
@@ -90,15 +93,24 @@ class VersionStore:
     ) -> ModelVersion:
         """Number a new version, have `place(key)` put its files under that key, then commit its row.
 
-        `place` returns the undo for its move, called when the row cannot be written.
+        `place` returns the undo for its move, called when the row cannot be written. It raises
+        `ArtifactKeyTakenError` when files are at the key already (no row names them: a run killed before its
+        commit, or the versions of a store that was lost): they are never replaced, and the version takes
+        the next number whose key is free.
         """
         with self.engine.begin() as connection:
             latest = connection.scalar(
                 sa.select(sa.func.max(schema.model_versions.c.version)).where(schema.model_versions.c.model == model)
             )
             number = (latest or 0) + 1
-            key = version_key(model, number)
-            undo = place(key)
+            while True:
+                key = version_key(model, number)
+                try:
+                    undo = place(key)
+                    break
+                except ArtifactKeyTakenError as taken:
+                    _log.warning("%s: %s; this version takes the next number", model, taken)
+                    number += 1
             try:
                 failpoint(REGISTRATION_BEFORE_COMMIT)
                 new_id = connection.execute(
