@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -143,6 +144,13 @@ def _parser() -> argparse.ArgumentParser:
     held.add_argument("--note", default="", help="why (required to discard)")
     held.add_argument("--by", default=None, help="who decides (default: the login name)")
     held.add_argument("--all", action="store_true", help="list decided entries too")
+    repair = command("repair-draw", help="replace a wrong stored draw (audited), given by hand or from the quarantine")
+    repair.add_argument("concurso", type=_concurso, metavar="CONCURSO")
+    repair.add_argument("--numbers", type=_numbers, metavar="N,N,...", help="the 15 numbers drawn, comma-separated")
+    repair.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="the date of the draw")
+    repair.add_argument("--from-quarantine", type=_at_least_one, metavar="ID", help="take the draw from a held entry")
+    repair.add_argument("--note", default="", help="why (required; kept in the audit trail)")
+    repair.add_argument("--by", default=None, help="who repairs (default: the login name)")
     status = command("status", help="the store, its draws, champions and the latest guesses")
     status.add_argument("--json", action="store_true", help="print one JSON object")
     web = command("web", help="serve the read-only pages and JSON API (LOTTO_WEB_HOST:LOTTO_WEB_PORT)")
@@ -178,6 +186,20 @@ def _version_ref(text: str) -> tuple[str, int]:
 _port = _whole_number(1, 65535, "a port")
 
 
+def _numbers(text: str) -> list[int]:
+    numbers = [part.strip() for part in text.split(",")]
+    if not all(n.isdigit() and len(n) <= 9 for n in numbers):
+        raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas (1,2,4,...), not {text!r}")
+    return [int(n) for n in numbers]
+
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date as YYYY-MM-DD, not {text!r}") from None
+
+
 def _subparser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
     """The command's own parser, so that its errors show its usage, not the top-level one."""
     [commands] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]  # noqa: SLF001
@@ -193,6 +215,12 @@ def _check_arguments(args: argparse.Namespace, usage: argparse.ArgumentParser) -
             usage.error(f"unknown model(s) {unknown}; known: {', '.join(MODELS)}")
     if args.command == "backfill" and args.last < args.first:
         usage.error(f"LAST ({args.last}) is before FIRST ({args.first}): give the range in order, e.g. 3650 3700")
+    if args.command == "repair-draw":
+        by_hand = args.numbers is not None or args.date is not None
+        if args.from_quarantine is not None and by_hand:
+            usage.error("give either --from-quarantine ID or --numbers and --date, not both")
+        if args.from_quarantine is None and (args.numbers is None or args.date is None):
+            usage.error("give the right draw: --numbers N,N,... and --date YYYY-MM-DD, or --from-quarantine ID")
     show = args.show if args.command == "quarantine" else []
     if show and (len(show) != 2 or show[0] != "show" or not show[1].isdigit()):
         usage.error(f"expected `show ID` (an entry number, see `lotto quarantine`), not {' '.join(args.show)!r}")
@@ -229,6 +257,8 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
         return _review(args)
     if args.command == "quarantine":
         return _quarantine(args)
+    if args.command == "repair-draw":
+        return _repair_draw(args)
     if args.command == "backtest":
         from lotto_models.reporting.backtest import write_backtest_report
 
@@ -448,6 +478,25 @@ def _quarantine(args: argparse.Namespace) -> int:
             f"{row['first_seen']:<16}  {row['times_seen']:>4}  {row['status']:<9}  {row['reason']}"
         )
     print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" + ("" if args.all else " held"))
+    return 0
+
+
+def _repair_draw(args: argparse.Namespace) -> int:
+    import getpass
+
+    from lotto_models.ingest.draw_repair import (
+        describe,
+        repair_draw,
+        replacement_by_hand,
+        replacement_from_quarantine,
+    )
+
+    ws = _open_store()
+    if args.from_quarantine is not None:
+        replacement = replacement_from_quarantine(ws, args.concurso, args.from_quarantine)
+    else:
+        replacement = replacement_by_hand(args.concurso, args.date, args.numbers)
+    print(describe(repair_draw(ws, args.concurso, replacement, args.note, args.by or getpass.getuser())))
     return 0
 
 

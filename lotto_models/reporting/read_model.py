@@ -437,6 +437,7 @@ class ReadModel:
             one(c(), schema.model_status),
             one(m(schema.promotion_decisions.c.id), schema.promotion_decisions),
             one(m(schema.quarantine.c.id), schema.quarantine),
+            one(m(schema.draw_repairs.c.id), schema.draw_repairs),  # a repaired draw changes no count
         )
         with self.engine.connect() as connection:
             row = connection.execute(query).one()

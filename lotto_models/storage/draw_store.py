@@ -7,7 +7,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from lotto_models.core.draws import NUMBER_COLUMNS, Draw
+from lotto_models.core.errors import LotoflowError
 from lotto_models.core.failpoints import INGEST_BEFORE_COMMIT, failpoint
 from lotto_models.ingest.payloads import strip_nul
 from lotto_models.storage import schema
@@ -61,6 +62,33 @@ class QuarantineItem:
     source: str
     payload: str
     reason: str
+
+
+@dataclass(frozen=True)
+class RepairAudit:
+    """Who repaired a draw, why, from which quarantine entry (if any), and how many guesses were scored again."""
+
+    repaired_by: str
+    note: str
+    quarantine_id: int | None
+    rescored_predictions: int
+
+
+@dataclass(frozen=True)
+class DrawRepair:
+    """A stored draw replaced by an operator; the wrong one is kept in `draw_repairs` (row `id`)."""
+
+    id: int
+    old: Draw
+    new: Draw
+    old_source: str
+    new_source: str
+    audit: RepairAudit
+    repaired_at: dt.datetime
+
+
+class StoredDrawChangedError(LotoflowError):
+    """The stored draw is no longer the one a repair was asked to replace (someone changed it meanwhile)."""
 
 
 class DrawStore:
@@ -183,6 +211,67 @@ class DrawStore:
             for item in items:
                 _insert_quarantine(connection, item.concurso, item.source, item.payload, item.reason)
 
+    def repair(
+        self,
+        connection: sa.Connection,
+        old: Draw,
+        new: Draw,
+        source: str,
+        payload: dict,
+        audit: RepairAudit,
+    ) -> DrawRepair:
+        """Replace the stored draw `old` by `new` in the caller's transaction: the draw's row, its raw
+        payload, and the audit row keeping `old` (`draw_repairs`).
+
+        Raises `StoredDrawChangedError` when the stored draw is not `old` any more. Judging `new` is the
+        caller's job (the validation suite, against the stored draws around it)."""
+        d, now = schema.draws, utcnow()
+        still_old = [d.c.concurso == old.concurso, d.c.draw_date == old.date]
+        still_old += [d.c[name] == number for name, number in zip(NUMBER_COLUMNS, old.numbers, strict=True)]
+        old_source = connection.scalar(sa.select(d.c.source).where(*still_old))
+        if old_source is None or new.concurso != old.concurso:
+            raise StoredDrawChangedError(
+                f"concurso {old.concurso} is no longer stored as {old.date} {list(old.numbers)}: nothing was "
+                "changed; look at it again (`lotto status`, `lotto quarantine`) before repairing it"
+            )
+        connection.execute(d.update().where(*still_old).values(_draw_row(new, source, now)))
+        connection.execute(
+            schema.raw_payloads.insert().values(
+                concurso=new.concurso,
+                source=source,
+                payload=json.dumps(strip_nul(payload), ensure_ascii=False),
+                fetched_at=now,
+            )
+        )
+        repair_id = connection.execute(
+            schema.draw_repairs.insert()
+            .values(
+                concurso=old.concurso,
+                old_date=old.date,
+                old_numbers=list(old.numbers),
+                old_source=old_source,
+                new_date=new.date,
+                new_numbers=list(new.numbers),
+                new_source=source,
+                quarantine_id=audit.quarantine_id,
+                rescored_predictions=audit.rescored_predictions,
+                repaired_by=audit.repaired_by,
+                repaired_at=now,
+                note=audit.note,
+            )
+            .returning(schema.draw_repairs.c.id)
+        ).scalar_one()
+        return DrawRepair(repair_id, old, new, old_source, source, audit, now)
+
+    def repairs(self, concurso: int | None = None) -> list[DrawRepair]:
+        """The repaired draws (of one concurso, if given), oldest first, each with the wrong draw it replaced."""
+        r = schema.draw_repairs
+        query = sa.select(r).order_by(r.c.id)
+        if concurso is not None:
+            query = query.where(r.c.concurso == concurso)
+        with self.engine.connect() as connection:
+            return [_repair_from_row(row) for row in connection.execute(query)]
+
     def log_ingest(
         self,
         source: str | None,
@@ -258,6 +347,13 @@ def _insert_quarantine(connection: sa.Connection, concurso: int | None, source: 
 def quarantine_fingerprint(concurso: int | None, source: str, reason: str, payload: str) -> str:
     """What makes a held entry the same as another: its concurso, source, reason and payload (sha256)."""
     return hashlib.sha256(json.dumps([concurso, source, reason, payload], ensure_ascii=False).encode()).hexdigest()
+
+
+def _repair_from_row(row: sa.Row[Any]) -> DrawRepair:
+    audit = RepairAudit(row.repaired_by, row.note, row.quarantine_id, row.rescored_predictions)
+    old = Draw(row.concurso, row.old_date, tuple(row.old_numbers))
+    new = Draw(row.concurso, row.new_date, tuple(row.new_numbers))
+    return DrawRepair(row.id, old, new, row.old_source, row.new_source, audit, row.repaired_at)
 
 
 def _draw_from_row(row: sa.Row) -> Draw:

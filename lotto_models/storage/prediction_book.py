@@ -200,6 +200,20 @@ class PredictionBook:
                 scores.append(score)
         return scores
 
+    def rescore(self, draw: Draw, connection: sa.Connection) -> int:
+        """Score again, against `draw` and in the caller's transaction, the guesses for its concurso that were
+        scored (against the draw it replaces); how many there were."""
+        p, s = schema.predictions, schema.prediction_scores
+        scored = connection.execute(
+            sa.select(p.c.id, p.c.numbers).join(s, s.c.prediction_id == p.c.id).where(p.c.concurso == draw.concurso)
+        ).all()
+        now = utcnow()
+        for row in scored:
+            connection.execute(
+                s.update().where(s.c.prediction_id == row.id).values(hits=hits(row.numbers, draw), scored_at=now)
+            )
+        return len(scored)
+
     def latest(self) -> list[dict[str, Any]]:
         """The newest guess of each plan, with its member versions and weights, and its hits once scored."""
         p, s, e = schema.predictions, schema.prediction_scores, schema.ensemble_versions

@@ -60,16 +60,26 @@ class QuarantineStore:
             row = connection.execute(sa.select(q).where(q.c.id == entry_id)).first()
         return _entry(row) if row else None
 
-    def decide(self, entry_id: int, status: QuarantineStatus, note: str, decided_by: str) -> bool:
-        """Close a held entry; False when it was not held any more (someone decided at the same moment)."""
+    def decide(
+        self,
+        entry_id: int,
+        status: QuarantineStatus,
+        note: str,
+        decided_by: str,
+        connection: sa.Connection | None = None,
+    ) -> bool:
+        """Close a held entry (in the caller's transaction when given one); False when it was not held any more
+        (someone decided at the same moment)."""
         q = schema.quarantine
-        with self.engine.begin() as connection:
-            changed = connection.execute(
-                q.update()
-                .where(q.c.id == entry_id, q.c.status == QuarantineStatus.HELD.value)
-                .values(status=status.value, decided_by=decided_by[:64], decided_at=utcnow(), decision_note=note)
-            )
-        return bool(changed.rowcount)
+        close = (
+            q.update()
+            .where(q.c.id == entry_id, q.c.status == QuarantineStatus.HELD.value)
+            .values(status=status.value, decided_by=decided_by[:64], decided_at=utcnow(), decision_note=note)
+        )
+        if connection is not None:
+            return bool(connection.execute(close).rowcount)
+        with self.engine.begin() as own:
+            return bool(own.execute(close).rowcount)
 
 
 def _entry(row: sa.Row[Any]) -> QuarantineEntry:
