@@ -1,10 +1,16 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.core.draws import NUMBER_COLUMNS
 from lotto_models.core.games import GAMES
-from lotto_models.reporting.randomness import RandomnessReport, randomness_report
 from lotto_models.workspace import open_workspace
+
+if TYPE_CHECKING:
+    from lotto_models.reporting.randomness import RandomnessReport
 
 MIN_DRAWS = 30
 
@@ -12,6 +18,8 @@ MIN_DRAWS = 30
 @task(name="check-draw-randomness", cache_policy=NO_CACHE)
 def check_draw_randomness() -> RandomnessReport | None:
     """The stored draws against a fair draw (three tests, Holm-corrected); None with too few draws to test."""
+    from lotto_models.reporting.randomness import randomness_report  # scipy: only when new draws arrived
+
     frame = open_workspace().draws.frame()
     if len(frame) < MIN_DRAWS:
         return None
