@@ -106,3 +106,13 @@ def test_a_ticket_is_checked_against_every_draw_and_against_chance() -> None:
 def test_a_bad_ticket_names_its_problem(numbers: list[int], problem: str) -> None:
     with pytest.raises(InvalidTicketError, match=problem.replace("[", r"\[").replace("]", r"\]")):
         check_ticket(LOTOFACIL, numbers, fair_draws(5, 7))
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 7, 24, 25, 99])
+def test_the_chi_square_tail_is_scipys_without_importing_it(df: int) -> None:
+    from scipy import stats
+
+    from lotto_models.reporting.randomness import chi2_sf
+
+    for x in (0.0, 0.3, 1.0, df * 0.8, float(df), df * 1.5 + 3, 3.0 * df + 30):
+        assert chi2_sf(x, df) == pytest.approx(float(stats.chi2.sf(x, df)), rel=1e-9, abs=1e-300)
