@@ -1,9 +1,8 @@
 """What every worker process of the flows' pool needs, imported once in the fork server they are forked from.
 
 Imported only there (`flows.worker_pool`): one thread per worker first, before NumPy or TensorFlow load,
-then the tasks the flows submit to their workers, Prefect's task engine, Keras and the custom layers, and
-scipy's statistics (the promotion gate's intervals). No TensorFlow op runs here, so no TensorFlow thread
-pool exists yet to be lost in a fork.
+then the tasks the flows submit to their workers, Prefect's task engine, Keras and the custom layers. No
+TensorFlow op runs here, so no TensorFlow thread pool exists yet to be lost in a fork.
 
 The fork server holds nothing to save: when its parent ends, it ends at once, without the interpreter's
 teardown of all these modules (about 1.4 s, during which it still held the run's output open)."""
@@ -22,7 +21,5 @@ import flows.retrain  # noqa: E402, F401
 from lotto_models.modeling.training import import_tensorflow  # noqa: E402
 
 import_tensorflow()
-
-import scipy.stats  # noqa: E402, F401  (the gate's paired intervals: imported lazily elsewhere, once here)
 
 atexit.register(os._exit, 0)  # registered last, so run first (the workers forked from here end by os._exit)

@@ -89,13 +89,28 @@ def expected_training_seconds(ws: Workspace, models: list[str], from_scratch: bo
     from a champion, or from scratch); models never trained that way have no estimate."""
     expected = {}
     for model in models:
-        warm = not from_scratch and ws.versions.alias(model, CHAMPION) is not None
+        warm = not from_scratch and warm_start_version(ws, model, ws.versions.alias(model, CHAMPION)) is not None
         for version in reversed(ws.versions.versions(model)):
             seconds = version.metrics.get("training_seconds")
             if seconds is not None and bool(version.metrics.get("warm_started")) == warm:
                 expected[model] = float(seconds)
                 break
     return expected
+
+
+def warm_start_version(
+    ws: Workspace, model: str, champion: ModelVersion | None, params: dict[str, Any] | None = None
+) -> ModelVersion | None:
+    """The version a fine-tune starts from: the champion, or, when the gate refused every version so far
+    (worse than the constant forecast beyond noise), the newest one, which saw all but the newest draws
+    (training from scratch again with the same seed would land about where it did, at several times the
+    cost). None when neither has today's hyperparameters (`params`, default today's) and files."""
+    wanted = params if params is not None else hyperparameters(ws, MODELS[model])
+    candidates = [champion] if champion is not None else list(reversed(ws.versions.versions(model)))[:1]
+    for version in candidates:
+        if not version.artifacts_pruned and warm_startable(version.hyperparameters, wanted):
+            return version
+    return None
 
 
 def build_feature_datasets(ws: Workspace, feature_sets: Iterable[FeatureSet]) -> dict[FeatureSet, DatasetRef]:
@@ -130,9 +145,10 @@ def train_challenger(
     splits = dataset_splits(ws, dataset)
     checked = checked_champion(ws.versions, ws.artifacts, model)
     champion, fallbacks = checked.version, list(checked.fallbacks)
-    warm_from = None
-    if champion is not None and not from_scratch and warm_startable(champion.hyperparameters, params):
-        warm_from = ws.artifacts.path(champion)
+    start = None if from_scratch else warm_start_version(ws, model, champion, params)
+    warm_from = None  # the champion's files were just checked; another version's are checked here
+    if start is not None:
+        warm_from = ws.artifacts.path(start) if start is champion else ws.artifacts.checked_path(start)
     bases = base_champions(ws, spec)
     for base in bases.values():
         ws.artifacts.verify(base)

@@ -69,3 +69,13 @@ def test_comparing_with_the_constant_forecast_is_the_one_sample_interval() -> No
     assert versus.worse_beyond_noise and versus.mean_difference == pytest.approx(losses.mean() - BASELINE_BCE)
     with pytest.raises(ValueError, match="same draws"):
         paired_interval(losses, losses[:-1])
+
+
+@pytest.mark.parametrize("df", [1, 2, 10, 30, 199, 499])
+def test_the_t_quantile_is_scipys_where_the_decisions_use_it(df: int) -> None:
+    from scipy import stats
+
+    from lotto_models.modeling.comparison import student_t_quantile
+
+    for p in (0.9, 0.975, 0.99875):  # 95%, and 95% Bonferroni-split over 20 comparisons
+        assert student_t_quantile(p, df) == pytest.approx(float(stats.t.ppf(p, df)), rel=2e-4)

@@ -85,3 +85,20 @@ def test_promoting_a_version_that_is_not_below_the_baseline_brings_the_model_bac
     assert not ws.versions.health("stat").below_baseline
     members = load_plan_members(ws, "stat-only", build_plan_datasets(ws, ["stat-only"]))
     assert list(members.predictors) == ["stat"] and members.problems == []
+
+
+def test_a_model_whose_versions_were_all_refused_fine_tunes_the_newest_one(workspace, history, tmp_path) -> None:
+    """Training from scratch again with the same seed lands about where it did, at several times the cost."""
+    from lotto_models.modeling.catalog import MODELS
+    from lotto_models.registry.challengers import hyperparameters, warm_start_version
+
+    ws = workspace
+    first, dataset = new_stat_version(ws, history, 3690)
+    refused = overconfident_copy(ws, first, 8.0, dataset, tmp_path)  # the newest, never promoted
+    params = hyperparameters(ws, MODELS["stat"])
+    assert ws.versions.alias("stat", CHAMPION) is None
+    assert warm_start_version(ws, "stat", None, params).id == refused.id
+    assert warm_start_version(ws, "stat", None, {**params, "kind": "other"}) is None  # not the same network
+    promote_challenger(ws, "stat", first.id, dataset)
+    champion = ws.versions.alias("stat", CHAMPION)
+    assert warm_start_version(ws, "stat", champion, params).id == first.id  # the champion first, always

@@ -1,7 +1,8 @@
 import pytest
 
 from lotto_models.core.errors import ArtifactChecksumError
-from lotto_models.registry.challengers import expected_training_seconds
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.registry.challengers import expected_training_seconds, hyperparameters
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.reporting.backtest import prune_backtest_reports
@@ -71,9 +72,8 @@ def test_a_training_is_expected_to_last_as_long_as_the_newest_one_of_its_kind_wa
         staged = workspace.artifacts.staging_dir("stat")
         (staged / "stat_model.json").write_text('{"weights": [0.1, 0, 0, 0]}')
         metrics = {"bce": 0.673, "training_seconds": seconds, "warm_started": warm}
-        version = register_version(
-            workspace.versions, workspace.artifacts, "stat", staged, "fp", 3700, {"kind": "stat"}, metrics
-        )
+        today = hyperparameters(workspace, MODELS["stat"])  # a warm start needs today's hyperparameters
+        version = register_version(workspace.versions, workspace.artifacts, "stat", staged, "fp", 3700, today, metrics)
         workspace.versions.set_champion("stat", version.id)
 
     assert expected_training_seconds(workspace, ["stat"], from_scratch=True) == {}
