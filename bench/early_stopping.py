@@ -49,7 +49,13 @@ def main() -> None:
             **{col: [d.numbers[i] for d in history] for i, col in enumerate(NUMBER_COLUMNS)},
         }
     )
-    root = Path(tempfile.mkdtemp(prefix="lotoflow-early-stopping-"))
+    with tempfile.TemporaryDirectory(prefix="lotoflow-early-stopping-") as directory:  # removed at the end
+        train_each(frame, params, profile, settings, Path(directory))
+
+
+def train_each(
+    frame: pd.DataFrame, params: FeatureParams, profile: TrainingProfile, settings: Settings, root: Path
+) -> None:
     trained: dict[str, Path] = {}
     for name in [m for m in training_order() if MODELS[m].kind != "stat"]:
         spec = MODELS[name]
