@@ -52,24 +52,8 @@ def warn_stale_source(overdue: OverdueDraw) -> list[Fallback]:
 
     Returns the fallback lines for the run summary: none, or why the warning could not be delivered.
     """
-    settings = get_settings()
     key = f"stale-source:{overdue.last_concurso}:{overdue.missed_draw_days}"
-    if not first_time(settings.alerts_ledger, key):
-        get_run_logger().info("Stale-source warning already sent for %s", key)
-        return []
-    alert = Alert(
-        AlertLevel.WARNING,
-        "lotoflow: no new Lotofácil draw",
-        overdue.message(),
-        flow_run_link(PREFECT_UI_URL.value(), str(runtime.flow_run.id)),
-    )
-    state = send_alert(alert, return_state=True)
-    if not state.is_completed():
-        detail = f"stale-source warning not delivered: {state.message}"
-        return [Fallback(FallbackKind.ALERT_UNDELIVERED, "stale-source", detail)]
-    if state.result().delivered:
-        record_sent(settings.alerts_ledger, key)
-    return []
+    return warn_once(key, "stale-source", "lotoflow: no new Lotofácil draw", overdue.message())
 
 
 def warn_draws_outside_chance(report: RandomnessReport, newest_concurso: int) -> list[Fallback]:
@@ -77,21 +61,23 @@ def warn_draws_outside_chance(report: RandomnessReport, newest_concurso: int) ->
     news about the draw machine or the stored history (a typo, a wrong import), never about a model."""
     if not report.outside_chance:
         return []
-    settings = get_settings()
-    key = f"randomness:{newest_concurso}"
-    if not first_time(settings.alerts_ledger, key):
-        return []
     details = "; ".join(f"{t.name}: {t.words}" for t in report.outside_chance)
-    alert = Alert(
-        AlertLevel.WARNING,
-        "lotoflow: the stored draws look unlike a fair draw",
-        f"Over {report.draws} stored draws (through concurso {newest_concurso}), {details}. {report.summary()}",
-        flow_run_link(PREFECT_UI_URL.value(), str(runtime.flow_run.id)),
-    )
+    body = f"Over {report.draws} stored draws (through concurso {newest_concurso}), {details}. {report.summary()}"
+    title = "lotoflow: the stored draws look unlike a fair draw"
+    return warn_once(f"randomness:{newest_concurso}", "randomness", title, body)
+
+
+def warn_once(key: str, subject: str, title: str, body: str) -> list[Fallback]:
+    """Send a warning about this run unless the alerts ledger holds `key`; record it once delivered. Returns
+    the fallback lines for the run summary: none, or why the warning could not be delivered."""
+    settings = get_settings()
+    if not first_time(settings.alerts_ledger, key):
+        get_run_logger().info("Warning already sent for %s", key)
+        return []
+    alert = Alert(AlertLevel.WARNING, title, body, flow_run_link(PREFECT_UI_URL.value(), str(runtime.flow_run.id)))
     state = send_alert(alert, return_state=True)
     if not state.is_completed():
-        detail = f"randomness warning not delivered: {state.message}"
-        return [Fallback(FallbackKind.ALERT_UNDELIVERED, "randomness", detail)]
+        return [Fallback(FallbackKind.ALERT_UNDELIVERED, subject, f"{subject} warning not delivered: {state.message}")]
     if state.result().delivered:
         record_sent(settings.alerts_ledger, key)
     return []
