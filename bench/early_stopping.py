@@ -32,8 +32,8 @@ from lotto_models.modeling.feature_sets import FeatureParams  # noqa: E402
 from lotto_models.modeling.features import build_dataset  # noqa: E402
 from lotto_models.modeling.splits import time_splits  # noqa: E402
 from lotto_models.modeling.training import hyperparameters_for, train_model  # noqa: E402
-from lotto_models.registry.challengers import score_on_holdout  # noqa: E402
 from lotto_models.storage.schema import NUMBER_COLUMNS  # noqa: E402
+from lotto_models.training.challengers import score_on_holdout  # noqa: E402
 
 
 def main() -> None:

@@ -341,7 +341,7 @@ def fanout_retrains(env: dict[str, str], work: Path, repeats: int) -> list[float
 
 WARM = """
 import json, sys, time
-from lotto_models.serving.plans import PLANS
+from lotto_models.core.plans import PLANS
 from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 from lotto_models.workspace import open_workspace
 ws = open_workspace()

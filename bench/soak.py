@@ -50,11 +50,11 @@ from bench.run import PYTHON, PrefectServer  # noqa: E402
 from deployments.local_stack import stack_auth_string  # noqa: E402
 from lotto_models.core import failpoints  # noqa: E402
 from lotto_models.core.draws import Draw  # noqa: E402
+from lotto_models.core.plans import PLANS  # noqa: E402
 from lotto_models.core.settings import Settings  # noqa: E402
 from lotto_models.ingest.bundled_history import bundled_history  # noqa: E402
 from lotto_models.modeling.catalog import MODELS  # noqa: E402
 from lotto_models.registry.versions import CHAMPION, PREVIOUS  # noqa: E402
-from lotto_models.serving.plans import PLANS  # noqa: E402
 from lotto_models.storage import schema  # noqa: E402
 from lotto_models.workspace import close_workspaces, open_workspace  # noqa: E402
 from tests.caixa_server import CaixaTestServer, Fault, numbers_edit  # noqa: E402

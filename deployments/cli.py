@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING, Any, NoReturn
 if TYPE_CHECKING:
     from prefect.states import State
 
-    from lotto_models.workspace import Workspace
+    from lotto_models.core.settings import Settings
+    from lotto_models.workspace import ArtifactBlockReader, Workspace
 
 from lotto_models.core.errors import LotoflowError
+from lotto_models.core.plans import PLANS
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.version_refs import VersionRefError, parse_version_ref
 from lotto_models.reporting.baseline import PREDICT_NOTE, versus_random
-from lotto_models.serving.plans import PLANS
 
 
 def quiet_tensorflow() -> None:
@@ -244,7 +245,7 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
     if args.command == "web":
         return _web(args)
     if args.command == "rollback":
-        from lotto_models.registry.rollback import rollback_model
+        from lotto_models.training.rollback import rollback_model
 
         done = rollback_model(_open_store(), args.model, args.version)
         print(
@@ -298,17 +299,28 @@ def _open_store(read_only: bool = False, creates: bool = False) -> Workspace:
     from lotto_models.workspace import open_workspace, store_exists
 
     settings = get_settings()
+    block_reader = _artifact_block_reader(settings)
     if store_exists(settings):
-        return open_workspace(settings, read_only=read_only)
+        return open_workspace(settings, read_only=read_only, block_reader=block_reader)
     where = store_name(settings.sqlalchemy_url)
     if not creates:
         raise StoreUnavailableError(
             f"no store at {where} (LOTTO_HOME={settings.home})\n"
             "`lotto run` creates one and fills it; or point LOTTO_HOME (LOTTO_DATABASE_URL) at an existing one"
         )
-    ws = open_workspace(settings)
+    ws = open_workspace(settings, block_reader=block_reader)
     print(f"lotto: there was no store at {where}: created a new one there", file=sys.stderr, flush=True)
     return ws
+
+
+def _artifact_block_reader(settings: Settings) -> ArtifactBlockReader | None:
+    """Prefect's reader of `LOTTO_ARTIFACTS_BLOCK` when the settings name a block (only then is Prefect
+    imported: the commands that only read start without it)."""
+    if not settings.artifacts_block:
+        return None
+    from tasks.artifact_block import read_artifact_block
+
+    return read_artifact_block
 
 
 def _run_flow(args: argparse.Namespace) -> int:
@@ -354,6 +366,9 @@ def _web(args: argparse.Namespace) -> int:
 
 def _flow_call(args: argparse.Namespace) -> Callable[[], State[Any]]:
     """The flow run the command asks for, imported and ready to start."""
+    from lotto_models.core.redaction import hide_secrets_in_logs
+
+    hide_secrets_in_logs()  # the Prefect client's requests are logged by httpx, with PREFECT_API_URL
     if args.command == "retrain" or (args.command == "run" and args.from_scratch):
         from flows.fork_server import start_fork_server
 
@@ -429,10 +444,12 @@ def _guess_line(
 
 
 def _review(args: argparse.Namespace) -> int:
-    from lotto_models.registry.review import apply_review, pending_challengers
+    from lotto_models.core.settings import get_settings
+    from lotto_models.training.review import apply_review, pending_challengers
     from lotto_models.workspace import open_workspace
 
-    ws = open_workspace()
+    settings = get_settings()
+    ws = open_workspace(settings, block_reader=_artifact_block_reader(settings))
     if not args.approve and not args.reject:
         pending = pending_challengers(ws)
         for item in pending:

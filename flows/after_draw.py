@@ -21,15 +21,15 @@ from flows.notify import warn_draws_outside_chance, warn_stale_source
 from flows.reports import publish_run_artifacts
 from flows.training import train_models_in_process, training_task_runner, warm_up_training_workers
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
+from lotto_models.core.plans import PLANS
 from lotto_models.ingest.sources import FetchReport
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import CacheOutcome, DatasetRef, FeatureSet
-from lotto_models.registry.challengers import expected_training_seconds
 from lotto_models.reporting.run_summary import RunSummary, summary_text
-from lotto_models.serving.plans import PLANS
 from lotto_models.serving.publishing import plan_feature_sets, plans_missing_guess
 from lotto_models.storage.run_lock import run_lock
-from lotto_models.workspace import Workspace, open_workspace
+from lotto_models.training.challengers import expected_training_seconds
+from lotto_models.workspace import Workspace
 from tasks.build_datasets import build_datasets
 from tasks.check_draw_freshness import check_draw_freshness
 from tasks.check_draw_randomness import check_draw_randomness
@@ -39,6 +39,7 @@ from tasks.prune_datasets import prune_old_datasets
 from tasks.prune_model_versions import prune_model_versions
 from tasks.publish_backtest import publish_backtest
 from tasks.publish_predictions import publish_predictions
+from tasks.workspace import open_task_workspace
 
 
 @flow(
@@ -47,7 +48,7 @@ from tasks.publish_predictions import publish_predictions
     task_runner=training_task_runner(),
 )
 def after_draw(from_scratch: bool = False) -> RunSummary | State:
-    ws = open_workspace()
+    ws = open_task_workspace()
     with run_lock(ws.engine, ws.settings.run_lock_wait_s) as lock:
         summary = RunSummary(waited_for_other_run_s=lock.waited_s)
         if lock.waited:

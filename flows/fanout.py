@@ -22,9 +22,9 @@ from flows.training import degrade, skip
 from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.modeling.catalog import training_order
 from lotto_models.modeling.schedule import TrainingSchedule
-from lotto_models.registry.challengers import TrainOutcome
 from lotto_models.reporting.run_summary import RunSummary
-from lotto_models.workspace import open_workspace
+from lotto_models.training.challengers import TrainOutcome
+from tasks.workspace import open_task_workspace
 
 TRAIN_DEPLOYMENT = "train-model/train-model"
 
@@ -37,7 +37,7 @@ def train_models_as_deployments(
     expected_seconds: dict[str, float] | None = None,
 ) -> None:
     logger = get_run_logger()
-    timeout = open_workspace().settings.training_timeout_s
+    timeout = open_task_workspace().settings.training_timeout_s
     schedule = TrainingSchedule(models, expected_seconds or {})
     running: dict[str, tuple[UUID, float]] = {}  # model: (its run, when its wait times out)
     trained: set[str] = set()

@@ -6,7 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 
-from lotto_models.registry.rollback import Rollback
+from lotto_models.training.rollback import Rollback
 from tasks.review_challenger import apply_review_decision, find_pending_challengers
 from tasks.rollback_model import rollback_model as rollback_model_task
 

@@ -11,9 +11,9 @@ from prefect import flow, runtime
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from lotto_models.ingest.quarantine import describe, entry_row, show_entry
-from lotto_models.workspace import open_workspace
 from tasks.decide_quarantine_entry import decide_quarantine_entry
 from tasks.list_quarantine import list_quarantine
+from tasks.workspace import open_task_workspace
 
 QuarantineAction = Literal["list", "show", "accept", "discard"]
 
@@ -37,6 +37,6 @@ def quarantine(
     if action in ("accept", "discard"):
         who = decided_by or f"prefect flow run {runtime.flow_run.name}"
         decide_quarantine_entry(entry_id, action, note, who)
-    text = describe(show_entry(open_workspace(), entry_id))
+    text = describe(show_entry(open_task_workspace(), entry_id))
     create_markdown_artifact(key="quarantine-entry", markdown="```\n" + text + "\n```", description="Quarantine entry")
     return text

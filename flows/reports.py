@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from lotto_models.core.plans import PLANS
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.random_baseline import BASELINE_HITS
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.reporting.baseline import LIVE_RECORD_TITLE, MODEL_TABLE_TITLE
 from lotto_models.reporting.model_card import model_card
 from lotto_models.reporting.run_summary import RunSummary, model_rows
-from lotto_models.serving.plans import PLANS
 from lotto_models.workspace import Workspace
 
 

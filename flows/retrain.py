@@ -15,8 +15,8 @@ from flows.training import training_task_runner
 from lotto_models.modeling.catalog import retrain_order
 from lotto_models.reporting.run_summary import RunSummary
 from lotto_models.storage.run_lock import run_lock
-from lotto_models.workspace import open_workspace
 from tasks.prepare_store import prepare_store
+from tasks.workspace import open_task_workspace
 
 
 @flow(
@@ -32,7 +32,7 @@ def retrain(models: list[str] | None = None, from_scratch: bool = False) -> RunS
     chosen = retrain_order(models)
     get_run_logger().info("Retraining %s (%s)", ", ".join(chosen), "from scratch" if from_scratch else "warm")
     prepare_store()
-    ws = open_workspace()
+    ws = open_task_workspace()
     with run_lock(ws.engine, ws.settings.run_lock_wait_s) as lock:
         summary = RunSummary(waited_for_other_run_s=lock.waited_s)
         datasets = datasets_for(chosen, summary)

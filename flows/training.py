@@ -22,9 +22,9 @@ from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.modeling.catalog import MODELS, training_order
 from lotto_models.modeling.features import DatasetRef, FeatureSet
 from lotto_models.modeling.schedule import TrainingSchedule
-from lotto_models.registry.challengers import ChallengerResult
-from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.reporting.run_summary import RunSummary
+from lotto_models.training.challengers import ChallengerResult
+from lotto_models.training.promotion import PromotionDecision
 from tasks.load_tensorflow import load_tensorflow
 from tasks.mark_model_degraded import mark_model_degraded
 from tasks.promote_model import promote_model

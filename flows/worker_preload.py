@@ -18,8 +18,10 @@ import prefect.task_engine  # noqa: E402, F401
 
 import flows.after_draw  # noqa: E402, F401  (every task the flows submit to their workers)
 import flows.retrain  # noqa: E402, F401
+from lotto_models.core.redaction import hide_secrets_in_logs  # noqa: E402
 from lotto_models.modeling.training import import_tensorflow  # noqa: E402
 
 import_tensorflow()
+hide_secrets_in_logs()  # in the workers forked from here too: the Prefect client's requests are logged by httpx
 
 atexit.register(os._exit, 0)  # registered last, so run first (the workers forked from here end by os._exit)

@@ -132,22 +132,23 @@ def store_exists(settings: Settings) -> bool:
 
 
 # Reads a named block of the orchestrator (`LOTTO_ARTIFACTS_BLOCK`) into (bucket URL, s3fs options). The Prefect
-# layer installs it (`tasks/__init__.py`): this library knows nothing of Prefect.
+# layer passes it to `open_workspace` (`tasks.workspace`): this library knows nothing of Prefect.
 ArtifactBlockReader = Callable[[str], tuple[str, dict[str, Any]]]
-_block_reader: list[ArtifactBlockReader] = []
 
 
-def use_artifact_block_reader(reader: ArtifactBlockReader) -> None:
-    _block_reader[:] = [reader]
-
-
-def artifact_bucket(settings: Settings) -> tuple[str, dict[str, Any]] | None:
-    """The bucket URL and its s3fs options, from `LOTTO_ARTIFACTS_BLOCK` or `LOTTO_ARTIFACTS_URL`; None on disk."""
+def artifact_bucket(
+    settings: Settings, block_reader: ArtifactBlockReader | None = None
+) -> tuple[str, dict[str, Any]] | None:
+    """The bucket URL and its s3fs options, from `LOTTO_ARTIFACTS_BLOCK` (read by `block_reader`) or
+    `LOTTO_ARTIFACTS_URL`; None on disk."""
     block = settings.artifacts_block
     if block:
-        if not _block_reader:
-            raise RuntimeError(f"LOTTO_ARTIFACTS_BLOCK={block} is read through Prefect: import `tasks` first")
-        url, options = CACHE.get("artifact-block", block, None, lambda: _block_reader[0](block))
+        if block_reader is None:
+            raise RuntimeError(
+                f"LOTTO_ARTIFACTS_BLOCK={block} is read through Prefect: open the workspace with "
+                "`tasks.workspace.open_task_workspace`"
+            )
+        url, options = CACHE.get("artifact-block", block, None, lambda: block_reader(block))
         if not url.startswith("s3://"):
             raise ValueError(f"LOTTO_ARTIFACTS_BLOCK {block}: basepath {url!r} is not an s3://bucket/prefix URL")
         return url, options
@@ -156,10 +157,10 @@ def artifact_bucket(settings: Settings) -> tuple[str, dict[str, Any]] | None:
     return None
 
 
-def open_artifact_store(settings: Settings) -> ArtifactStore:
-    """The bucket of `LOTTO_ARTIFACTS_BLOCK` or of an `s3://` `LOTTO_ARTIFACTS_URL`, else the directory (by
-    default `LOTTO_HOME`)."""
-    bucket = artifact_bucket(settings)
+def open_artifact_store(settings: Settings, block_reader: ArtifactBlockReader | None = None) -> ArtifactStore:
+    """The bucket of `LOTTO_ARTIFACTS_BLOCK` (read by `block_reader`) or of an `s3://` `LOTTO_ARTIFACTS_URL`,
+    else the directory (by default `LOTTO_HOME`)."""
+    bucket = artifact_bucket(settings, block_reader)
     if bucket is not None:
         from lotto_models.registry.bucket_artifacts import BucketArtifactStore  # fsspec only when used
 
@@ -181,11 +182,15 @@ def open_artifact_store(settings: Settings) -> ArtifactStore:
     return DiskArtifactStore(settings.models_dir, settings.backups_dir, settings.backup_retention)
 
 
-def open_workspace(settings: Settings | None = None, read_only: bool = False) -> Workspace:
+def open_workspace(
+    settings: Settings | None = None, read_only: bool = False, block_reader: ArtifactBlockReader | None = None
+) -> Workspace:
     """The stores for `settings` (the environment's by default), with the schema migrated to the newest.
 
     `read_only`: for commands that only read. Nothing is created, migrated or written (a store in a directory
     this user cannot write is read as it is); a store that is missing or not at the newest schema is refused.
+    `block_reader`: reads `LOTTO_ARTIFACTS_BLOCK` (the orchestrator's); without it, settings naming a block
+    are refused with a `RuntimeError`.
     Raises `StoreUnavailableError` naming the store and what to do when it cannot be used.
     """
     settings = settings or get_settings()
@@ -203,7 +208,7 @@ def open_workspace(settings: Settings | None = None, read_only: bool = False) ->
         engine=engine,
         draws=DrawStore(engine),
         versions=VersionStore(engine),
-        artifacts=open_artifact_store(settings),
+        artifacts=open_artifact_store(settings, block_reader),
         predictions=PredictionBook(engine),
         quarantine=QuarantineStore(engine),
     )

@@ -2,8 +2,8 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.modeling.features import CacheOutcome, DatasetRef, FeatureSet
-from lotto_models.registry.challengers import build_feature_datasets
-from lotto_models.workspace import open_workspace
+from lotto_models.training.challengers import build_feature_datasets
+from tasks.workspace import open_task_workspace
 
 
 @task(name="build-datasets", cache_policy=NO_CACHE, retries=1)
@@ -11,7 +11,7 @@ def build_datasets(feature_sets: list[FeatureSet]) -> dict[FeatureSet, DatasetRe
     """The feature sets' datasets, each reused when its fingerprint is unchanged, the others built together.
     Each `outcome` says whether an unreadable cache file had to be rebuilt from the database (a fallback the
     run reports)."""
-    refs = build_feature_datasets(open_workspace(), feature_sets)
+    refs = build_feature_datasets(open_task_workspace(), feature_sets)
     logger = get_run_logger()
     for feature_set, ref in sorted(refs.items()):
         if ref.outcome is CacheOutcome.REBUILT:

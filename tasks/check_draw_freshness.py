@@ -4,13 +4,13 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.ingest.draw_calendar import OverdueDraw, overdue_draw
-from lotto_models.workspace import open_workspace
+from tasks.workspace import open_task_workspace
 
 
 @task(name="check-draw-freshness", cache_policy=NO_CACHE)
 def check_draw_freshness() -> OverdueDraw | None:
     """The overdue draw when the newest stored one is older than the Monday–Saturday calendar allows."""
-    last = open_workspace().draws.last_draw()
+    last = open_task_workspace().draws.last_draw()
     if last is None:
         return None
     overdue = overdue_draw(last.concurso, last.date, dt.datetime.now(dt.UTC))

@@ -7,7 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from lotto_models.core.draws import NUMBER_COLUMNS
 from lotto_models.core.games import GAMES
-from lotto_models.workspace import open_workspace
+from tasks.workspace import open_task_workspace
 
 if TYPE_CHECKING:
     from lotto_models.reporting.randomness import RandomnessReport
@@ -20,7 +20,7 @@ def check_draw_randomness() -> RandomnessReport | None:
     """The stored draws against a fair draw (three tests, Holm-corrected); None with too few draws to test."""
     from lotto_models.reporting.randomness import randomness_report  # scipy: only when new draws arrived
 
-    frame = open_workspace().draws.frame()
+    frame = open_task_workspace().draws.frame()
     if len(frame) < MIN_DRAWS:
         return None
     report = randomness_report(GAMES["lotofacil"], frame[NUMBER_COLUMNS].to_numpy().tolist())

@@ -3,7 +3,7 @@ from prefect.cache_policies import NO_CACHE
 
 from lotto_models.ingest.service import fetch_draw_range, fetch_new_draws
 from lotto_models.ingest.sources import FetchReport
-from lotto_models.workspace import open_workspace
+from tasks.workspace import open_task_workspace
 
 
 # No task retries: the client retries each source with backoff, then the mirrors take over (one retry layer).
@@ -11,7 +11,7 @@ from lotto_models.workspace import open_workspace
 def fetch_draws(first: int | None = None, last: int | None = None) -> FetchReport:
     """Fetch every concurso after the newest stored one (or `first`..`last`); mirrors take over on failure."""
     logger = get_run_logger()
-    ws = open_workspace()
+    ws = open_task_workspace()
     report = fetch_new_draws(ws) if first is None or last is None else fetch_draw_range(ws, first, last)
     answered = {f.source for f in report.fetched}
     for source, problem in report.unreachable.items():

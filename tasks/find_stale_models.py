@@ -2,8 +2,8 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.modeling.catalog import training_order
-from lotto_models.registry.challengers import models_needing_training
-from lotto_models.workspace import open_workspace
+from lotto_models.training.challengers import models_needing_training
+from tasks.workspace import open_task_workspace
 
 
 @task(name="find-stale-models", cache_policy=NO_CACHE)
@@ -11,5 +11,5 @@ def find_stale_models(from_scratch: bool = False) -> list[str]:
     """Models to train now, in dependency order: all of them from scratch, else those behind the draws."""
     if from_scratch:
         return training_order()
-    ws = open_workspace()
+    ws = open_task_workspace()
     return models_needing_training(ws, ws.draws.frame())

@@ -5,13 +5,13 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.reporting.backtest import write_backtest_report
-from lotto_models.workspace import open_workspace
+from tasks.workspace import open_task_workspace
 
 
 @task(name="publish-backtest", cache_policy=NO_CACHE)
 def publish_backtest() -> str:
     """Write the backtest table and hit-distribution chart; publish both as one artifact."""
-    report = write_backtest_report(open_workspace())
+    report = write_backtest_report(open_task_workspace())
     image = base64.b64encode(report.chart_path.read_bytes()).decode()
     markdown = report.markdown().replace("(hits.png)", f"(data:image/png;base64,{image})")
     create_markdown_artifact(key="backtest", markdown=markdown, description="Champions against the random baseline")

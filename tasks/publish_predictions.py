@@ -3,13 +3,13 @@ from prefect.cache_policies import NO_CACHE
 
 from lotto_models.modeling.features import DatasetRef, FeatureSet
 from lotto_models.serving.publishing import PublishedGuess, publish_plan
-from lotto_models.workspace import open_workspace
+from tasks.workspace import open_task_workspace
 
 
 @task(name="publish-predictions", task_run_name="publish-predictions-{plan}", cache_policy=NO_CACHE)
 def publish_predictions(plan: str, datasets: dict[FeatureSet, DatasetRef]) -> PublishedGuess:
     """Build the plan's ensemble from the current champions and store its guess for the next concurso."""
-    guess = publish_plan(open_workspace(), plan, datasets, str(runtime.flow_run.id))
+    guess = publish_plan(open_task_workspace(), plan, datasets, str(runtime.flow_run.id))
     if guess.degraded:
         get_run_logger().warning("Plan %s serves degraded: %s", plan, guess.note)
     return guess

@@ -3,13 +3,13 @@ from prefect.cache_policies import NO_CACHE
 
 from lotto_models.reporting.baseline import score_line
 from lotto_models.storage.prediction_book import Score
-from lotto_models.workspace import open_workspace
+from tasks.workspace import open_task_workspace
 
 
 @task(name="score-predictions", cache_policy=NO_CACHE)
 def score_predictions() -> list[Score]:
     """Score the published guesses whose draw has arrived."""
-    ws = open_workspace()
+    ws = open_task_workspace()
     scores = ws.predictions.score_pending(ws.draws)
     for score in scores:
         get_run_logger().info(score_line(score.plan, score.hits, score.concurso))

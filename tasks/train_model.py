@@ -6,8 +6,8 @@ from prefect.context import TaskRunContext
 
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import DatasetRef
-from lotto_models.registry.challengers import ChallengerResult, train_challenger
-from lotto_models.workspace import open_workspace
+from lotto_models.training.challengers import ChallengerResult, train_challenger
+from tasks.workspace import open_task_workspace
 
 
 def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> str:
@@ -28,7 +28,9 @@ def train_model(model: str, dataset: DatasetRef, from_scratch: bool = False, for
     """Train, score and register a challenger version of `model` (promotion is a separate step).
 
     `force` trains even when a version exists on these draws (a retrain on demand)."""
-    result = train_challenger(open_workspace(), model, dataset, from_scratch, str(runtime.flow_run.id), force=force)
+    result = train_challenger(
+        open_task_workspace(), model, dataset, from_scratch, str(runtime.flow_run.id), force=force
+    )
     logger = get_run_logger()
     for fallback in result.fallbacks:
         logger.warning("Fallback: %s", fallback)

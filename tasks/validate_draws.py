@@ -5,13 +5,13 @@ from prefect.cache_policies import NO_CACHE
 from lotto_models.ingest.service import validate_fetched
 from lotto_models.ingest.sources import FetchReport
 from lotto_models.ingest.validation import ValidationReport
-from lotto_models.workspace import open_workspace
+from tasks.workspace import open_task_workspace
 
 
 @task(name="validate-draws", cache_policy=NO_CACHE)
 def validate_draws(fetched: FetchReport) -> ValidationReport:
     """Run the Great Expectations suite on the new draws and their continuity; publish the result."""
-    report = validate_fetched(open_workspace(), fetched)
+    report = validate_fetched(open_task_workspace(), fetched)
     if fetched.fetched:
         create_markdown_artifact(key="draw-validation", markdown=report.markdown(), description="New draws validation")
         for check in report.warnings:

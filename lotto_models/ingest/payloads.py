@@ -1,4 +1,4 @@
-"""The official CAIXA result payload: turning it into a `DrawCandidate`, and cleaning it for storage.
+"""The official CAIXA result payload: turning it into a `DrawCandidate`.
 
 Parsing refuses only what is not a Lotofácil draw at all (not a JSON object, another game, a `numero`
 other than the one asked for, numbers or a date that cannot be read, two number lists that disagree).
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from lotto_models.core.draws import OFFICIAL_DATE, parse_date
 from lotto_models.core.errors import InvalidDrawError
@@ -19,17 +18,6 @@ GAME = "LOTOFACIL"
 WHOLE_NUMBER = re.compile(r"-?\d{1,9}")  # a number drawn is a few digits; nine already says "not a draw"
 # Far beyond any concurso of any CAIXA game (Lotofácil's 3,700th was in 2026), and within the store's INTEGER
 MAX_CONCURSO = 1_000_000
-
-
-def strip_nul(value: Any) -> Any:
-    """The payload with every NUL character removed from its strings (PostgreSQL rejects `\\u0000`)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, list):
-        return [strip_nul(item) for item in value]
-    if isinstance(value, dict):
-        return {strip_nul(key): strip_nul(item) for key, item in value.items()}
-    return value
 
 
 def api_date(text: object, concurso: int | None) -> dt.date:

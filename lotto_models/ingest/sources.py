@@ -20,7 +20,8 @@ from lotto_models.core.redaction import hide_secrets_in_logs, redacted_text, red
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bounded_answer import AnswerRefusedError, AnswerTooSlowError, read_bounded
 from lotto_models.ingest.candidates import DrawCandidate
-from lotto_models.ingest.payloads import candidate_from_payload, strip_nul
+from lotto_models.ingest.payloads import candidate_from_payload
+from lotto_models.storage.nul_free import strip_nul
 
 log = logging.getLogger(__name__)
 

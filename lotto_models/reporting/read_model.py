@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
 from lotto_models.core.errors import LotoflowError, StoreUnavailableError
+from lotto_models.core.plans import PLANS, Plan
 from lotto_models.core.redaction import redacted_text, redacted_url, store_kind
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.draw_calendar import SAO_PAULO, overdue_draw
@@ -41,7 +42,6 @@ from lotto_models.reporting.baseline import HONEST_NOTE, WHAT_RANDOM_MEANS
 from lotto_models.reporting.model_card import ModelCard, model_card
 from lotto_models.reporting.plan_notes import PlanGuess, same_numbers_notes
 from lotto_models.reporting.status import decision_figures
-from lotto_models.serving.plans import PLANS, Plan
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import DrawStore
 from lotto_models.storage.engine import create_store_engine, current_revision, head_revision

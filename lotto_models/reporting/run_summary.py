@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.random_baseline import BASELINE_HITS
-from lotto_models.registry.promotion import PromotionDecision
 from lotto_models.registry.versions import CHAMPION, ModelHealth
 from lotto_models.reporting.baseline import BASELINE_COLUMNS, HONEST_NOTE
 from lotto_models.reporting.plan_notes import PlanGuess, same_numbers_notes, weights_words
 from lotto_models.serving.publishing import PublishedGuess
+from lotto_models.training.promotion import PromotionDecision
 from lotto_models.workspace import Workspace
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from lotto_models.core.plans import PLANS
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.versions import CHAMPION, PromotionRecord
-from lotto_models.serving.plans import PLANS
 from lotto_models.storage.engine import shown_url
 from lotto_models.workspace import Workspace
 

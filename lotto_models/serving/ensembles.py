@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from lotto_models.core.draws import NUMBERS, PER_DRAW
+from lotto_models.core.plans import Plan
 from lotto_models.modeling.comparison import paired_interval, per_draw_log_loss
 from lotto_models.modeling.intervals import CONFIDENCE
-from lotto_models.serving.plans import Plan
 
 ODD = np.arange(1, NUMBERS + 1) % 2 == 1
 ODD_RANGE_COVERAGE = 2 / 3

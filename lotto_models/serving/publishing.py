@@ -16,6 +16,7 @@ from lotto_models.core.cache import CACHE
 from lotto_models.core.errors import LotoflowError
 from lotto_models.core.failpoints import PUBLISHING_BEFORE_STORE, failpoint
 from lotto_models.core.fallbacks import Fallback
+from lotto_models.core.plans import PLANS
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import (
     Dataset,
@@ -26,7 +27,6 @@ from lotto_models.modeling.features import (
 from lotto_models.modeling.splits import time_splits
 from lotto_models.modeling.training import Predictor, load_predictor
 from lotto_models.registry.recovery import checked_champion
-from lotto_models.registry.shared_datasets import shared_datasets
 from lotto_models.serving.ensembles import (
     combine,
     fit_member_weights,
@@ -34,7 +34,7 @@ from lotto_models.serving.ensembles import (
     guess_with_odd_range,
     odd_range_from_history,
 )
-from lotto_models.serving.plans import PLANS
+from lotto_models.training.shared_datasets import shared_datasets
 from lotto_models.workspace import Workspace
 
 

@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 from lotto_models.core.draws import NUMBER_COLUMNS, Draw
 from lotto_models.core.errors import LotoflowError
 from lotto_models.core.failpoints import INGEST_BEFORE_COMMIT, failpoint
-from lotto_models.ingest.payloads import strip_nul
 from lotto_models.storage import schema
+from lotto_models.storage.nul_free import strip_nul
 
 
 def utcnow() -> dt.datetime:

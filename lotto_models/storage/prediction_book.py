@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from lotto_models.core.draws import Draw, hits
+from lotto_models.core.plans import PLANS
 from lotto_models.modeling.random_baseline import BASELINE_HITS, PER_GUESS_RANGE
-from lotto_models.serving.plans import PLANS
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import DrawStore, utcnow
 from lotto_models.storage.rows import from_row

@@ -136,8 +136,8 @@ promotion_decisions = sa.Table(
     sa.Column("reason", sa.Text, nullable=False),
     sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("decided_by", sa.String(16), nullable=False, server_default="gate"),  # gate, review, rollback
-    sa.Column("verdict", sa.String(32), nullable=True),  # registry.promotion.Verdict
-    sa.Column("figures", sa.JSON, nullable=True),  # registry.promotion.GateFigures: intervals and margin
+    sa.Column("verdict", sa.String(32), nullable=True),  # registry.verdicts.Verdict
+    sa.Column("figures", sa.JSON, nullable=True),  # registry.verdicts.GateFigures: intervals and margin
 )
 
 ensemble_versions = sa.Table(

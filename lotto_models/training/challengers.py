@@ -25,12 +25,12 @@ from lotto_models.modeling.features import (
 )
 from lotto_models.modeling.splits import Splits, time_splits
 from lotto_models.modeling.training import hyperparameters_for, load_predictor, train_model, warm_startable
-from lotto_models.registry.promotion import PromotionDecision, decide_promotion
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
-from lotto_models.registry.shared_datasets import shared_datasets
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, ModelVersion
+from lotto_models.training.promotion import PromotionDecision, decide_promotion
+from lotto_models.training.shared_datasets import shared_datasets
 from lotto_models.workspace import Workspace
 
 

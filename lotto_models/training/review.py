@@ -8,9 +8,9 @@ from typing import Any
 from lotto_models.core.errors import LotoflowError
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.random_baseline import BASELINE_BCE, BASELINE_BRIER, BASELINE_HITS, BASELINE_SHARE_11_PLUS
-from lotto_models.registry.challengers import swap_champion
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, ModelVersion
+from lotto_models.training.challengers import swap_champion
 from lotto_models.workspace import Workspace
 
 METRICS_SHOWN = ("draws", "bce", "brier", "mean_hits", "hits_ci95_low", "hits_ci95_high", "share_11_plus")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from lotto_models.core.errors import ArtifactChecksumError, LotoflowError
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.registry.challengers import swap_champion
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
+from lotto_models.training.challengers import swap_champion
 from lotto_models.workspace import Workspace
 
 

@@ -17,8 +17,8 @@ from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.ingest.service import seed_store
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import Dataset, FeatureSet
-from lotto_models.registry.challengers import build_feature_dataset
 from lotto_models.registry.versions import CHAMPION
+from lotto_models.training.challengers import build_feature_dataset
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import synthetic_draws, use_lotto_env
 from tests.flows.conftest import assert_consistent_and_serving, network_inside_fit, poison_with_nan, start_run

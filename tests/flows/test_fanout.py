@@ -17,9 +17,9 @@ from prefect.settings import PREFECT_API_URL
 
 from flows.after_draw import after_draw
 from lotto_models.core.fallbacks import FallbackKind
+from lotto_models.core.plans import PLANS
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.versions import CHAMPION
-from lotto_models.serving.plans import PLANS
 from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import PRODUCTION_STORE, postgres_database, use_lotto_env

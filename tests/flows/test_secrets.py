@@ -46,8 +46,8 @@ from flows.ingest_draws import ingest_draws
 from lotto_models.core.settings import Settings, get_settings
 from lotto_models.ingest.bundled_history import BUNDLED_SOURCE
 from lotto_models.modeling.features import FeatureSet
-from lotto_models.registry.challengers import build_feature_dataset, promote_challenger, train_challenger
 from lotto_models.storage import schema
+from lotto_models.training.challengers import build_feature_dataset, promote_challenger, train_challenger
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.alert_receiver import AlertReceiver
 from tests.caixa_server import API_PREFIX, CaixaTestServer, Fault

@@ -5,7 +5,8 @@ from pathlib import Path
 import pytest
 
 from lotto_models.core.errors import InvalidDrawError
-from lotto_models.ingest.payloads import candidate_from_payload, strip_nul
+from lotto_models.ingest.payloads import candidate_from_payload
+from lotto_models.storage.nul_free import strip_nul
 
 DATA = Path(__file__).parent.parent / "data"
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lotto_models.core.plans import PLANS, Plan
 from lotto_models.modeling.stat_model import StatModel
-from lotto_models.registry.challengers import promote_challenger
 from lotto_models.registry.registration import register_version
-from lotto_models.registry.review import apply_review
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION
-from lotto_models.serving.plans import PLANS, Plan
 from lotto_models.serving.publishing import NoMemberCanServeError, build_plan_datasets, load_plan_members
+from lotto_models.training.challengers import promote_challenger
+from lotto_models.training.review import apply_review
 from tests.registry.test_manual_control import new_stat_version
 
 
@@ -90,7 +90,7 @@ def test_promoting_a_version_that_is_not_below_the_baseline_brings_the_model_bac
 def test_a_model_whose_versions_were_all_refused_fine_tunes_the_newest_one(workspace, history, tmp_path) -> None:
     """Training from scratch again with the same seed lands about where it did, at several times the cost."""
     from lotto_models.modeling.catalog import MODELS
-    from lotto_models.registry.challengers import hyperparameters, warm_start_version
+    from lotto_models.training.challengers import hyperparameters, warm_start_version
 
     ws = workspace
     first, dataset = new_stat_version(ws, history, 3690)

@@ -24,9 +24,9 @@ from lotto_models.registry.bucket_artifacts import BucketArtifactStore
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.retention import prune_versions
-from lotto_models.registry.shared_datasets import prune_shared_datasets, shared_dataset
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.reporting.backtest import prune_backtest_reports
+from lotto_models.training.shared_datasets import prune_shared_datasets, shared_dataset
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
 from tests.conftest import migrated_sqlite_store
 
@@ -297,7 +297,7 @@ def test_the_bucket_and_its_credentials_can_come_from_a_prefect_block(
 ) -> None:
     from prefect.filesystems import RemoteFileSystem
 
-    import tasks  # noqa: F401  (the Prefect layer teaches the library to read the block)
+    from tasks.workspace import open_task_workspace  # the Prefect layer passes its reader of the block
 
     block = RemoteFileSystem(
         basepath=f"s3://{s3_bucket}/from-block",
@@ -311,7 +311,7 @@ def test_the_bucket_and_its_credentials_can_come_from_a_prefect_block(
     for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(name)  # nothing but the block says where the bucket is and how to sign in
     close_workspaces()
-    ws = open_workspace(
+    ws = open_task_workspace(
         Settings(
             home=tmp_path / "home",
             database_url=f"sqlite:///{tmp_path / 'store.db'}",

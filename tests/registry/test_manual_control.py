@@ -19,13 +19,13 @@ from lotto_models.core.failpoints import (
 from lotto_models.modeling.features import FeatureSet
 from lotto_models.modeling.stat_model import ARTIFACT
 from lotto_models.registry.artifacts import directory_sha256
-from lotto_models.registry.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
 from lotto_models.registry.recovery import checked_champion
-from lotto_models.registry.review import ReviewError, apply_review, pending_challengers
-from lotto_models.registry.rollback import RollbackError, rollback_model
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.version_refs import VersionRefError, parse_version_ref
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
+from lotto_models.training.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
+from lotto_models.training.review import ReviewError, apply_review, pending_challengers
+from lotto_models.training.rollback import RollbackError, rollback_model
 from lotto_models.workspace import Workspace
 
 

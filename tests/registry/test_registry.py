@@ -2,10 +2,10 @@ import pytest
 
 from lotto_models.core.errors import ArtifactChecksumError
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.registry.challengers import expected_training_seconds, hyperparameters
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.reporting.backtest import prune_backtest_reports
+from lotto_models.training.challengers import expected_training_seconds, hyperparameters
 from lotto_models.workspace import Workspace
 
 

@@ -8,9 +8,9 @@ import pytest
 
 from lotto_models.modeling.features import FeatureSet
 from lotto_models.modeling.splits import time_splits
-from lotto_models.registry.challengers import build_feature_dataset, dataset_splits
 from lotto_models.serving.ensembles import fit_member_weights
 from lotto_models.serving.publishing import PlanMembers, fit_plan_weights
+from lotto_models.training.challengers import build_feature_dataset, dataset_splits
 from lotto_models.workspace import Workspace
 
 

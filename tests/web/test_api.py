@@ -11,13 +11,13 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
+from lotto_models.core.plans import PLANS
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.draw_calendar import next_draw_date, overdue_draw, result_deadline
 from lotto_models.ingest.quarantine import discard_entry
 from lotto_models.modeling.random_baseline import BASELINE_HITS, BASELINE_HITS_SD, BASELINE_SHARE_11_PLUS
 from lotto_models.reporting.read_model import MAX_PAGE_SIZE, chance_interval
 from lotto_models.reporting.status import status_report
-from lotto_models.serving.plans import PLANS
 from lotto_models.storage import schema
 from lotto_models.storage.engine import head_revision
 from lotto_models.storage.quarantine_store import QuarantineStatus

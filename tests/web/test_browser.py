@@ -18,10 +18,10 @@ import httpx
 import pytest
 import uvicorn
 
+from lotto_models.core.plans import PLANS
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bundled_history import bundled_history
 from lotto_models.reporting.read_model import ReadModel
-from lotto_models.serving.plans import PLANS
 from lotto_models.workspace import close_workspaces
 from tests.caixa_server import CaixaTestServer
 from tests.conftest import synthetic_draws, use_lotto_env
