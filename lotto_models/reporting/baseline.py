@@ -1,7 +1,7 @@
 """The comparison with the random baseline, rendered in one place.
 
 Every page, artifact and console line that compares a model or a plan with chance takes its words and
-figures from here, and the figures themselves only from `modeling.evaluation`'s constants.
+figures from here, and the figures themselves only from `modeling.random_baseline`'s constants.
 """
 
 from __future__ import annotations

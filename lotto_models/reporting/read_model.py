@@ -5,7 +5,8 @@ read-only (SQLite `PRAGMA query_only`, PostgreSQL read-only transactions) and ne
 a store whose schema is missing or behind answers `StoreUnavailableError` with what to run. All calls
 into the model version store live in this module.
 
-Baseline figures come from `lotto_models.modeling.evaluation`; nothing here re-types them.
+Baseline figures are `lotto_models.modeling.random_baseline`'s constants (some imported through
+`modeling.evaluation`, which re-exports them); nothing here re-types them.
 """
 
 from __future__ import annotations
