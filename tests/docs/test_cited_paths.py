@@ -83,7 +83,11 @@ def _module_exists(dotted: str) -> bool:
 
 
 def _defined_in_package(package: Path, name: str) -> bool:
-    return re.search(rf"\b{re.escape(name)}\b", (package / "__init__.py").read_text(encoding="utf-8")) is not None
+    """`name` is bound in the package's `__init__.py` (defined, assigned or imported), not merely mentioned."""
+    source = (package / "__init__.py").read_text(encoding="utf-8")
+    word = re.escape(name)
+    binding = rf"^(?:def|class) {word}\b|^{word}\s*[:=]|^(?:from \S+ )?import [^#\n]*\b{word}\b"
+    return re.search(binding, source, flags=re.MULTILINE) is not None
 
 
 def _is_module_citation(dotted: str) -> bool:
