@@ -34,7 +34,6 @@ import argparse
 import base64
 import contextlib
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -56,7 +55,6 @@ LOTTO = str(Path(sys.executable).parent / "lotto")
 CHROMIUM = Path("/usr/bin/chromium")
 POOL = "lotoflow"
 DEPLOYMENT = "after-draw/after-draw"
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -283,7 +281,8 @@ def main(argv: list[str] | None = None) -> int:
     workdir: Path = opts.workdir.resolve()
     port = opts.port or free_port()
     base_url = f"http://{url_host(opts.host)}:{port}"
-    web_url = f"http://127.0.0.1:{opts.web_port or free_port()}"
+    web_port = opts.web_port or free_port()
+    web_url = f"http://127.0.0.1:{web_port}"
     shutil.rmtree(workdir / "prefect-home", ignore_errors=True)
     if opts.fresh:
         shutil.rmtree(workdir / "lotto-home", ignore_errors=True)
@@ -319,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
             wait_healthy(base_url, server, log)
         with step("web"):
             log = workdir / "web.log"
-            web_args = ["web", "--host", "127.0.0.1", "--port", web_url.rsplit(":", 1)[1]]
+            web_args = ["web", "--host", "127.0.0.1", "--port", str(web_port)]
             web = start_background(web_args, env, log, program=LOTTO)
             wait_answering(f"{web_url}/api/v1/health", web, log)
             say(f"web service {web_url}/ (API {web_url}/docs)")
@@ -333,11 +332,9 @@ def main(argv: list[str] | None = None) -> int:
             say(f"automation {automation.name!r}: {automation.description}")
         with step("flow run"):
             worker = start_background(["worker", "start", "--pool", POOL], env, workdir / "worker.log")
-            output = run_cli(["deployment", "run", DEPLOYMENT], env)
-            found = UUID_RE.search(output.split("UUID", 1)[-1])
-            if not found:
-                raise RuntimeError(f"no flow run id in the output of `prefect deployment run`:\n{output}")
-            flow_run_id = found.group(0)
+            from prefect.deployments import run_deployment  # after PREFECT_API_URL is set
+
+            flow_run_id = str(run_deployment(DEPLOYMENT, timeout=0).id)  # scheduled now; the worker takes it
             say(f"flow run {flow_run_id}: {base_url}/runs/flow-run/{flow_run_id}")
             state_name, message = wait_final(flow_run_id, worker, opts.timeout)
             say(f"final state: {state_name}: {message}")

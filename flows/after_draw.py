@@ -24,7 +24,8 @@ from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.core.plans import PLANS
 from lotto_models.ingest.sources import FetchReport
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.features import CacheOutcome, DatasetRef, FeatureSet
+from lotto_models.modeling.dataset_cache import CacheOutcome, DatasetRef
+from lotto_models.modeling.features import FeatureSet
 from lotto_models.reporting.run_summary import RunSummary, summary_text
 from lotto_models.serving.publishing import plan_feature_sets, plans_missing_guess
 from lotto_models.storage.run_lock import run_lock

@@ -3,12 +3,11 @@ the warning that the stored draws fail a randomness test.
 
 Both go where operators look: the Apprise URLs of `LOTTO_ALERT_URLS` and/or the Prefect notification
 block named by `LOTTO_ALERT_BLOCK`, plus the run log; `notify-failure` also writes an artifact and a
-line in `LOTTO_HOME/alerts.log`. A delivery that fails makes the notify-failure run fail, visibly.
+line in `LOTTO_HOME/alerts/failures.log`. A delivery that fails makes the notify-failure run fail, visibly.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -19,7 +18,15 @@ from prefect.settings import PREFECT_UI_URL
 from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.core.settings import get_settings
 from lotto_models.ingest.draw_calendar import OverdueDraw
-from lotto_models.reporting.alerts import Alert, AlertLevel, failed_run_alert, first_time, flow_run_link, record_sent
+from lotto_models.reporting.alerts import (
+    Alert,
+    AlertLevel,
+    failed_run_alert,
+    first_time,
+    flow_run_link,
+    log_failure,
+    record_sent,
+)
 from tasks.send_alert import send_alert
 
 if TYPE_CHECKING:  # the tests import scipy: only a run that stored new draws pays for it
@@ -27,10 +34,9 @@ if TYPE_CHECKING:  # the tests import scipy: only a run that stored new draws pa
 
 
 @flow(name="notify-failure", description="Tell operators that an after-draw run failed, and why.")
-def notify_failure(flow_run_id: str) -> str:
-    run_id = flow_run_id.rsplit(".", 1)[-1]  # accepts a bare id or an event resource id
+def notify_failure(flow_run_id: UUID) -> str:
     with get_client(sync_client=True) as client:
-        run = client.read_flow_run(UUID(run_id))
+        run = client.read_flow_run(flow_run_id)
         flow_name = client.read_flow(run.flow_id).name
     state, reason = (run.state.name or run.state.type.value, run.state.message) if run.state else ("unknown", None)
     alert = failed_run_alert(flow_name, run.name, str(run.id), state, reason, PREFECT_UI_URL.value())
@@ -39,10 +45,7 @@ def notify_failure(flow_run_id: str) -> str:
         markdown=f"**{alert.body}**" + (f"\n\n[The run in the UI]({alert.link})" if alert.link else ""),
         description=f"Failed {flow_name}",
     )
-    alerts = get_settings().home / "alerts.log"
-    alerts.parent.mkdir(parents=True, exist_ok=True)
-    with alerts.open("a") as log:
-        log.write(f"{dt.datetime.now(dt.UTC).isoformat()} {alert.text()}\n")
+    log_failure(get_settings().failures_log, alert)
     send_alert(alert)
     return alert.text()
 

@@ -7,7 +7,7 @@ from prefect.states import Completed, State
 
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.features import CacheOutcome
+from lotto_models.modeling.dataset_cache import CacheOutcome
 from lotto_models.training.challengers import TrainOutcome
 from tasks.build_datasets import build_datasets
 from tasks.promote_model import promote_model

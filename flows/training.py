@@ -17,10 +17,11 @@ from typing import Any
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import TaskRunner
 
-from flows.worker_pool import ForkedWorkersTaskRunner, worker_count
+from runtime.worker_pool import ForkedWorkersTaskRunner, worker_count
 from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.modeling.catalog import MODELS, training_order
-from lotto_models.modeling.features import DatasetRef, FeatureSet
+from lotto_models.modeling.dataset_cache import DatasetRef
+from lotto_models.modeling.features import FeatureSet
 from lotto_models.modeling.schedule import TrainingSchedule
 from lotto_models.reporting.run_summary import RunSummary
 from lotto_models.training.challengers import ChallengerResult

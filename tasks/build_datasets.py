@@ -1,7 +1,8 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.modeling.features import CacheOutcome, DatasetRef, FeatureSet
+from lotto_models.modeling.dataset_cache import CacheOutcome, DatasetRef
+from lotto_models.modeling.features import FeatureSet
 from lotto_models.training.challengers import build_feature_datasets
 from tasks.workspace import open_task_workspace
 

@@ -1,7 +1,7 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.modeling.features import DatasetRef
+from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.training.challengers import promote_challenger
 from lotto_models.training.promotion import PromotionDecision
 from tasks.events import MODEL_PROMOTED, emit

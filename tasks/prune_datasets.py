@@ -1,7 +1,7 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.modeling.features import DatasetRef
+from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.training.shared_datasets import prune_shared_datasets
 from tasks.workspace import open_task_workspace
 

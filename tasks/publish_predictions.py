@@ -1,7 +1,8 @@
 from prefect import get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.modeling.features import DatasetRef, FeatureSet
+from lotto_models.modeling.dataset_cache import DatasetRef
+from lotto_models.modeling.features import FeatureSet
 from lotto_models.serving.publishing import PublishedGuess, publish_plan
 from tasks.workspace import open_task_workspace
 

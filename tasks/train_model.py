@@ -5,7 +5,7 @@ from prefect import get_run_logger, runtime, task
 from prefect.context import TaskRunContext
 
 from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.features import DatasetRef
+from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.training.challengers import ChallengerResult, train_challenger
 from tasks.workspace import open_task_workspace
 

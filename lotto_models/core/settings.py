@@ -218,6 +218,11 @@ class Settings(BaseSettings):
         return self.home / "alerts" / "sent.txt"
 
     @property
+    def failures_log(self) -> Path:
+        """One line per failed run that `notify-failure` reported, beside the alerts ledger."""
+        return self.home / "alerts" / "failures.log"
+
+    @property
     def datasets_dir(self) -> Path:
         return self.home / "datasets"
 

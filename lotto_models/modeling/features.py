@@ -9,10 +9,8 @@ The last input (`next_inputs`) predicts the concurso after the newest stored one
 
 from __future__ import annotations
 
-import enum
 import hashlib
-import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -216,7 +214,7 @@ class FeatureBuilder:
         self.hot = draw_matrix(frame)
         self.hot.flags.writeable = False  # ls15 and ls17 read it as their steps
         self._ls15pp_steps: np.ndarray | None = None
-        self._draws = _draws_digest(frame)
+        self._draws = draws_digest(frame)
 
     def steps(self, feature_set: FeatureSet) -> np.ndarray:
         """Draws × features (float32): the draw itself, then the feature set's blocks."""
@@ -275,7 +273,7 @@ class FeatureBuilder:
         )
 
     def fingerprint(self, feature_set: FeatureSet) -> str:
-        return _fingerprint(self._draws, feature_set, self.params)
+        return fingerprint_from_digest(self._draws, feature_set, self.params)
 
 
 # The order in which several feature sets share their blocks: the ls15pp steps are built once for ls15pp,
@@ -310,7 +308,7 @@ def build_dataset(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureP
 DATASET_FORMAT = 2  # 2: window sets stored as their per-draw rows
 
 
-def _draws_digest(frame: pd.DataFrame) -> bytes:
+def draws_digest(frame: pd.DataFrame) -> bytes:
     """The SHA-256 of the draws' content (concursos, dates and numbers)."""
     digest = hashlib.sha256()
     digest.update(frame["concurso"].to_numpy(dtype=np.int64).tobytes())
@@ -319,7 +317,7 @@ def _draws_digest(frame: pd.DataFrame) -> bytes:
     return digest.digest()
 
 
-def _fingerprint(draws: bytes, feature_set: FeatureSet, params: FeatureParams) -> str:
+def fingerprint_from_digest(draws: bytes, feature_set: FeatureSet, params: FeatureParams) -> str:
     identity = f"{feature_set.value}|{params}|{CODE_VERSION}|{DATASET_FORMAT}|".encode()
     return hashlib.sha256(identity + draws).hexdigest()[:32]
 
@@ -327,89 +325,4 @@ def _fingerprint(draws: bytes, feature_set: FeatureSet, params: FeatureParams) -
 def fingerprint(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams) -> str:
     """Identifies a dataset: feature set, its parameters, code version and file format, and the draws'
     content (concursos, dates and numbers), hashed once for all the feature sets of a frame."""
-    return _fingerprint(_draws_digest(frame), feature_set, params)
-
-
-class CacheOutcome(enum.StrEnum):
-    REUSED = "reused"
-    BUILT = "built"
-    REBUILT = "rebuilt"  # the cached file was unreadable or not what its name says: the fallback
-
-
-@dataclass(frozen=True)
-class DatasetRef:
-    """A cached dataset, identified by its feature set and fingerprint; small enough to pass between tasks."""
-
-    feature_set: FeatureSet
-    fingerprint: str
-    path: Path
-    outcome: CacheOutcome = CacheOutcome.REUSED  # how this reference was obtained
-
-    def load(self) -> Dataset:
-        return Dataset.load(self.path)
-
-
-def dataset_path(cache_dir: Path, feature_set: FeatureSet, fingerprint: str) -> Path:
-    """Where the dataset of `feature_set` with `fingerprint` is cached."""
-    return cache_dir / f"{feature_set.value}-{fingerprint}.npz"
-
-
-def load_or_build_datasets(
-    frame: pd.DataFrame,
-    feature_sets: Iterable[FeatureSet],
-    params: FeatureParams,
-    cache_dir: Path,
-    before_building: Callable[[Path], object] | None = None,
-) -> dict[FeatureSet, DatasetRef]:
-    """The cached dataset of each feature set for these draws, and whether it was reused, built or rebuilt;
-    the missing ones are built together (`build_datasets`). `before_building(path)` may place a copy at
-    `path` first (a shared copy another machine built), which is then checked like any cached file.
-
-    A cache file that cannot be read, or whose recorded fingerprint is not the expected one, is
-    rebuilt from the draws (the fallback "dataset cache rebuilt").
-    """
-    draws = _draws_digest(frame)
-    refs: dict[FeatureSet, DatasetRef] = {}
-    missing: dict[FeatureSet, DatasetRef] = {}
-    for feature_set in feature_sets:
-        expected = _fingerprint(draws, feature_set, params)
-        path = dataset_path(cache_dir, feature_set, expected)
-        if not path.exists() and before_building is not None:
-            before_building(path)
-        outcome = CacheOutcome.BUILT
-        if path.exists():
-            try:
-                if Dataset.load(path).fingerprint == expected:
-                    refs[feature_set] = DatasetRef(feature_set, expected, path, CacheOutcome.REUSED)
-                    continue
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
-                pass
-            outcome = CacheOutcome.REBUILT
-        missing[feature_set] = DatasetRef(feature_set, expected, path, outcome)
-    for dataset in build_datasets(frame, missing, params):
-        ref = missing[dataset.feature_set]
-        dataset.save(ref.path)
-        refs[dataset.feature_set] = ref
-        del dataset  # one dataset in hand at a time
-    return refs
-
-
-def load_or_build_dataset(
-    frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams, cache_dir: Path
-) -> DatasetRef:
-    """The cached dataset of `feature_set` for these draws (`load_or_build_datasets`)."""
-    return load_or_build_datasets(frame, [feature_set], params, cache_dir)[feature_set]
-
-
-def prune_datasets(cache_dir: Path, current: Iterable[DatasetRef]) -> list[Path]:
-    """Delete every cached dataset file but the `current` ones (and leftovers of interrupted writes).
-
-    A dataset is keyed by the draws it was built from, so each new draw leaves the previous files
-    unused for good; without this the cache grows by every feature set's size with every draw."""
-    keep = {ref.path.resolve() for ref in current}
-    removed = []
-    for path in cache_dir.glob("*.npz"):
-        if path.resolve() not in keep:
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
+    return fingerprint_from_digest(draws_digest(frame), feature_set, params)

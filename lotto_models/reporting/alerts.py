@@ -7,6 +7,7 @@ failed delivery means.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -100,6 +101,13 @@ def destination_name(plugin: NotifyBase) -> str:
 def first_time(ledger: Path, key: str) -> bool:
     """Whether `key` is not in the ledger yet (one key per line), so a repeated condition alerts once."""
     return not ledger.exists() or key not in ledger.read_text().splitlines()
+
+
+def log_failure(log: Path, alert: Alert) -> None:
+    """Append `alert` to the failures log with the time it was written (UTC)."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a") as out:
+        out.write(f"{dt.datetime.now(dt.UTC).isoformat()} {alert.text()}\n")
 
 
 def record_sent(ledger: Path, key: str) -> None:

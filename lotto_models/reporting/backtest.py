@@ -6,6 +6,7 @@ predicted from the draws before it by a model fit before the holdout began (walk
 
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,8 +81,10 @@ def write_backtest_report(ws: Workspace, directory: Path | None = None) -> Backt
             f"no model has a champion yet ({ws.draws.count()} draws stored), so there is nothing to backtest and "
             "no report was written\n`lotto run` trains the models (and writes this report itself)"
         )
-    directory = directory or ws.settings.home / "reports" / f"backtest-{ws.draws.last_concurso()}"
+    concurso = ws.draws.last_concurso()
+    directory = directory or ws.settings.home / "reports" / f"backtest-{concurso}"
     directory.mkdir(parents=True, exist_ok=True)
+    ReportManifest(concurso).write(directory)
     baseline = (
         f"| random guess | — | — | {BASELINE_HITS:.2f} | {BASELINE_SHARE_11_PLUS:.1%} | "
         f"{BASELINE_BCE:.4f} | {BASELINE_BRIER:.4f} | — |"
@@ -110,20 +113,41 @@ def write_backtest_report(ws: Workspace, directory: Path | None = None) -> Backt
 
 
 def prune_backtest_reports(ws: Workspace, written: Path) -> list[str]:
-    """Keep the newest `report_retention` backtest reports (by their concurso), here and where the artifacts
-    live; the one just `written` always stays. Each run writes one: without this they pile up for good."""
+    """Keep the newest `report_retention` backtest reports (by the concurso of their manifest), here and where
+    the artifacts live; the one just `written` always stays. Each run writes one: without this they pile up for
+    good. A directory without a manifest is not a report of ours and is left alone."""
     reports = written.parent
     found = sorted(
-        (p for p in reports.glob("backtest-*") if p.is_dir() and p.name.removeprefix("backtest-").isdigit()),
-        key=lambda p: int(p.name.removeprefix("backtest-")),
+        ((manifest.concurso, path) for path in reports.iterdir() if (manifest := ReportManifest.read(path))),
+        key=lambda pair: pair[0],
     )
-    keep = {p.name for p in found[-max(1, ws.settings.report_retention) :]} | {written.name}
+    keep = {path.name for _, path in found[-max(1, ws.settings.report_retention) :]} | {written.name}
     removed = []
-    for path in found:
+    for _, path in found:
         if path.name not in keep:
             shutil.rmtree(path, ignore_errors=True)
             removed.append(str(path))
     return removed + ws.artifacts.prune_reports(keep)
+
+
+@dataclass(frozen=True)
+class ReportManifest:
+    """What a report directory holds: the newest concurso stored when it was written (`report.json`)."""
+
+    concurso: int
+
+    FILE = "report.json"
+
+    def write(self, directory: Path) -> None:
+        (directory / self.FILE).write_text(json.dumps({"concurso": self.concurso}) + "\n")
+
+    @classmethod
+    def read(cls, directory: Path) -> ReportManifest | None:
+        """The manifest of `directory`; None where there is none (not a report) or it cannot be read."""
+        try:
+            return cls(int(json.loads((directory / cls.FILE).read_text())["concurso"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
 
 
 def _plot_hits(rows: list[BacktestRow], path: Path) -> None:

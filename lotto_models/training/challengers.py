@@ -15,14 +15,9 @@ from lotto_models.core.failpoints import PROMOTION_BEFORE_SWAP, failpoint
 from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.catalog import MODELS, ModelSpec, dependents_of, training_order
 from lotto_models.modeling.comparison import per_draw_log_loss, versus_constant_forecast
+from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.modeling.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
-from lotto_models.modeling.features import (
-    Dataset,
-    DatasetRef,
-    FeatureParams,
-    FeatureSet,
-    fingerprint,
-)
+from lotto_models.modeling.features import Dataset, FeatureParams, FeatureSet, fingerprint
 from lotto_models.modeling.splits import Splits, time_splits
 from lotto_models.modeling.training import hyperparameters_for, load_predictor, train_model, warm_startable
 from lotto_models.registry.recovery import checked_champion

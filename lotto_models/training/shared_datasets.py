@@ -13,14 +13,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from lotto_models.modeling.features import (
-    CacheOutcome,
-    DatasetRef,
-    FeatureParams,
-    FeatureSet,
-    load_or_build_datasets,
-    prune_datasets,
-)
+from lotto_models.modeling.dataset_cache import CacheOutcome, DatasetRef, load_or_build_datasets, prune_datasets
+from lotto_models.modeling.features import FeatureParams, FeatureSet
 from lotto_models.workspace import Workspace
 
 

@@ -67,4 +67,4 @@ def test_a_failed_after_draw_run_alerts_a_webhook_through_the_notify_failure_aut
     assert f"({run_id}) ended Failed: " in alert["message"]
     assert "OperationalError" in alert["message"] or "connection" in alert["message"].lower()
     assert f"http://127.0.0.1:{port}/runs/flow-run/{run_id}" in alert["message"]
-    assert run_id in (tmp_path / "lotto-home" / "alerts.log").read_text()
+    assert run_id in (tmp_path / "lotto-home" / "alerts" / "failures.log").read_text()

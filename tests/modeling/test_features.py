@@ -2,18 +2,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lotto_models.modeling.dataset_cache import (
+    CacheOutcome,
+    load_or_build_dataset,
+    load_or_build_datasets,
+    prune_datasets,
+)
 from lotto_models.modeling.features import (
     BUILD_ORDER,
     NUMBER_COLUMNS,
-    CacheOutcome,
     FeatureParams,
     FeatureSet,
     build_dataset,
     build_datasets,
     fingerprint,
-    load_or_build_dataset,
-    load_or_build_datasets,
-    prune_datasets,
 )
 
 PARAMS = FeatureParams(window=10, long_window=30, recent_window=50)

@@ -4,7 +4,7 @@ from lotto_models.core.errors import ArtifactChecksumError
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
-from lotto_models.reporting.backtest import prune_backtest_reports
+from lotto_models.reporting.backtest import ReportManifest, prune_backtest_reports
 from lotto_models.training.challengers import expected_training_seconds, hyperparameters
 from lotto_models.workspace import Workspace
 
@@ -88,8 +88,9 @@ def test_backtest_reports_beyond_the_retention_are_removed_but_the_one_just_writ
     workspace: Workspace,
 ) -> None:
     reports = workspace.settings.home / "reports"
-    for concurso in (*range(3690, 3702), 12):  # and a stray directory of another name is left alone
+    for concurso in (*range(3690, 3702), 12):  # and a directory without a manifest is left alone
         (reports / f"backtest-{concurso}").mkdir(parents=True)
+        ReportManifest(concurso).write(reports / f"backtest-{concurso}")
     (reports / "notes").mkdir()
     removed = prune_backtest_reports(workspace, reports / "backtest-12")  # an older store's report just written
     names = sorted(p.name for p in reports.iterdir())

@@ -44,7 +44,7 @@ def test_a_stored_concurso_with_other_numbers_is_quarantined_never_overwritten(w
     assert workspace.draws.quarantine_count() == 1
 
 
-def test_the_head_read_from_the_migration_scripts_is_alembics_head() -> None:
+def test_the_head_revision_of_the_code_is_alembics_head_of_the_migration_scripts() -> None:
     from alembic.script import ScriptDirectory
 
     from lotto_models.storage.engine import alembic_config, head_revision
