@@ -1,41 +1,92 @@
-"""What chance gives, the constants every evaluation compares with (and nothing else defines).
+"""What chance gives, the figures every evaluation compares with (and nothing else defines), per game.
 
-Under randomness a 15-number guess hits a hypergeometric number of the 15 drawn: mean 9.0, sd 1.22, and
-P(hits >= 11) = 10.6%. A per-number probability of 15/25 = 0.6 is the best calibrated constant forecast.
-Plain arithmetic, so the command line and the stores can quote them without numpy.
+Under randomness a bet of b numbers hits a hypergeometric number of the d drawn of a pool of n: mean b·d/n.
+For Lotofácil's 15-number guess: mean 9.0, sd 1.22, and P(hits >= 11) = 10.6%. A per-number probability of
+d/n (15/25 = 0.6) is the best calibrated constant forecast. `RandomBaseline.of(game)` gives a game's figures
+for its default bet; the module constants are Lotofácil's. Plain arithmetic, so the command line and the
+stores can quote them without numpy.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
-from lotto_models.core.draws import NUMBERS, PER_DRAW
+from lotto_models.core.games import LOTOFACIL, Game
 
-BASELINE_P = PER_DRAW / NUMBERS
-BASELINE_HITS = PER_DRAW * PER_DRAW / NUMBERS
-BASELINE_HITS_SD = math.sqrt(
-    PER_DRAW * (PER_DRAW / NUMBERS) * (1 - PER_DRAW / NUMBERS) * (NUMBERS - PER_DRAW) / (NUMBERS - 1)
-)
-BASELINE_BCE = -(BASELINE_P * math.log(BASELINE_P) + (1 - BASELINE_P) * math.log(1 - BASELINE_P))
-BASELINE_BRIER = BASELINE_P * (1 - BASELINE_P)
+
+@dataclass(frozen=True)
+class RandomBaseline:
+    """A random bet of `bet` numbers in `game`: its hits' law, and the constant forecast's losses."""
+
+    game: str
+    pool: int
+    drawn: int
+    bet: int
+    pmf: tuple[float, ...]  # P(hits = k), k = 0..min(bet, drawn)
+    share_any_prize: float  # P(a hits tier of the first draw), trevos and month or team aside
+
+    @classmethod
+    def of(cls, game: Game, bet: int | None = None) -> RandomBaseline:
+        size = game.bet.default if bet is None else bet
+        pmf = tuple(float(p) for p in game.hits_distribution(size))
+        tiers = {t.hits for t in game.tiers if t.hits is not None and t.draw == 1}
+        prize = sum(p for k, p in enumerate(pmf) if k in tiers)
+        return cls(game.id, game.numbers.pool, game.numbers.drawn, size, pmf, prize)
+
+    @property
+    def p(self) -> float:
+        """Each number's chance to be drawn: the best calibrated constant forecast."""
+        return self.drawn / self.pool
+
+    @property
+    def hits(self) -> float:
+        return self.bet * self.drawn / self.pool
+
+    @property
+    def hits_sd(self) -> float:
+        n, d, b = self.pool, self.drawn, self.bet
+        return math.sqrt(b * (d / n) * (1 - d / n) * (n - b) / (n - 1))
+
+    @property
+    def bce(self) -> float:
+        """The constant forecast's binary cross-entropy per number (nats)."""
+        return -(self.p * math.log(self.p) + (1 - self.p) * math.log(1 - self.p))
+
+    @property
+    def brier(self) -> float:
+        return self.p * (1 - self.p)
+
+    def share_at_least(self, hits: int) -> float:
+        return sum(self.pmf[hits:])
+
+    def central_hits_range(self, coverage: float = 0.95) -> tuple[int, int]:
+        """The hits one random bet lands in with at least `coverage` probability, cutting at most half of the
+        rest from each tail (7-11 for Lotofácil: 96.6%)."""
+        tail = (1 - coverage) / 2
+        low = next(k for k in range(len(self.pmf)) if sum(self.pmf[: k + 1]) > tail)
+        high = next(k for k in range(len(self.pmf)) if sum(self.pmf[: k + 1]) >= 1 - tail)
+        return low, high
+
+
+LOTOFACIL_BASELINE = RandomBaseline.of(LOTOFACIL)
+
+BASELINE_P = LOTOFACIL_BASELINE.p
+BASELINE_HITS = LOTOFACIL_BASELINE.hits
+BASELINE_HITS_SD = LOTOFACIL_BASELINE.hits_sd
+BASELINE_BCE = LOTOFACIL_BASELINE.bce
+BASELINE_BRIER = LOTOFACIL_BASELINE.brier
+BASELINE_SHARE_11_PLUS = LOTOFACIL_BASELINE.share_at_least(11)
 
 
 def hits_pmf() -> list[float]:
-    """P(hits = k) for k = 0..15 of a random 15-number guess (hypergeometric)."""
-    total = math.comb(NUMBERS, PER_DRAW)
-    return [math.comb(PER_DRAW, k) * math.comb(NUMBERS - PER_DRAW, PER_DRAW - k) / total for k in range(PER_DRAW + 1)]
-
-
-BASELINE_SHARE_11_PLUS = sum(hits_pmf()[11:])
+    """P(hits = k) for k = 0..15 of a random 15-number Lotofácil guess (hypergeometric)."""
+    return list(LOTOFACIL_BASELINE.pmf)
 
 
 def central_hits_range(coverage: float = 0.95) -> tuple[int, int]:
-    """The hits one random guess lands in with at least `coverage` probability, cutting at most half of the
-    rest from each tail (7-11 for Lotofácil: 96.6%)."""
-    pmf, tail = hits_pmf(), (1 - coverage) / 2
-    low = next(k for k in range(len(pmf)) if sum(pmf[: k + 1]) > tail)
-    high = next(k for k in range(len(pmf)) if sum(pmf[: k + 1]) >= 1 - tail)
-    return low, high
+    """Lotofácil's `RandomBaseline.central_hits_range`."""
+    return LOTOFACIL_BASELINE.central_hits_range(coverage)
 
 
 PER_GUESS_RANGE = central_hits_range()
