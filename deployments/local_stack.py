@@ -332,9 +332,12 @@ def main(argv: list[str] | None = None) -> int:
             say(f"automation {automation.name!r}: {automation.description}")
         with step("flow run"):
             worker = start_background(["worker", "start", "--pool", POOL], env, workdir / "worker.log")
-            from prefect.deployments import run_deployment  # after PREFECT_API_URL is set
+            from prefect.client.schemas.objects import FlowRun  # after PREFECT_API_URL is set
+            from prefect.deployments import run_deployment
 
-            flow_run_id = str(run_deployment(DEPLOYMENT, timeout=0).id)  # scheduled now; the worker takes it
+            run = run_deployment(DEPLOYMENT, timeout=0)  # scheduled now; the worker takes it
+            assert isinstance(run, FlowRun)  # called from synchronous code: the run itself, not a coroutine
+            flow_run_id = str(run.id)
             say(f"flow run {flow_run_id}: {base_url}/runs/flow-run/{flow_run_id}")
             state_name, message = wait_final(flow_run_id, worker, opts.timeout)
             say(f"final state: {state_name}: {message}")
