@@ -154,10 +154,10 @@ def web_figures(env: dict[str, str], seconds: int = 20) -> dict:
 
 def filled_home() -> Path:
     """A store filled through the library (draws, versions, guesses and scores), as the API tests use."""
+    from deployments.loopback.filled_store import fill
     from lotto_models.core.settings import Settings
     from lotto_models.ingest.bundled_history import bundled_history
     from lotto_models.workspace import open_workspace
-    from tests.web.conftest import fill
 
     home = Path(tempfile.mkdtemp(prefix="lotoflow-web-home-"))
     fill(open_workspace(Settings(home=home)), bundled_history())

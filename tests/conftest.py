@@ -1,9 +1,7 @@
 from __future__ import annotations
 
-import datetime as dt
 import fcntl
 import os
-import random
 import shutil
 import subprocess
 import sys
@@ -15,12 +13,12 @@ from typing import TYPE_CHECKING
 import pytest
 import sqlalchemy as sa
 
+from deployments.loopback.caixa_server import CaixaTestServer
 from lotto_models.core.draws import Draw
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bundled_history import BUNDLED_SOURCE, bundled_history
 from lotto_models.storage.schema import metadata
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
-from tests.caixa_server import CaixaTestServer
 
 if TYPE_CHECKING:
     from tests.s3_server import S3TestServer
@@ -43,15 +41,6 @@ def matrix(cases: dict[str, tuple[object, ...]]) -> list[object]:
 @pytest.fixture(scope="session")
 def history() -> list[Draw]:
     return bundled_history()
-
-
-def synthetic_draws(after: Draw, count: int, seed: int = 7) -> list[Draw]:
-    """`count` random draws following `after`, one day apart (stand-ins for draws not yet held)."""
-    rng = random.Random(seed)
-    return [
-        Draw.checked(after.concurso + i, after.date + dt.timedelta(days=i), rng.sample(range(1, 26), 15))
-        for i in range(1, count + 1)
-    ]
 
 
 @pytest.fixture

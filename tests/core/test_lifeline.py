@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.run_processes import run_processes, wait_until_gone
+from deployments.loopback.run_processes import run_processes, wait_until_gone
 
 # A pool of one worker, as the flows and the web start theirs; it prints the worker's pid, then waits.
 PARENT = """

@@ -1,5 +1,6 @@
 """Shared by the flow tests: a trained home made once per session and copied per test, and `lotto run` as a
-separate process (to kill it, or to start two at once). Process workers are in `tests.process_workers`."""
+separate process (to kill it, or to start two at once). Process workers are in
+`deployments.loopback.process_workers`."""
 
 from __future__ import annotations
 

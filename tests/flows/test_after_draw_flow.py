@@ -18,6 +18,8 @@ from prefect.client.schemas.sorting import ArtifactSort
 from prefect.events.filters import EventFilter, EventNameFilter, EventRelatedFilter
 
 from deployments.cli import main as lotto
+from deployments.loopback.caixa_server import CaixaTestServer
+from deployments.loopback.synthetic_draws import synthetic_draws
 from flows.after_draw import after_draw
 from lotto_models.core.draws import hits
 from lotto_models.core.plans import PLANS
@@ -26,8 +28,7 @@ from lotto_models.registry.versions import CHAMPION
 from lotto_models.storage import schema
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.alert_receiver import AlertReceiver
-from tests.caixa_server import CaixaTestServer
-from tests.conftest import PRODUCTION_STORE, postgres_database, synthetic_draws, use_lotto_env
+from tests.conftest import PRODUCTION_STORE, postgres_database, use_lotto_env
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
 

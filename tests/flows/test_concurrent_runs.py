@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from deployments.loopback.synthetic_draws import synthetic_draws
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.workspace import close_workspaces, open_workspace
-from tests.conftest import synthetic_draws
 from tests.flows.conftest import assert_consistent_and_serving, start_run
 
 pytestmark = pytest.mark.slow  # two real runs in their own processes

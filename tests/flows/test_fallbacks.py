@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+from deployments.loopback.synthetic_draws import synthetic_draws
 from flows.after_draw import after_draw
 from lotto_models.core.failpoints import ENVIRONMENT_VARIABLE, PROMOTION_BEFORE_SWAP
 from lotto_models.core.fallbacks import FallbackKind
@@ -20,7 +21,7 @@ from lotto_models.modeling.features import Dataset, FeatureSet
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.training.challengers import build_feature_dataset
 from lotto_models.workspace import close_workspaces, open_workspace
-from tests.conftest import synthetic_draws, use_lotto_env
+from tests.conftest import use_lotto_env
 from tests.flows.conftest import assert_consistent_and_serving, network_inside_fit, poison_with_nan, start_run
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills

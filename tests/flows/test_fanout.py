@@ -15,6 +15,8 @@ from prefect.client.schemas.filters import DeploymentFilter, DeploymentFilterNam
 from prefect.filesystems import RemoteFileSystem
 from prefect.settings import PREFECT_API_URL
 
+from deployments.loopback.checkout import ROOT
+from deployments.loopback.process_workers import deploy_on_process_pool, start_worker, stop_worker, wait_for_workers
 from flows.after_draw import after_draw
 from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.core.plans import PLANS
@@ -23,7 +25,6 @@ from lotto_models.registry.versions import CHAMPION
 from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import PRODUCTION_STORE, postgres_database, use_lotto_env
-from tests.process_workers import ROOT, deploy_on_process_pool, start_worker, stop_worker, wait_for_workers
 
 pytestmark = pytest.mark.slow  # real training, worker processes or kills
 
@@ -42,7 +43,7 @@ def bucket_fs() -> Any:
 @pytest.fixture(scope="module")
 def fanned_out(prefect_api, s3_server, tmp_path_factory, history):
     """One after-draw run fanned out to two workers; the store's URL, the bucket, the run's state, the homes."""
-    from tests.caixa_server import CaixaTestServer
+    from deployments.loopback.caixa_server import CaixaTestServer
 
     root = tmp_path_factory.mktemp("fanout")
     # PostgreSQL when the tests have one: what machines without a shared disk share

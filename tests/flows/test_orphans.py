@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from deployments.loopback.run_processes import run_processes, wait_until_gone
 from deployments.scratch_space import PREFIX
 from lotto_models.core.failpoints import ENVIRONMENT_VARIABLE, TRAINING_AFTER_EPOCH
 from tests.conftest import migrated_prefect_database, migrated_sqlite_store
 from tests.flows.conftest import network_inside_fit
-from tests.run_processes import run_processes, wait_until_gone
 
 pytestmark = pytest.mark.slow  # whole runs in their own processes, one killed
 

@@ -12,10 +12,11 @@ from prefect.deployments import run_deployment
 from prefect.settings import PREFECT_API_URL
 
 from deployments.cli import main as lotto
+from deployments.loopback.checkout import ROOT
+from deployments.loopback.process_workers import deploy_on_process_pool, start_worker, stop_worker
 from lotto_models.modeling.catalog import retrain_order
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.storage import schema
-from tests.process_workers import ROOT, deploy_on_process_pool, start_worker, stop_worker
 
 POOL = "lotoflow-retrain-test"
 

@@ -41,6 +41,8 @@ from prefect.settings import PREFECT_API_URL, PREFECT_UI_URL, temporary_settings
 from starlette.routing import Route
 
 import tasks.send_alert
+from deployments.loopback.caixa_server import API_PREFIX, CaixaTestServer, Fault
+from deployments.loopback.synthetic_draws import synthetic_draws
 from flows.after_draw import after_draw
 from flows.ingest_draws import ingest_draws
 from lotto_models.core.settings import Settings, get_settings
@@ -50,8 +52,7 @@ from lotto_models.storage import schema
 from lotto_models.training.challengers import build_feature_dataset, promote_challenger, train_challenger
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.alert_receiver import AlertReceiver
-from tests.caixa_server import API_PREFIX, CaixaTestServer, Fault
-from tests.conftest import synthetic_draws, use_lotto_env
+from tests.conftest import use_lotto_env
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
 

@@ -8,19 +8,14 @@ with kills frequent enough that some land (the issue asked for about ten; each c
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
 import pytest
 
 pytestmark = [pytest.mark.slow, pytest.mark.soak]  # whole runs in their own processes, some killed
 
-ROOT = Path(__file__).resolve().parents[2]
-
 
 def test_a_short_soak_with_mixed_faults_and_kills_breaks_no_invariant(tmp_path, monkeypatch) -> None:
-    sys.path.insert(0, str(ROOT))
-    from bench.soak import soak
+    from deployments.soak.lotto_runs import soak
 
     for name in [n for n in os.environ if n.startswith("LOTTO_") and n != "LOTTO_TEST_DATABASE_URL"]:
         monkeypatch.delenv(name)

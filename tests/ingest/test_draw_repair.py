@@ -11,6 +11,8 @@ import pytest
 import sqlalchemy as sa
 
 from deployments.cli import main as lotto
+from deployments.loopback.caixa_server import CaixaTestServer, official_payload
+from deployments.loopback.synthetic_draws import synthetic_draws
 from lotto_models.core.draws import Draw, hits
 from lotto_models.ingest.quarantine import list_entries, show_entry
 from lotto_models.ingest.service import fetch_new_draws, store_validated_draws, validate_fetched
@@ -21,8 +23,6 @@ from lotto_models.storage import schema
 from lotto_models.storage.draw_store import IncomingDraw
 from lotto_models.storage.quarantine_store import QuarantineStatus
 from lotto_models.workspace import Workspace, open_workspace
-from tests.caixa_server import CaixaTestServer, official_payload
-from tests.conftest import synthetic_draws
 
 WRONG_NUMBERS = (2, 3, 5, 6, 8, 9, 11, 13, 15, 17, 19, 20, 22, 24, 25)
 

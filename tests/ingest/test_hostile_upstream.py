@@ -1,6 +1,6 @@
 """A hostile upstream cannot exhaust the machine, hold a run forever or stop ingestion: every answer that is
 not a draw is that source's fault, and the next source (a mirror) is asked. Each case against a real
-loopback server of the tests' own (`tests.caixa_server`)."""
+loopback server (`deployments.loopback.caixa_server`)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import tracemalloc
 import httpx
 import pytest
 
+from deployments.loopback.caixa_server import CaixaTestServer, Fault
+from deployments.loopback.synthetic_draws import synthetic_draws
 from lotto_models.core.errors import SourceError
 from lotto_models.ingest.service import new_draws_allowed
 from lotto_models.ingest.sources import BROWSER_HEADERS, CaixaSource, FetchBudget, fetch_missing_draws
-from tests.caixa_server import CaixaTestServer, Fault
-from tests.conftest import synthetic_draws
 
 INFLATED = 64 * 1024 * 1024  # a bomb of zeros; the real ones (4 GiB) only take longer to build
 
@@ -69,7 +69,7 @@ def test_a_gzipped_answer_within_the_cap_is_read(servers, history) -> None:
     official, _ = servers
     import json
 
-    from tests.caixa_server import official_payload
+    from deployments.loopback.caixa_server import official_payload
 
     body = gzip.compress(json.dumps(official_payload(history[-1])).encode())
     official.inject("3700", Fault(raw=body, headers={"Content-Encoding": "gzip"}))

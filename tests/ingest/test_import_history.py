@@ -12,6 +12,7 @@ from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
 from prefect.client.schemas.sorting import ArtifactSort
 
 from deployments.cli import main as lotto
+from deployments.loopback.synthetic_draws import synthetic_draws
 from flows.import_history import import_history
 from lotto_models.core.draws import Draw
 from lotto_models.ingest.quarantine import accept_entry, discard_entry
@@ -28,7 +29,7 @@ from lotto_models.ingest.validation import (
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import IncomingDraw
 from lotto_models.workspace import open_workspace
-from tests.conftest import matrix, synthetic_draws
+from tests.conftest import matrix
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 import lotto_models.ingest.history_import as history_import
+from deployments.loopback.run_processes import session_members
 from lotto_models.core.failpoints import IMPORT_QUARANTINE_BATCH
 from lotto_models.ingest.history_files import read_draw_file
 from lotto_models.ingest.history_import import ImportReport, import_history_file
@@ -29,7 +30,6 @@ from lotto_models.storage.draw_store import QuarantineItem, quarantine_fingerpri
 from lotto_models.workspace import Workspace
 from tests.conftest import DATABASES, migrated_sqlite_store, postgres_database
 from tests.deployments.test_cli_errors import LOTTO, run_lotto
-from tests.run_processes import session_members
 
 HEADER = "concurso,data," + ",".join(f"d{i}" for i in range(1, 16))
 GOOD = "1,2,4,5,7,9,10,12,14,16,18,20,21,23,25"

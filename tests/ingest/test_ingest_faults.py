@@ -17,6 +17,8 @@ import pytest
 import sqlalchemy as sa
 from prefect.settings import PREFECT_API_URL
 
+from deployments.loopback.caixa_server import CaixaTestServer, Fault, numbers_edit
+from deployments.loopback.synthetic_draws import synthetic_draws
 from flows.ingest_draws import backfill, ingest_draws
 from lotto_models.core.draws import Draw
 from lotto_models.ingest.service import IngestSummary
@@ -32,8 +34,7 @@ from lotto_models.ingest.validation import (
 )
 from lotto_models.storage import schema
 from lotto_models.workspace import open_workspace
-from tests.caixa_server import CaixaTestServer, Fault, numbers_edit
-from tests.conftest import matrix, synthetic_draws
+from tests.conftest import matrix
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from deployments.loopback.caixa_server import RECORDED_PAYLOAD
 from lotto_models.core.errors import InvalidDrawError
 from lotto_models.ingest.payloads import candidate_from_payload
 from lotto_models.storage.nul_free import strip_nul
@@ -11,21 +12,21 @@ from lotto_models.storage.nul_free import strip_nul
 DATA = Path(__file__).parent.parent / "data"
 
 
-def load(name: str) -> dict:
-    return json.loads((DATA / name).read_text())
+def load(path: Path) -> dict:
+    return json.loads(path.read_text())
 
 
 def test_real_payloads_parse_to_their_draws() -> None:
-    first = candidate_from_payload(load("lotofacil_0001.json"), 1)
+    first = candidate_from_payload(load(DATA / "lotofacil_0001.json"), 1)
     assert first.date == dt.date(2003, 9, 29)
     assert first.as_draw().numbers == (2, 3, 5, 6, 9, 10, 11, 13, 14, 16, 18, 20, 23, 24, 25)
-    special = candidate_from_payload(load("lotofacil_3480.json"), 3480)
+    special = candidate_from_payload(load(RECORDED_PAYLOAD), 3480)
     assert special.date == dt.date(2025, 9, 6)
     assert special.as_draw().numbers == (3, 5, 6, 8, 9, 12, 13, 14, 15, 16, 17, 20, 21, 22, 23)
 
 
 def test_nul_characters_are_stripped_everywhere() -> None:
-    payload = load("lotofacil_3480.json")
+    payload = load(RECORDED_PAYLOAD)
     assert "\x00" in payload["nomeTimeCoracaoMesSorte"]
     assert "\x00" not in json.dumps(strip_nul(payload), ensure_ascii=False)
 
@@ -44,7 +45,7 @@ def test_nul_characters_are_stripped_everywhere() -> None:
     ],
 )
 def test_what_is_not_a_draw_at_all_is_a_parse_error(edit: dict, message: str) -> None:
-    payload = {**load("lotofacil_3480.json"), **edit}
+    payload = {**load(RECORDED_PAYLOAD), **edit}
     with pytest.raises(InvalidDrawError) as error:
         candidate_from_payload(payload, 3480)
     assert message in str(error.value)
@@ -63,6 +64,6 @@ def test_a_payload_that_is_not_json_object_is_a_parse_error() -> None:
 )
 def test_impossible_numbers_are_read_as_given_for_the_suite_to_judge(numbers: list[int]) -> None:
     listed = [f"{n:02d}" for n in numbers]
-    payload = {**load("lotofacil_3480.json"), "listaDezenas": listed, "dezenasSorteadasOrdemSorteio": listed[::-1]}
+    payload = {**load(RECORDED_PAYLOAD), "listaDezenas": listed, "dezenasSorteadasOrdemSorteio": listed[::-1]}
     candidate = candidate_from_payload(payload, 3480)
     assert candidate.concurso == 3480 and candidate.numbers == tuple(numbers)

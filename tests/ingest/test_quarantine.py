@@ -8,6 +8,8 @@ import pytest
 import sqlalchemy as sa
 
 from deployments.cli import main as lotto
+from deployments.loopback.caixa_server import official_payload
+from deployments.loopback.synthetic_draws import synthetic_draws
 from lotto_models.core.draws import Draw
 from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.quarantine import (
@@ -22,8 +24,6 @@ from lotto_models.ingest.validation import validate_batch
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import IncomingDraw
 from lotto_models.workspace import Workspace
-from tests.caixa_server import official_payload
-from tests.conftest import synthetic_draws
 
 
 @pytest.fixture

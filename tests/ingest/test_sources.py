@@ -3,6 +3,8 @@
 import httpx
 import pytest
 
+from deployments.loopback.caixa_server import CaixaTestServer, Fault, numbers_edit
+from deployments.loopback.synthetic_draws import synthetic_draws
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.sources import (
     CaixaSource,
@@ -11,8 +13,6 @@ from lotto_models.ingest.sources import (
     http_client,
     sources_from_settings,
 )
-from tests.caixa_server import CaixaTestServer, Fault, numbers_edit
-from tests.conftest import synthetic_draws
 
 
 def make_sources(*base_urls: str) -> list[CaixaSource]:

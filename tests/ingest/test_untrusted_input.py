@@ -13,12 +13,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from deployments.loopback.caixa_server import TEMPLATE, CaixaTestServer, Fault
 from lotto_models.core.errors import LotoflowError
 from lotto_models.ingest import history_files
 from lotto_models.ingest.history_files import HistoryFileTooLargeError, read_draw_file
 from lotto_models.ingest.payloads import candidate_from_payload
 from lotto_models.ingest.sources import MAX_ANSWER_BYTES, CaixaSource
-from tests.caixa_server import TEMPLATE, CaixaTestServer, Fault
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),

@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 
+from deployments.loopback.synthetic_draws import synthetic_draws
 from lotto_models.core.draws import Draw
 from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.validation import (
@@ -22,7 +23,6 @@ from lotto_models.ingest.validation import (
     suite_rules,
     validate_batch,
 )
-from tests.conftest import synthetic_draws
 
 
 def candidates(draws: list[Draw]) -> list[DrawCandidate]:

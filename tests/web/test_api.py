@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
+from deployments.loopback.filled_store import STORED, Filled
 from lotto_models.core.plans import PLANS
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.draw_calendar import next_draw_date, overdue_draw, result_deadline
@@ -21,7 +22,7 @@ from lotto_models.reporting.status import status_report
 from lotto_models.storage import schema
 from lotto_models.storage.engine import head_revision
 from lotto_models.storage.quarantine_store import QuarantineStatus
-from tests.web.conftest import STORED, UI, Filled
+from tests.web.conftest import UI
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
 

@@ -18,13 +18,14 @@ import httpx
 import pytest
 import uvicorn
 
+from deployments.loopback.caixa_server import CaixaTestServer
+from deployments.loopback.synthetic_draws import synthetic_draws
 from lotto_models.core.plans import PLANS
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bundled_history import bundled_history
 from lotto_models.reporting.read_model import ReadModel
 from lotto_models.workspace import close_workspaces
-from tests.caixa_server import CaixaTestServer
-from tests.conftest import synthetic_draws, use_lotto_env
+from tests.conftest import use_lotto_env
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import httpx
 
+from deployments.loopback.filled_store import STORED, fill
+from deployments.loopback.run_processes import run_processes, wait_until_gone
 from lotto_models.core.settings import Settings
 from lotto_models.workspace import open_workspace
-from tests.run_processes import run_processes, wait_until_gone
-from tests.web.conftest import STORED, fill
 
 LOTTO = str(Path(sys.executable).parent / "lotto")
 

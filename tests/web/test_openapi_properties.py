@@ -7,7 +7,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from tests.web.conftest import UI, Filled
+from deployments.loopback.filled_store import Filled
+from tests.web.conftest import UI
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.web.conftest import STORED, Filled
+from deployments.loopback.filled_store import STORED, Filled
 
 
 def test_every_number_comes_with_the_band_chance_gives_it(client: TestClient) -> None:

@@ -1,6 +1,6 @@
 """A real HTTP server on 127.0.0.1 that answers like the official CAIXA API, with injectable faults.
 
-Payloads follow the recorded official schema (`tests/data/lotofacil_3480.json`, a real response), with
+Payloads follow the recorded official schema (`lotofacil_3480.json` beside this module, a real response), with
 the draw's own numero, date and numbers, including the 17 NUL characters the real API sends.
 """
 
@@ -17,7 +17,8 @@ from pathlib import Path
 
 from lotto_models.core.draws import Draw
 
-TEMPLATE = json.loads((Path(__file__).parent / "data" / "lotofacil_3480.json").read_text())
+RECORDED_PAYLOAD = Path(__file__).with_name("lotofacil_3480.json")
+TEMPLATE = json.loads(RECORDED_PAYLOAD.read_text())
 API_PREFIX = "/portaldeloterias/api"
 
 

@@ -10,8 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-PREFECT = str(ROOT / ".venv" / "bin" / "prefect")
+from deployments.loopback.checkout import PREFECT, ROOT
 
 
 def deploy_on_process_pool(pool: str, deployment: str, env: dict[str, str], *, pool_may_exist: bool = False) -> None:

@@ -1,0 +1,122 @@
+"""The soak's promises, checked after every cycle: the store holds exactly the true draws, corrupt answers are
+in the quarantine, every version row has its verified directory, a completed cycle left every plan's guess,
+no process of the run is left, and LOTTO_HOME stops growing once its retentions have reached it."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from deployments.soak.cycles import Cycle, SoakState
+from deployments.soak.faults import Corrupt
+from lotto_models.core.draws import Draw
+from lotto_models.core.fallbacks import COMPLETED_WITH_FALLBACK
+from lotto_models.core.plans import PLANS
+from lotto_models.modeling.catalog import MODELS
+from lotto_models.registry.versions import CHAMPION, PREVIOUS
+from lotto_models.storage import schema
+from lotto_models.workspace import close_workspaces, open_workspace
+
+
+def home_bytes(home: Path) -> tuple[int, int]:
+    """Bytes under `home`: all of them, and those of files that are not the SQLite database (datasets, model
+    versions, backups, reports), which must stop growing once retention has reached them."""
+    sizes = {p: p.stat().st_size for p in home.rglob("*") if p.is_file()}
+    return sum(sizes.values()), sum(size for p, size in sizes.items() if not p.name.startswith("lotoflow.db"))
+
+
+def leftover_processes(home: Path, own: set[int]) -> list[str]:
+    """Processes a run left behind: its temporary Prefect server, its fork server or its workers (spawned or
+    forked from it), still alive after it ended."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) in own:
+            continue
+        try:
+            command = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            environ = (proc / "environ").read_bytes()
+        except OSError:
+            continue
+        helper = any(name in command for name in ("uvicorn", "spawn_main", "multiprocessing.forkserver"))
+        if f"LOTTO_HOME={home}".encode() in environ and helper:
+            found.append(f"{proc.name}: {command[:120]}")
+    return found
+
+
+def check_invariants(
+    state: SoakState, cycle: Cycle, history: list[Draw], home: Path, completed: bool, corrupt: list[Corrupt]
+) -> list[str]:
+    """Every promise after a cycle; the broken ones, each in a sentence. `corrupt`: the corrupt answers the
+    cycle's run was served and lived to judge."""
+    broken: list[str] = []
+    close_workspaces()
+    ws = open_workspace()
+    held = [(entry.concurso, _numbers(entry.payload)) for entry in ws.quarantine.entries(include_decided=True)]
+    for answer in corrupt:
+        state.corrupt_quarantined += 1
+        if (answer.concurso, answer.numbers) not in held:
+            broken.append(f"a corrupt answer for {answer.concurso} ({answer.numbers}) is not in the quarantine")
+    frame = ws.draws.frame()
+    last = int(frame["concurso"].iloc[-1])
+    truth = {d.concurso: d for d in history}
+    if frame["concurso"].tolist() != list(range(1, last + 1)):
+        broken.append(f"stored concursos are not exactly 1..{last}")
+    stored = ws.draws.get_many(range(max(1, last - 40), last + 1))
+    wrong = [c for c, d in stored.items() if d != truth[c]]
+    if wrong:
+        broken.append(f"stored draws differ from the true ones: {wrong}")
+    with ws.engine.connect() as connection:
+        if ws.engine.dialect.name == "sqlite":
+            check = connection.scalar(sa.text("PRAGMA integrity_check"))
+            if check != "ok":
+                broken.append(f"SQLite integrity check: {check}")
+        rows = connection.execute(sa.select(schema.model_versions)).all()
+    on_disk = {f"{p.parent.name}/{p.name}" for p in ws.settings.models_dir.glob("*/v*") if p.is_dir()}
+    live = {row.artifact_path for row in rows if row.artifacts_pruned_at is None}
+    if on_disk - live:
+        broken.append(f"version directories without a row: {sorted(on_disk - live)}")
+    if live - on_disk:
+        broken.append(f"version rows without a directory: {sorted(live - on_disk)}")
+    for model in MODELS:
+        for alias in (CHAMPION, PREVIOUS):
+            version = ws.versions.alias(model, alias)
+            if version is None:
+                continue
+            try:
+                from lotto_models.modeling.training import load_predictor
+
+                load_predictor(MODELS[model], ws.artifacts.checked_path(version))
+            except Exception as error:  # any failure to verify or load is the violation itself
+                broken.append(f"{model} {alias} {version.label} does not verify and load: {error}")
+    if completed:
+        missing = [plan for plan in PLANS if not ws.predictions.has_prediction(plan, last + 1)]
+        if missing:
+            broken.append(f"a completed cycle left no guess for concurso {last + 1} for {missing}")
+        if not cycle.faults and cycle.kill is None and COMPLETED_WITH_FALLBACK in cycle.log:
+            broken.append("a cycle with no fault and no kill used a fallback")
+    leftovers = leftover_processes(home, {os.getpid()})
+    if leftovers:
+        broken.append(f"processes left behind: {leftovers}")
+    total, files = home_bytes(home)
+    state.bytes_after_cycle.append(total)
+    state.file_bytes_after_cycle.append(files)
+    if len(state.file_bytes_after_cycle) > 40:
+        cycles = len(state.file_bytes_after_cycle) - 31
+        grown = total - state.bytes_after_cycle[30]
+        if grown > 100_000 * cycles + 5_000_000:  # the database: a draw's rows are a few kB
+            broken.append(f"LOTTO_HOME grew {grown / 1e6:.1f} MB in {cycles} cycles since cycle 30")
+        files_grown = files - state.file_bytes_after_cycle[30]
+        if files_grown > 5_000_000:  # datasets, versions, backups and reports have retentions: no trend
+            broken.append(f"files besides the database grew {files_grown / 1e6:.1f} MB since cycle 30")
+    close_workspaces()
+    return broken
+
+
+def _numbers(payload: str) -> list[int] | None:
+    try:
+        return [int(n) for n in json.loads(payload)["listaDezenas"]]
+    except (ValueError, KeyError, TypeError):
+        return None
