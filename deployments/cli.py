@@ -366,9 +366,6 @@ def _web(args: argparse.Namespace) -> int:
 
 def _flow_call(args: argparse.Namespace) -> Callable[[], State[Any]]:
     """The flow run the command asks for, imported and ready to start."""
-    from lotto_models.core.redaction import hide_secrets_in_logs
-
-    hide_secrets_in_logs()  # the Prefect client's requests are logged by httpx, with PREFECT_API_URL
     if args.command == "retrain" or (args.command == "run" and args.from_scratch):
         from flows.fork_server import start_fork_server
 

@@ -20,7 +20,6 @@ from prefect.flows import load_flow_from_entrypoint
 from prefect.schedules import Schedule
 
 from deployments.zombie_runs import HEARTBEAT_VARIABLE, declared_heartbeat_s
-from lotto_models.core.redaction import hide_secrets_in_logs
 
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 
@@ -75,7 +74,6 @@ def main() -> None:
     # The runs served from here send heartbeats as often as a worker's do (`prefect.yaml`), so the
     # zombie-run automation judges them by the same window.
     os.environ[HEARTBEAT_VARIABLE] = str(declared_heartbeat_s())
-    hide_secrets_in_logs()  # the Prefect client's requests are logged by httpx, with PREFECT_API_URL
     serve(*build_deployments())
 
 

@@ -1,10 +1,8 @@
 """The workspace as the Prefect layer opens it: its artifact bucket may be named by a Prefect block
-(`LOTTO_ARTIFACTS_BLOCK`), and the HTTP libraries of the process log URLs without their secrets (the
-Prefect client's requests to a `PREFECT_API_URL` holding credentials included)."""
+(`LOTTO_ARTIFACTS_BLOCK`)."""
 
 from __future__ import annotations
 
-from lotto_models.core.redaction import hide_secrets_in_logs
 from lotto_models.core.settings import Settings
 from lotto_models.workspace import Workspace, open_workspace
 from tasks.artifact_block import read_artifact_block
@@ -12,5 +10,4 @@ from tasks.artifact_block import read_artifact_block
 
 def open_task_workspace(settings: Settings | None = None, read_only: bool = False) -> Workspace:
     """`open_workspace` with Prefect's block reader, for every task, flow and command of the Prefect layer."""
-    hide_secrets_in_logs()
     return open_workspace(settings, read_only, block_reader=read_artifact_block)
