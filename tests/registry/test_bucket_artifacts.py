@@ -19,13 +19,14 @@ from lotto_models.core.errors import ArtifactChecksumError
 from lotto_models.core.failpoints import REGISTRATION_BEFORE_COMMIT
 from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.core.settings import Settings
-from lotto_models.modeling.features import CacheOutcome, FeatureSet
+from lotto_models.modeling.dataset_cache import CacheOutcome
+from lotto_models.modeling.features import FeatureSet
 from lotto_models.registry.bucket_artifacts import BucketArtifactStore
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.retention import prune_versions
 from lotto_models.registry.versions import CHAMPION
-from lotto_models.reporting.backtest import prune_backtest_reports
+from lotto_models.reporting.backtest import ReportManifest, prune_backtest_reports
 from lotto_models.training.shared_datasets import prune_shared_datasets, shared_dataset
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
 from tests.conftest import migrated_sqlite_store
@@ -254,6 +255,7 @@ def test_backtest_reports_beyond_the_retention_are_removed_here_and_from_the_buc
         report = reports / f"backtest-{concurso}"
         report.mkdir(parents=True)
         (report / "backtest.md").write_text(f"# Backtest {concurso}")
+        ReportManifest(concurso).write(report)
         ws.artifacts.keep_report(report)
     prune_backtest_reports(ws, reports / "backtest-3701")
     kept = [f"backtest-{c}" for c in range(3692, 3702)]  # the newest LOTTO_REPORT_RETENTION (10)
