@@ -30,8 +30,8 @@ from lotto_models.ingest.bundled_history import bundled_history  # noqa: E402
 from lotto_models.modeling.catalog import MODELS, training_order  # noqa: E402
 from lotto_models.modeling.feature_sets import FeatureParams  # noqa: E402
 from lotto_models.modeling.features import build_dataset  # noqa: E402
+from lotto_models.modeling.fitting import fit_model, hyperparameters_for  # noqa: E402
 from lotto_models.modeling.splits import time_splits  # noqa: E402
-from lotto_models.modeling.training import hyperparameters_for, train_model  # noqa: E402
 from lotto_models.storage.schema import NUMBER_COLUMNS  # noqa: E402
 from lotto_models.training.challengers import score_on_holdout  # noqa: E402
 
@@ -66,7 +66,7 @@ def train_each(
         bases = {b: trained[b] for b in spec.depends_on}
         hyperparameters = hyperparameters_for(spec, params, profile, {b: f"{b}/v1" for b in bases})
         started = time.perf_counter()
-        outcome = train_model(spec, dataset, splits, hyperparameters, root / name, seed=1, base_dirs=bases)
+        outcome = fit_model(spec, dataset, splits, hyperparameters, root / name, seed=1, base_dirs=bases)
         seconds = time.perf_counter() - started
         trained[name] = root / name
         losses = outcome.history.get("val_loss", [])

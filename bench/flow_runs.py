@@ -18,6 +18,7 @@ from deployments.loopback.checkout import PYTHON
 from deployments.loopback.prefect_server import PrefectServer
 from deployments.loopback.process_workers import deploy_on_process_pool, start_worker, stop_worker, wait_for_workers
 from deployments.loopback.synthetic_draws import synthetic_draws
+from flows.names import TRAIN_MODEL
 from lotto_models.ingest.bundled_history import bundled_history
 
 
@@ -96,7 +97,7 @@ def fanout_retrains(env: dict[str, str], work: Path, repeats: int) -> list[float
     `full_retrain_s` — the cost of the fan-out's orchestration beside the single-process run."""
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    deploy_on_process_pool(FANOUT_POOL, "train-model", env)
+    deploy_on_process_pool(FANOUT_POOL, TRAIN_MODEL, env)
     workers = [start_worker(FANOUT_POOL, env, work / f"fanout-worker{i + 1}.log", "2") for i in range(2)]
     try:
         with temporary_settings({PREFECT_API_URL: env["PREFECT_API_URL"]}):

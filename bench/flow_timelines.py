@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from flows.names import AFTER_DRAW
+
 
 def newest_run(api_url: str) -> tuple[Any, list[Any]]:
     """The newest after-draw flow run and its task runs."""
@@ -15,7 +17,7 @@ def newest_run(api_url: str) -> tuple[Any, list[Any]]:
 
     with temporary_settings({PREFECT_API_URL: api_url}), get_client(sync_client=True) as client:
         [run] = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=["after-draw"])), sort=FlowRunSort.START_TIME_DESC, limit=1
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[AFTER_DRAW])), sort=FlowRunSort.START_TIME_DESC, limit=1
         )
         tasks = client.read_task_runs(
             flow_run_filter=FlowRunFilter(id={"any_": [run.id]}), task_run_filter=TaskRunFilter()

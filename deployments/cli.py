@@ -270,7 +270,7 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
     if args.command == "convert":
         from pathlib import Path
 
-        from lotto_models.modeling.training import convert_to_saved_model
+        from lotto_models.modeling.fitting import convert_to_saved_model
 
         keras_file = Path(args.keras_file)
         target = Path(args.output_dir) if args.output_dir else keras_file.with_name(keras_file.stem + "_saved_model")
@@ -367,7 +367,7 @@ def _web(args: argparse.Namespace) -> int:
 def _flow_call(args: argparse.Namespace) -> Callable[[], State[Any]]:
     """The flow run the command asks for, imported and ready to start."""
     if args.command == "retrain" or (args.command == "run" and args.from_scratch):
-        from flows.fork_server import start_fork_server
+        from runtime.fork_server import start_fork_server
 
         start_fork_server()  # sure to train: the workers' imports start now, beside this process's own
     if args.command == "run":

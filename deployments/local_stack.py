@@ -49,12 +49,14 @@ from uuid import UUID
 
 import httpx
 
+from flows.names import AFTER_DRAW, deployment_path
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).parent / "prefect")
 LOTTO = str(Path(sys.executable).parent / "lotto")
 CHROMIUM = Path("/usr/bin/chromium")
 POOL = "lotoflow"
-DEPLOYMENT = "after-draw/after-draw"
+DEPLOYMENT = deployment_path(AFTER_DRAW)
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",

@@ -17,9 +17,10 @@ from prefect.states import Completed, Failed, State
 
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
+from flows.local_training import train_models_in_process, training_task_runner, warm_up_training_workers
+from flows.names import AFTER_DRAW
 from flows.notify import warn_draws_outside_chance, warn_stale_source
 from flows.reports import publish_run_artifacts
-from flows.training import train_models_in_process, training_task_runner, warm_up_training_workers
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.core.plans import PLANS
 from lotto_models.ingest.sources import FetchReport
@@ -44,7 +45,7 @@ from tasks.workspace import open_task_workspace
 
 
 @flow(
-    name="after-draw",
+    name=AFTER_DRAW,
     description="Runs after each official draw; idempotent when nothing is new.",
     task_runner=training_task_runner(),
 )
@@ -151,8 +152,8 @@ def finish(ws: Workspace, summary: RunSummary) -> RunSummary | State:
         logger.warning("Fallback: %s", fallback)
         emit(
             FALLBACK_USED,
-            "flow.after-draw",
-            "after-draw",
+            f"flow.{AFTER_DRAW}",
+            AFTER_DRAW,
             {"fallback": fallback.detail, "kind": fallback.kind.value, "subject": fallback.subject},
         )
     message = fallback_message(summary.fallbacks)

@@ -18,7 +18,8 @@ from prefect.deployments import run_deployment
 from prefect.flow_runs import FlowRunWaitTimeout, wait_for_flow_run
 from prefect.utilities.asyncutils import run_coro_as_sync
 
-from flows.training import degrade, skip
+from flows.local_training import degrade, skip
+from flows.names import TRAIN_MODEL, deployment_path
 from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.modeling.catalog import training_order
 from lotto_models.modeling.schedule import TrainingSchedule
@@ -26,7 +27,7 @@ from lotto_models.reporting.run_summary import RunSummary
 from lotto_models.training.challengers import TrainOutcome
 from tasks.workspace import open_task_workspace
 
-TRAIN_DEPLOYMENT = "train-model/train-model"
+TRAIN_DEPLOYMENT = deployment_path(TRAIN_MODEL)
 
 
 def train_models_as_deployments(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from prefect import flow
 from prefect.states import Completed, State
 
+from flows.names import IMPORT_HISTORY
 from lotto_models.ingest.history_import import ImportReport
 from tasks.import_history import import_history as import_history_task
 from tasks.prepare_store import prepare_store
 
 
-@flow(name="import-history", description="Merge a draw history file (.csv or .xlsx) into the store.")
+@flow(name=IMPORT_HISTORY, description="Merge a draw history file (.csv or .xlsx) into the store.")
 def import_history(path: str) -> ImportReport | State:
     prepare_store()
     report = import_history_task(path)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed, State
 
+from flows.names import BACKFILL
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.ingest.service import IngestSummary
 from lotto_models.ingest.sources import FetchReport
@@ -57,9 +58,7 @@ def ingest_draws() -> IngestSummary | State:
     return Completed(message=message, data=summary) if message else summary
 
 
-@flow(
-    name="backfill", description="Fetch concursos first..last by number; stored ones are compared, never overwritten."
-)
+@flow(name=BACKFILL, description="Fetch concursos first..last by number; stored ones are compared, never overwritten.")
 def backfill(first: int, last: int) -> IngestSummary | State:
     summary, fallbacks = run_ingestion(first, last)
     if fallbacks:

@@ -6,6 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 
+from flows.names import REVIEW_CHALLENGERS, ROLLBACK_MODEL
 from lotto_models.training.rollback import Rollback
 from tasks.review_challenger import apply_review_decision, find_pending_challengers
 from tasks.rollback_model import rollback_model as rollback_model_task
@@ -18,12 +19,12 @@ class ReviewDecision(RunInput):
     note: str = ""
 
 
-@flow(name="rollback-model", description="Make the previous (or a named) version of a model the champion again.")
+@flow(name=ROLLBACK_MODEL, description="Make the previous (or a named) version of a model the champion again.")
 def rollback_model(model: str, version: int | None = None) -> Rollback:
     return rollback_model_task(model, version)
 
 
-@flow(name="review-challengers", description="Pause for a person to approve or reject each pending challenger.")
+@flow(name=REVIEW_CHALLENGERS, description="Pause for a person to approve or reject each pending challenger.")
 def review_challengers(timeout_s: int = 3600, poll_interval_s: int = 10) -> list[str]:
     """For each pending challenger, show both versions' metrics and wait for the reviewer's decision.
 

@@ -15,6 +15,7 @@ from prefect import flow, get_client, get_run_logger, runtime
 from prefect.artifacts import create_markdown_artifact
 from prefect.settings import PREFECT_UI_URL
 
+from flows.names import NOTIFY_FAILURE
 from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.core.settings import get_settings
 from lotto_models.ingest.draw_calendar import OverdueDraw
@@ -33,7 +34,7 @@ if TYPE_CHECKING:  # the tests import scipy: only a run that stored new draws pa
     from lotto_models.reporting.randomness import RandomnessReport
 
 
-@flow(name="notify-failure", description="Tell operators that an after-draw run failed, and why.")
+@flow(name=NOTIFY_FAILURE, description="Tell operators that an after-draw run failed, and why.")
 def notify_failure(flow_run_id: UUID) -> str:
     with get_client(sync_client=True) as client:
         run = client.read_flow_run(flow_run_id)

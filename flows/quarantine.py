@@ -10,6 +10,7 @@ from typing import Literal
 from prefect import flow, runtime
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
+from flows.names import QUARANTINE
 from lotto_models.ingest.quarantine import describe, entry_row, show_entry
 from tasks.decide_quarantine_entry import decide_quarantine_entry
 from tasks.list_quarantine import list_quarantine
@@ -18,7 +19,7 @@ from tasks.workspace import open_task_workspace
 QuarantineAction = Literal["list", "show", "accept", "discard"]
 
 
-@flow(name="quarantine", description="List held payloads, show one, or accept / discard it with a note.")
+@flow(name=QUARANTINE, description="List held payloads, show one, or accept / discard it with a note.")
 def quarantine(
     action: QuarantineAction = "list",
     entry_id: int | None = None,

@@ -11,7 +11,8 @@ from prefect import flow, get_run_logger
 from prefect.states import State
 
 from flows.after_draw import datasets_for, publish_plans, train_models
-from flows.training import training_task_runner
+from flows.local_training import training_task_runner
+from flows.names import RETRAIN
 from lotto_models.modeling.catalog import retrain_order
 from lotto_models.reporting.run_summary import RunSummary
 from lotto_models.storage.run_lock import run_lock
@@ -20,7 +21,7 @@ from tasks.workspace import open_task_workspace
 
 
 @flow(
-    name="retrain",
+    name=RETRAIN,
     description="Retrain chosen models (default all) and their dependents; gate, publish.",
     task_runner=training_task_runner(),
 )

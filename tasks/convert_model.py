@@ -3,7 +3,7 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.modeling.training import convert_to_saved_model
+from lotto_models.modeling.fitting import convert_to_saved_model
 
 
 @task(name="convert-model", cache_policy=NO_CACHE)

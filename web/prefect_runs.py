@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from lotto_models.core.redaction import hide_secrets_in_logs, link_url, redacted_text, redacted_url
 from lotto_models.reporting.alerts import flow_run_link
 
-AFTER_DRAW = "after-draw"
+AFTER_DRAW = "after-draw"  # `flows.names.AFTER_DRAW`, which the web may not import (a test checks they agree)
 API_TIMEOUT_S = 1.5
 
 

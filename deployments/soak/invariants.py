@@ -86,7 +86,7 @@ def check_invariants(
             if version is None:
                 continue
             try:
-                from lotto_models.modeling.training import load_predictor
+                from lotto_models.modeling.fitting import load_predictor
 
                 load_predictor(MODELS[model], ws.artifacts.checked_path(version))
             except Exception as error:  # any failure to verify or load is the violation itself

@@ -30,6 +30,7 @@ from deployments.soak.cycles import (
 )
 from deployments.soak.faults import arm_faults, disarm_faults
 from deployments.soak.invariants import check_invariants, leftover_processes
+from flows.names import AFTER_DRAW, deployment_path
 from lotto_models.core import failpoints
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bundled_history import bundled_history
@@ -74,14 +75,14 @@ class DeploymentRig:
         self.work = work
         self.worker: subprocess.Popen[bytes] | None = None
         self.worker_starts = 0
-        deploy_on_process_pool(DEPLOYMENT_POOL, "after-draw", env, pool_may_exist=True)  # a resumed soak
+        deploy_on_process_pool(DEPLOYMENT_POOL, AFTER_DRAW, env, pool_may_exist=True)  # a resumed soak
         from prefect import get_client
 
         from deployments.zombie_runs import ensure_zombie_run_automation
 
         ensure_zombie_run_automation(HEARTBEAT_S, GRACE_S)
         with get_client(sync_client=True) as client:
-            deployment = client.read_deployment_by_name("after-draw/after-draw")
+            deployment = client.read_deployment_by_name(deployment_path(AFTER_DRAW))
             self.deployment_id = deployment.id
             for schedule in client.read_deployment_schedules(deployment.id):
                 client.update_deployment_schedule(deployment.id, schedule.id, active=False)

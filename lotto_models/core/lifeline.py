@@ -1,7 +1,7 @@
 """A child process's lifeline: it ends as soon as the process that started it ends, however that one ends.
 
 The helper processes of a run are multiprocessing children: the training workers, forked from the fork
-server (`flows.worker_pool`), and the worker processes of `lotto web`, spawned by uvicorn. When the run's
+server (`runtime.worker_pool`), and the worker processes of `lotto web`, spawned by uvicorn. When the run's
 process is killed (SIGKILL, the OOM killer) nothing tells them: a training worker waits forever for its
 next task on a queue whose write end it holds itself, a web worker keeps serving on the inherited socket,
 and the fork server and multiprocessing's resource tracker wait for them (each ends when the last process

@@ -20,8 +20,8 @@ from lotto_models.core.plans import PLANS
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.modeling.features import Dataset, FeatureSet, draw_matrix
+from lotto_models.modeling.fitting import Predictor, load_predictor
 from lotto_models.modeling.splits import time_splits
-from lotto_models.modeling.training import Predictor, load_predictor
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.serving.ensembles import (
     combine,

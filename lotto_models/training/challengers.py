@@ -18,8 +18,8 @@ from lotto_models.modeling.comparison import per_draw_log_loss, versus_constant_
 from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.modeling.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
 from lotto_models.modeling.features import Dataset, FeatureParams, FeatureSet, fingerprint
+from lotto_models.modeling.fitting import fit_model, hyperparameters_for, load_predictor, warm_startable
 from lotto_models.modeling.splits import Splits, time_splits
-from lotto_models.modeling.training import hyperparameters_for, load_predictor, train_model, warm_startable
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.verdicts import Verdict
@@ -149,7 +149,7 @@ def train_challenger(
         ws.artifacts.verify(base)
     staging = ws.artifacts.staging_dir(model)
     try:
-        outcome = train_model(
+        outcome = fit_model(
             spec,
             dataset,
             splits,
@@ -271,6 +271,7 @@ def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: M
     if outgoing is not None:
         ws.artifacts.backup(outgoing)
     ws.artifacts.backup(incoming)  # so the serving version can be restored if its files are damaged
+    ws.artifacts.prune_backups(model, (v.version for v in ws.versions.versions(model)))
     failpoint(PROMOTION_BEFORE_SWAP)
     ws.versions.set_champion(model, incoming.id)
     ws.versions.set_status(model, degraded=False)

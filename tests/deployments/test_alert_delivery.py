@@ -20,6 +20,7 @@ from deployments.local_stack import (
     stop,
     wait_healthy,
 )
+from flows.names import AFTER_DRAW, NOTIFY_FAILURE, deployment_path
 from tests.alert_receiver import AlertReceiver
 
 POOL = "lotoflow"
@@ -44,10 +45,10 @@ def test_a_failed_after_draw_run_alerts_a_webhook_through_the_notify_failure_aut
         )
         wait_healthy(f"http://127.0.0.1:{port}", server, tmp_path / "server.log", timeout=120)
         run_cli(["work-pool", "create", POOL, "--type", "process"], env)
-        deployed = run_cli(["--no-prompt", "deploy", "--name", "after-draw", "--name", "notify-failure"], env)
-        assert "notify-failure" in deployed
+        deployed = run_cli(["--no-prompt", "deploy", "--name", AFTER_DRAW, "--name", NOTIFY_FAILURE], env)
+        assert NOTIFY_FAILURE in deployed
         worker = start_background(["worker", "start", "--pool", POOL], env, tmp_path / "worker.log")
-        output = run_cli(["deployment", "run", "after-draw/after-draw"], env)
+        output = run_cli(["deployment", "run", deployment_path(AFTER_DRAW)], env)
         run_id = UUID_RE.search(output.split("UUID", 1)[-1]).group(0)
         deadline_s = 240
         alerts = []

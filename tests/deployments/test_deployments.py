@@ -3,25 +3,23 @@ from pathlib import Path
 from prefect.utilities.callables import parameter_schema
 
 from deployments.serve import build_deployments, declared_deployments
-from flows import import_history, ingest_draws, quarantine, retrain
+from flows import import_history, ingest_draws, names, quarantine, retrain
+from web import prefect_runs
 
 ROOT = Path(__file__).resolve().parents[2]
-DEPLOYMENTS = {
-    "after-draw",
-    "backfill",
-    "import-history",
-    "convert-model",
-    "rollback-model",
-    "review-challengers",
-    "retrain",
-    "quarantine",
-    "train-model",
-    "notify-failure",
-}
+DEPLOYMENTS = set(names.DEPLOYMENTS)
+
+
+def test_prefect_yaml_and_the_web_name_the_deployments_and_their_flows_as_flows_names_does() -> None:
+    assert sorted(d["name"] for d in declared_deployments()) == sorted(names.DEPLOYMENTS)
+    assert len(set(names.DEPLOYMENTS)) == len(names.DEPLOYMENTS)
+    for deployment in build_deployments():  # each flow bears its deployment's name: `deployment_path` holds
+        assert deployment.full_name == names.deployment_path(deployment.name)
+    assert prefect_runs.AFTER_DRAW == names.AFTER_DRAW  # the web may not import the flows
 
 
 def test_prefect_yaml_declares_after_draw_on_the_lotoflow_pool_one_at_a_time_in_brasilia_time() -> None:
-    [deployment] = [d for d in declared_deployments() if d["name"] == "after-draw"]
+    [deployment] = [d for d in declared_deployments() if d["name"] == names.AFTER_DRAW]
     assert deployment["work_pool"]["name"] == "lotoflow"
     assert deployment["schedules"] and all(s["timezone"] == "America/Sao_Paulo" for s in deployment["schedules"])
     assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}

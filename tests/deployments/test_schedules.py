@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from prefect.server.schemas.schedules import CronSchedule
 
+from flows.names import AFTER_DRAW
+
 ROOT = Path(__file__).resolve().parents[2]
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
 START = dt.datetime(2026, 11, 2, tzinfo=SAO_PAULO)  # a Monday
@@ -19,7 +21,7 @@ WEEKS = 4
 def fire_times() -> list[dt.datetime]:
     """Every time a declared after-draw schedule fires over WEEKS weeks, as the Prefect server computes them."""
     config = yaml.safe_load((ROOT / "prefect.yaml").read_text())
-    [deployment] = [d for d in config["deployments"] if d["name"] == "after-draw"]
+    [deployment] = [d for d in config["deployments"] if d["name"] == AFTER_DRAW]
     times: set[dt.datetime] = set()
     for declared in deployment["schedules"]:
         assert declared["active"] and declared["timezone"] == "America/Sao_Paulo"

@@ -19,7 +19,7 @@ from flows.after_draw import after_draw
 from lotto_models.ingest.service import seed_store
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.features import Dataset, FeatureSet
-from lotto_models.modeling.training import load_predictor
+from lotto_models.modeling.fitting import load_predictor
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.storage import schema
 from lotto_models.training.challengers import build_feature_dataset

@@ -18,6 +18,7 @@ from prefect.settings import PREFECT_API_URL
 from deployments.loopback.checkout import ROOT
 from deployments.loopback.process_workers import deploy_on_process_pool, start_worker, stop_worker, wait_for_workers
 from flows.after_draw import after_draw
+from flows.names import TRAIN_MODEL
 from lotto_models.core.fallbacks import FallbackKind
 from lotto_models.core.plans import PLANS
 from lotto_models.modeling.catalog import MODELS
@@ -65,7 +66,7 @@ def fanned_out(prefect_api, s3_server, tmp_path_factory, history):
             patch.setenv(name, value)
         RemoteFileSystem(basepath=f"s3://{bucket}/prefect-results").save(RESULTS_BLOCK, overwrite=True)
         env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "LOTOFLOW_DIR": str(ROOT)}
-        deploy_on_process_pool(POOL, "train-model", env)
+        deploy_on_process_pool(POOL, TRAIN_MODEL, env)
         homes = [root / "worker1", root / "worker2"]
         workers = []
         for home in homes:
@@ -95,7 +96,7 @@ def test_after_draw_trains_every_model_as_a_deployment_run_on_two_workers_sharin
     assert fanned_out["state"].is_completed(), logs
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(
-            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=["train-model"])),
+            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[TRAIN_MODEL])),
             flow_run_filter=FlowRunFilter(),
         )
     by_model = {run.parameters["model"]: run for run in runs}

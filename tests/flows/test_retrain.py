@@ -14,6 +14,7 @@ from prefect.settings import PREFECT_API_URL
 from deployments.cli import main as lotto
 from deployments.loopback.checkout import ROOT
 from deployments.loopback.process_workers import deploy_on_process_pool, start_worker, stop_worker
+from flows.names import RETRAIN
 from lotto_models.modeling.catalog import retrain_order
 from lotto_models.registry.versions import CHAMPION
 from lotto_models.storage import schema
@@ -47,7 +48,7 @@ def test_the_retrain_deployment_retrains_the_chosen_models_and_their_dependents_
     from lotto_models.workspace import open_workspace
 
     env = {**os.environ, "PREFECT_API_URL": PREFECT_API_URL.value(), "LOTOFLOW_DIR": str(ROOT)}
-    deploy_on_process_pool(POOL, "retrain", env)
+    deploy_on_process_pool(POOL, RETRAIN, env)
     worker = start_worker(POOL, env, tmp_path / "worker.log")
     try:
         first = run_deployment("retrain/retrain", parameters={"models": ["ls14pp", "ls15pp"]}, timeout=600)

@@ -9,6 +9,7 @@ from prefect.client.schemas.sorting import FlowRunSort
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings, temporary_settings
 
 from deployments.temporary_server import HEARTBEAT_VARIABLE, heartbeats_only_if_configured
+from flows.names import AFTER_DRAW
 from tests.flows.conftest import start_run
 
 
@@ -18,7 +19,7 @@ def test_a_lotto_run_process_has_sent_its_last_log_lines_to_prefect_when_it_exit
     assert process.wait(timeout=300) == 0, log.read_text()[-3000:]
     with get_client(sync_client=True) as client:
         [run] = client.read_flow_runs(
-            flow_filter=FlowFilter(name=FlowFilterName(any_=["after-draw"])), sort=FlowRunSort.START_TIME_DESC, limit=1
+            flow_filter=FlowFilter(name=FlowFilterName(any_=[AFTER_DRAW])), sort=FlowRunSort.START_TIME_DESC, limit=1
         )
         logs = client.read_logs(LogFilter(flow_run_id=LogFilterFlowRunId(any_=[run.id])))
     assert run.state is not None and run.state.is_completed()

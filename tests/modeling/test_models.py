@@ -21,18 +21,18 @@ from lotto_models.modeling.features import (
     build_dataset,
     draw_matrix,
 )
-from lotto_models.modeling.splits import time_splits
-from lotto_models.modeling.training import (
+from lotto_models.modeling.fitting import (
     KERAS_ARTIFACT,
     SAVED_MODEL,
     TRAINING_LOG,
     convert_to_saved_model,
+    fit_model,
     hyperparameters_for,
     load_network_predictor,
     load_predictor,
-    train_model,
     warm_startable,
 )
+from lotto_models.modeling.splits import time_splits
 from lotto_models.serving.ensembles import guess_with_odd_range, odd_range_from_history
 
 PARAMS = FeatureParams()
@@ -63,7 +63,7 @@ def trained(frame, tmp_path_factory) -> dict[str, tuple[Dataset, Path]]:
         splits = time_splits(len(dataset.targets), 500, 300, 200)
         bases = {b: out[b][1] for b in spec.depends_on}
         params = hyperparameters_for(spec, PARAMS, QUICK, {b: f"{b}/v1" for b in bases})
-        train_model(spec, dataset, splits, params, root / name, seed=1, base_dirs=bases)
+        fit_model(spec, dataset, splits, params, root / name, seed=1, base_dirs=bases)
         out[name] = (dataset, root / name)
     return out
 
@@ -203,7 +203,7 @@ def test_training_logs_epochs_and_warm_starts_from_a_previous_version(frame, tra
     assert {"epoch", "loss", "val_loss"} <= set(log.columns) and len(log) >= 1
     splits = time_splits(len(dataset.targets), 500, 300, 200)
     params = hyperparameters_for(MODELS["ls15pp"], PARAMS, QUICK)
-    outcome = train_model(MODELS["ls15pp"], dataset, splits, params, tmp_path / "warm", 1, warm_start_dir=directory)
+    outcome = fit_model(MODELS["ls15pp"], dataset, splits, params, tmp_path / "warm", 1, warm_start_dir=directory)
     assert outcome.warm_started
     first_epoch_warm = pd.read_csv(tmp_path / "warm" / TRAINING_LOG)["loss"].iloc[0]
     assert first_epoch_warm <= log["loss"].iloc[0]  # it starts where the earlier version ended, not from scratch
@@ -229,11 +229,11 @@ def test_a_stacked_head_over_a_new_base_version_starts_from_its_previous_head_an
     splits = time_splits(len(trained["ls14pp"][0].targets), 500, 300, 200)
     base_params = hyperparameters_for(MODELS["ls14pp"], PARAMS, QUICK)
     new_base = tmp_path / "ls14pp-v2"
-    train_model(MODELS["ls14pp"], trained["ls14pp"][0], splits, base_params, new_base, 2, trained["ls14pp"][1])
+    fit_model(MODELS["ls14pp"], trained["ls14pp"][0], splits, base_params, new_base, 2, trained["ls14pp"][1])
     dataset, previous = trained["ls16"]
     params = hyperparameters_for(MODELS["ls16"], PARAMS, QUICK, {"ls14pp": "ls14pp/v2", "ls15pp": "ls15pp/v1"})
     bases = {"ls14pp": new_base, "ls15pp": trained["ls15pp"][1]}
-    outcome = train_model(MODELS["ls16"], dataset, splits, params, tmp_path / "ls16", 1, previous, bases)
+    outcome = fit_model(MODELS["ls16"], dataset, splits, params, tmp_path / "ls16", 1, previous, bases)
     assert outcome.warm_started
 
     def load(directory: Path):
@@ -265,7 +265,7 @@ def test_a_model_trained_on_shuffled_targets_scores_at_the_baseline(frame, tmp_p
         dataset.fingerprint,
     )
     params = hyperparameters_for(MODELS["ls15"], PARAMS, QUICK)
-    train_model(MODELS["ls15"], noisy, splits, params, tmp_path, seed=3)
+    fit_model(MODELS["ls15"], noisy, splits, params, tmp_path, seed=3)
     metrics = evaluate_holdout(
         load_predictor(MODELS["ls15"], tmp_path)(dataset.inputs[splits.holdout]), dataset.targets[splits.holdout]
     )
@@ -291,7 +291,7 @@ def test_a_deliberately_leaky_feature_trips_the_leakage_flag(frame, tmp_path) ->
     )
     splits = time_splits(len(dataset.targets), 500, 300, 200)
     params = hyperparameters_for(MODELS["ls15"], PARAMS, QUICK)
-    train_model(MODELS["ls15"], leaky, splits, params, tmp_path, seed=3)
+    fit_model(MODELS["ls15"], leaky, splits, params, tmp_path, seed=3)
     metrics = evaluate_holdout(
         load_predictor(MODELS["ls15"], tmp_path)(leaky.inputs[splits.holdout]), leaky.targets[splits.holdout]
     )

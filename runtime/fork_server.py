@@ -1,4 +1,4 @@
-"""The fork server the flows' worker processes are forked from (`flows.worker_pool`): what it preloads, and
+"""The fork server the flows' worker processes are forked from (`runtime.worker_pool`): what it preloads, and
 starting it early. A light module (no Prefect), so that `lotto` can start the server before it imports the
 flows itself."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import multiprocessing.forkserver
 
-PRELOAD = ["flows.worker_preload"]
+PRELOAD = ["runtime.worker_preload"]
 
 
 def start_fork_server() -> None:

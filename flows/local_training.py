@@ -17,7 +17,6 @@ from typing import Any
 from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import TaskRunner
 
-from runtime.worker_pool import ForkedWorkersTaskRunner, worker_count
 from lotto_models.core.fallbacks import Fallback, FallbackKind
 from lotto_models.modeling.catalog import MODELS, training_order
 from lotto_models.modeling.dataset_cache import DatasetRef
@@ -26,6 +25,7 @@ from lotto_models.modeling.schedule import TrainingSchedule
 from lotto_models.reporting.run_summary import RunSummary
 from lotto_models.training.challengers import ChallengerResult
 from lotto_models.training.promotion import PromotionDecision
+from runtime.worker_pool import ForkedWorkersTaskRunner, worker_count
 from tasks.load_tensorflow import load_tensorflow
 from tasks.mark_model_degraded import mark_model_degraded
 from tasks.promote_model import promote_model

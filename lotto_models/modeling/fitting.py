@@ -87,7 +87,7 @@ def import_tensorflow() -> None:
     import lotto_models.modeling.networks  # noqa: F401
 
 
-def train_model(
+def fit_model(
     spec: ModelSpec,
     dataset: Dataset,
     splits: Splits,

@@ -1,6 +1,6 @@
 """What every worker process of the flows' pool needs, imported once in the fork server they are forked from.
 
-Imported only there (`flows.worker_pool`): one thread per worker first, before NumPy or TensorFlow load,
+Imported only there (`runtime.worker_pool`): one thread per worker first, before NumPy or TensorFlow load,
 then the tasks the flows submit to their workers, Prefect's task engine, Keras and the custom layers. No
 TensorFlow op runs here, so no TensorFlow thread pool exists yet to be lost in a fork.
 
@@ -16,10 +16,12 @@ limit_threads(1)
 
 import prefect.task_engine  # noqa: E402, F401
 
-import flows.after_draw  # noqa: E402, F401  (every task the flows submit to their workers)
+# The one import of this layer from the layer above (pyproject's import contracts name it): the flows'
+# modules import every task the flows submit to their workers.
+import flows.after_draw  # noqa: E402, F401
 import flows.retrain  # noqa: E402, F401
 from lotto_models.core.redaction import hide_secrets_in_logs  # noqa: E402
-from lotto_models.modeling.training import import_tensorflow  # noqa: E402
+from lotto_models.modeling.fitting import import_tensorflow  # noqa: E402
 
 import_tensorflow()
 hide_secrets_in_logs()  # in the workers forked from here too: the Prefect client's requests are logged by httpx

@@ -3,7 +3,7 @@
 Prefect's `ProcessPoolTaskRunner` spawns each worker, which then imports Prefect, our tasks and TensorFlow
 on its own: about 5 s of CPU a worker, paid twice on two cores while the main process validates new draws.
 This runner forks its workers from a multiprocessing fork server instead, which imports all of that once
-(`flows.worker_preload`). The server starts with the first worker (or earlier, `flows.fork_server`): a run
+(`runtime.worker_preload`). The server starts with the first worker (or earlier, `runtime.fork_server`): a run
 that submits nothing to its workers (nothing new) imports no TensorFlow anywhere.
 
 Nothing outlives the process that started the pool, however it ends (SIGKILL included): each worker ends
@@ -19,15 +19,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import tempfile
-import threading
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import Self
 
-from prefect.task_runners import ProcessPoolTaskRunner, TaskRunner, _initialize_process_pool_worker
+from prefect.task_runners import ProcessPoolTaskRunner
 
-from flows.fork_server import PRELOAD
 from lotto_models.core.lifeline import end_with_parent
 from lotto_models.modeling.threads import limit_threads
+from runtime.fork_server import PRELOAD
 
 
 def worker_count() -> int:
@@ -38,38 +37,38 @@ def worker_count() -> int:
 class ForkedWorkersTaskRunner(ProcessPoolTaskRunner):
     """Prefect's process pool, its workers forked from a fork server that imported what they run.
 
-    `__enter__` is Prefect's (3.8), with the fork server's context in place of "spawn"."""
+    Prefect sets the pool up (`ProcessPoolTaskRunner.__enter__`: the workers' log and event forwarding, our
+    initializer after Prefect's own); this runner only has the pool start its workers from the fork server
+    instead of spawning them."""
 
     def __init__(self) -> None:
-        super().__init__(max_workers=worker_count())
+        # Filled when the pool starts (`__enter__`), and read by each worker as it starts: the environment
+        # of the process that started the pool at that moment.
+        self._pool_environment: dict[str, str] = {}
+        super().__init__(max_workers=worker_count(), initializer=adopt_environment, initargs=(self._pool_environment,))
 
     def duplicate(self) -> Self:
         return type(self)()
 
     def __enter__(self) -> Self:
-        TaskRunner.__enter__(self)
-        mp_context = multiprocessing.get_context("forkserver")
-        mp_context.set_forkserver_preload(PRELOAD)
-        self._subprocess_message_queue = mp_context.Queue()
-        self._message_forwarding_thread = threading.Thread(
-            target=self._forward_subprocess_messages, name="ProcessPoolTaskRunnerMessageForwarder", daemon=True
-        )
-        self._message_forwarding_thread.start()
-        try:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self._max_workers,
-                mp_context=mp_context,
-                initializer=_initialize_process_pool_worker,
-                initargs=(self._subprocess_message_queue, adopt_environment, (dict(os.environ),)),
-            )
-            self._resolver_executor = ThreadPoolExecutor(max_workers=self._max_workers)
-        except Exception:
-            if self._executor is not None:
-                self._executor.shutdown(cancel_futures=True, wait=True)
-                self._executor = None
-            self._stop_message_forwarding()
-            raise
+        self._pool_environment.clear()
+        self._pool_environment.update(os.environ)
+        super().__enter__()
+        fork_from_server(self._executor)
         return self
+
+
+def fork_from_server(executor: ProcessPoolExecutor | None) -> None:
+    """Have `executor`, which has started no worker yet, fork its workers from the fork server.
+
+    Prefect 3.8 offers no choice of start method (its pool always spawns), so this is the one place that
+    reaches past its API: the pool's context is replaced before its first worker starts (a pool starts its
+    workers as tasks are submitted). The queues it already made work alike for both start methods."""
+    if not isinstance(executor, ProcessPoolExecutor):  # Prefect changed how it makes its pool: look again
+        raise TypeError(f"expected the task runner's ProcessPoolExecutor, found {type(executor).__name__}")
+    fork_server = multiprocessing.get_context("forkserver")
+    fork_server.set_forkserver_preload(PRELOAD)
+    executor._mp_context = fork_server
 
 
 def adopt_environment(environment: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from prefect import flow
 from prefect.states import Completed, State
 
+from flows.names import TRAIN_MODEL
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.dataset_cache import CacheOutcome
@@ -15,11 +16,11 @@ from tasks.train_model import train_model
 
 
 @flow(
-    name="train-model",
+    name=TRAIN_MODEL,
     description="Train one model on the stored draws and run its promotion gate.",
     persist_result=True,
 )
-def train_model_flow(model: str, from_scratch: bool = False, force: bool = False) -> State:
+def train_one_model(model: str, from_scratch: bool = False, force: bool = False) -> State:
     """Fallbacks used on the way are in the result, and named in the final state's message for people."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
