@@ -91,7 +91,8 @@ class ArtifactStore(Protocol):
     def has_good_backup(self, version: StoredVersion) -> bool: ...
     def restore(self, version: StoredVersion) -> str | None: ...
     def remove(self, version: StoredVersion) -> bool: ...
-    def backed_up_numbers(self, model: str) -> list[int]: ...
+    def backed_up_numbers(self, model: str, numbers: Iterable[int]) -> list[int]: ...
+    def prune_backups(self, model: str, numbers: Iterable[int]) -> None: ...
     def keep_report(self, directory: Path) -> str: ...
     def prune_reports(self, keep: set[str]) -> list[str]: ...
     def fetch_dataset(self, path: Path) -> bool: ...
@@ -172,7 +173,7 @@ class DiskArtifactStore:
 
     # -- backups -----------------------------------------------------------------------------------------
     def backup(self, version: StoredVersion) -> Path:
-        """Copy a verified version to the backups (kept once), then prune to the newest `retention`."""
+        """Copy a verified version to the backups (kept once); `prune_backups` keeps the newest `retention`."""
         self.verify(version)
         target = self.backups_dir / version.artifact_key
         if not target.exists():
@@ -180,7 +181,6 @@ class DiskArtifactStore:
             partial = target.with_name(f".partial-{target.name}-{uuid.uuid4().hex[:8]}")
             shutil.copytree(self.path(version), partial)
             partial.replace(target)
-        self._prune_backups(version.model)
         return target
 
     def has_good_backup(self, version: StoredVersion) -> bool:
@@ -207,14 +207,14 @@ class DiskArtifactStore:
         _remove_aside(directory)
         return True
 
-    def backed_up_numbers(self, model: str) -> list[int]:
-        """Version numbers of `model` that have a backup directory, newest first."""
-        found = [
-            int(path.name[1:])
-            for path in (self.backups_dir / model).glob("v*")
-            if path.is_dir() and path.name[1:].isdigit()
-        ]
-        return sorted(found, reverse=True)
+    def backed_up_numbers(self, model: str, numbers: Iterable[int]) -> list[int]:
+        """Which of `model`'s version `numbers` have a backup directory, newest first."""
+        return sorted((n for n in set(numbers) if (self.backups_dir / version_key(model, n)).is_dir()), reverse=True)
+
+    def prune_backups(self, model: str, numbers: Iterable[int]) -> None:
+        """Delete the backups of `model` beyond the newest `retention` among its version `numbers`."""
+        for number in self.backed_up_numbers(model, numbers)[self.retention :]:
+            shutil.rmtree(self.backups_dir / version_key(model, number))
 
     def keep_report(self, directory: Path) -> str:
         """A report written under `LOTTO_HOME/reports` is already where the artifacts are."""
@@ -233,10 +233,6 @@ class DiskArtifactStore:
 
     def prune_datasets(self, keep: set[str]) -> list[str]:
         return []
-
-    def _prune_backups(self, model: str) -> None:
-        for number in self.backed_up_numbers(model)[self.retention :]:
-            shutil.rmtree(self.backups_dir / version_key(model, number))
 
 
 def remove_stale_directories(paths: Iterable[Path], older_than_s: float) -> list[str]:

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import shutil
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -138,14 +139,13 @@ class BucketArtifactStore:
 
     # -- backups -----------------------------------------------------------------------------------------
     def backup(self, version: StoredVersion) -> str:
-        """Upload a verified version to the backups (kept once), then prune to the newest `retention`."""
+        """Upload a verified version to the backups (kept once); `prune_backups` keeps the newest `retention`."""
         self.verify(version)
         target = self._key("backups", version.artifact_key)
         if self._marker(version.model, version.version) != version.sha256:
             self._delete_prefix(target)
             self._upload(self.cache.files(version.sha256), target)
             self.fs.pipe_file(self._marker_key(version.model, version.version), version.sha256.encode())
-        self._prune_backups(version.model)
         return f"s3://{target}"
 
     def has_good_backup(self, version: StoredVersion) -> bool:
@@ -167,11 +167,16 @@ class BucketArtifactStore:
         """Delete a version's objects (retention); whether there were any."""
         return self._delete_prefix(self._key("models", version.artifact_key))
 
-    def backed_up_numbers(self, model: str) -> list[int]:
-        """Version numbers of `model` that have a backup (its marker), newest first."""
-        names = [path.rsplit("/", 1)[-1] for path in self.fs.find(self._key("backups", model), maxdepth=1)]
-        found = [int(name[1:-7]) for name in names if name.startswith("v") and name.endswith(".sha256")]
-        return sorted((n for n in found), reverse=True)
+    def backed_up_numbers(self, model: str, numbers: Iterable[int]) -> list[int]:
+        """Which of `model`'s version `numbers` have a backup (its marker), newest first; one listing."""
+        markers = set(self.fs.find(self._key("backups", model), maxdepth=1))
+        return sorted((n for n in set(numbers) if self._marker_key(model, n) in markers), reverse=True)
+
+    def prune_backups(self, model: str, numbers: Iterable[int]) -> None:
+        """Delete the backups of `model` beyond the newest `retention` among its version `numbers`."""
+        for number in self.backed_up_numbers(model, numbers)[self.retention :]:
+            self.fs.rm(self._marker_key(model, number))  # the marker first: a half-deleted backup is no backup
+            self._delete_prefix(self._key("backups", version_key(model, number)))
 
     def keep_report(self, directory: Path) -> str:
         """Upload a written report directory to `reports/<its name>/` (replacing an older upload of it)."""
@@ -225,11 +230,6 @@ class BucketArtifactStore:
                 self.fs.rm(path)
                 removed.append(f"s3://{path}")
         return removed
-
-    def _prune_backups(self, model: str) -> None:
-        for number in self.backed_up_numbers(model)[self.retention :]:
-            self.fs.rm(self._marker_key(model, number))  # the marker first: a half-deleted backup is no backup
-            self._delete_prefix(self._key("backups", version_key(model, number)))
 
     # -- objects -----------------------------------------------------------------------------------------
     def _key(self, *parts: str) -> str:

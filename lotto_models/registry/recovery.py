@@ -36,7 +36,7 @@ def checked_champion(versions: VersionStore, artifacts: ArtifactStore, model: st
     event = artifacts.restore(champion)
     if event:
         return CheckedChampion(champion, (Fallback(FallbackKind.CHAMPION_RESTORED, model, event),))
-    for number in artifacts.backed_up_numbers(model):
+    for number in artifacts.backed_up_numbers(model, (v.version for v in versions.versions(model))):
         candidate = versions.find(model, number)
         if candidate is None or candidate.id == champion.id:
             continue

@@ -110,7 +110,12 @@ def test_a_run_killed_between_backup_and_swap_keeps_the_old_champion_and_the_nex
     ws = open_workspace()
     assert {m: ws.versions.alias(m, CHAMPION) for m in MODELS} == before, run_log.read_text()[-3000:]
     champion_numbers = {m: version.version if version else None for m, version in before.items()}
-    backed_up = {(m, n) for m in MODELS for n in ws.artifacts.backed_up_numbers(m) if n != champion_numbers[m]}
+    backed_up = {
+        (m, n)
+        for m in MODELS
+        for n in ws.artifacts.backed_up_numbers(m, (v.version for v in ws.versions.versions(m)))
+        if n != champion_numbers[m]
+    }
     assert backed_up, run_log.read_text()[-3000:]
     assert_consistent_and_serving(run_log)
 
