@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from lotto_models.core.errors import LotoflowError
-from lotto_models.modeling.feature_sets import LS15PP_COLUMNS_IN_LS14PP, FeatureSet
+from lotto_models.modeling.feature_sets import FeatureSet
 
 
 class UnknownModelError(LotoflowError, ValueError):
@@ -21,9 +21,10 @@ class ModelSpec:
     feature_set: FeatureSet
     kind: Literal["stat", "lstm", "attention", "tcn", "stacked"]
     depends_on: tuple[str, ...] = ()
-    # stacked models: the input columns each base model reads (None: all), and those the head reads itself
-    base_columns: dict[str, list[int] | None] = field(default_factory=dict)
-    head_columns: list[int] = field(default_factory=list)
+    # stacked models: the feature set whose columns (`feature_sets.columns_of`, inside this model's steps) each
+    # base model reads (None: all), and the one the head reads itself; the columns follow the game's pool
+    base_features: dict[str, FeatureSet | None] = field(default_factory=dict)
+    head_features: FeatureSet | None = None
     research: bool = False
     architecture: str = ""  # one line for the model card: what the model is
     # Training time from scratch relative to an LSTM (full profile, one thread, with the TCN computing only the
@@ -32,7 +33,7 @@ class ModelSpec:
     relative_cost: float = 1.0
 
 
-LSTM = "LSTM over a window of past draws -> 25 sigmoid probabilities"
+LSTM = "LSTM over a window of past draws -> a sigmoid probability per number"
 
 # Declaration order breaks ties in the training order (the design's prescribed order).
 MODELS: dict[str, ModelSpec] = {
@@ -41,7 +42,7 @@ MODELS: dict[str, ModelSpec] = {
         FeatureSet.STAT,
         "stat",
         relative_cost=0.01,
-        architecture="logistic regression shared by the 25 numbers (4 weights), fit on the validation span",
+        architecture="logistic regression shared by every number (4 weights), fit on the validation span",
     ),
     "ls14": ModelSpec("ls14", FeatureSet.LS14, "lstm", architecture=LSTM),
     "ls15": ModelSpec("ls15", FeatureSet.LS15, "lstm", architecture=LSTM),
@@ -52,8 +53,8 @@ MODELS: dict[str, ModelSpec] = {
         FeatureSet.LS14PP,
         "stacked",
         depends_on=("ls14pp", "ls15pp"),
-        base_columns={"ls14pp": None, "ls15pp": LS15PP_COLUMNS_IN_LS14PP},
-        head_columns=LS15PP_COLUMNS_IN_LS14PP,
+        base_features={"ls14pp": None, "ls15pp": FeatureSet.LS15PP},
+        head_features=FeatureSet.LS15PP,
         architecture="dense head over the frozen ls14pp and ls15pp champions' outputs and the newest ls15pp step",
     ),
     "ls17": ModelSpec(
@@ -62,7 +63,7 @@ MODELS: dict[str, ModelSpec] = {
         "attention",
         research=True,
         relative_cost=1.5,
-        architecture="self-attention over a long window of draws -> 25 sigmoid probabilities (research)",
+        architecture="self-attention over a long window of draws -> a sigmoid probability per number (research)",
     ),
     "ls18": ModelSpec(
         "ls18",
@@ -70,8 +71,8 @@ MODELS: dict[str, ModelSpec] = {
         "tcn",
         research=True,
         relative_cost=3.0,
-        architecture="temporal convolutional network (dilated causal convolutions) -> 25 sigmoid probabilities "
-        "(research)",
+        architecture="temporal convolutional network (dilated causal convolutions) -> a sigmoid probability per "
+        "number (research)",
     ),
 }
 

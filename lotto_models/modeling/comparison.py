@@ -7,8 +7,8 @@ gets a paired t-interval (Student's t over the draws, which are independent unde
 interval is the noise made visible: a difference whose interval straddles 0 is one the data cannot tell
 from chance.
 
-The constant forecast (every number at 15/25) has the same loss on every draw, the baseline's BCE, so
-comparing with it is the one-sample case of the same interval.
+The constant forecast (every number at drawn/pool: Lotofácil's 15/25) has the same loss on every draw, the
+baseline's BCE for that game, so comparing with it is the one-sample case of the same interval.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from lotto_models.modeling.game_shape import LOTOFACIL_SHAPE, GameShape
 from lotto_models.modeling.intervals import CONFIDENCE, PairedInterval
-from lotto_models.modeling.random_baseline import BASELINE_BCE
 
 EPSILON = 1e-7
 
@@ -31,9 +31,10 @@ def per_draw_log_loss(probabilities: np.ndarray, targets: np.ndarray) -> np.ndar
     return -(y * np.log(p) + (1 - y) * np.log(1 - p)).mean(axis=1)
 
 
-def constant_forecast_loss(draws: int) -> np.ndarray:
-    """The constant forecast's per-draw loss: every draw has 15 of 25 drawn, so it is the baseline's BCE."""
-    return np.full(draws, BASELINE_BCE)
+def constant_forecast_loss(draws: int, game: GameShape = LOTOFACIL_SHAPE) -> np.ndarray:
+    """The constant forecast's per-draw loss: every draw of `game` has `drawn` of its pool drawn (Lotofácil:
+    15 of 25), so it is the game's baseline BCE."""
+    return np.full(draws, game.baseline.bce)
 
 
 def paired_interval(losses_a: np.ndarray, losses_b: np.ndarray, confidence: float = CONFIDENCE) -> PairedInterval:
@@ -70,6 +71,8 @@ def student_t_quantile(p: float, df: int) -> float:
     return z + g1 / df + g2 / df**2 + g3 / df**3 + g4 / df**4
 
 
-def versus_constant_forecast(losses: np.ndarray, confidence: float = CONFIDENCE) -> PairedInterval:
-    """How much worse (positive) than the constant 15/25 forecast, with its interval."""
-    return paired_interval(losses, constant_forecast_loss(len(losses)), confidence)
+def versus_constant_forecast(
+    losses: np.ndarray, confidence: float = CONFIDENCE, game: GameShape = LOTOFACIL_SHAPE
+) -> PairedInterval:
+    """How much worse (positive) than `game`'s constant drawn/pool forecast, with its interval."""
+    return paired_interval(losses, constant_forecast_loss(len(losses), game), confidence)

@@ -54,7 +54,7 @@ def load_or_build_datasets(
     A cache file that cannot be read, or whose recorded fingerprint is not the expected one, is
     rebuilt from the draws (the fallback "dataset cache rebuilt").
     """
-    draws = draws_digest(frame)
+    draws = draws_digest(frame, params.game)
     refs: dict[FeatureSet, DatasetRef] = {}
     missing: dict[FeatureSet, DatasetRef] = {}
     for feature_set in feature_sets:

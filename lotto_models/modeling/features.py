@@ -5,11 +5,15 @@ only; sample k is the window of rows k..k+w-1 and predicts draw k+w. `stat` desc
 time t by statistics of draws 0..t-1. So no input ever contains the draw it predicts, and every feature
 set ends with the same latest draws: its last `holdout` samples are the same draws for all of them.
 The last input (`next_inputs`) predicts the concurso after the newest stored one.
+
+Every width follows the game (`FeatureParams.game`, Lotofácil's by default): a draw is a multi-hot row of
+one column per number of its pool (number n in column n - lowest), read from its columns d1..d<drawn>.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,15 +22,24 @@ import numpy as np
 import pandas as pd
 
 from lotto_models.core.cache import CACHE, file_signature
-from lotto_models.core.draws import NUMBER_COLUMNS, NUMBERS, PER_DRAW
+from lotto_models.core.errors import LotoflowError
 from lotto_models.core.version import CODE_VERSION
-from lotto_models.modeling.feature_sets import (
-    LS15PP_COLUMNS_IN_LS14PP as LS15PP_COLUMNS_IN_LS14PP,
-)
-from lotto_models.modeling.feature_sets import STEP_WIDTHS, FeatureParams, FeatureSet
+from lotto_models.modeling.feature_sets import FeatureParams, FeatureSet, step_width
+from lotto_models.modeling.game_shape import LOTOFACIL_SHAPE, GameShape
 
-MEAN_SUM = PER_DRAW * (NUMBERS + 1) / 2  # 195: expected sum of a draw's numbers
+NUMBER_COLUMNS = list(LOTOFACIL_SHAPE.columns)  # the default game's (Lotofácil's) d1..d15
+# The sum feature: a draw's sum less its mean, over a scale that is the same multiple of the sum's standard
+# deviation in every game: Lotofácil's 30 (sd 18.03, so 1.66 sd), Mega-Sena's 67.5, Lotomania's 193.
 SUM_SCALE = 30.0
+
+
+def sum_scale(game: GameShape) -> float:
+    """The scale of `game`'s sum feature (Lotofácil: exactly `SUM_SCALE`)."""
+    return SUM_SCALE * math.sqrt(game.sum_variance / LOTOFACIL_SHAPE.sum_variance)
+
+
+class DrawOutOfRangeError(LotoflowError, ValueError):
+    """A frame's number outside its game's range: it has no column in the multi-hot matrix."""
 
 
 @dataclass(frozen=True)
@@ -94,12 +107,20 @@ def windows_over(steps: np.ndarray, window: int) -> np.ndarray:
     return np.lib.stride_tricks.sliding_window_view(steps, window, axis=0).transpose(0, 2, 1)
 
 
-def draw_matrix(frame: pd.DataFrame) -> np.ndarray:
-    """Multi-hot matrix (draws × 25) of a frame with columns d1..d15, in the frame's order."""
-    hot = np.zeros((len(frame), NUMBERS), dtype=np.float32)
+def draw_matrix(frame: pd.DataFrame, game: GameShape = LOTOFACIL_SHAPE) -> np.ndarray:
+    """Multi-hot matrix (draws × pool) of a frame of `game`'s draws, with columns d1..d<drawn>, in the frame's
+    order: number n in column n - lowest (Lotomania's 0..99 in columns 0..99). Raises `DrawOutOfRangeError`
+    for a number outside lowest..highest."""
+    hot = np.zeros((len(frame), game.pool), dtype=np.float32)
     rows = np.arange(len(frame))
-    for column in NUMBER_COLUMNS:  # one column at a time: no draws × 15 index matrix
-        hot[rows, frame[column].to_numpy(dtype=np.int64) - 1] = 1.0
+    for column in game.columns:  # one column at a time: no draws × drawn index matrix
+        values = frame[column].to_numpy(dtype=np.int64)
+        if len(values) and (values.min() < game.lowest or values.max() > game.highest):
+            outside = sorted(set(values[(values < game.lowest) | (values > game.highest)].tolist()))
+            raise DrawOutOfRangeError(
+                f"{game.game}: column {column} holds {outside}, outside {game.lowest}..{game.highest}"
+            )
+        hot[rows, values - game.lowest] = 1.0
     return hot
 
 
@@ -109,12 +130,13 @@ BLOCK_DRAWS = 4096  # draws per pass where a block is computed in passes (its te
 
 # Each block writes its columns into `out` (draws × its width), so a feature set is built in one array
 # with no intermediate copies: the cost stays linear in the draws and its memory one row per draw.
-def _repeats(hot: np.ndarray, out: np.ndarray) -> None:
-    flags = out[:, :NUMBERS]
+def _repeats(hot: np.ndarray, drawn: int, out: np.ndarray) -> None:
+    pool = hot.shape[1]
+    flags = out[:, :pool]
     flags[0] = 0.0
     np.multiply(hot[1:], hot[:-1], out=flags[1:])
-    np.sum(flags, axis=1, out=out[:, NUMBERS])
-    out[:, NUMBERS] /= PER_DRAW
+    np.sum(flags, axis=1, out=out[:, pool])
+    out[:, pool] /= drawn
 
 
 def _frequencies(
@@ -125,15 +147,15 @@ def _frequencies(
     before t. The outputs may be strided views.
 
     From the counts of each number in draws 0..t-1, computed in blocks of draws with the `recent` rows of
-    counts before each block: the counts (draws × 25) are never held whole, and a block's stay in cache."""
-    rows = len(recent_out)
-    counts_at = np.zeros(NUMBERS, dtype=np.float32)  # counts[t] for t = the block's first row
+    counts before each block: the counts (draws × pool) are never held whole, and a block's stay in cache."""
+    rows, pool = len(recent_out), hot.shape[1]
+    counts_at = np.zeros(pool, dtype=np.float32)  # counts[t] for t = the block's first row
     for a in range(first, first + rows, BLOCK_DRAWS):
         b = min(a + BLOCK_DRAWS, first + rows)
         lo = max(a - recent, 0)
         if a == first and first > 0:
             counts_at = hot[:first].sum(axis=0, dtype=np.float32)
-        block = np.empty((b - lo, NUMBERS), dtype=np.float32)  # block[k] = counts[lo + k]
+        block = np.empty((b - lo, pool), dtype=np.float32)  # block[k] = counts[lo + k]
         block[0] = counts_at - hot[lo:a].sum(axis=0, dtype=np.float32)
         np.cumsum(hot[lo : b - 1], axis=0, dtype=np.float32, out=block[1:])
         block[1:] += block[0]
@@ -154,9 +176,9 @@ def _log_delay(hot: np.ndarray, out: np.ndarray) -> None:
     """Row j (j = 0..N-1): log(1 + draws since each number was last seen), over draws 0..j."""
     n = len(hot)
     table = np.log1p(np.arange(n + 2, dtype=np.float32))
-    last_seen = np.full((NUMBERS, 1), -1, dtype=np.int32)
+    last_seen = np.full((hot.shape[1], 1), -1, dtype=np.int32)
     # In blocks of draws, carrying each number's last sighting: the temporaries stay a few hundred kB,
-    # reused from block to block, instead of draws × 25 integers touched once (the cost per draw of a
+    # reused from block to block, instead of draws × pool integers touched once (the cost per draw of a
     # million draws was then higher than of ten thousand). Per number (rows of the transposed block are
     # contiguous), as an integer delay looked up in a table of log(1 + d): a gather is several times
     # cheaper than a logarithm per cell.
@@ -173,19 +195,21 @@ def _log_delay(hot: np.ndarray, out: np.ndarray) -> None:
 
 
 def _extras(hot: np.ndarray, params: FeatureParams, out: np.ndarray) -> None:
-    _frequencies(hot, 1, params.recent_window, out[:, :NUMBERS])  # row j (t = j + 1): draws 0..j
-    _log_delay(hot, out[:, NUMBERS : 2 * NUMBERS])
-    numbers = np.arange(1, NUMBERS + 1, dtype=np.float32)
-    out[:, 2 * NUMBERS] = (hot @ numbers - MEAN_SUM) / SUM_SCALE
-    out[:, 2 * NUMBERS + 1] = hot @ (numbers % 2) / PER_DRAW
+    game = params.game
+    pool = game.pool
+    _frequencies(hot, 1, params.recent_window, out[:, :pool])  # row j (t = j + 1): draws 0..j
+    _log_delay(hot, out[:, pool : 2 * pool])
+    numbers = np.arange(game.lowest, game.highest + 1, dtype=np.float32)
+    out[:, 2 * pool] = (hot @ numbers - game.mean_sum) / sum_scale(game)
+    out[:, 2 * pool + 1] = hot @ (numbers % 2) / game.drawn  # the share of odd numbers
 
 
 def stat_features_before_each_draw(
     hot: np.ndarray, recent_window: int, log_delays: np.ndarray | None = None
 ) -> np.ndarray:
-    """(draws + 1) × 25 × 3: for each t, all-time frequency, recent frequency and log delay over rows < t.
+    """(draws + 1) × pool × 3: for each t, all-time frequency, recent frequency and log delay over rows < t.
     `log_delays`: the draws' log-delay block (`_log_delay`), when another feature set computed it already."""
-    features = np.empty((len(hot) + 1, NUMBERS, 3), dtype=np.float32)
+    features = np.empty((len(hot) + 1, hot.shape[1], 3), dtype=np.float32)
     _frequencies(hot, 0, recent_window, features[..., 1], features[..., 0])
     features[0, :, 2] = np.log1p(np.float32(1))  # before any draw: as if each number was last seen at -1
     if log_delays is None:
@@ -195,9 +219,14 @@ def stat_features_before_each_draw(
     return features
 
 
-# Step columns: the draw (25), then ls14's repeats (26) or ls15pp's extras (52); ls14pp has all three.
-EXTRAS = slice(NUMBERS, 3 * NUMBERS + 2)  # within an ls15pp step
-LOG_DELAYS = slice(2 * NUMBERS, 3 * NUMBERS)  # within an ls15pp step
+# Step columns: the draw (pool), then ls14's repeats (pool + 1) or ls15pp's extras (2 pool + 2); ls14pp has
+# all three.
+def _extras_columns(pool: int) -> slice:
+    return slice(pool, 3 * pool + 2)  # within an ls15pp step
+
+
+def _log_delay_columns(pool: int) -> slice:
+    return slice(2 * pool, 3 * pool)  # within an ls15pp step
 
 
 class FeatureBuilder:
@@ -211,32 +240,33 @@ class FeatureBuilder:
     def __init__(self, frame: pd.DataFrame, params: FeatureParams) -> None:
         self.frame = frame
         self.params = params
-        self.hot = draw_matrix(frame)
+        self.hot = draw_matrix(frame, params.game)
         self.hot.flags.writeable = False  # ls15 and ls17 read it as their steps
         self._ls15pp_steps: np.ndarray | None = None
-        self._draws = draws_digest(frame)
+        self._draws = draws_digest(frame, params.game)
 
     def steps(self, feature_set: FeatureSet) -> np.ndarray:
         """Draws × features (float32): the draw itself, then the feature set's blocks."""
-        hot = self.hot
+        hot, pool = self.hot, self.params.game.pool
         if feature_set in (FeatureSet.LS15, FeatureSet.LS17):
             return hot
         if feature_set in (FeatureSet.LS15PP, FeatureSet.LS18):
             return self.ls15pp_steps()
-        repeats = slice(NUMBERS, 2 * NUMBERS + 1)
-        steps = np.empty((len(hot), STEP_WIDTHS[feature_set]), dtype=np.float32)
-        steps[:, :NUMBERS] = hot
-        _repeats(hot, steps[:, repeats])
+        repeats = slice(pool, 2 * pool + 1)
+        steps = np.empty((len(hot), step_width(feature_set, pool)), dtype=np.float32)
+        steps[:, :pool] = hot
+        _repeats(hot, self.params.game.drawn, steps[:, repeats])
         if feature_set is FeatureSet.LS14PP:
-            steps[:, repeats.stop :] = self.ls15pp_steps()[:, EXTRAS]
+            steps[:, repeats.stop :] = self.ls15pp_steps()[:, _extras_columns(pool)]
         return steps
 
     def ls15pp_steps(self) -> np.ndarray:
         """The draw and its extras per draw: ls15pp's and ls18's steps, and part of ls14pp's (built once)."""
         if self._ls15pp_steps is None:
-            steps = np.empty((len(self.hot), STEP_WIDTHS[FeatureSet.LS15PP]), dtype=np.float32)
-            steps[:, :NUMBERS] = self.hot
-            _extras(self.hot, self.params, steps[:, EXTRAS])
+            pool = self.params.game.pool
+            steps = np.empty((len(self.hot), step_width(FeatureSet.LS15PP, pool)), dtype=np.float32)
+            steps[:, :pool] = self.hot
+            _extras(self.hot, self.params, steps[:, _extras_columns(pool)])
             steps.flags.writeable = False
             self._ls15pp_steps = steps
         return self._ls15pp_steps
@@ -253,7 +283,9 @@ class FeatureBuilder:
             raise ValueError(f"need more than {window} draws to build {feature_set.value}, have {len(frame)}")
         steps: np.ndarray | None
         if feature_set is FeatureSet.STAT:
-            log_delays = None if self._ls15pp_steps is None else self._ls15pp_steps[:, LOG_DELAYS]
+            log_delays = (
+                None if self._ls15pp_steps is None else self._ls15pp_steps[:, _log_delay_columns(params.game.pool)]
+            )
             before = stat_features_before_each_draw(hot, params.recent_window, log_delays)  # row t: draws < t
             inputs, next_inputs = before[window : len(hot)], before[len(hot) :]
             steps = None
@@ -308,16 +340,18 @@ def build_dataset(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureP
 DATASET_FORMAT = 2  # 2: window sets stored as their per-draw rows
 
 
-def draws_digest(frame: pd.DataFrame) -> bytes:
-    """The SHA-256 of the draws' content (concursos, dates and numbers)."""
+def draws_digest(frame: pd.DataFrame, game: GameShape = LOTOFACIL_SHAPE) -> bytes:
+    """The SHA-256 of the draws' content (concursos, dates and `game`'s numbers)."""
     digest = hashlib.sha256()
     digest.update(frame["concurso"].to_numpy(dtype=np.int64).tobytes())
     digest.update(pd.to_datetime(frame["date"]).to_numpy(dtype="datetime64[D]").tobytes())
-    digest.update(frame[NUMBER_COLUMNS].to_numpy(dtype=np.int16).tobytes())
+    digest.update(frame[list(game.columns)].to_numpy(dtype=np.int16).tobytes())
     return digest.digest()
 
 
 def fingerprint_from_digest(draws: bytes, feature_set: FeatureSet, params: FeatureParams) -> str:
+    # `params`' repr names the game, except Lotofácil's (`FeatureParams.__repr__`): its fingerprints are the
+    # ones they were before games were configurable
     identity = f"{feature_set.value}|{params}|{CODE_VERSION}|{DATASET_FORMAT}|".encode()
     return hashlib.sha256(identity + draws).hexdigest()[:32]
 
@@ -325,4 +359,4 @@ def fingerprint_from_digest(draws: bytes, feature_set: FeatureSet, params: Featu
 def fingerprint(frame: pd.DataFrame, feature_set: FeatureSet, params: FeatureParams) -> str:
     """Identifies a dataset: feature set, its parameters, code version and file format, and the draws'
     content (concursos, dates and numbers), hashed once for all the feature sets of a frame."""
-    return fingerprint_from_digest(draws_digest(frame), feature_set, params)
+    return fingerprint_from_digest(draws_digest(frame, params.game), feature_set, params)

@@ -22,9 +22,12 @@ import numpy as np
 from lotto_models.core.cache import CACHE, file_signature
 from lotto_models.core.errors import LotoflowError, TrainingDivergedError, TrainingTimeoutError
 from lotto_models.core.failpoints import TRAINING_AFTER_EPOCH, failpoint
+from lotto_models.core.games import LOTOFACIL, game
 from lotto_models.core.settings import TrainingProfile
 from lotto_models.modeling.catalog import ModelSpec
-from lotto_models.modeling.features import STEP_WIDTHS, Dataset, FeatureParams
+from lotto_models.modeling.feature_sets import FeatureSet, columns_of, step_width
+from lotto_models.modeling.features import Dataset, FeatureParams
+from lotto_models.modeling.game_shape import GameShape
 from lotto_models.modeling.splits import Splits
 from lotto_models.modeling.stat_model import StatModel, fit_stat_model
 
@@ -58,22 +61,28 @@ def hyperparameters_for(
 ) -> dict[str, Any]:
     """What defines the model and its training: a change here means training from scratch, except a change
     of `bases` (the base versions a stacked model is built on), from which its head starts warm.
+
+    A game other than Lotofácil is named (`"game"`: its catalog id), which sets the network's outputs; a
+    Lotofácil model's hyperparameters are the ones they were before games were configurable, so its
+    versions stay warm-startable.
     """
+    named = {} if params.game.is_lotofacil else {"game": params.game.game}
     if spec.kind == "stat":
-        return {"kind": "stat", "features": ["all_time_frequency", "recent_frequency", "log1p_delay"]}
+        return {"kind": "stat", "features": ["all_time_frequency", "recent_frequency", "log1p_delay"], **named}
     hyperparameters: dict[str, Any] = {
         "kind": spec.kind,
         "window": params.window_of(spec.feature_set),
-        "features": STEP_WIDTHS[spec.feature_set],
+        "features": step_width(spec.feature_set, params.game.pool),
         "units": profile.units // 2 if spec.kind == "stacked" else profile.units,
         # a stacked head fits a few hundred rows: many cheap epochs, stopped early
         "epochs": profile.epochs * 10 if spec.kind == "stacked" else profile.epochs,
         "batch_size": profile.batch_size,
         "patience": profile.patience,
-        # the output layer starts as the constant forecast (zero kernel, bias at 15/25) and moves only as far
+        # the output layer starts as the constant forecast (zero kernel, bias at drawn/pool) and moves only as far
         # as the validation loss pays for: networks that started elsewhere ended below the baseline (ls18's
         # holdout BCE 0.6831 against the constant's 0.6730), so they are trained anew, not fine-tuned
         "output_start": "constant_forecast",
+        **named,
     }
     if spec.kind == "stacked":
         hyperparameters["bases"] = dict(sorted((bases or {}).items()))
@@ -214,17 +223,24 @@ class _TimeLimit:
             network.stop_training = True
 
 
+def _columns(spec: ModelSpec, reads: FeatureSet | None, shape: GameShape) -> list[int] | None:
+    """The columns of `spec`'s steps that hold feature set `reads` (None: all of them), in `shape`'s game."""
+    return None if reads is None else columns_of(reads, spec.feature_set, shape.pool)
+
+
 def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str, Path]):
     import keras
 
     from lotto_models.modeling.networks import NetworkConfig, build_attention, build_lstm, build_stacked, build_tcn
 
+    shape = GameShape.of(game(hyperparameters.get("game", LOTOFACIL.id)))
     config = NetworkConfig(
         name=spec.name,
         window=hyperparameters["window"],
         features=hyperparameters["features"],
         units=hyperparameters["units"],
-        head_features=list(spec.head_columns),
+        head_features=_columns(spec, spec.head_features, shape) or [],
+        game=shape,
     )
     if spec.kind == "lstm":
         return build_lstm(config)
@@ -238,7 +254,7 @@ def _build(spec: ModelSpec, hyperparameters: dict[str, Any], base_dirs: dict[str
     bases = {
         name: (
             keras.saving.load_model(base_dirs[name] / KERAS_ARTIFACT, compile=False, safe_mode=True),
-            spec.base_columns.get(name),
+            _columns(spec, spec.base_features.get(name), shape),
         )
         for name in spec.depends_on
     }
@@ -299,9 +315,10 @@ def _load_network_predictor(path: Path) -> Predictor:
 
 
 def _in_batches(call: Callable[[np.ndarray], Any], inputs: np.ndarray, size: int = 1024) -> np.ndarray:
-    """Eager calls in fixed-size batches (no per-shape retracing of a predict function)."""
+    """Eager calls in fixed-size batches (no per-shape retracing of a predict function); no inputs give no rows
+    of the model's width."""
     parts = [np.asarray(call(inputs[i : i + size])) for i in range(0, len(inputs), size)]
-    return np.concatenate(parts) if parts else np.zeros((0, 25), dtype=np.float32)
+    return np.concatenate(parts) if parts else np.asarray(call(inputs), dtype=np.float32)
 
 
 def load_predictor(spec: ModelSpec, artifact_dir: Path) -> Predictor:

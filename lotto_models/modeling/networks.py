@@ -1,7 +1,8 @@
 """Keras networks: short builders from a config to a compiled model, and the registered loss and layers.
 
 Importing this module imports TensorFlow; the rest of lotto_models does not, so a run with nothing to
-train stays fast.
+train stays fast. A network outputs a sigmoid probability per number of its game's pool (`NetworkConfig.game`,
+Lotofácil's by default), starting at the calibrated constant forecast drawn/pool.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
 
-from lotto_models.core.draws import NUMBERS, PER_DRAW  # noqa: E402
+from lotto_models.modeling.game_shape import LOTOFACIL_SHAPE, GameShape  # noqa: E402
 
 
 @dataclass(frozen=True)
 class NetworkConfig:
     name: str
     window: int
-    features: int = NUMBERS
+    features: int | None = None  # per step; None: the draw alone (one per number of the pool)
     units: int = 64
     dropout: float = 0.2
     learning_rate: float = 1e-3
@@ -30,6 +31,11 @@ class NetworkConfig:
     key_dim: int = 16
     kernel_size: int = 2  # tcn: each causal convolution sees a step and the one `dilation` steps before it
     head_features: list[int] = field(default_factory=list)  # stacked: step columns the head sees
+    game: GameShape = LOTOFACIL_SHAPE  # the outputs: one per number of its pool
+
+    @property
+    def step_features(self) -> int:
+        return self.game.pool if self.features is None else self.features
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -103,32 +109,33 @@ def _compile(model: keras.Model, config: NetworkConfig) -> keras.Model:
     return model
 
 
-def _probabilities(x) -> keras.KerasTensor:
-    # Start at the calibrated constant forecast (p = 15/25 for every number), the honest baseline.
-    start = keras.initializers.Constant(math.log(PER_DRAW / (NUMBERS - PER_DRAW)))
+def _probabilities(x, game: GameShape) -> keras.KerasTensor:
+    # Start at the calibrated constant forecast (p = drawn/pool for every number: Lotofácil's 15/25), the
+    # honest baseline: the bias is its logit.
+    start = keras.initializers.Constant(math.log(game.drawn / (game.pool - game.drawn)))
     return keras.layers.Dense(
-        NUMBERS, activation="sigmoid", kernel_initializer="zeros", bias_initializer=start, name="probabilities"
+        game.pool, activation="sigmoid", kernel_initializer="zeros", bias_initializer=start, name="probabilities"
     )(x)
 
 
 def build_lstm(config: NetworkConfig) -> keras.Model:
-    """LSTM over a window of draws → 25 sigmoid probabilities (ls15, ls14, ls15pp, ls14pp)."""
-    inputs = keras.Input(shape=(config.window, config.features), name="window")
+    """LSTM over a window of draws → a sigmoid probability per number (ls15, ls14, ls15pp, ls14pp)."""
+    inputs = keras.Input(shape=(config.window, config.step_features), name="window")
     x = keras.layers.LSTM(config.units, name="lstm")(inputs)
     x = keras.layers.Dropout(config.dropout)(x)
-    return _compile(keras.Model(inputs, _probabilities(x), name=config.name), config)
+    return _compile(keras.Model(inputs, _probabilities(x, config.game), name=config.name), config)
 
 
 def build_attention(config: NetworkConfig) -> keras.Model:
     """Self-attention over a long window of draws (ls17, research)."""
-    inputs = keras.Input(shape=(config.window, config.features), name="window")
+    inputs = keras.Input(shape=(config.window, config.step_features), name="window")
     x = keras.layers.Dense(config.units, name="embed")(inputs)
     x = PositionEmbedding(config.window, name="positions")(x)
     attended = keras.layers.MultiHeadAttention(config.heads, config.key_dim, name="attention")(x, x)
     x = keras.layers.LayerNormalization(name="norm")(x + attended)
     x = keras.layers.GlobalAveragePooling1D(name="pool")(x)
     x = keras.layers.Dropout(config.dropout)(x)
-    return _compile(keras.Model(inputs, _probabilities(x), name=config.name), config)
+    return _compile(keras.Model(inputs, _probabilities(x, config.game), name=config.name), config)
 
 
 def tcn_dilations(window: int, kernel_size: int) -> list[int]:
@@ -217,7 +224,7 @@ def build_tcn(config: NetworkConfig) -> keras.Model:
     """
     if config.kernel_size != 2:
         raise ValueError(f"the TCN's convolutions have kernel size 2, not {config.kernel_size}")
-    inputs = keras.Input(shape=(config.window, config.features), name="window")
+    inputs = keras.Input(shape=(config.window, config.step_features), name="window")
     x = keras.layers.Conv1D(config.units, 1, name="project")(inputs)
     dilations = tcn_dilations(config.window, config.kernel_size)
     steps = tcn_steps(config.window, dilations)
@@ -229,7 +236,7 @@ def build_tcn(config: NetworkConfig) -> keras.Model:
         x = keras.layers.Add(name=f"residual_d{dilation}")([kept, y])
         reads = computes
     x = LastStep(name="last_step")(x)
-    return _compile(keras.Model(inputs, _probabilities(x), name=config.name), config)
+    return _compile(keras.Model(inputs, _probabilities(x, config.game), name=config.name), config)
 
 
 def build_stacked(config: NetworkConfig, bases: dict[str, tuple[keras.Model, list[int] | None]]) -> keras.Model:
@@ -237,7 +244,7 @@ def build_stacked(config: NetworkConfig, bases: dict[str, tuple[keras.Model, lis
 
     `bases` maps a name to (model, the input columns it reads or None for all of them).
     """
-    inputs = keras.Input(shape=(config.window, config.features), name="window")
+    inputs = keras.Input(shape=(config.window, config.step_features), name="window")
     parts = [LastStep(name="last_step")(SelectFeatures(config.head_features, name="head_features")(inputs))]
     for name, (base, columns) in bases.items():
         base.trainable = False
@@ -246,4 +253,4 @@ def build_stacked(config: NetworkConfig, bases: dict[str, tuple[keras.Model, lis
     x = keras.layers.Concatenate(name="stack")(parts)
     x = keras.layers.Dense(config.units, activation="relu", name="head")(x)
     x = keras.layers.Dropout(config.dropout)(x)
-    return _compile(keras.Model(inputs, _probabilities(x), name=config.name), config)
+    return _compile(keras.Model(inputs, _probabilities(x, config.game), name=config.name), config)

@@ -1,7 +1,7 @@
 """The statistical model (estatístico): a logistic regression on frequency and delay, no network.
 
-One set of four weights is shared by all 25 numbers: bias, all-time frequency, recent frequency and
-log(1 + delay since last seen). The weights are fit on the validation span.
+One set of four weights is shared by every number of the game's pool: bias, all-time frequency, recent
+frequency and log(1 + delay since last seen), so the model fits any game. The weights are fit on the validation span.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ class StatModel:
     weights: tuple[float, ...]
 
     def predict(self, inputs: np.ndarray) -> np.ndarray:
-        """Probabilities (samples × 25) from stat features (samples × 25 × 3)."""
+        """Probabilities (samples × pool) from stat features (samples × pool × 3)."""
         w = np.asarray(self.weights)
         logits = w[0] + inputs.astype(np.float64) @ w[1:]
         return (1 / (1 + np.exp(-logits))).astype(np.float32)

@@ -12,8 +12,8 @@ from deployments.cli import main as lotto
 from lotto_models.core.settings import PROFILES, TrainingProfile
 from lotto_models.modeling.catalog import MODELS, training_order
 from lotto_models.modeling.evaluation import BASELINE_BCE, BASELINE_HITS, evaluate_holdout
+from lotto_models.modeling.feature_sets import columns_of
 from lotto_models.modeling.features import (
-    LS15PP_COLUMNS_IN_LS14PP,
     NUMBER_COLUMNS,
     Dataset,
     FeatureParams,
@@ -76,7 +76,8 @@ def test_models_train_in_the_prescribed_order() -> None:
 def test_ls15pp_columns_sit_inside_ls14pp_steps(frame) -> None:
     ls14pp = build_dataset(frame, FeatureSet.LS14PP, PARAMS)
     ls15pp = build_dataset(frame, FeatureSet.LS15PP, PARAMS)
-    np.testing.assert_array_equal(ls14pp.inputs[..., LS15PP_COLUMNS_IN_LS14PP], ls15pp.inputs)
+    columns = columns_of(FeatureSet.LS15PP, FeatureSet.LS14PP, PARAMS.game.pool)
+    np.testing.assert_array_equal(ls14pp.inputs[..., columns], ls15pp.inputs)
 
 
 @pytest.mark.slow
