@@ -316,9 +316,11 @@ def _load_network_predictor(path: Path) -> Predictor:
 
 def _in_batches(call: Callable[[np.ndarray], Any], inputs: np.ndarray, size: int = 1024) -> np.ndarray:
     """Eager calls in fixed-size batches (no per-shape retracing of a predict function); no inputs give no rows
-    of the model's width."""
+    of the model's width (read from one call on a row of zeros: a network refuses an empty batch)."""
     parts = [np.asarray(call(inputs[i : i + size])) for i in range(0, len(inputs), size)]
-    return np.concatenate(parts) if parts else np.asarray(call(inputs), dtype=np.float32)
+    if not parts:
+        parts = [np.asarray(call(np.zeros((1, *inputs.shape[1:]), dtype=np.float32)))[:0]]
+    return np.concatenate(parts)
 
 
 def load_predictor(spec: ModelSpec, artifact_dir: Path) -> Predictor:
