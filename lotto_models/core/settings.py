@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
@@ -242,14 +243,36 @@ SECRET_VALUES = frozenset({"database_url", "artifacts_options", "mirror_urls", "
 
 
 def get_settings() -> Settings:
-    """Settings as the environment says now (tests change the environment between runs).
+    """The settings of this process: built from the environment (and `.env`) once, and again only when a
+    `LOTTO_*` variable or `.env` changed since (tests and a forked worker adopting its run's environment do).
 
     Raises `SettingsError` naming each `LOTTO_*` variable whose value cannot be used, the value and what is
     expected (a range, the choices), one line per variable."""
+    key = _environment_key()
+    built = _BUILT.get(key)
+    if built is None:
+        try:
+            built = Settings()
+        except ValidationError as error:
+            raise SettingsError("\n".join(_problem(problem) for problem in error.errors())) from error
+        _BUILT.clear()
+        _BUILT[key] = built
+    return built
+
+
+# The one Settings of this process, under the environment it was built from.
+_BUILT: dict[tuple[object, ...], Settings] = {}
+
+
+def _environment_key() -> tuple[object, ...]:
+    variables = tuple(sorted((name, value) for name, value in os.environ.items() if name.startswith("LOTTO_")))
+    env_file = Path(".env").absolute()
     try:
-        return Settings()
-    except ValidationError as error:
-        raise SettingsError("\n".join(_problem(problem) for problem in error.errors())) from error
+        stat = env_file.stat()
+        signature: tuple[object, ...] = (str(env_file), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        signature = (str(env_file),)
+    return variables, signature
 
 
 def _problem(problem: ErrorDetails) -> str:
