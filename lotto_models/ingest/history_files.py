@@ -1,11 +1,17 @@
-"""Reading draw history files: lotoflow's CSV layout and the official spreadsheet layout (.xlsx or .csv).
+"""Reading draw history files of a game of the catalog: lotoflow's CSV layout and, for Lotofácil, the
+official spreadsheet layout (.xlsx or .csv).
 
-- lotoflow: `concurso,data,d1..d15` with ISO dates;
-- official: `Concurso, Data Sorteio, Bola1..Bola15` (more columns may follow) with dd/mm/yyyy dates.
+- lotoflow: the game's `Game.csv_columns` with ISO dates: `concurso,data,d1..d15` for Lotofácil, and
+  `d1..dN` plus `s1..s6` (Dupla Sena's second draw), `t1,t2` (+Milionária's trevos), `mes` (Dia de Sorte's
+  month, a number or a Portuguese name) or `time` (Timemania's team) for the others;
+- official (Lotofácil): `Concurso, Data Sorteio, Bola1..Bola15` (more columns may follow) with dd/mm/yyyy
+  dates. SOURCE.md describes no official spreadsheet of the other games, so none is read for them.
 
-Every row is read on its own into a `DrawCandidate`; a row that is not a draw at all (a concurso, a date
-or a number that cannot be read) is reported with its line and reason, never guessed at. A blank number
-cell is a missing number. Whether the numbers make a possible draw is for the validation suite.
+A lotoflow file holding a column of another game's layout (`d16`, `s1`, `mes`, ...) is refused: it is
+another game's file, and reading part of its numbers would make draws that never happened.
+Every row is read on its own into a `DrawCandidate`; a row that is not a draw at all (a concurso, a date,
+a number or a month that cannot be read) is reported with its line and reason, never guessed at. A blank
+number cell is a missing number. Whether the numbers make a possible draw is for the validation suite.
 """
 
 from __future__ import annotations
@@ -21,12 +27,65 @@ from pathlib import Path
 
 import pandas as pd
 
-from lotto_models.core.draws import ISO_DATE, NUMBER_COLUMNS, OFFICIAL_DATE, parse_date
+from lotto_models.core.draws import ISO_DATE, NUMBER_COLUMNS, OFFICIAL_DATE, DrawExtras, parse_date
 from lotto_models.core.errors import InvalidDrawError, LotoflowError
-from lotto_models.ingest.candidates import DrawCandidate
+from lotto_models.core.games import GAMES, LOTOFACIL, Game, NumberSet
+from lotto_models.ingest.candidates import DrawCandidate, month_as_written, team_as_written
 
-OURS = ["concurso", "data", *NUMBER_COLUMNS]
+OURS = ["concurso", "data", *NUMBER_COLUMNS]  # Lotofácil's; `Game.csv_columns` is every game's
 OFFICIAL = ["Concurso", "Data Sorteio", *[f"Bola{i}" for i in range(1, 16)]]
+# Every column of a lotoflow history file of any game: one a game lacks marks another game's file.
+GAME_COLUMNS = frozenset(column for g in GAMES.values() for column in g.csv_columns)
+
+
+@dataclass(frozen=True)
+class FileLayout:
+    """One layout of a game's history file: its columns, which part of the draw each holds, its dates."""
+
+    date_format: str
+    concurso: str
+    date: str
+    numbers: tuple[str, ...]
+    second_draw: tuple[str, ...] = ()
+    trevos: tuple[str, ...] = ()
+    month: str | None = None
+    team: str | None = None
+    exclusive: bool = False  # lotoflow's: a column of another game's layout is refused
+
+    @property
+    def columns(self) -> list[str]:
+        named = [c for c in (self.month, self.team) if c is not None]
+        return [self.concurso, self.date, *self.numbers, *self.second_draw, *self.trevos, *named]
+
+
+OFFICIAL_LAYOUT = FileLayout(OFFICIAL_DATE, OFFICIAL[0], OFFICIAL[1], tuple(OFFICIAL[2:]))
+
+
+def file_layouts(game: Game = LOTOFACIL) -> tuple[FileLayout, ...]:
+    """The layouts a history file of `game` may have: lotoflow's, then the official spreadsheet's (Lotofácil)."""
+
+    def columns(part: NumberSet | None) -> tuple[str, ...]:
+        return part.csv_columns if part is not None else ()
+
+    ours = FileLayout(
+        ISO_DATE,
+        "concurso",
+        "data",
+        game.numbers.csv_columns,
+        columns(game.second_draw),
+        columns(game.trevos),
+        game.month.csv_column if game.month else None,
+        game.team.csv_column if game.team else None,
+        exclusive=True,
+    )
+    return (ours, OFFICIAL_LAYOUT) if game.id == LOTOFACIL.id else (ours,)
+
+
+def describe_columns(game: Game) -> str:
+    """The header of `game`'s lotoflow history file in short: `concurso, data, d1..d6, s1..s6`."""
+    sets = [s for s in (game.numbers, game.second_draw, game.trevos) if s is not None]
+    named = [p.csv_column for p in (game.month, game.team) if p is not None]
+    return ", ".join(["concurso", "data", *(f"{s.csv_columns[0]}..{s.csv_columns[-1]}" for s in sets), *named])
 
 
 class UnknownFileLayoutError(LotoflowError):
@@ -73,12 +132,13 @@ MAX_DIGITS = 9
 SPREADSHEETS = {".xlsx", ".xlsm"}
 
 
-def check_history_file(path: Path) -> None:
+def check_history_file(path: Path, game: Game = LOTOFACIL) -> None:
     """Refuse, naming the file and why, what cannot be imported: no such file, not a regular file (a directory,
-    a FIFO), not readable, another type, beyond the size limits, columns of neither layout or one of them twice,
-    or a number too long to be a concurso or a drawn number. The whole file is read (about 2 s for 100,000
-    rows). `lotto import-history` calls it before anything starts; `read_draw_file` makes the same checks."""
-    _read_frame(path)
+    a FIFO), not readable, another type, beyond the size limits, columns of none of `game`'s layouts, one of
+    them twice or a column of another game's, or a number too long to be a concurso or a drawn number. The
+    whole file is read (about 2 s for 100,000 rows). `lotto import-history` calls it before anything starts;
+    `read_draw_file` makes the same checks."""
+    _read_frame(path, game)
 
 
 def _check_file(path: Path) -> None:
@@ -95,52 +155,67 @@ def _check_file(path: Path) -> None:
         raise HistoryFileTooLargeError(f"{path.name}: {size} bytes; history files are refused above {MAX_FILE_BYTES}")
 
 
-def _layout(path: Path, header: list[object]) -> tuple[list[str], str]:
-    """The layout's columns and date format that `header` has; refused naming both layouts when neither, and
-    when a column the layout reads is there twice (which of the two holds the draw cannot be known)."""
+def _layout(path: Path, header: list[object], game: Game) -> FileLayout:
+    """The layout of `game` that `header` has; refused naming the expected columns when none fits, when a
+    column the layout reads is there twice (which of the two holds the draw cannot be known), and when
+    lotoflow's layout comes with a column of another game's (the file is another game's)."""
     names = [str(c).strip() for c in header]
     columns = set(names)
-    for layout, date_format in ((OURS, ISO_DATE), (OFFICIAL, OFFICIAL_DATE)):
-        if set(layout) <= columns:
-            twice = [name for name in layout if names.count(name) > 1]
+    for layout in file_layouts(game):
+        if set(layout.columns) <= columns:
+            twice = [name for name in layout.columns if names.count(name) > 1]
             if twice:
                 positions = [i + 1 for i, name in enumerate(names) if name == twice[0]]
                 raise UnknownFileLayoutError(
                     f"{path.name}: its header has the column {twice[0]!r} twice (columns "
                     f"{', '.join(map(str, positions))}); which one holds the draw is unclear: keep one"
                 )
-            return layout, date_format
+            foreign = [name for name in names if layout.exclusive and name in GAME_COLUMNS - set(layout.columns)]
+            if foreign:
+                listed = ", ".join(foreign[:6]) + (", …" if len(foreign) > 6 else "")
+                raise UnknownFileLayoutError(
+                    f"{path.name}: the columns {listed} belong to no "
+                    f"{game.name} history file: is it another game's? A {game.name} history file has the columns "
+                    f"{describe_columns(game)}"
+                )
+            return layout
     found = ", ".join(str(c).strip() for c in header[:8]) + (", …" if len(header) > 8 else "")
+    if game.id == LOTOFACIL.id:
+        raise UnknownFileLayoutError(
+            f"{path.name}: its columns ({found or 'none'}) are neither lotoflow's ({', '.join(OURS[:3])}, …, d15) "
+            f"nor the official spreadsheet's ({', '.join(OFFICIAL[:3])}, …, Bola15)"
+        )
     raise UnknownFileLayoutError(
-        f"{path.name}: its columns ({found or 'none'}) are neither lotoflow's ({', '.join(OURS[:3])}, …, d15) "
-        f"nor the official spreadsheet's ({', '.join(OFFICIAL[:3])}, …, Bola15)"
+        f"{path.name}: its columns ({found or 'none'}) are not lotoflow's {game.name} history layout: expected "
+        f"{describe_columns(game)}"
     )
 
 
-def read_draw_file(path: Path) -> list[FileRow]:
-    """Every row of a history file, each with its candidate draw or the reason it is not one."""
-    frame, columns, date_format = _read_frame(path)
+def read_draw_file(path: Path, game: Game = LOTOFACIL) -> list[FileRow]:
+    """Every row of a history file of `game`, each with its candidate draw or the reason it is not one."""
+    frame, layout = _read_frame(path, game)
     return [
-        _row(line, dict(zip(columns, values, strict=True)), date_format)
+        _row(line, dict(zip(layout.columns, values, strict=True)), layout)
         for line, values in enumerate(frame.itertuples(index=False, name=None), start=2)
     ]
 
 
-def _read_frame(path: Path) -> tuple[pd.DataFrame, list[str], str]:
-    """The layout's columns of every row, as text ("" for a blank cell), with the layout's columns and date
-    format, after every check of `check_history_file`."""
+def _read_frame(path: Path, game: Game = LOTOFACIL) -> tuple[pd.DataFrame, FileLayout]:
+    """The layout's columns of every row, as text ("" for a blank cell), with the layout, after every check
+    of `check_history_file`."""
     _check_file(path)
     if path.suffix.lower() in SPREADSHEETS:
         header, frame = _read_spreadsheet(path)
     else:
         header, frame = _csv_header(path), _read_csv(path)
-    columns, date_format = _layout(path, header)
+    layout = _layout(path, header, game)
     if len(frame) > MAX_ROWS:
         raise HistoryFileTooLargeError(f"{path.name}: more than {MAX_ROWS} rows; the real history has about 3,700")
     frame.columns = [str(c).strip() for c in frame.columns]
-    frame = frame[columns].fillna("").astype(str)
-    _refuse_long_numbers(path, frame[[columns[0], *columns[2:]]])  # the concurso and the numbers
-    return frame, columns, date_format
+    frame = frame[layout.columns].fillna("").astype(str)
+    numbered = [layout.concurso, *layout.numbers, *layout.second_draw, *layout.trevos]
+    _refuse_long_numbers(path, frame[numbered])  # the concurso and the numbers
+    return frame, layout
 
 
 def _refuse_long_numbers(path: Path, frame: pd.DataFrame) -> None:
@@ -213,39 +288,55 @@ def _read_spreadsheet(path: Path) -> tuple[list[object], pd.DataFrame]:
     return header, pd.DataFrame([(row + [""] * width)[:width] for row in body], columns=[str(h) for h in header])
 
 
-def candidate_from_record(record: Mapping[str, object]) -> DrawCandidate:
-    """The candidate draw of one file row as kept in the quarantine (either layout), read like any file row.
+def candidate_from_record(record: Mapping[str, object], game: Game = LOTOFACIL) -> DrawCandidate:
+    """The candidate draw of one file row of `game` as kept in the quarantine (any of its layouts), read like
+    any file row.
 
     Raises `InvalidDrawError` naming the line and why it is not a draw at all; the suite judges the rest.
     """
-    for columns, date_format in ((OURS, ISO_DATE), (OFFICIAL, OFFICIAL_DATE)):
-        if set(columns) <= set(record):
-            row = _row(_int_or_none(record.get("line")) or 0, {c: str(record[c]) for c in columns}, date_format)
+    layouts = file_layouts(game)
+    for layout in layouts:
+        if set(layout.columns) <= set(record):
+            raw = {c: str(record[c]) for c in layout.columns}
+            row = _row(_int_or_none(record.get("line")) or 0, raw, layout)
             if row.candidate is None:
                 raise InvalidDrawError(row.concurso, row.error or "unreadable row")
             return row.candidate
-    raise InvalidDrawError(None, f"a row needs the columns {OURS[:3]}... or {OFFICIAL[:3]}..., got {list(record)[:5]}")
+    expected = " or ".join(f"{list(layout.columns[:3])}..." for layout in layouts)
+    raise InvalidDrawError(None, f"a row needs the columns {expected}, got {list(record)[:5]}")
 
 
-def _row(line: int, raw: dict[str, str], date_format: str) -> FileRow:
-    values = [str(v).strip() for v in raw.values()]
-    raw = dict(zip(raw, values, strict=True))
-    concurso = _int_or_none(values[0])
+def _row(line: int, raw: dict[str, str], layout: FileLayout) -> FileRow:
+    raw = {column: str(value).strip() for column, value in raw.items()}
+    concurso = _int_or_none(raw[layout.concurso])
     try:
         if concurso is None:
-            raise InvalidDrawError(None, f"concurso {values[0]!r} is not a whole number")
-        date = _date(values[1], date_format, concurso)
-        numbers = []
-        for column, value in list(raw.items())[2:]:
-            if not value:
-                continue  # a blank cell: a missing number, for the suite to judge
-            number = _whole_number_or_none(value)
-            if number is None:
-                raise InvalidDrawError(concurso, f"{column} is {value!r}, expected a whole number")
-            numbers.append(number)
-        return FileRow(line, raw, DrawCandidate(concurso, date, tuple(numbers)), None)
+            raise InvalidDrawError(None, f"concurso {raw[layout.concurso]!r} is not a whole number")
+        date = _date(raw[layout.date], layout.date_format, concurso)
+        extras = DrawExtras(
+            second_draw=_numbers(raw, layout.second_draw, concurso),
+            trevos=_numbers(raw, layout.trevos, concurso),
+            month=month_as_written(raw[layout.month], concurso, layout.month) if layout.month else None,
+            team=team_as_written(raw[layout.team]) if layout.team else None,
+        )
+        candidate = DrawCandidate(concurso, date, _numbers(raw, layout.numbers, concurso), extras)
+        return FileRow(line, raw, candidate, None)
     except InvalidDrawError as error:
         return FileRow(line, raw, None, f"line {line}: {error}")
+
+
+def _numbers(raw: dict[str, str], columns: tuple[str, ...], concurso: int) -> tuple[int, ...]:
+    """The numbers of `columns`, as written; a blank cell is a missing number, for the suite to judge."""
+    numbers = []
+    for column in columns:
+        value = raw[column]
+        if not value:
+            continue
+        number = _whole_number_or_none(value)
+        if number is None:
+            raise InvalidDrawError(concurso, f"{column} is {value!r}, expected a whole number")
+        numbers.append(number)
+    return tuple(numbers)
 
 
 def _date(text: str, date_format: str, concurso: int) -> dt.date:

@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import json
 import math
-import os
 import subprocess
 import sys
 from decimal import Decimal
@@ -37,16 +36,7 @@ from lotto_models.core.games import (
 )
 from lotto_models.ingest import draw_calendar
 from lotto_models.modeling import random_baseline
-
-SHARED = Path(os.environ.get("LOTTO_TEST_SHARED_DATA", Path(__file__).resolve().parents[3] / "shared" / "data"))
-ANSWERS = sorted(
-    [*(SHARED / "games" / "caixa_api_examples").glob("*.json"), *(SHARED / "caixa_api_examples").glob("*.json")]
-)
-needs_shared_data = pytest.mark.skipif(not (SHARED / "games").is_dir(), reason=f"no real game data in {SHARED}")
-
-
-def history_path(g: Game) -> Path:
-    return SHARED / ("lotofacil_draws.csv" if g.id == "lotofacil" else f"games/{g.id}_draws.csv")
+from tests.shared_data import ANSWERS, history_path, needs_shared_data
 
 
 @cache
