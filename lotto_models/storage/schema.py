@@ -4,25 +4,38 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from lotto_models.core.draws import NUMBER_COLUMNS
-
 metadata = sa.MetaData()
+
+# Every row belongs to a game of the catalog (`lotto_models.core.games`), by its API id; rows stored before
+# revision 0007 are Lotofácil's, its server default.
+DEFAULT_GAME = "lotofacil"
+MAX_DRAWN = 20  # Lotomania draws 20 numbers: d1..d20, a game's unused columns empty
+
+
+def game_column(primary_key: bool = False) -> sa.Column:
+    return sa.Column("game", sa.String(32), primary_key=primary_key, nullable=False, server_default=DEFAULT_GAME)
 
 
 draws = sa.Table(
     "draws",
     metadata,
+    game_column(primary_key=True),
     sa.Column("concurso", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("draw_date", sa.Date, nullable=False),
-    *[sa.Column(name, sa.SmallInteger, nullable=False) for name in NUMBER_COLUMNS],
+    *[sa.Column(f"d{i}", sa.SmallInteger, nullable=True) for i in range(1, MAX_DRAWN + 1)],
     sa.Column("source", sa.Text, nullable=False),  # any file name (`import:<name>`): Text since 0006
     sa.Column("stored_at", sa.DateTime(timezone=True), nullable=False),
+    *[sa.Column(f"s{i}", sa.SmallInteger, nullable=True) for i in range(1, 7)],  # Dupla Sena's second draw
+    *[sa.Column(f"t{i}", sa.SmallInteger, nullable=True) for i in range(1, 3)],  # +Milionária's trevos
+    sa.Column("month", sa.SmallInteger, nullable=True),  # Dia de Sorte's Mês da Sorte, 1..12
+    sa.Column("team", sa.Text, nullable=True),  # Timemania's Time do Coração
 )
 
 raw_payloads = sa.Table(
     "raw_payloads",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    game_column(),
     sa.Column("concurso", sa.Integer, nullable=False, index=True),
     sa.Column("source", sa.Text, nullable=False),  # any file name (`import:<name>`): Text since 0006
     sa.Column("payload", sa.Text, nullable=False),
@@ -33,6 +46,7 @@ quarantine = sa.Table(
     "quarantine",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    game_column(),
     sa.Column("concurso", sa.Integer, nullable=True),
     sa.Column("source", sa.Text, nullable=False),  # any file name (`import:<name>`): Text since 0006
     sa.Column("payload", sa.Text, nullable=False),
@@ -57,6 +71,7 @@ draw_repairs = sa.Table(
     "draw_repairs",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    game_column(),
     sa.Column("concurso", sa.Integer, nullable=False, index=True),
     sa.Column("old_date", sa.Date, nullable=False),
     sa.Column("old_numbers", sa.JSON, nullable=False),
@@ -75,6 +90,7 @@ ingest_runs = sa.Table(
     "ingest_runs",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    game_column(),
     sa.Column("started_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("source", sa.Text, nullable=True),
     sa.Column("latest_seen", sa.Integer, nullable=True),
@@ -88,6 +104,7 @@ model_versions = sa.Table(
     "model_versions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    game_column(),
     sa.Column("model", sa.String(32), nullable=False),
     sa.Column("version", sa.Integer, nullable=False),
     sa.Column("artifact_path", sa.Text, nullable=False),
@@ -100,12 +117,13 @@ model_versions = sa.Table(
     sa.Column("flow_run_id", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("artifacts_pruned_at", sa.DateTime(timezone=True), nullable=True),  # retention removed its files
-    sa.UniqueConstraint("model", "version", name="uq_model_versions_model_version"),
+    sa.UniqueConstraint("game", "model", "version", name="uq_model_versions_game_model_version"),
 )
 
 model_aliases = sa.Table(
     "model_aliases",
     metadata,
+    game_column(primary_key=True),
     sa.Column("model", sa.String(32), primary_key=True),
     sa.Column("alias", sa.String(16), primary_key=True),
     sa.Column("version_id", sa.Integer, sa.ForeignKey("model_versions.id"), nullable=False),
@@ -115,6 +133,7 @@ model_aliases = sa.Table(
 model_status = sa.Table(
     "model_status",
     metadata,
+    game_column(primary_key=True),
     sa.Column("model", sa.String(32), primary_key=True),
     sa.Column("degraded", sa.Boolean, nullable=False),
     sa.Column("reason", sa.Text, nullable=True),
@@ -129,6 +148,7 @@ promotion_decisions = sa.Table(
     "promotion_decisions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    game_column(),
     sa.Column("model", sa.String(32), nullable=False),
     sa.Column("challenger_id", sa.Integer, sa.ForeignKey("model_versions.id"), nullable=False),
     sa.Column("champion_id", sa.Integer, sa.ForeignKey("model_versions.id"), nullable=True),
@@ -144,6 +164,7 @@ ensemble_versions = sa.Table(
     "ensemble_versions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    game_column(),
     sa.Column("plan", sa.String(16), nullable=False),
     sa.Column("member_versions", sa.JSON, nullable=False),
     sa.Column("weights", sa.JSON, nullable=False),
@@ -156,6 +177,7 @@ predictions = sa.Table(
     "predictions",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True),
+    game_column(),
     sa.Column("plan", sa.String(16), nullable=False),
     sa.Column("concurso", sa.Integer, nullable=False),
     sa.Column("numbers", sa.JSON, nullable=False),
@@ -163,7 +185,7 @@ predictions = sa.Table(
     sa.Column("ensemble_version_id", sa.Integer, sa.ForeignKey("ensemble_versions.id"), nullable=False),
     sa.Column("flow_run_id", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-    sa.UniqueConstraint("plan", "concurso", name="uq_predictions_plan_concurso"),
+    sa.UniqueConstraint("game", "plan", "concurso", name="uq_predictions_game_plan_concurso"),
 )
 
 prediction_scores = sa.Table(
@@ -174,3 +196,7 @@ prediction_scores = sa.Table(
     sa.Column("hits", sa.Integer, nullable=False),
     sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False),
 )
+
+# The game of every row that is not keyed by it, indexed (revision 0007).
+for _table in (raw_payloads, quarantine, draw_repairs, ingest_runs, promotion_decisions, ensemble_versions):
+    sa.Index(f"ix_{_table.name}_game", _table.c.game)
