@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
+from lotto_models.core.draws import NUMBER_COLUMNS
 from lotto_models.core.games import Game
 from lotto_models.reporting.bets import bet_options, check_ticket
 from lotto_models.reporting.number_stats import COVERAGE, number_figures
@@ -100,7 +101,7 @@ class CheckView(BaseModel):
 
 def stored_numbers(engine: sa.Engine) -> list[list[int]]:
     """The numbers of every stored draw, oldest first."""
-    columns = [schema.draws.c[name] for name in schema.NUMBER_COLUMNS]
+    columns = [schema.draws.c[name] for name in NUMBER_COLUMNS]
     with engine.connect() as connection:
         rows = connection.execute(sa.select(*columns).order_by(schema.draws.c.concurso)).all()
     return [sorted(int(n) for n in row) for row in rows]

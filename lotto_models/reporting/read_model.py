@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlalchemy.engine import Engine
 
+from lotto_models.core.draws import NUMBER_COLUMNS
 from lotto_models.core.errors import LotoflowError, StoreUnavailableError
 from lotto_models.core.plans import PLANS, Plan
 from lotto_models.core.redaction import redacted_text, redacted_url, store_kind
@@ -524,7 +525,7 @@ class ReadModel:
         self.check_plan(plan)
         _check_page(page, page_size)
         p, s, d = schema.predictions, schema.prediction_scores, schema.draws
-        numbers = [d.c[name] for name in schema.NUMBER_COLUMNS]
+        numbers = [d.c[name] for name in NUMBER_COLUMNS]
         query = (
             sa.select(
                 p.c.concurso, p.c.numbers, p.c.member_versions, p.c.created_at, p.c.flow_run_id, s.c.hits, *numbers
@@ -546,7 +547,7 @@ class ReadModel:
                 member_versions=dict(row.member_versions),
                 published_at=_utc(row.created_at),
                 flow_run_id=row.flow_run_id,
-                drawn=sorted(int(row._mapping[name]) for name in schema.NUMBER_COLUMNS) if row.d1 is not None else None,
+                drawn=sorted(int(row._mapping[name]) for name in NUMBER_COLUMNS) if row.d1 is not None else None,
                 hits=row.hits,
             )
             for row in rows
@@ -828,7 +829,7 @@ def _draw_view(row: sa.Row) -> DrawView:
     return DrawView(
         concurso=row.concurso,
         date=row.draw_date,
-        numbers=sorted(int(row._mapping[name]) for name in schema.NUMBER_COLUMNS),
+        numbers=sorted(int(row._mapping[name]) for name in NUMBER_COLUMNS),
         source=row.source,
         stored_at=_utc(row.stored_at),
         flow_run_id=row.run_id,
