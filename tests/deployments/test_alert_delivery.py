@@ -9,9 +9,11 @@ through Apprise (`json://` in LOTTO_ALERT_URLS).
 from __future__ import annotations
 
 import pytest
+from prefect.client.schemas.objects import FlowRun
+from prefect.deployments import run_deployment
+from prefect.settings import PREFECT_API_AUTH_STRING, PREFECT_API_URL, temporary_settings
 
 from deployments.local_stack import (
-    UUID_RE,
     free_port,
     run_cli,
     stack_auth_string,
@@ -24,6 +26,16 @@ from flows.names import AFTER_DRAW, NOTIFY_FAILURE, deployment_path
 from tests.alert_receiver import AlertReceiver
 
 POOL = "lotoflow"
+
+
+def run_deployment_of(env: dict[str, str], name: str) -> FlowRun:
+    """Schedule a run of the deployment `name` on the server that `env` points at, without waiting for it."""
+    with temporary_settings(
+        {PREFECT_API_URL: env["PREFECT_API_URL"], PREFECT_API_AUTH_STRING: env["PREFECT_API_AUTH_STRING"]}
+    ):
+        run = run_deployment(name, timeout=0)
+    assert isinstance(run, FlowRun)
+    return run
 
 
 @pytest.mark.slow
@@ -48,8 +60,7 @@ def test_a_failed_after_draw_run_alerts_a_webhook_through_the_notify_failure_aut
         deployed = run_cli(["--no-prompt", "deploy", "--name", AFTER_DRAW, "--name", NOTIFY_FAILURE], env)
         assert NOTIFY_FAILURE in deployed
         worker = start_background(["worker", "start", "--pool", POOL], env, tmp_path / "worker.log")
-        output = run_cli(["deployment", "run", deployment_path(AFTER_DRAW)], env)
-        run_id = UUID_RE.search(output.split("UUID", 1)[-1]).group(0)
+        run_id = str(run_deployment_of(env, deployment_path(AFTER_DRAW)).id)
         deadline_s = 240
         alerts = []
         for _ in range(deadline_s // 5):
