@@ -16,6 +16,8 @@ from sqlalchemy.engine import Engine
 
 from lotto_models.core.cache import CACHE
 from lotto_models.core.errors import StoreUnavailableError
+from lotto_models.core.games import Game
+from lotto_models.core.games import game as game_named
 from lotto_models.core.settings import Settings, get_settings
 from lotto_models.registry.artifact_cache import ArtifactCache
 from lotto_models.registry.artifacts import ArtifactStore, DiskArtifactStore
@@ -36,7 +38,10 @@ from lotto_models.storage.quarantine_store import QuarantineStore
 
 @dataclass(frozen=True)
 class Workspace:
+    """The stores of one game (the draws, versions, guesses and quarantine of other games are not seen)."""
+
     settings: Settings
+    game: Game
     engine: Engine
     draws: DrawStore
     versions: VersionStore
@@ -183,17 +188,21 @@ def open_artifact_store(settings: Settings, block_reader: ArtifactBlockReader | 
 
 
 def open_workspace(
-    settings: Settings | None = None, read_only: bool = False, block_reader: ArtifactBlockReader | None = None
+    settings: Settings | None = None,
+    read_only: bool = False,
+    block_reader: ArtifactBlockReader | None = None,
+    game: Game | None = None,
 ) -> Workspace:
     """The stores for `settings` (the environment's by default), with the schema migrated to the newest.
 
     `read_only`: for commands that only read. Nothing is created, migrated or written (a store in a directory
     this user cannot write is read as it is); a store that is missing or not at the newest schema is refused.
     `block_reader`: reads `LOTTO_ARTIFACTS_BLOCK` (the orchestrator's); without it, settings naming a block
-    are refused with a `RuntimeError`.
+    are refused with a `RuntimeError`. `game`: whose stores (default: the settings' `LOTTO_GAME`, Lotofácil).
     Raises `StoreUnavailableError` naming the store and what to do when it cannot be used.
     """
     settings = settings or get_settings()
+    game = game or game_named(settings.game)
     url = settings.sqlalchemy_url
     path = sqlite_file(url)
     if path is not None and path.is_file() and path.stat().st_size == 0:
@@ -205,12 +214,13 @@ def open_workspace(
         engine = CACHE.get("engine", url, None, lambda: _migrated_engine(url))
     return Workspace(
         settings=settings,
+        game=game,
         engine=engine,
-        draws=DrawStore(engine),
-        versions=VersionStore(engine),
+        draws=DrawStore(engine, game),
+        versions=VersionStore(engine, game),
         artifacts=open_artifact_store(settings, block_reader),
-        predictions=PredictionBook(engine),
-        quarantine=QuarantineStore(engine),
+        predictions=PredictionBook(engine, game),
+        quarantine=QuarantineStore(engine, game),
     )
 
 

@@ -15,6 +15,8 @@ from pydantic_core import ErrorDetails
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from lotto_models.core.errors import SettingsError
+from lotto_models.core.games import UnknownGameError
+from lotto_models.core.games import game as game_named
 
 Profile = Literal["smoke", "quick", "full"]
 
@@ -54,6 +56,9 @@ class Settings(BaseSettings):
     caixa_base_url: str = "https://servicebus2.caixa.gov.br/portaldeloterias/api"
     mirror_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
     profile: Profile = "full"
+    # The game a command or run works on when it names none (`--game`, the flow's `game` parameter): the API
+    # id of a game of the catalog (`core.games`), its name or its tipoJogo.
+    game: str = "lotofacil"
 
     # Source client
     http_connect_timeout_s: float = Field(default=5.0, gt=0, le=300)
@@ -122,6 +127,14 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("game", mode="after")
+    @classmethod
+    def _known_game(cls, value: str) -> str:
+        try:
+            return game_named(value).id
+        except UnknownGameError as error:  # out of scope (Super Sete...) or unknown: says why, lists the games
+            raise ValueError(str(error)) from error
 
     @field_validator("home", mode="after")
     @classmethod

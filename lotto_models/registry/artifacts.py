@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from lotto_models.core.cache import CACHE, file_signature
 from lotto_models.core.errors import ArtifactChecksumError, LotoflowError
@@ -50,6 +50,9 @@ class StoredVersion(Protocol):
     def label(self) -> str: ...
 
 
+V = TypeVar("V", bound=StoredVersion)
+
+
 def directory_sha256(directory: Path) -> str:
     """A digest of every file's relative path and content under `directory`."""
     digest = hashlib.sha256()
@@ -59,8 +62,14 @@ def directory_sha256(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def version_key(model: str, number: int) -> str:
-    return f"{model}/v{number}"
+def version_key(model: str, number: int, game: str = "lotofacil") -> str:
+    """Where a version's files live under the models (and backups): `<model>/vN` for Lotofácil, the first game,
+    whose versions were there before the others came; `<game>/<model>/vN` for every other game."""
+    return f"{model}/v{number}" if game == "lotofacil" else f"{game}/{model}/v{number}"
+
+
+def newest_first(version: StoredVersion) -> int:
+    return -version.version
 
 
 @dataclass(frozen=True)
@@ -91,8 +100,8 @@ class ArtifactStore(Protocol):
     def has_good_backup(self, version: StoredVersion) -> bool: ...
     def restore(self, version: StoredVersion) -> str | None: ...
     def remove(self, version: StoredVersion) -> bool: ...
-    def backed_up_numbers(self, model: str, numbers: Iterable[int]) -> list[int]: ...
-    def prune_backups(self, model: str, numbers: Iterable[int]) -> None: ...
+    def backed_up(self, versions: Iterable[V]) -> list[V]: ...
+    def prune_backups(self, versions: Iterable[StoredVersion]) -> None: ...
     def keep_report(self, directory: Path) -> str: ...
     def prune_reports(self, keep: set[str]) -> list[str]: ...
     def fetch_dataset(self, path: Path) -> bool: ...
@@ -207,14 +216,14 @@ class DiskArtifactStore:
         _remove_aside(directory)
         return True
 
-    def backed_up_numbers(self, model: str, numbers: Iterable[int]) -> list[int]:
-        """Which of `model`'s version `numbers` have a backup directory, newest first."""
-        return sorted((n for n in set(numbers) if (self.backups_dir / version_key(model, n)).is_dir()), reverse=True)
+    def backed_up(self, versions: Iterable[V]) -> list[V]:
+        """Which of `versions` have a backup directory, newest first."""
+        return sorted((v for v in versions if (self.backups_dir / v.artifact_key).is_dir()), key=newest_first)
 
-    def prune_backups(self, model: str, numbers: Iterable[int]) -> None:
-        """Delete the backups of `model` beyond the newest `retention` among its version `numbers`."""
-        for number in self.backed_up_numbers(model, numbers)[self.retention :]:
-            shutil.rmtree(self.backups_dir / version_key(model, number))
+    def prune_backups(self, versions: Iterable[StoredVersion]) -> None:
+        """Delete the backups beyond the newest `retention` among `versions` (one model's)."""
+        for version in self.backed_up(versions)[self.retention :]:
+            shutil.rmtree(self.backups_dir / version.artifact_key)
 
     def keep_report(self, directory: Path) -> str:
         """A report written under `LOTTO_HOME/reports` is already where the artifacts are."""

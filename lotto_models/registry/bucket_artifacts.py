@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import posixpath
 import shutil
 import uuid
 from collections.abc import Iterable
@@ -35,9 +36,10 @@ from lotto_models.registry.artifacts import (
     ArtifactKeyTakenError,
     StagedArtifact,
     StoredVersion,
+    V,
     directory_sha256,
+    newest_first,
     remove_stale_directories,
-    version_key,
 )
 
 
@@ -142,14 +144,14 @@ class BucketArtifactStore:
         """Upload a verified version to the backups (kept once); `prune_backups` keeps the newest `retention`."""
         self.verify(version)
         target = self._key("backups", version.artifact_key)
-        if self._marker(version.model, version.version) != version.sha256:
+        if self._marker(version.artifact_key) != version.sha256:
             self._delete_prefix(target)
             self._upload(self.cache.files(version.sha256), target)
-            self.fs.pipe_file(self._marker_key(version.model, version.version), version.sha256.encode())
+            self.fs.pipe_file(self._marker_key(version.artifact_key), version.sha256.encode())
         return f"s3://{target}"
 
     def has_good_backup(self, version: StoredVersion) -> bool:
-        if self._marker(version.model, version.version) != version.sha256:
+        if self._marker(version.artifact_key) != version.sha256:
             return False
         return self._fetch_verified(self._key("backups", version.artifact_key), version.sha256)
 
@@ -167,16 +169,19 @@ class BucketArtifactStore:
         """Delete a version's objects (retention); whether there were any."""
         return self._delete_prefix(self._key("models", version.artifact_key))
 
-    def backed_up_numbers(self, model: str, numbers: Iterable[int]) -> list[int]:
-        """Which of `model`'s version `numbers` have a backup (its marker), newest first; one listing."""
-        markers = set(self.fs.find(self._key("backups", model), maxdepth=1))
-        return sorted((n for n in set(numbers) if self._marker_key(model, n) in markers), reverse=True)
+    def backed_up(self, versions: Iterable[V]) -> list[V]:
+        """Which of `versions` have a backup (its marker), newest first; one listing per model."""
+        wanted = list(versions)
+        markers: set[str] = set()
+        for parent in {posixpath.dirname(self._marker_key(v.artifact_key)) for v in wanted}:
+            markers |= set(self.fs.find(parent, maxdepth=1)) if self.fs.exists(parent) else set()
+        return sorted((v for v in wanted if self._marker_key(v.artifact_key) in markers), key=newest_first)
 
-    def prune_backups(self, model: str, numbers: Iterable[int]) -> None:
-        """Delete the backups of `model` beyond the newest `retention` among its version `numbers`."""
-        for number in self.backed_up_numbers(model, numbers)[self.retention :]:
-            self.fs.rm(self._marker_key(model, number))  # the marker first: a half-deleted backup is no backup
-            self._delete_prefix(self._key("backups", version_key(model, number)))
+    def prune_backups(self, versions: Iterable[StoredVersion]) -> None:
+        """Delete the backups beyond the newest `retention` among `versions` (one model's)."""
+        for version in self.backed_up(versions)[self.retention :]:
+            self.fs.rm(self._marker_key(version.artifact_key))  # the marker first: a half-deleted backup is none
+            self._delete_prefix(self._key("backups", version.artifact_key))
 
     def keep_report(self, directory: Path) -> str:
         """Upload a written report directory to `reports/<its name>/` (replacing an older upload of it)."""
@@ -235,11 +240,11 @@ class BucketArtifactStore:
     def _key(self, *parts: str) -> str:
         return "/".join([self.root, *parts])
 
-    def _marker_key(self, model: str, number: int) -> str:
-        return self._key("backups", f"{version_key(model, number)}.sha256")
+    def _marker_key(self, artifact_key: str) -> str:
+        return self._key("backups", f"{artifact_key}.sha256")
 
-    def _marker(self, model: str, number: int) -> str | None:
-        return self._read_marker(self._marker_key(model, number))
+    def _marker(self, artifact_key: str) -> str | None:
+        return self._read_marker(self._marker_key(artifact_key))
 
     def _read_marker(self, key: str) -> str | None:
         try:

@@ -36,9 +36,8 @@ def checked_champion(versions: VersionStore, artifacts: ArtifactStore, model: st
     event = artifacts.restore(champion)
     if event:
         return CheckedChampion(champion, (Fallback(FallbackKind.CHAMPION_RESTORED, model, event),))
-    for number in artifacts.backed_up_numbers(model, (v.version for v in versions.versions(model))):
-        candidate = versions.find(model, number)
-        if candidate is None or candidate.id == champion.id:
+    for candidate in artifacts.backed_up(versions.versions(model)):
+        if candidate.id == champion.id:
             continue
         try:
             artifacts.verify(candidate)

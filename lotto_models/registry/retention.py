@@ -18,8 +18,7 @@ def prune_versions(
     history = versions.versions(model)
     keep = {v.id for v in history[-max(1, keep_newest) :]}
     keep |= {v.id for alias in (CHAMPION, PREVIOUS) if (v := versions.alias(model, alias)) is not None}
-    backed_up = set(artifacts.backed_up_numbers(model, (v.version for v in history)))
-    keep |= {v.id for v in history if v.version in backed_up}
+    keep |= {v.id for v in artifacts.backed_up(history)}
     pruned = []
     for version in history:
         if version.id in keep:

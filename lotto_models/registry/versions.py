@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from lotto_models.core.failpoints import PROMOTION_MID_SWAP, REGISTRATION_BEFORE_COMMIT, failpoint
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.core.version import CODE_VERSION
 from lotto_models.modeling.intervals import PairedInterval
 from lotto_models.registry.artifacts import ArtifactKeyTakenError, version_key
@@ -77,8 +78,12 @@ class ModelHealth:
 
 
 class VersionStore:
-    def __init__(self, engine: Engine) -> None:
+    """The model versions, aliases, decisions and health of one game."""
+
+    def __init__(self, engine: Engine, game: Game = LOTOFACIL) -> None:
         self.engine = engine
+        self.game = game
+        self._versions_of_game = schema.model_versions.c.game == game.id
 
     def register(
         self,
@@ -100,11 +105,13 @@ class VersionStore:
         """
         with self.engine.begin() as connection:
             latest = connection.scalar(
-                sa.select(sa.func.max(schema.model_versions.c.version)).where(schema.model_versions.c.model == model)
+                sa.select(sa.func.max(schema.model_versions.c.version)).where(
+                    self._versions_of_game, schema.model_versions.c.model == model
+                )
             )
             number = (latest or 0) + 1
             while True:
-                key = version_key(model, number)
+                key = version_key(model, number, self.game.id)
                 try:
                     undo = place(key)
                     break
@@ -116,6 +123,7 @@ class VersionStore:
                 new_id = connection.execute(
                     schema.model_versions.insert()
                     .values(
+                        game=self.game.id,
                         model=model,
                         version=number,
                         artifact_path=key,
@@ -141,7 +149,7 @@ class VersionStore:
     def get(self, version_id: int) -> ModelVersion | None:
         with self.engine.connect() as connection:
             row = connection.execute(
-                sa.select(schema.model_versions).where(schema.model_versions.c.id == version_id)
+                sa.select(schema.model_versions).where(self._versions_of_game, schema.model_versions.c.id == version_id)
             ).first()
         return _version_from_row(row) if row else None
 
@@ -149,7 +157,9 @@ class VersionStore:
         with self.engine.connect() as connection:
             row = connection.execute(
                 sa.select(schema.model_versions).where(
-                    schema.model_versions.c.model == model, schema.model_versions.c.version == version
+                    self._versions_of_game,
+                    schema.model_versions.c.model == model,
+                    schema.model_versions.c.version == version,
                 )
             ).first()
         return _version_from_row(row) if row else None
@@ -158,7 +168,9 @@ class VersionStore:
         with self.engine.connect() as connection:
             version_id = connection.scalar(
                 sa.select(schema.model_aliases.c.version_id).where(
-                    schema.model_aliases.c.model == model, schema.model_aliases.c.alias == alias
+                    schema.model_aliases.c.game == self.game.id,
+                    schema.model_aliases.c.model == model,
+                    schema.model_aliases.c.alias == alias,
                 )
             )
         return self.get(version_id) if version_id is not None else None
@@ -169,6 +181,7 @@ class VersionStore:
             rows = connection.execute(
                 sa.select(schema.model_versions)
                 .where(
+                    self._versions_of_game,
                     schema.model_versions.c.model == model,
                     schema.model_versions.c.dataset_fingerprint == dataset_fingerprint,
                 )
@@ -183,7 +196,7 @@ class VersionStore:
         with self.engine.connect() as connection:
             rows = connection.execute(
                 sa.select(schema.model_versions)
-                .where(schema.model_versions.c.model == model)
+                .where(self._versions_of_game, schema.model_versions.c.model == model)
                 .order_by(schema.model_versions.c.version)
             ).all()
         return [_version_from_row(row) for row in rows]
@@ -192,7 +205,10 @@ class VersionStore:
         with self.engine.connect() as connection:
             rows = connection.execute(
                 sa.select(schema.promotion_decisions)
-                .where(schema.promotion_decisions.c.challenger_id == version_id)
+                .where(
+                    schema.promotion_decisions.c.game == self.game.id,
+                    schema.promotion_decisions.c.challenger_id == version_id,
+                )
                 .order_by(schema.promotion_decisions.c.id)
             ).all()
         return [_decision_from_row(row) for row in rows]
@@ -201,7 +217,7 @@ class VersionStore:
         with self.engine.connect() as connection:
             row = connection.execute(
                 sa.select(schema.promotion_decisions)
-                .where(schema.promotion_decisions.c.model == model)
+                .where(schema.promotion_decisions.c.game == self.game.id, schema.promotion_decisions.c.model == model)
                 .order_by(schema.promotion_decisions.c.id.desc())
                 .limit(1)
             ).first()
@@ -212,30 +228,32 @@ class VersionStore:
         table = schema.model_versions
         with self.engine.begin() as connection:
             connection.execute(
-                table.update().where(table.c.id == version_id, table.c.artifacts_pruned_at.is_(None)),
+                table.update().where(
+                    self._versions_of_game, table.c.id == version_id, table.c.artifacts_pruned_at.is_(None)
+                ),
                 {"artifacts_pruned_at": utcnow()},
             )
 
     def count_versions(self) -> int:
         with self.engine.connect() as connection:
-            return connection.scalar(sa.select(sa.func.count()).select_from(schema.model_versions)) or 0
+            counted = sa.select(sa.func.count()).select_from(schema.model_versions).where(self._versions_of_game)
+            return connection.scalar(counted) or 0
 
     # -- aliases -----------------------------------------------------------------------------------------
     def set_champion(self, model: str, version_id: int) -> None:
         """Make `version_id` the champion and the old champion `previous`, in one transaction."""
         now = utcnow()
-        aliases = schema.model_aliases
+        aliases, game = schema.model_aliases, self.game.id
+        of_model = [aliases.c.game == game, aliases.c.model == model]
         with self.engine.begin() as connection:
-            current = connection.scalar(
-                sa.select(aliases.c.version_id).where(aliases.c.model == model, aliases.c.alias == CHAMPION)
-            )
+            current = connection.scalar(sa.select(aliases.c.version_id).where(*of_model, aliases.c.alias == CHAMPION))
             if current == version_id:
                 return
-            connection.execute(aliases.delete().where(aliases.c.model == model))
+            connection.execute(aliases.delete().where(*of_model))
             failpoint(PROMOTION_MID_SWAP)
-            rows = [{"model": model, "alias": CHAMPION, "version_id": version_id, "updated_at": now}]
+            rows = [{"game": game, "model": model, "alias": CHAMPION, "version_id": version_id, "updated_at": now}]
             if current is not None:
-                rows.append({"model": model, "alias": PREVIOUS, "version_id": current, "updated_at": now})
+                rows.append({"game": game, "model": model, "alias": PREVIOUS, "version_id": current, "updated_at": now})
             connection.execute(aliases.insert(), rows)
         # the champion's standing against chance is its own: until a gate re-scores it, what its training saw
         recorded = self.get(version_id)
@@ -256,6 +274,7 @@ class VersionStore:
         with self.engine.begin() as connection:
             connection.execute(
                 schema.promotion_decisions.insert().values(
+                    game=self.game.id,
                     model=model,
                     challenger_id=challenger_id,
                     champion_id=champion_id,
@@ -284,7 +303,10 @@ class VersionStore:
 
     def health(self, model: str) -> ModelHealth:
         with self.engine.connect() as connection:
-            row = connection.execute(sa.select(schema.model_status).where(schema.model_status.c.model == model)).first()
+            status = schema.model_status
+            row = connection.execute(
+                sa.select(status).where(status.c.game == self.game.id, status.c.model == model)
+            ).first()
         if row is None:
             return ModelHealth()
         versus = PairedInterval.from_dict(row.versus_baseline) if row.versus_baseline else None
@@ -292,14 +314,14 @@ class VersionStore:
 
     def _update_health(self, model: str, **values: Any) -> None:
         status = schema.model_status
+        of_model = [status.c.game == self.game.id, status.c.model == model]
         with self.engine.begin() as connection:
-            exists = connection.scalar(sa.select(status.c.model).where(status.c.model == model))
+            exists = connection.scalar(sa.select(status.c.model).where(*of_model))
             if exists is None:
-                connection.execute(
-                    status.insert().values({"degraded": False, **values, "model": model, "updated_at": utcnow()})
-                )
+                row = {"degraded": False, **values, "game": self.game.id, "model": model, "updated_at": utcnow()}
+                connection.execute(status.insert().values(row))
             else:
-                connection.execute(status.update().where(status.c.model == model).values(updated_at=utcnow(), **values))
+                connection.execute(status.update().where(*of_model).values(updated_at=utcnow(), **values))
 
 
 def _version_from_row(row: sa.Row[Any]) -> ModelVersion:

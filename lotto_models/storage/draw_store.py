@@ -16,10 +16,19 @@ from sqlalchemy.engine import Engine
 if TYPE_CHECKING:
     import pandas as pd
 
-from lotto_models.core.draws import NUMBER_COLUMNS, Draw
+from lotto_models.core.draws import Draw
 from lotto_models.core.errors import LotoflowError
 from lotto_models.core.failpoints import INGEST_BEFORE_COMMIT, failpoint
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.storage import schema
+from lotto_models.storage.draw_rows import (
+    CONTENT_COLUMNS,
+    draw_from_row,
+    draw_row,
+    number_columns,
+    part_columns,
+    same_draw_clauses,
+)
 from lotto_models.storage.nul_free import strip_nul
 
 
@@ -92,19 +101,21 @@ class StoredDrawChangedError(LotoflowError):
 
 
 class DrawStore:
-    """Draws are inserted once and never overwritten; a conflicting copy goes to the quarantine."""
+    """The draws of one game: inserted once and never overwritten; a conflicting copy goes to the quarantine."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, game: Game = LOTOFACIL) -> None:
         self.engine = engine
+        self.game = game
+        self._mine = schema.draws.c.game == game.id
 
     # -- reading -----------------------------------------------------------------------------------------
     def count(self) -> int:
         with self.engine.connect() as connection:
-            return connection.scalar(sa.select(sa.func.count()).select_from(schema.draws)) or 0
+            return connection.scalar(sa.select(sa.func.count()).select_from(schema.draws).where(self._mine)) or 0
 
     def last_concurso(self) -> int:
         with self.engine.connect() as connection:
-            return connection.scalar(sa.select(sa.func.max(schema.draws.c.concurso))) or 0
+            return connection.scalar(sa.select(sa.func.max(schema.draws.c.concurso)).where(self._mine)) or 0
 
     def last_draw(self) -> Draw | None:
         last = self.last_concurso()
@@ -115,7 +126,7 @@ class DrawStore:
         """The newest stored draw with a lower concurso number."""
         with self.engine.connect() as connection:
             previous = connection.scalar(
-                sa.select(sa.func.max(schema.draws.c.concurso)).where(schema.draws.c.concurso < concurso)
+                sa.select(sa.func.max(schema.draws.c.concurso)).where(self._mine, schema.draws.c.concurso < concurso)
             )
         return self.get_many([previous]).get(previous) if previous is not None else None
 
@@ -123,30 +134,33 @@ class DrawStore:
         wanted = sorted(set(concursos))
         if not wanted:
             return {}
-        query = sa.select(schema.draws).where(schema.draws.c.concurso.in_(wanted))
+        query = sa.select(schema.draws).where(self._mine, schema.draws.c.concurso.in_(wanted))
         if connection is None:
             with self.engine.connect() as own:
                 rows = own.execute(query).all()
         else:
             rows = connection.execute(query).all()
-        return {row.concurso: _draw_from_row(row) for row in rows}
+        return {row.concurso: draw_from_row(row) for row in rows}
 
     def frame(self) -> pd.DataFrame:
-        """Every stored draw in concurso order: columns concurso, date, d1..d15."""
+        """Every stored draw of the game in concurso order: columns concurso, date, d1..dN (the game's numbers)
+        and the game's extras (s1..s6, t1..t2, month, team) where it has them."""
+        numbers, parts = number_columns(self.game), part_columns(self.game)
         columns = [schema.draws.c.concurso, schema.draws.c.draw_date.label("date")]
-        columns += [schema.draws.c[name] for name in NUMBER_COLUMNS]
-        query = sa.select(*columns).order_by(schema.draws.c.concurso)
+        columns += [schema.draws.c[name] for name in [*numbers, *parts]]
+        query = sa.select(*columns).where(self._mine).order_by(schema.draws.c.concurso)
         import pandas as pd  # here, not at module level: reading guesses and status needs no pandas
 
         with self.engine.connect() as connection:
             frame = pd.read_sql(query, connection)
-        frame[NUMBER_COLUMNS] = frame[NUMBER_COLUMNS].astype("int16")
+        frame[numbers] = frame[numbers].astype("int16")
         return frame
 
     def quarantine_count(self) -> int:
         """Entries still held (awaiting a person's decision)."""
         with self.engine.connect() as connection:
-            held = sa.select(sa.func.count()).select_from(schema.quarantine).where(schema.quarantine.c.status == "held")
+            q = schema.quarantine
+            held = sa.select(sa.func.count()).select_from(q).where(q.c.game == self.game.id, q.c.status == "held")
             return connection.scalar(held) or 0
 
     # -- writing -----------------------------------------------------------------------------------------
@@ -168,6 +182,7 @@ class DrawStore:
                     if item.payload is not None:
                         connection.execute(
                             schema.raw_payloads.insert().values(
+                                game=self.game.id,
                                 concurso=item.draw.concurso,
                                 source=item.source,
                                 payload=json.dumps(strip_nul(item.payload), ensure_ascii=False),
@@ -182,7 +197,7 @@ class DrawStore:
                     conflict = DrawConflict(stored, item.draw)
                     result.conflicts.append(conflict)
                     payload = json.dumps(item.payload or _draw_record(item.draw), ensure_ascii=False)
-                    _insert_quarantine(connection, item.draw.concurso, item.source, payload, conflict.reason)
+                    self._hold(connection, item.draw.concurso, item.source, payload, conflict.reason)
             if result.new:
                 failpoint(INGEST_BEFORE_COMMIT)
         return result
@@ -190,10 +205,10 @@ class DrawStore:
     def seed(self, draws: Sequence[Draw], source: str) -> int:
         """Fill an empty store in one transaction; returns how many draws were inserted (0 if not empty)."""
         now = utcnow()
-        rows = [_draw_row(d, source, now) for d in draws]
+        rows = [draw_row(self.game, d, source, now) for d in draws]
         try:
             with self.engine.begin() as connection:
-                if connection.scalar(sa.select(sa.func.count()).select_from(schema.draws)):
+                if connection.scalar(sa.select(sa.func.count()).select_from(schema.draws).where(self._mine)):
                     return 0
                 connection.execute(schema.draws.insert(), rows)
         except sa.exc.IntegrityError:
@@ -203,13 +218,13 @@ class DrawStore:
 
     def quarantine(self, concurso: int | None, source: str, payload: str, reason: str) -> None:
         with self.engine.begin() as connection:
-            _insert_quarantine(connection, concurso, source, payload, reason)
+            self._hold(connection, concurso, source, payload, reason)
 
     def quarantine_many(self, items: Sequence[QuarantineItem]) -> None:
         """Hold every item, in one transaction: all of them or, if it is interrupted, none."""
         with self.engine.begin() as connection:
             for item in items:
-                _insert_quarantine(connection, item.concurso, item.source, item.payload, item.reason)
+                self._hold(connection, item.concurso, item.source, item.payload, item.reason)
 
     def repair(
         self,
@@ -226,17 +241,18 @@ class DrawStore:
         Raises `StoredDrawChangedError` when the stored draw is not `old` any more. Judging `new` is the
         caller's job (the validation suite, against the stored draws around it)."""
         d, now = schema.draws, utcnow()
-        still_old = [d.c.concurso == old.concurso, d.c.draw_date == old.date]
-        still_old += [d.c[name] == number for name, number in zip(NUMBER_COLUMNS, old.numbers, strict=True)]
+        still_old = same_draw_clauses(self.game, old)
         old_source = connection.scalar(sa.select(d.c.source).where(*still_old))
         if old_source is None or new.concurso != old.concurso:
             raise StoredDrawChangedError(
                 f"concurso {old.concurso} is no longer stored as {old.date} {list(old.numbers)}: nothing was "
                 "changed; look at it again (`lotto status`, `lotto quarantine`) before repairing it"
             )
-        connection.execute(d.update().where(*still_old).values(_draw_row(new, source, now)))
+        replaced = {**dict.fromkeys(CONTENT_COLUMNS), **draw_row(self.game, new, source, now)}  # nothing of old stays
+        connection.execute(d.update().where(*still_old).values(replaced))
         connection.execute(
             schema.raw_payloads.insert().values(
+                game=self.game.id,
                 concurso=new.concurso,
                 source=source,
                 payload=json.dumps(strip_nul(payload), ensure_ascii=False),
@@ -246,6 +262,7 @@ class DrawStore:
         repair_id = connection.execute(
             schema.draw_repairs.insert()
             .values(
+                game=self.game.id,
                 concurso=old.concurso,
                 old_date=old.date,
                 old_numbers=list(old.numbers),
@@ -266,7 +283,7 @@ class DrawStore:
     def repairs(self, concurso: int | None = None) -> list[DrawRepair]:
         """The repaired draws (of one concurso, if given), oldest first, each with the wrong draw it replaced."""
         r = schema.draw_repairs
-        query = sa.select(r).order_by(r.c.id)
+        query = sa.select(r).where(r.c.game == self.game.id).order_by(r.c.id)
         if concurso is not None:
             query = query.where(r.c.concurso == concurso)
         with self.engine.connect() as connection:
@@ -284,6 +301,7 @@ class DrawStore:
         with self.engine.begin() as connection:
             connection.execute(
                 schema.ingest_runs.insert().values(
+                    game=self.game.id,
                     started_at=utcnow(),
                     source=source,
                     latest_seen=latest_seen,
@@ -295,7 +313,7 @@ class DrawStore:
             )
 
     def _insert_ignoring_duplicates(self, item: IncomingDraw, now: dt.datetime) -> sa.Insert:
-        values = _draw_row(item.draw, item.source, now)
+        values = draw_row(self.game, item.draw, item.source, now)
         dialect = self.engine.dialect.name
         insert: postgresql.Insert | sqlite.Insert
         if dialect == "postgresql":
@@ -307,19 +325,14 @@ class DrawStore:
         # RETURNING tells whether this statement inserted the row (rowcount is not reliable here).
         return insert.returning(schema.draws.c.concurso)
 
-
-def _draw_row(draw: Draw, source: str, now: dt.datetime) -> dict:
-    return {
-        "concurso": draw.concurso,
-        "draw_date": draw.date,
-        "source": source,
-        "stored_at": now,
-        **dict(zip(NUMBER_COLUMNS, draw.numbers, strict=True)),
-    }
+    def _hold(self, connection: sa.Connection, concurso: int | None, source: str, payload: str, reason: str) -> None:
+        hold_in_quarantine(connection, self.game, concurso, source, payload, reason)
 
 
-def _insert_quarantine(connection: sa.Connection, concurso: int | None, source: str, payload: str, reason: str) -> None:
-    """Keep a rejected payload with its reason (NUL characters stripped, as PostgreSQL requires).
+def hold_in_quarantine(
+    connection: sa.Connection, game: Game, concurso: int | None, source: str, payload: str, reason: str
+) -> None:
+    """Keep a rejected payload of `game` with its reason (NUL characters stripped, as PostgreSQL requires).
 
     The same payload rejected for the same reason while its entry is still held (every scheduled run
     fetches a rejected concurso again) is counted on that entry instead of filling the table.
@@ -327,12 +340,13 @@ def _insert_quarantine(connection: sa.Connection, concurso: int | None, source: 
     q = schema.quarantine
     payload, reason, now = strip_nul(payload), strip_nul(reason), utcnow()
     fingerprint = quarantine_fingerprint(concurso, source, reason, payload)
-    same = sa.and_(q.c.fingerprint == fingerprint, q.c.status == "held")  # found through its index
+    same = sa.and_(q.c.fingerprint == fingerprint, q.c.status == "held", q.c.game == game.id)  # by its index
     updated = connection.execute(q.update().where(same).values(times_seen=q.c.times_seen + 1, last_seen_at=now))
     if updated.rowcount:
         return
     connection.execute(
         q.insert().values(
+            game=game.id,
             concurso=concurso,
             source=source,
             payload=payload,
@@ -354,10 +368,6 @@ def _repair_from_row(row: sa.Row[Any]) -> DrawRepair:
     old = Draw(row.concurso, row.old_date, tuple(row.old_numbers))
     new = Draw(row.concurso, row.new_date, tuple(row.new_numbers))
     return DrawRepair(row.id, old, new, row.old_source, row.new_source, audit, row.repaired_at)
-
-
-def _draw_from_row(row: sa.Row) -> Draw:
-    return Draw(row.concurso, row.draw_date, tuple(int(row._mapping[name]) for name in NUMBER_COLUMNS))
 
 
 def _draw_record(draw: Draw) -> dict:

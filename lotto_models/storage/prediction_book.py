@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from lotto_models.core.draws import Draw, hits
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.core.plans import PLANS
 from lotto_models.modeling.random_baseline import BASELINE_HITS, PER_GUESS_RANGE
 from lotto_models.storage import schema
@@ -76,8 +77,11 @@ class StoredGuess:
 
 
 class PredictionBook:
-    def __init__(self, engine: Engine) -> None:
+    """The ensembles, guesses and their scores of one game."""
+
+    def __init__(self, engine: Engine, game: Game = LOTOFACIL) -> None:
         self.engine = engine
+        self.game = game
 
     def record_ensemble(
         self,
@@ -91,6 +95,7 @@ class PredictionBook:
             return connection.execute(
                 schema.ensemble_versions.insert()
                 .values(
+                    game=self.game.id,
                     plan=plan,
                     member_versions=member_versions,
                     weights=weights,
@@ -107,7 +112,7 @@ class PredictionBook:
         query = (
             sa.select(p.c.plan, p.c.concurso, p.c.numbers, p.c.member_versions, p.c.flow_run_id, e.c.degraded, e.c.note)
             .join(e, e.c.id == p.c.ensemble_version_id)
-            .where(p.c.plan == plan, p.c.concurso == concurso)
+            .where(p.c.game == self.game.id, p.c.plan == plan, p.c.concurso == concurso)
         )
         with self.engine.connect() as connection:
             row = connection.execute(query).first()
@@ -124,7 +129,8 @@ class PredictionBook:
     def latest_ensemble(self, plan: str) -> EnsembleBuild | None:
         e = schema.ensemble_versions
         with self.engine.connect() as connection:
-            row = connection.execute(sa.select(e).where(e.c.plan == plan).order_by(e.c.id.desc()).limit(1)).first()
+            latest = sa.select(e).where(e.c.game == self.game.id, e.c.plan == plan).order_by(e.c.id.desc()).limit(1)
+            row = connection.execute(latest).first()
         if row is None:
             return None
         return from_row(
@@ -146,15 +152,12 @@ class PredictionBook:
     ) -> bool:
         """Store the guess unless one exists for (plan, concurso); True when this one was stored."""
         with self.engine.begin() as connection:
-            exists = connection.scalar(
-                sa.select(schema.predictions.c.id).where(
-                    schema.predictions.c.plan == plan, schema.predictions.c.concurso == concurso
-                )
-            )
+            exists = connection.scalar(sa.select(schema.predictions.c.id).where(*self._guess_of(plan, concurso)))
             if exists is not None:
                 return False
             connection.execute(
                 schema.predictions.insert().values(
+                    game=self.game.id,
                     plan=plan,
                     concurso=concurso,
                     numbers=numbers,
@@ -169,13 +172,12 @@ class PredictionBook:
     def has_prediction(self, plan: str, concurso: int) -> bool:
         with self.engine.connect() as connection:
             return (
-                connection.scalar(
-                    sa.select(schema.predictions.c.id).where(
-                        schema.predictions.c.plan == plan, schema.predictions.c.concurso == concurso
-                    )
-                )
-                is not None
+                connection.scalar(sa.select(schema.predictions.c.id).where(*self._guess_of(plan, concurso))) is not None
             )
+
+    def _guess_of(self, plan: str, concurso: int) -> list[sa.ColumnElement[bool]]:
+        p = schema.predictions
+        return [p.c.game == self.game.id, p.c.plan == plan, p.c.concurso == concurso]
 
     def score_pending(self, draws: DrawStore) -> list[Score]:
         """Score every unscored guess whose draw is now stored."""
@@ -184,7 +186,7 @@ class PredictionBook:
             pending = connection.execute(
                 sa.select(p.c.id, p.c.plan, p.c.concurso, p.c.numbers)
                 .outerjoin(s, s.c.prediction_id == p.c.id)
-                .where(s.c.prediction_id.is_(None))
+                .where(p.c.game == self.game.id, s.c.prediction_id.is_(None))
             ).all()
         stored: dict[int, Draw] = draws.get_many(row.concurso for row in pending)
         scores = []
@@ -205,7 +207,10 @@ class PredictionBook:
         scored (against the draw it replaces); how many there were."""
         p, s = schema.predictions, schema.prediction_scores
         scored = connection.execute(
-            sa.select(p.c.id, p.c.numbers).join(s, s.c.prediction_id == p.c.id).where(p.c.concurso == draw.concurso)
+            sa.select(p.c.id, p.c.numbers)
+            .join(s, s.c.prediction_id == p.c.id)
+            .where(p.c.game == self.game.id)
+            .where(p.c.concurso == draw.concurso)
         ).all()
         now = utcnow()
         for row in scored:
@@ -217,12 +222,15 @@ class PredictionBook:
     def latest(self) -> list[dict[str, Any]]:
         """The newest guess of each plan, with its member versions and weights, and its hits once scored."""
         p, s, e = schema.predictions, schema.prediction_scores, schema.ensemble_versions
-        newest = sa.select(p.c.plan, sa.func.max(p.c.concurso).label("concurso")).group_by(p.c.plan).subquery()
+        mine = p.c.game == self.game.id
+        newest_of_plan = sa.select(p.c.plan, sa.func.max(p.c.concurso).label("concurso")).where(mine)
+        newest = newest_of_plan.group_by(p.c.plan).subquery()
         query = (
             sa.select(p.c.plan, p.c.concurso, p.c.numbers, p.c.member_versions, e.c.weights, e.c.note, s.c.hits)
             .join(newest, (newest.c.plan == p.c.plan) & (newest.c.concurso == p.c.concurso))
             .join(e, e.c.id == p.c.ensemble_version_id)
             .outerjoin(s, s.c.prediction_id == p.c.id)
+            .where(mine)
         )
         with self.engine.connect() as connection:
             rows = connection.execute(query).all()
@@ -247,7 +255,9 @@ class PredictionBook:
         p, s = schema.predictions, schema.prediction_scores
         with self.engine.connect() as connection:
             values = connection.scalars(
-                sa.select(s.c.hits).join(p, p.c.id == s.c.prediction_id).where(p.c.plan == plan)
+                sa.select(s.c.hits)
+                .join(p, p.c.id == s.c.prediction_id)
+                .where(p.c.game == self.game.id, p.c.plan == plan)
             ).all()
         if not values:
             return LiveRecord(plan, 0, None, None)

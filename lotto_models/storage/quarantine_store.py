@@ -14,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import utcnow
 from lotto_models.storage.rows import from_row
@@ -42,13 +43,16 @@ class QuarantineEntry:
 
 
 class QuarantineStore:
-    def __init__(self, engine: Engine) -> None:
+    """The quarantine of one game: its entries and the decisions about them."""
+
+    def __init__(self, engine: Engine, game: Game = LOTOFACIL) -> None:
         self.engine = engine
+        self.game = game
 
     def entries(self, include_decided: bool = False) -> list[QuarantineEntry]:
         """Held entries (and decided ones too when asked), oldest first."""
         q = schema.quarantine
-        query = sa.select(q).order_by(q.c.id)
+        query = sa.select(q).where(q.c.game == self.game.id).order_by(q.c.id)
         if not include_decided:
             query = query.where(q.c.status == QuarantineStatus.HELD.value)
         with self.engine.connect() as connection:
@@ -57,7 +61,7 @@ class QuarantineStore:
     def get(self, entry_id: int) -> QuarantineEntry | None:
         q = schema.quarantine
         with self.engine.connect() as connection:
-            row = connection.execute(sa.select(q).where(q.c.id == entry_id)).first()
+            row = connection.execute(sa.select(q).where(q.c.id == entry_id, q.c.game == self.game.id)).first()
         return _entry(row) if row else None
 
     def decide(
@@ -73,7 +77,7 @@ class QuarantineStore:
         q = schema.quarantine
         close = (
             q.update()
-            .where(q.c.id == entry_id, q.c.status == QuarantineStatus.HELD.value)
+            .where(q.c.id == entry_id, q.c.game == self.game.id, q.c.status == QuarantineStatus.HELD.value)
             .values(status=status.value, decided_by=decided_by[:64], decided_at=utcnow(), decision_note=note)
         )
         if connection is not None:

@@ -271,7 +271,7 @@ def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: M
     if outgoing is not None:
         ws.artifacts.backup(outgoing)
     ws.artifacts.backup(incoming)  # so the serving version can be restored if its files are damaged
-    ws.artifacts.prune_backups(model, (v.version for v in ws.versions.versions(model)))
+    ws.artifacts.prune_backups(ws.versions.versions(model))
     failpoint(PROMOTION_BEFORE_SWAP)
     ws.versions.set_champion(model, incoming.id)
     ws.versions.set_status(model, degraded=False)

@@ -113,7 +113,7 @@ def test_a_run_killed_between_backup_and_swap_keeps_the_old_champion_and_the_nex
     backed_up = {
         (m, n)
         for m in MODELS
-        for n in ws.artifacts.backed_up_numbers(m, (v.version for v in ws.versions.versions(m)))
+        for n in (v.version for v in ws.artifacts.backed_up(ws.versions.versions(m)))
         if n != champion_numbers[m]
     }
     assert backed_up, run_log.read_text()[-3000:]

@@ -215,8 +215,8 @@ def test_backups_and_retention_in_the_bucket_keep_what_they_keep_on_disk(machine
     versions = [register(ws, w / 10) for w in range(7)]  # v1..v7
     for version in versions[:6]:
         ws.artifacts.backup(version)
-    ws.artifacts.prune_backups("stat", [v.version for v in versions])
-    assert ws.artifacts.backed_up_numbers("stat", range(1, 8)) == [6, 5, 4, 3, 2]  # the newest 5 backups
+    ws.artifacts.prune_backups(versions)
+    assert [v.version for v in ws.artifacts.backed_up(versions)] == [6, 5, 4, 3, 2]  # the newest 5 backups
     assert not any(p.startswith("backups/stat/v1") for p in objects(ws, "backups"))
     ws.versions.set_champion("stat", versions[6].id)
     pruned = prune_versions(ws.versions, ws.artifacts, "stat", keep_newest=1)

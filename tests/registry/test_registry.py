@@ -43,7 +43,7 @@ def test_backups_keep_only_the_newest_versions(workspace: Workspace) -> None:
     versions = [register(workspace, w / 10) for w in range(7)]
     for version in versions:
         workspace.artifacts.backup(version)
-    workspace.artifacts.prune_backups("stat", [v.version for v in versions])
+    workspace.artifacts.prune_backups(versions)
     kept = sorted(p.name for p in (workspace.settings.backups_dir / "stat").iterdir())
     assert kept == ["v3", "v4", "v5", "v6", "v7"]
 
