@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 from deployments.cli_arguments import build_parser, check_arguments, command_parser
 from lotto_models.core.errors import LotoflowError
+from lotto_models.core.game_ids import GameId
+from lotto_models.core.games import GAMES, Game
 from lotto_models.core.plans import PLANS
 from lotto_models.reporting.baseline import PREDICT_NOTE, versus_random
 
@@ -73,7 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = getattr(args, "debug", False) or os.environ.get("LOTTO_DEBUG", "").lower() in {"1", "true", "yes"}
     try:
         check_arguments(args, usage)
-        code = _command(args, usage)
+        code = _command(args, usage, _game_of(args))
         sys.stdout.flush()  # a reader that went away (`lotto status | head`) shows here, not at exit
         return code
     except LotoflowError as error:
@@ -92,40 +94,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + signal.SIGPIPE
 
 
-def _command(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
+def _game_of(args: argparse.Namespace) -> Game:
+    """The game of `--game`, else of LOTTO_GAME (Lotofácil by default); commands of no game get the latter."""
+    from lotto_models.core.settings import get_settings
+
+    return GAMES[getattr(args, "game", None) or get_settings().game]
+
+
+def _command(args: argparse.Namespace, usage: argparse.ArgumentParser, game: Game) -> int:
     if args.command in {"run", "retrain", "backfill", "import-history"}:
         if args.command == "import-history":
             from pathlib import Path
 
             from lotto_models.ingest.history_files import check_history_file
 
-            check_history_file(Path(args.path))
-        _open_store(creates=True)  # the flow opens the same one again, from this process's cache
-        return _run_flow(args)
+            check_history_file(Path(args.path), game=game)
+        _open_store(game, creates=True)  # the flow opens the same one again, from this process's cache
+        return _run_flow(args, game)
     if args.command == "predict":
-        return _predict(args.plan, args.recompute)
+        return _predict(game, args.plan, args.recompute)
     if args.command == "web":
         return _web(args)
     if args.command == "rollback":
         from lotto_models.training.rollback import rollback_model
 
-        done = rollback_model(_open_store(), args.model, args.version)
+        done = rollback_model(_open_store(game), args.model, args.version)
         print(
             f"{done.model}: champion {done.from_version} -> {done.to_version}"
             + (f" ({done.note})" if done.note else "")
         )
         return 0
     if args.command == "review-challengers":
-        _open_store(read_only=not args.approve and not args.reject)  # there, and readable; then reviewed
-        return _review(args)
+        _open_store(game, read_only=not args.approve and not args.reject)  # there, and readable; then reviewed
+        return _review(args, game)
     if args.command == "quarantine":
-        return _quarantine(args)
+        return _quarantine(args, game)
     if args.command == "repair-draw":
-        return _repair_draw(args)
+        return _repair_draw(args, game)
     if args.command == "backtest":
         from lotto_models.reporting.backtest import write_backtest_report
 
-        report = write_backtest_report(_open_store())
+        report = write_backtest_report(_open_store(game))
         print(report.markdown())
         print(f"Report: {report.markdown_path}\nChart: {report.chart_path}")
         return 0
@@ -141,7 +150,7 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
     if args.command == "status":
         from lotto_models.reporting.status import status_report
 
-        report_json = status_report(_open_store(read_only=True))
+        report_json = status_report(_open_store(game, read_only=True))
         if args.json:
             json.dump(report_json, sys.stdout, default=str)
             sys.stdout.write("\n")
@@ -151,8 +160,8 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser) -> int:
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 
-def _open_store(read_only: bool = False, creates: bool = False) -> Workspace:
-    """The store the settings name. Only the flows' commands (`creates`) make a new one where there is none,
+def _open_store(game: Game, read_only: bool = False, creates: bool = False) -> Workspace:
+    """The store the settings name, for `game`. Only the flows' commands (`creates`) make a new one where there is none,
     and say so; the others refuse to, naming where they looked. `read_only`: the command only reads, and
     works on a store this user cannot write."""
     from lotto_models.core.errors import StoreUnavailableError
@@ -163,14 +172,14 @@ def _open_store(read_only: bool = False, creates: bool = False) -> Workspace:
     settings = get_settings()
     block_reader = _artifact_block_reader(settings)
     if store_exists(settings):
-        return open_workspace(settings, read_only=read_only, block_reader=block_reader)
+        return open_workspace(settings, read_only=read_only, block_reader=block_reader, game=game)
     where = store_name(settings.sqlalchemy_url)
     if not creates:
         raise StoreUnavailableError(
             f"no store at {where} (LOTTO_HOME={settings.home})\n"
             "`lotto run` creates one and fills it; or point LOTTO_HOME (LOTTO_DATABASE_URL) at an existing one"
         )
-    ws = open_workspace(settings, block_reader=block_reader)
+    ws = open_workspace(settings, block_reader=block_reader, game=game)
     print(f"lotto: there was no store at {where}: created a new one there", file=sys.stderr, flush=True)
     return ws
 
@@ -185,7 +194,7 @@ def _artifact_block_reader(settings: Settings) -> ArtifactBlockReader | None:
     return read_artifact_block
 
 
-def _run_flow(args: argparse.Namespace) -> int:
+def _run_flow(args: argparse.Namespace, game: Game) -> int:
     """Run a flow once, locally. The CLI is an entry point like `deployments`: it may start flows."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
@@ -193,7 +202,7 @@ def _run_flow(args: argparse.Namespace) -> int:
     from deployments.temporary_server import prefect_api
 
     # The temporary files of the run (its helper processes' too) in one directory, removed when it ends.
-    with scratch_space(), prefect_api(while_starting=lambda: _flow_call(args)) as start:
+    with scratch_space(), prefect_api(while_starting=lambda: _flow_call(args, game.id)) as start:
         state = start()
     if not state.is_completed():
         print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)
@@ -226,7 +235,7 @@ def _web(args: argparse.Namespace) -> int:
     return 0
 
 
-def _flow_call(args: argparse.Namespace) -> Callable[[], State[Any]]:
+def _flow_call(args: argparse.Namespace, game: GameId) -> Callable[[], State[Any]]:
     """The flow run the command asks for, imported and ready to start."""
     if args.command == "retrain" or (args.command == "run" and args.from_scratch):
         from runtime.fork_server import start_fork_server
@@ -235,21 +244,21 @@ def _flow_call(args: argparse.Namespace) -> Callable[[], State[Any]]:
     if args.command == "run":
         from flows.after_draw import after_draw
 
-        return lambda: after_draw(from_scratch=args.from_scratch, return_state=True)
+        return lambda: after_draw(from_scratch=args.from_scratch, game=game, return_state=True)
     if args.command == "retrain":
         from flows.retrain import retrain
 
-        return lambda: retrain(models=args.models or None, from_scratch=args.from_scratch, return_state=True)
+        return lambda: retrain(models=args.models or None, from_scratch=args.from_scratch, game=game, return_state=True)
     if args.command == "backfill":
         from flows.ingest_draws import backfill
 
-        return lambda: backfill(args.first, args.last, return_state=True)
+        return lambda: backfill(args.first, args.last, game=game, return_state=True)
     from pathlib import Path
 
     from flows.import_history import import_history
 
     path = str(Path(args.path).resolve())
-    return lambda: _print_import(import_history(path, return_state=True))
+    return lambda: _print_import(import_history(path, game=game, return_state=True))
 
 
 def _print_import(state: State[Any]) -> State[Any]:
@@ -259,9 +268,9 @@ def _print_import(state: State[Any]) -> State[Any]:
     return state
 
 
-def _predict(plan: str, recompute: bool) -> int:
+def _predict(game: Game, plan: str, recompute: bool) -> int:
     """The guess the flow stored for the next concurso (no model is loaded), or one computed now."""
-    ws = _open_store(read_only=not recompute)  # recomputing may restore a damaged champion's files
+    ws = _open_store(game, read_only=not recompute)  # recomputing may restore a damaged champion's files
     plans = list(PLANS) if plan == "all" else [plan]
     if recompute:
         from lotto_models.serving.publishing import build_plan_datasets, predict_plan
@@ -302,13 +311,13 @@ def _guess_line(
     )
 
 
-def _review(args: argparse.Namespace) -> int:
+def _review(args: argparse.Namespace, game: Game) -> int:
     from lotto_models.core.settings import get_settings
     from lotto_models.training.review import apply_review, pending_challengers
     from lotto_models.workspace import open_workspace
 
     settings = get_settings()
-    ws = open_workspace(settings, block_reader=_artifact_block_reader(settings))
+    ws = open_workspace(settings, block_reader=_artifact_block_reader(settings), game=game)
     if not args.approve and not args.reject:
         pending = pending_challengers(ws)
         for item in pending:
@@ -321,7 +330,7 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
-def _quarantine(args: argparse.Namespace) -> int:
+def _quarantine(args: argparse.Namespace, game: Game) -> int:
     import getpass
 
     from lotto_models.ingest.quarantine import (
@@ -334,7 +343,7 @@ def _quarantine(args: argparse.Namespace) -> int:
     )
 
     deciding = args.accept is not None or args.discard is not None
-    ws = _open_store(read_only=not deciding)
+    ws = _open_store(game, read_only=not deciding)
     who = args.by or f"{getpass.getuser()} (lotto cli)"
     if deciding:
         entry_id = args.accept if args.accept is not None else args.discard
@@ -357,7 +366,7 @@ def _quarantine(args: argparse.Namespace) -> int:
     return 0
 
 
-def _repair_draw(args: argparse.Namespace) -> int:
+def _repair_draw(args: argparse.Namespace, game: Game) -> int:
     import getpass
 
     from lotto_models.ingest.draw_repair import (
@@ -367,7 +376,7 @@ def _repair_draw(args: argparse.Namespace) -> int:
         replacement_from_quarantine,
     )
 
-    ws = _open_store()
+    ws = _open_store(game)
     if args.from_quarantine is not None:
         replacement = replacement_from_quarantine(ws, args.concurso, args.from_quarantine)
     else:

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
+from lotto_models.core.games import GAMES, UnknownGameError, game
 from lotto_models.core.plans import PLANS
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.version_refs import VersionRefError, parse_version_ref
@@ -19,8 +20,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, help: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=help, parents=[debug])
+    playing = argparse.ArgumentParser(add_help=False)  # the commands that work on one game's draws and models
+    playing.add_argument(
+        "--game",
+        type=_game_id,
+        default=None,
+        metavar="GAME",
+        help=f"one of: {', '.join(GAMES)} (default LOTTO_GAME, lotofacil)",
+    )
+
+    def command(name: str, help: str, one_game: bool = True) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, parents=[debug, playing] if one_game else [debug])
 
     run = command("run", help="run the after-draw flow once, locally")
     run.add_argument("--from-scratch", action="store_true", help="train every model from scratch")
@@ -51,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--approve", action="append", default=[], type=_version_ref, metavar="MODEL:VERSION")
     review.add_argument("--reject", action="append", default=[], type=_version_ref, metavar="MODEL:VERSION")
     review.add_argument("--note", default="")
-    convert = command("convert", help="export a .keras model file as a TensorFlow SavedModel")
+    convert = command("convert", help="export a .keras model file as a TensorFlow SavedModel", one_game=False)
     convert.add_argument("keras_file")
     convert.add_argument("output_dir", nargs="?", help="default: next to the file, <name>_saved_model")
     held = command("quarantine", help="list held payloads; `show ID`; --accept ID or --discard ID --note TEXT")
@@ -71,7 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("--by", default=None, help="who repairs (default: the login name)")
     status = command("status", help="the store, its draws, champions and the latest guesses")
     status.add_argument("--json", action="store_true", help="print one JSON object")
-    web = command("web", help="serve the read-only pages and JSON API (LOTTO_WEB_HOST:LOTTO_WEB_PORT)")
+    web = command("web", help="serve the read-only pages and JSON API (LOTTO_WEB_HOST:LOTTO_WEB_PORT)", one_game=False)
     web.add_argument("--host", help="default LOTTO_WEB_HOST, 127.0.0.1")
     web.add_argument("--port", type=_port, help="default LOTTO_WEB_PORT, 8000")
     web.add_argument("--workers", type=_at_least_one, help="processes serving requests; default LOTTO_WEB_WORKERS, 2")
@@ -92,6 +102,14 @@ def _whole_number(low: int, high: int | None, what: str) -> Callable[[str], int]
 
 _concurso = _whole_number(1, None, "a concurso")
 _at_least_one = _whole_number(1, None, "it")
+
+
+def _game_id(text: str) -> str:
+    """The catalog's API id of the game `text` names (its id, name or tipoJogo)."""
+    try:
+        return game(text).id
+    except UnknownGameError as error:  # out of scope (Super Sete, Federal, Loteca) or unknown: says why
+        raise argparse.ArgumentTypeError(str(error)) from error
 
 
 def _version_ref(text: str) -> tuple[str, int]:

@@ -5,7 +5,8 @@ the stored draws; an unreadable dataset cache is rebuilt; a training that fails,
 leaves the champion serving and the model marked degraded; a damaged champion is restored from its
 backup; a plan missing a member serves with the others, and a plan with no member left is skipped.
 Such a run ends Completed and names each fallback; a run that can serve no plan at all ends Failed.
-One run at a time per store: a second one waits for the lock, then finds the work done.
+One run at a time per store and game: a second one waits for the lock, then finds the work done; runs of two
+games may run at once. `game` is the catalog's API id (Lotofácil by default).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from flows.names import AFTER_DRAW
 from flows.notify import warn_draws_outside_chance, warn_stale_source
 from flows.reports import publish_run_artifacts
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
+from lotto_models.core.game_ids import GameId
+from lotto_models.core.games import GAMES
 from lotto_models.core.plans import PLANS
 from lotto_models.ingest.sources import FetchReport
 from lotto_models.modeling.catalog import MODELS
@@ -49,9 +52,9 @@ from tasks.workspace import open_task_workspace
     description="Runs after each official draw; idempotent when nothing is new.",
     task_runner=training_task_runner(),
 )
-def after_draw(from_scratch: bool = False) -> RunSummary | State:
-    ws = open_task_workspace()
-    with run_lock(ws.engine, ws.settings.run_lock_wait_s) as lock:
+def after_draw(from_scratch: bool = False, game: GameId = "lotofacil") -> RunSummary | State:
+    ws = open_task_workspace(GAMES[game])
+    with run_lock(ws.engine, ws.settings.run_lock_wait_s, ws.game.id) as lock:
         summary = RunSummary(waited_for_other_run_s=lock.waited_s)
         if lock.waited:
             get_run_logger().warning("Waited %.1f s for another after-draw run on this store to finish", lock.waited_s)
@@ -61,23 +64,23 @@ def after_draw(from_scratch: bool = False) -> RunSummary | State:
 def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSummary | State:
     if from_scratch and not ws.settings.fanout:
         warm_up_training_workers()  # every model trains: the workers load while the draws are fetched
-    ingest, fallbacks = run_ingestion(on_fetched=lambda fetched: _warm_up_for(ws, fetched, from_scratch))
+    ingest, fallbacks = run_ingestion(ws.game, on_fetched=lambda fetched: _warm_up_for(ws, fetched, from_scratch))
     summary.fallbacks += fallbacks
     summary.new_draws = ingest.stored
-    overdue = check_draw_freshness()
+    overdue = check_draw_freshness(ws.game)
     if overdue is not None:
         summary.fallbacks += warn_stale_source(overdue)
     if ingest.stored:  # new draws: are the draws still what a fair draw gives?
-        randomness = check_draw_randomness()
+        randomness = check_draw_randomness(ws.game)
         if randomness is not None:
             summary.fallbacks += warn_draws_outside_chance(randomness, max(ingest.stored))
 
-    stale = find_stale_models(from_scratch)
+    stale = find_stale_models(ws.game, from_scratch)
     if not stale and not plans_missing_guess(ws):
         summary.nothing_to_do = True
         return finish(ws, summary)
 
-    datasets = datasets_for(stale, summary)
+    datasets = datasets_for(ws, stale, summary)
     train_models(ws, stale, datasets, from_scratch, summary)
     return publish_plans(ws, datasets, summary)
 
@@ -89,15 +92,15 @@ def _warm_up_for(ws: Workspace, fetched: FetchReport, from_scratch: bool) -> Non
         warm_up_training_workers()
 
 
-def datasets_for(models: list[str], summary: RunSummary) -> dict[FeatureSet, DatasetRef]:
+def datasets_for(ws: Workspace, models: list[str], summary: RunSummary) -> dict[FeatureSet, DatasetRef]:
     """The datasets the plans and `models` read, by feature set; a rebuilt cache is named as a fallback.
     Datasets of earlier draws are pruned: nothing reads them again."""
-    datasets = build_datasets(sorted(plan_feature_sets() | {MODELS[m].feature_set for m in models}))
+    datasets = build_datasets(ws.game, sorted(plan_feature_sets() | {MODELS[m].feature_set for m in models}))
     for feature_set in sorted(datasets):
         if datasets[feature_set].outcome is CacheOutcome.REBUILT:
             detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"
             summary.fallbacks.append(Fallback(FallbackKind.DATASET_REBUILT, feature_set.value, detail))
-    prune_old_datasets(list(datasets.values()))
+    prune_old_datasets(ws.game, list(datasets.values()))
     return datasets
 
 
@@ -113,14 +116,14 @@ def train_models(
     workers (LOTTO_FANOUT). `force` trains even a model that has a version on these draws (a retrain)."""
     expected = expected_training_seconds(ws, models, from_scratch)  # the longest starts first
     if ws.settings.fanout:
-        train_models_as_deployments(models, from_scratch, summary, force, expected)
+        train_models_as_deployments(ws.game, models, from_scratch, summary, force, expected)
     else:
-        train_models_in_process(models, datasets, from_scratch, summary, force, expected)
+        train_models_in_process(ws.game, models, datasets, from_scratch, summary, force, expected)
 
 
 def publish_plans(ws: Workspace, datasets: dict[FeatureSet, DatasetRef], summary: RunSummary) -> RunSummary | State:
     """Rebuild every plan from the current champions, publish its guess, report; Failed when no plan serves."""
-    publishing = {plan: publish_predictions.submit(plan, datasets) for plan in PLANS}  # in the worker processes
+    publishing = {plan: publish_predictions.submit(ws.game, plan, datasets) for plan in PLANS}  # in the workers
     for plan, future in publishing.items():
         future.wait()
         published = future.state
@@ -133,8 +136,8 @@ def publish_plans(ws: Workspace, datasets: dict[FeatureSet, DatasetRef], summary
     if not summary.guesses:
         finish(ws, summary)
         return Failed(message="No plan could be served: " + " | ".join(f.detail for f in summary.fallbacks))
-    publish_backtest.submit().result()
-    prune_model_versions()
+    publish_backtest.submit(ws.game).result()
+    prune_model_versions(ws.game)
     return finish(ws, summary)
 
 

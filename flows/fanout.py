@@ -21,6 +21,7 @@ from prefect.utilities.asyncutils import run_coro_as_sync
 from flows.local_training import degrade, skip
 from flows.names import TRAIN_MODEL, deployment_path
 from lotto_models.core.fallbacks import FallbackKind
+from lotto_models.core.games import Game
 from lotto_models.modeling.catalog import training_order
 from lotto_models.modeling.schedule import TrainingSchedule
 from lotto_models.reporting.run_summary import RunSummary
@@ -31,6 +32,7 @@ TRAIN_DEPLOYMENT = deployment_path(TRAIN_MODEL)
 
 
 def train_models_as_deployments(
+    game: Game,
     models: list[str],
     from_scratch: bool,
     summary: RunSummary,
@@ -38,7 +40,7 @@ def train_models_as_deployments(
     expected_seconds: dict[str, float] | None = None,
 ) -> None:
     logger = get_run_logger()
-    timeout = open_task_workspace().settings.training_timeout_s
+    timeout = open_task_workspace(game).settings.training_timeout_s
     schedule = TrainingSchedule(models, expected_seconds or {})
     running: dict[str, tuple[UUID, float]] = {}  # model: (its run, when its wait times out)
     trained: set[str] = set()
@@ -46,9 +48,9 @@ def train_models_as_deployments(
     def start_ready() -> None:
         ready = schedule.ready()
         for model, missing in ready.skipped.items():
-            summary.fallbacks.append(skip(model, missing))
+            summary.fallbacks.append(skip(game, model, missing))
         for model in ready.start:
-            parameters = {"model": model, "from_scratch": from_scratch, "force": force}
+            parameters = {"model": model, "from_scratch": from_scratch, "force": force, "game": game.id}
             run = run_deployment(TRAIN_DEPLOYMENT, parameters=parameters, timeout=0)
             if not isinstance(run, FlowRun):  # `run_deployment` is sync in a sync flow: this is not a coroutine
                 raise TypeError(f"run_deployment returned {type(run).__name__}, not a FlowRun")
@@ -63,7 +65,8 @@ def train_models_as_deployments(
             if outcome is None:
                 schedule.settle(model, failed=True)
                 ended = "timed out" if finished is None else (finished.state.name if finished.state else "unknown")
-                summary.fallbacks.append(degrade(model, FallbackKind.TRAINING_FAILED, f"train-model run {ended}"))
+                failed = f"train-model run {ended}"
+                summary.fallbacks.append(degrade(game, model, FallbackKind.TRAINING_FAILED, failed))
                 continue
             schedule.settle(model)
             trained.add(model)

@@ -9,6 +9,8 @@ from prefect.states import Completed, Failed, State
 
 from flows.names import BACKFILL
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
+from lotto_models.core.game_ids import GameId
+from lotto_models.core.games import GAMES, Game
 from lotto_models.ingest.service import IngestSummary
 from lotto_models.ingest.sources import FetchReport
 from tasks.fetch_draws import fetch_draws
@@ -19,15 +21,18 @@ from tasks.validate_draws import validate_draws
 
 
 def run_ingestion(
-    first: int | None = None, last: int | None = None, on_fetched: Callable[[FetchReport], object] | None = None
+    game: Game,
+    first: int | None = None,
+    last: int | None = None,
+    on_fetched: Callable[[FetchReport], object] | None = None,
 ) -> tuple[IngestSummary, list[Fallback]]:
-    """Fetch, validate, store and score; `on_fetched` sees what was fetched before it is validated."""
-    prepare_store()
-    fetched = fetch_draws(first, last)
+    """Fetch, validate, store and score `game`'s draws; `on_fetched` sees what was fetched before it is validated."""
+    prepare_store(game)
+    fetched = fetch_draws(game, first, last)
     if on_fetched is not None:
         on_fetched(fetched)
-    summary = store_draws(fetched, validate_draws(fetched))
-    score_predictions()
+    summary = store_draws(game, fetched, validate_draws(game, fetched))
+    score_predictions(game)
     fallbacks = []
     if summary.latest_seen is None and not summary.stored:
         problems = "; ".join(summary.source_unreachable.values()) or "no valid answer"
@@ -50,8 +55,8 @@ def _ending(summary: IngestSummary, fallbacks: list[Fallback]) -> str | None:
 
 
 @flow(name="ingest-draws", description="Fetch every missing concurso by number, validate and store it.")
-def ingest_draws() -> IngestSummary | State:
-    summary, fallbacks = run_ingestion()
+def ingest_draws(game: GameId = "lotofacil") -> IngestSummary | State:
+    summary, fallbacks = run_ingestion(GAMES[game])
     for fallback in fallbacks:
         get_run_logger().warning("Fallback: %s", fallback)
     message = _ending(summary, fallbacks)
@@ -59,8 +64,8 @@ def ingest_draws() -> IngestSummary | State:
 
 
 @flow(name=BACKFILL, description="Fetch concursos first..last by number; stored ones are compared, never overwritten.")
-def backfill(first: int, last: int) -> IngestSummary | State:
-    summary, fallbacks = run_ingestion(first, last)
+def backfill(first: int, last: int, game: GameId = "lotofacil") -> IngestSummary | State:
+    summary, fallbacks = run_ingestion(GAMES[game], first, last)
     if fallbacks:
         return Failed(message=f"backfill {first}..{last} fetched nothing: {fallbacks[0].detail}", data=summary)
     get_run_logger().info(

@@ -18,6 +18,7 @@ from prefect.futures import PrefectFuture, as_completed
 from prefect.task_runners import TaskRunner
 
 from lotto_models.core.fallbacks import Fallback, FallbackKind
+from lotto_models.core.games import Game
 from lotto_models.modeling.catalog import MODELS, training_order
 from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.modeling.features import FeatureSet
@@ -49,18 +50,19 @@ def warm_up_training_workers() -> list[PrefectFuture[None]]:
     return [load_tensorflow.submit() for _ in range(worker_count())]
 
 
-def degrade(model: str, kind: FallbackKind, reason: str) -> Fallback:
+def degrade(game: Game, model: str, kind: FallbackKind, reason: str) -> Fallback:
     """Mark `model` degraded (its champion keeps serving) and return the fallback that says so."""
-    mark_model_degraded(model, reason)
+    mark_model_degraded(game, model, reason)
     return Fallback(kind, model, f"{model} {reason}; its champion keeps serving")
 
 
-def skip(model: str, failed_dependencies: list[str]) -> Fallback:
+def skip(game: Game, model: str, failed_dependencies: list[str]) -> Fallback:
     """Mark `model`, not trained because models it depends on failed, degraded; the fallback says so."""
-    return degrade(model, FallbackKind.DEPENDENCY_FAILED, f"not trained: {', '.join(failed_dependencies)} failed")
+    return degrade(game, model, FallbackKind.DEPENDENCY_FAILED, f"not trained: {', '.join(failed_dependencies)} failed")
 
 
 def train_models_in_process(
+    game: Game,
     stale: list[str],
     datasets: dict[FeatureSet, DatasetRef],
     from_scratch: bool,
@@ -79,11 +81,11 @@ def train_models_in_process(
         # with a longer path ahead that becomes ready later (a stacked model once its bases are promoted).
         ready = schedule.ready(free=worker_count() - len(running))
         for model, missing in ready.skipped.items():
-            summary.fallbacks.append(skip(model, missing))
+            summary.fallbacks.append(skip(game, model, missing))
         for model in ready.start:
             # The time limit is enforced inside the training, between batches (LOTTO_TRAINING_TIMEOUT_S).
             dataset = datasets[MODELS[model].feature_set]
-            running[train_model.submit(model, dataset, from_scratch, force)] = (model, Step.TRAIN)
+            running[train_model.submit(game, model, dataset, from_scratch, force)] = (model, Step.TRAIN)
 
     start_ready()
     while running:
@@ -99,7 +101,7 @@ def train_models_in_process(
             state = future.state
             schedule.settle(model, failed=True)
             reason = f"training {(state.name or state.type.value).lower()}: {state.message}"
-            summary.fallbacks.append(degrade(model, FallbackKind.TRAINING_FAILED, reason))
+            summary.fallbacks.append(degrade(game, model, FallbackKind.TRAINING_FAILED, reason))
         else:
             challenger: ChallengerResult = future.result()
             trained.add(model)
@@ -108,6 +110,7 @@ def train_models_in_process(
                 schedule.settle(model)
             else:
                 dataset = datasets[MODELS[model].feature_set]
-                running[promote_model.submit(model, challenger.version_id, dataset)] = (model, Step.PROMOTE)
+                promotion = promote_model.submit(game, model, challenger.version_id, dataset)
+                running[promotion] = (model, Step.PROMOTE)
         start_ready()
     summary.trained += [model for model in training_order(trained) if model in trained]

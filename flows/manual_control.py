@@ -7,6 +7,8 @@ from prefect.flow_runs import pause_flow_run
 from prefect.input import RunInput
 
 from flows.names import REVIEW_CHALLENGERS, ROLLBACK_MODEL
+from lotto_models.core.game_ids import GameId
+from lotto_models.core.games import GAMES
 from lotto_models.training.rollback import Rollback
 from tasks.review_challenger import apply_review_decision, find_pending_challengers
 from tasks.rollback_model import rollback_model as rollback_model_task
@@ -20,12 +22,12 @@ class ReviewDecision(RunInput):
 
 
 @flow(name=ROLLBACK_MODEL, description="Make the previous (or a named) version of a model the champion again.")
-def rollback_model(model: str, version: int | None = None) -> Rollback:
-    return rollback_model_task(model, version)
+def rollback_model(model: str, version: int | None = None, game: GameId = "lotofacil") -> Rollback:
+    return rollback_model_task(GAMES[game], model, version)
 
 
 @flow(name=REVIEW_CHALLENGERS, description="Pause for a person to approve or reject each pending challenger.")
-def review_challengers(timeout_s: int = 3600, poll_interval_s: int = 10) -> list[str]:
+def review_challengers(timeout_s: int = 3600, poll_interval_s: int = 10, game: GameId = "lotofacil") -> list[str]:
     """For each pending challenger, show both versions' metrics and wait for the reviewer's decision.
 
     A challenger left without an answer when the pause times out stays undecided (the run fails, so the
@@ -33,7 +35,7 @@ def review_challengers(timeout_s: int = 3600, poll_interval_s: int = 10) -> list
     """
     logger = get_run_logger()
     outcomes = []
-    for pending in find_pending_challengers():
+    for pending in find_pending_challengers(GAMES[game]):
         logger.info("Waiting for a reviewer: %s", pending.challenger.label)
         decision = pause_flow_run(
             wait_for_input=ReviewDecision.with_initial_data(description=pending.markdown(), approve=False),
@@ -42,7 +44,9 @@ def review_challengers(timeout_s: int = 3600, poll_interval_s: int = 10) -> list
             key=f"review-{pending.model}-v{pending.challenger.version}",
         )
         outcomes.append(
-            apply_review_decision(pending.model, pending.challenger.version, decision.approve, decision.note)
+            apply_review_decision(
+                GAMES[game], pending.model, pending.challenger.version, decision.approve, decision.note
+            )
         )
     if not outcomes:
         logger.info("No challenger is waiting for review")

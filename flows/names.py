@@ -3,6 +3,8 @@ deployment as `flow/deployment` (`deployment_path`). Written once here for the P
 (YAML) and `web.prefect_runs` (which may not import the flows) repeat them, and the tests check that they
 say the same (`tests/deployments/test_deployments.py`)."""
 
+from lotto_models.core.game_ids import GameId
+
 AFTER_DRAW = "after-draw"
 BACKFILL = "backfill"
 IMPORT_HISTORY = "import-history"
@@ -14,8 +16,22 @@ QUARANTINE = "quarantine"
 TRAIN_MODEL = "train-model"
 NOTIFY_FAILURE = "notify-failure"
 
+# after-draw's deployment of each game but Lotofácil (whose deployment is `after-draw`, as before the others came):
+# the same flow with its `game` parameter, on that game's calendar (`after_draw_deployment`).
+OTHER_GAMES: tuple[GameId, ...] = (
+    "megasena",
+    "quina",
+    "lotomania",
+    "duplasena",
+    "diadesorte",
+    "timemania",
+    "maismilionaria",
+)
+GAME_AFTER_DRAWS = tuple(f"{AFTER_DRAW}-{game}" for game in OTHER_GAMES)
+
 DEPLOYMENTS = (
     AFTER_DRAW,
+    *GAME_AFTER_DRAWS,
     BACKFILL,
     IMPORT_HISTORY,
     CONVERT_MODEL,
@@ -29,5 +45,12 @@ DEPLOYMENTS = (
 
 
 def deployment_path(name: str) -> str:
-    """How Prefect addresses the deployment `name` of `prefect.yaml`: its flow's name, then its own (the same)."""
-    return f"{name}/{name}"
+    """How Prefect addresses the deployment `name` of `prefect.yaml`: its flow's name, then its own (the same;
+    a game's after-draw deployment is `after-draw/after-draw-<game>`)."""
+    flow = AFTER_DRAW if name in GAME_AFTER_DRAWS else name
+    return f"{flow}/{name}"
+
+
+def after_draw_deployment(game: GameId) -> str:
+    """The name of the after-draw deployment of `game`."""
+    return AFTER_DRAW if game == "lotofacil" else f"{AFTER_DRAW}-{game}"

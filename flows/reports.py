@@ -5,9 +5,8 @@ from __future__ import annotations
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from lotto_models.core.plans import PLANS
-from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.random_baseline import BASELINE_HITS
-from lotto_models.registry.versions import CHAMPION
+from lotto_models.registry.model_status import model_statuses
 from lotto_models.reporting.baseline import LIVE_RECORD_TITLE, MODEL_TABLE_TITLE
 from lotto_models.reporting.model_card import model_card
 from lotto_models.reporting.run_summary import RunSummary, model_rows
@@ -28,6 +27,7 @@ def publish_run_artifacts(ws: Workspace, summary: RunSummary) -> None:
                 "plan": plan,
                 "scored_guesses": record.scored,
                 "mean_hits": None if record.mean_hits is None else round(record.mean_hits, 3),
+                # no interval below two scored guesses (`storage.live_record`): left empty, as the web hides it
                 "ci95": "" if record.ci95 is None else f"{record.ci95[0]:.2f}–{record.ci95[1]:.2f}",
                 "random_baseline": BASELINE_HITS,
             }
@@ -62,8 +62,8 @@ def publish_run_artifacts(ws: Workspace, summary: RunSummary) -> None:
 def model_cards_markdown(ws: Workspace, summary: RunSummary) -> str:
     """Each model's champion card, and the card of each challenger this run decided on that did not win."""
     sections = []
-    for name in MODELS:
-        champion = ws.versions.alias(name, CHAMPION)
+    for status in model_statuses(ws.versions):
+        name, champion = status.model, status.champion
         versions = [champion] if champion else []
         decided = summary.decisions.get(name)
         if decided is not None and decided.challenger_id is not None:

@@ -7,6 +7,8 @@ from prefect.states import Completed, State
 
 from flows.names import TRAIN_MODEL
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
+from lotto_models.core.game_ids import GameId
+from lotto_models.core.games import GAMES
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.dataset_cache import CacheOutcome
 from lotto_models.training.challengers import TrainOutcome
@@ -20,21 +22,21 @@ from tasks.train_model import train_model
     description="Train one model on the stored draws and run its promotion gate.",
     persist_result=True,
 )
-def train_one_model(model: str, from_scratch: bool = False, force: bool = False) -> State:
+def train_one_model(model: str, from_scratch: bool = False, force: bool = False, game: GameId = "lotofacil") -> State:
     """Fallbacks used on the way are in the result, and named in the final state's message for people."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
     feature_set = MODELS[model].feature_set
-    dataset = build_datasets([feature_set])[feature_set]
+    dataset = build_datasets(GAMES[game], [feature_set])[feature_set]
     fallbacks: list[Fallback] = []
     if dataset.outcome is CacheOutcome.REBUILT:
         detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"
         fallbacks.append(Fallback(FallbackKind.DATASET_REBUILT, feature_set.value, detail))
-    challenger = train_model(model, dataset, from_scratch, force)
+    challenger = train_model(GAMES[game], model, dataset, from_scratch, force)
     fallbacks += challenger.fallbacks
     decision = None
     if challenger.version_id is not None and challenger.skipped_reason is None:
-        promotion = promote_model(model, challenger.version_id, dataset)
+        promotion = promote_model(GAMES[game], model, challenger.version_id, dataset)
         fallbacks += promotion.fallbacks
         decision = promotion
     outcome = TrainOutcome(model, challenger.version_id, decision, tuple(fallbacks))

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 
 from lotto_models.core.cache import CACHE
 from lotto_models.core.errors import StoreUnavailableError
-from lotto_models.core.games import Game
+from lotto_models.core.games import GAMES, Game
 from lotto_models.core.games import game as game_named
 from lotto_models.core.settings import Settings, get_settings
 from lotto_models.registry.artifact_cache import ArtifactCache
@@ -34,6 +34,7 @@ from lotto_models.storage.engine import (
 )
 from lotto_models.storage.prediction_book import PredictionBook
 from lotto_models.storage.quarantine_store import QuarantineStore
+from lotto_models.storage.run_lock import lock_file
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def refuse_empty_store_file(settings: Settings, path: Path) -> None:
     (truncated, or replaced by an empty file), and a new one there would seed the bundled history again,
     train every model again and number their versions as if none had been made. An empty file alone (made
     by `touch`, say) is a place for a new store."""
-    own = {path.name + suffix for suffix in STORE_FILE_SUFFIXES} | {path.with_suffix(".run.lock").name}
+    own = {path.name + suffix for suffix in STORE_FILE_SUFFIXES} | {lock_file(path, g).name for g in GAMES}
     others: list[Path] = []
     for directory in dict.fromkeys([path.parent, settings.home, settings.models_dir]):
         if directory.is_dir():

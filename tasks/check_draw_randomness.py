@@ -6,7 +6,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.core.draws import NUMBER_COLUMNS
-from lotto_models.core.games import GAMES
+from lotto_models.core.games import GAMES, Game
 from tasks.workspace import open_task_workspace
 
 if TYPE_CHECKING:
@@ -16,11 +16,11 @@ MIN_DRAWS = 30
 
 
 @task(name="check-draw-randomness", cache_policy=NO_CACHE)
-def check_draw_randomness() -> RandomnessReport | None:
+def check_draw_randomness(game: Game) -> RandomnessReport | None:
     """The stored draws against a fair draw (three tests, Holm-corrected); None with too few draws to test."""
     from lotto_models.reporting.randomness import randomness_report  # scipy: only when new draws arrived
 
-    frame = open_task_workspace().draws.frame()
+    frame = open_task_workspace(game).draws.frame()
     if len(frame) < MIN_DRAWS:
         return None
     report = randomness_report(GAMES["lotofacil"], frame[NUMBER_COLUMNS].to_numpy().tolist())

@@ -1,6 +1,7 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from lotto_models.core.games import Game
 from lotto_models.ingest.service import fetch_draw_range, fetch_new_draws
 from lotto_models.ingest.sources import FetchReport
 from tasks.workspace import open_task_workspace
@@ -8,10 +9,10 @@ from tasks.workspace import open_task_workspace
 
 # No task retries: the client retries each source with backoff, then the mirrors take over (one retry layer).
 @task(name="fetch-draws", cache_policy=NO_CACHE)
-def fetch_draws(first: int | None = None, last: int | None = None) -> FetchReport:
+def fetch_draws(game: Game, first: int | None = None, last: int | None = None) -> FetchReport:
     """Fetch every concurso after the newest stored one (or `first`..`last`); mirrors take over on failure."""
     logger = get_run_logger()
-    ws = open_task_workspace()
+    ws = open_task_workspace(game)
     report = fetch_new_draws(ws) if first is None or last is None else fetch_draw_range(ws, first, last)
     answered = {f.source for f in report.fetched}
     for source, problem in report.unreachable.items():

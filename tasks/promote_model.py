@@ -1,6 +1,7 @@
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
+from lotto_models.core.games import Game
 from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.training.challengers import promote_challenger
 from lotto_models.training.promotion import PromotionDecision
@@ -9,9 +10,9 @@ from tasks.workspace import open_task_workspace
 
 
 @task(name="promote-model", task_run_name="promote-model-{model}", cache_policy=NO_CACHE)
-def promote_model(model: str, version_id: int, dataset: DatasetRef) -> PromotionDecision:
+def promote_model(game: Game, model: str, version_id: int, dataset: DatasetRef) -> PromotionDecision:
     """Score challenger and champion on the same holdout; back up and swap if the challenger passes."""
-    decision = promote_challenger(open_task_workspace(), model, version_id, dataset)
+    decision = promote_challenger(open_task_workspace(game), model, version_id, dataset)
     get_run_logger().info("%s: %s", model, decision.summary())
     if decision.promote:
         emit(MODEL_PROMOTED, f"model.{model}", model, {"version_id": version_id, "reason": decision.reason})

@@ -4,6 +4,7 @@ from typing import Any
 from prefect import get_run_logger, runtime, task
 from prefect.context import TaskRunContext
 
+from lotto_models.core.games import Game
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.training.challengers import ChallengerResult, train_challenger
@@ -24,12 +25,14 @@ def dataset_cache_key(context: TaskRunContext, parameters: dict[str, Any]) -> st
     cache_expiration=timedelta(days=2),
     persist_result=True,
 )
-def train_model(model: str, dataset: DatasetRef, from_scratch: bool = False, force: bool = False) -> ChallengerResult:
+def train_model(
+    game: Game, model: str, dataset: DatasetRef, from_scratch: bool = False, force: bool = False
+) -> ChallengerResult:
     """Train, score and register a challenger version of `model` (promotion is a separate step).
 
     `force` trains even when a version exists on these draws (a retrain on demand)."""
     result = train_challenger(
-        open_task_workspace(), model, dataset, from_scratch, str(runtime.flow_run.id), force=force
+        open_task_workspace(game), model, dataset, from_scratch, str(runtime.flow_run.id), force=force
     )
     logger = get_run_logger()
     for fallback in result.fallbacks:

@@ -20,6 +20,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from lotto_models.core.errors import LotoflowError
+from lotto_models.core.game_ids import GameId
 from lotto_models.core.game_prices import GamePrices, LargerBets, PricePeriod
 
 TIME_ZONE = "America/Sao_Paulo"
@@ -180,7 +181,7 @@ class BetPrice:
 
 @dataclass(frozen=True)
 class Game:
-    id: str  # the API's path segment: .../portaldeloterias/api/<id>/<concurso>
+    id: GameId  # the API's path segment: .../portaldeloterias/api/<id>/<concurso>
     name: str
     tipo_jogo: str  # the payload's `tipoJogo`
     numero_jogo: int  # the payload's `numeroJogo` (recorded answers)

@@ -1,4 +1,5 @@
-"""One after-draw run at a time per store: a lock held in the store itself, released if its holder dies.
+"""One after-draw run at a time per store and game: a lock held in the store itself, released if its holder dies.
+Runs of two games take two locks, and may run at once.
 
 On PostgreSQL it is a session advisory lock (`pg_try_advisory_lock`), which the server releases when the
 holding connection closes — a run killed with SIGKILL cannot leave it held. SQLite has no advisory locks;
@@ -9,6 +10,7 @@ holding process dies, however it dies.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,8 +20,22 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-# A fixed 64-bit key for pg_try_advisory_lock: "lotoflow" in ASCII.
+# A fixed 64-bit key for pg_try_advisory_lock: "lotoflow" in ASCII, Lotofácil's (the one game before the others
+# came, so that a run of an older version and one of this version still exclude each other); the other games'
+# keys are derived from their API ids.
 ADVISORY_KEY = int.from_bytes(b"lotoflow", "big") & 0x7FFF_FFFF_FFFF_FFFF
+FIRST_GAME = "lotofacil"
+
+
+def advisory_key(game: str) -> int:
+    if game == FIRST_GAME:
+        return ADVISORY_KEY
+    return int.from_bytes(hashlib.sha256(f"lotoflow/{game}".encode()).digest()[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
+
+
+def lock_file(database: Path, game: str) -> Path:
+    """The file a SQLite store's runs of `game` lock, beside the database."""
+    return database.with_suffix(".run.lock" if game == FIRST_GAME else f".{game}.run.lock")
 POLL_S = 0.5
 
 
@@ -39,25 +55,26 @@ class LockWait:
 
 
 @contextmanager
-def run_lock(engine: Engine, wait_s: float) -> Iterator[LockWait]:
-    """Hold the store's run lock for the duration of the block; wait up to `wait_s` for it."""
+def run_lock(engine: Engine, wait_s: float, game: str = FIRST_GAME) -> Iterator[LockWait]:
+    """Hold the store's run lock of `game` for the duration of the block; wait up to `wait_s` for it."""
     started = time.monotonic()
+    key = advisory_key(game)
     if engine.dialect.name == "postgresql":
         with engine.connect() as connection:
-            while not connection.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_KEY}):
+            while not connection.scalar(sa.text("SELECT pg_try_advisory_lock(:key)"), {"key": key}):
                 _wait_or_give_up(started, wait_s)
             connection.commit()
             try:
                 yield LockWait(_waited(started))
             finally:
-                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_KEY})
+                connection.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 connection.commit()
         return
     database = engine.url.database
     if not database or database == ":memory:":
         yield LockWait(0.0)  # a private in-memory store: nobody else can run on it
         return
-    path = Path(database).with_suffix(".run.lock")
+    path = lock_file(Path(database), game)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as handle:
         while True:

@@ -357,3 +357,12 @@ def test_the_catalog_holds_the_pools_and_bet_sizes_of_issue_26() -> None:
     trevos, trevo_bet = GAMES["maismilionaria"].trevos, GAMES["maismilionaria"].trevo_bet
     assert trevos is not None and trevo_bet is not None
     assert (trevos.lowest, trevos.highest, trevos.drawn, trevo_bet.minimum, trevo_bet.maximum) == (1, 6, 2, 2, 6)
+
+
+def test_the_game_id_type_names_exactly_the_catalogs_games() -> None:
+    from typing import get_args
+
+    from lotto_models.core.game_ids import GameId
+    from lotto_models.core.games import GAMES
+
+    assert list(get_args(GameId)) == list(GAMES)

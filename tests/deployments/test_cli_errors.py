@@ -55,6 +55,13 @@ CASES: dict[str, Case] = {
     "quarantine-show-no-id": Case(["quarantine", "show", "x"], 2, ["usage: lotto quarantine", "'show x'"]),
     "rollback-to-zero": Case(["rollback", "stat", "--to", "0"], 2, ["usage: lotto rollback", "not '0'"]),
     "web-port-out-of-range": Case(["web", "--port", "99999"], 2, ["usage: lotto web", "from 1 to 65535", "'99999'"]),
+    "game-out-of-scope": Case(
+        ["status", "--game", "supersete"], 2, ["usage: lotto status", "Super Sete is out of lotoflow's scope"]
+    ),
+    "game-unknown": Case(["run", "--game", "bingo"], 2, ["usage: lotto run", "unknown game 'bingo'", "megasena"]),
+    "game-setting-unknown": Case(
+        ["status"], 1, ["LOTTO_GAME=keno", "known games: lotofacil"], env={"LOTTO_GAME": "keno"}
+    ),
     # files
     "import-missing-file": Case(["import-history", "{files}/missing.csv"], 1, ["{files}/missing.csv: no such file"]),
     "import-a-directory": Case(["import-history", "{files}"], 1, ["{files} is not a regular file"]),

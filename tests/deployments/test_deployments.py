@@ -70,3 +70,30 @@ def test_every_deployment_sends_heartbeats_that_the_zombie_run_automation_judges
     trigger = zombie_run_automation().trigger
     assert trigger.within.total_seconds() >= 2 * heartbeat_s  # a live run misses no window between two beats
     assert trigger.posture == "Proactive" and trigger.after == {"prefect.flow-run.heartbeat"}
+
+
+def test_each_game_has_an_after_draw_deployment_on_its_own_draw_days_one_run_at_a_time() -> None:
+    from lotto_models.core.games import GAMES
+
+    declared = {d["name"]: d for d in declared_deployments()}
+    for game in GAMES.values():
+        deployment = declared[names.after_draw_deployment(game.id)]
+        assert deployment["entrypoint"] == "flows/after_draw.py:after_draw"
+        assert deployment["parameters"].get("game", "lotofacil") == game.id
+        assert deployment["concurrency_limit"] == {"limit": 1, "collision_strategy": "ENQUEUE"}
+        evening = deployment["schedules"][0]["cron"].split()[4]  # the day-of-week field (cron: 0 is Sunday)
+        days = {int(d) for part in evening.split(",") for d in _cron_days(part)}
+        assert days == {(weekday + 1) % 7 for weekday in game.calendar.weekdays}, game.id
+
+
+def _cron_days(part: str) -> range:
+    low, _, high = part.partition("-")
+    return range(int(low), int(high or low) + 1)
+
+
+def test_the_game_parameter_offers_exactly_the_catalogs_games() -> None:
+    from flows.after_draw import after_draw
+    from lotto_models.core.games import GAMES
+
+    game = parameter_schema(after_draw).properties["game"]
+    assert game["enum"] == list(GAMES) and game["default"] == "lotofacil"
