@@ -315,11 +315,12 @@ def test_the_bucket_and_its_credentials_can_come_from_a_prefect_block(
         monkeypatch.delenv(name)  # nothing but the block says where the bucket is and how to sign in
     close_workspaces()
     ws = open_task_workspace(
+        None,
         Settings(
             home=tmp_path / "home",
             database_url=f"sqlite:///{tmp_path / 'store.db'}",
             artifacts_block="remote-file-system/lotoflow-artifacts-test",
-        )
+        ),
     )
     version = register(ws, 0.9)
     assert ws.artifacts.location(version) == f"s3://{s3_bucket}/from-block/models/stat/v1"
