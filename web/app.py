@@ -1,9 +1,9 @@
 """The read-only web service: a JSON API under `/api/v1` and three server-rendered pages.
 
-Every figure comes from `lotto_models.reporting.read_model`; this module only routes, caches and
-renders. Answers are cached in memory per URL and served again while the store's change token (one
-cheap query, asked by a background thread every `LOTTO_WEB_CACHE_TTL_S`) is unchanged, so a burst of
-readers costs one build per change of the store and no request waits on the token.
+Every figure comes from `lotto_models.reporting.read_model` (the stores' readers mapped to views); this
+module only routes, caches and renders. Answers are cached in memory per URL and served again while the
+store's change token (one cheap query, asked by a background thread every `LOTTO_WEB_CACHE_TTL_S`) is
+unchanged, so a burst of readers costs one build per change of the store and no request waits on the token.
 """
 
 from __future__ import annotations
@@ -27,25 +27,14 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from lotto_models.core.errors import StoreUnavailableError
 from lotto_models.core.lifeline import end_with_parent
 from lotto_models.core.settings import Settings, get_settings
-from lotto_models.reporting.read_model import (
-    DEFAULT_PAGE_SIZE,
-    MAX_PAGE_SIZE,
-    DrawView,
-    InvalidQueryError,
-    LiveRecord,
-    ModelsView,
-    NotFoundError,
-    Page,
-    PlanView,
-    PredictionView,
-    QuarantinePage,
-    ReadModel,
-    StoreHealth,
-    StoreUnavailableError,
-    baseline,
-)
+from lotto_models.reporting.draw_views import DrawView, QuarantinePage, StoreHealth
+from lotto_models.reporting.model_views import ModelsView
+from lotto_models.reporting.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, InvalidQueryError, Page
+from lotto_models.reporting.plan_views import LiveRecord, PlanView, PredictionView, baseline
+from lotto_models.reporting.read_model import NotFoundError, ReadModel
 from lotto_models.reporting.svg_charts import backtest_chart, hits_chart
 from web.players import add_player_routes
 from web.prefect_runs import PrefectLinks, PrefectStatus

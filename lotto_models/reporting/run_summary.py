@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lotto_models.core.fallbacks import Fallback
-from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.random_baseline import BASELINE_HITS
-from lotto_models.registry.versions import CHAMPION, ModelHealth
+from lotto_models.registry.model_status import model_statuses
+from lotto_models.registry.versions import ModelHealth
 from lotto_models.reporting.baseline import BASELINE_COLUMNS, HONEST_NOTE
 from lotto_models.reporting.plan_notes import PlanGuess, same_numbers_notes, weights_words
 from lotto_models.serving.publishing import PublishedGuess
@@ -29,13 +29,11 @@ class RunSummary:
 
 def model_rows(ws: Workspace) -> list[dict[str, object]]:
     rows = []
-    for name in MODELS:
-        champion = ws.versions.alias(name, CHAMPION)
-        health = ws.versions.health(name)
-        metrics = champion.metrics if champion else {}
+    for status in model_statuses(ws.versions):
+        champion, health, metrics = status.champion, status.health, status.holdout
         rows.append(
             {
-                "model": name,
+                "model": status.model,
                 "champion": champion.label if champion else "none",
                 "trained_through": champion.trained_through if champion else None,
                 "holdout_draws": metrics.get("draws"),
@@ -46,7 +44,7 @@ def model_rows(ws: Workspace) -> list[dict[str, object]]:
                 "share_11_plus": _round(metrics.get("share_11_plus"), 3),
                 **BASELINE_COLUMNS,
                 "degraded": health.degraded,
-                "below_baseline": champion is not None and health.below_baseline,
+                "below_baseline": status.below_baseline,
                 "note": reason_words(health),
             }
         )
@@ -89,16 +87,16 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
         )
         lines.append(f"Model {row['model']}: champion {row['champion']}{flag}; {verdict}{decision}")
     stored_members = {}
-    newest = ws.predictions.latest()
+    newest = ws.predictions.newest_guesses()
     for latest in newest:
-        numbers = " ".join(f"{n:02d}" for n in latest["numbers"])
-        members = ", ".join(latest["member_versions"].values())
+        numbers = " ".join(f"{n:02d}" for n in latest.numbers)
+        members = ", ".join(latest.member_versions.values())
         lines.append(
-            f"Plan {latest['plan']} guess for concurso {latest['concurso']}: {numbers}  [{members}; weights "
-            f"{weights_words(latest['weights'])}]"
+            f"Plan {latest.plan} guess for concurso {latest.concurso}: {numbers}  [{members}; weights "
+            f"{weights_words(latest.weights)}]"
         )
-        stored_members[(latest["plan"], latest["concurso"])] = latest["member_versions"]
-    notes = same_numbers_notes(PlanGuess(g["plan"], g["concurso"], tuple(g["numbers"]), g["weights"]) for g in newest)
+        stored_members[(latest.plan, latest.concurso)] = latest.member_versions
+    notes = same_numbers_notes(PlanGuess(g.plan, g.concurso, g.numbers, g.weights) for g in newest)
     lines += list(dict.fromkeys(notes.values()))  # one sentence per group of plans
     for published in summary.guesses:
         if (

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from lotto_models.core.plans import PLANS
-from lotto_models.modeling.catalog import MODELS
-from lotto_models.registry.versions import CHAMPION, PromotionRecord
+from lotto_models.modeling.random_baseline import BASELINE_HITS
+from lotto_models.registry.model_status import model_statuses
+from lotto_models.registry.versions import PromotionRecord
 from lotto_models.storage.engine import shown_url
+from lotto_models.storage.live_record import LiveRecord
 from lotto_models.workspace import Workspace
 
 HOLDOUT_KEYS = (
@@ -42,23 +44,37 @@ def decision_figures(decision: PromotionRecord) -> dict[str, Any]:
     }
 
 
+def live_sentence(record: LiveRecord) -> str:
+    """The live record in one sentence, as `lotto status` prints it."""
+    if record.mean_hits is None or record.chance_ci95 is None:
+        return f"{record.plan}: no published guess has been scored yet"
+    if record.ci95 is None:
+        low, high = record.chance_ci95  # one random guess's range: the same figure the web shows
+        return (
+            f"{record.plan}: one scored guess, {record.mean_hits:.0f} hits; one guess is one guess: a random guess "
+            f"averages {BASELINE_HITS:.1f} and lands anywhere from {low:.0f} to {high:.0f} hits 95% of the time"
+        )
+    return (
+        f"{record.plan}: mean hits {record.mean_hits:.2f} over {record.scored} scored guess(es) "
+        f"(95% CI {record.ci95[0]:.2f}–{record.ci95[1]:.2f}); a random guess averages {BASELINE_HITS:.1f}"
+    )
+
+
 def status_report(ws: Workspace) -> dict[str, Any]:
     last = ws.draws.last_draw()
     models = {}
-    for name in MODELS:
-        champion = ws.versions.alias(name, CHAMPION)
-        health = ws.versions.health(name)
-        decision = ws.versions.last_decision(name)
-        models[name] = {
+    for status in model_statuses(ws.versions):
+        champion, health, decision = status.champion, status.health, status.last_decision
+        models[status.model] = {
             "champion": champion.label if champion else None,
             "trained_through": champion.trained_through if champion else None,
             "degraded": health.degraded,
             "degraded_reason": health.reason,
             # the champion is worse than the constant forecast beyond noise: it serves no plan
-            "below_baseline": champion is not None and health.below_baseline,
+            "below_baseline": status.below_baseline,
             "versus_baseline": health.versus_baseline.as_dict() if champion and health.versus_baseline else None,
-            "holdout": {k: champion.metrics[k] for k in HOLDOUT_KEYS if k in champion.metrics} if champion else {},
-            "last_decision": decision_figures(decision) if decision else None,
+            "holdout": {k: status.holdout[k] for k in HOLDOUT_KEYS if k in status.holdout},
+            "last_decision": decision_figures(decision.record) if decision else None,
         }
     return {
         # which store this is: LOTTO_HOME and the database, its password hidden
@@ -71,5 +87,5 @@ def status_report(ws: Workspace) -> dict[str, Any]:
         "quarantine": ws.draws.quarantine_count(),  # entries held, awaiting a decision
         "models": models,
         "predictions": ws.predictions.latest(),
-        "live": {plan: ws.predictions.live_record(plan).sentence() for plan in PLANS},
+        "live": {plan: live_sentence(ws.predictions.live_record(plan)) for plan in PLANS},
     }

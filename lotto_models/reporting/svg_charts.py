@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
-from lotto_models.reporting.read_model import Baseline, ModelView, ScorePoint, chance_interval
+from lotto_models.reporting.model_views import ModelView
+from lotto_models.reporting.plan_views import Baseline, ScorePoint
+from lotto_models.storage.live_record import chance_interval
 
 RunUrl = Callable[[str | None], str | None]
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf")

@@ -6,7 +6,7 @@ live record cannot be improved after the fact.
 
 from __future__ import annotations
 
-import math
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,10 +16,11 @@ from sqlalchemy.engine import Engine
 from lotto_models.core.draws import Draw, hits
 from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.core.plans import PLANS
-from lotto_models.modeling.random_baseline import BASELINE_HITS, PER_GUESS_RANGE
 from lotto_models.storage import schema
+from lotto_models.storage.draw_rows import number_columns
 from lotto_models.storage.draw_store import DrawStore, utcnow
-from lotto_models.storage.rows import from_row
+from lotto_models.storage.live_record import LiveRecord, ScorePoint, live_record
+from lotto_models.storage.rows import as_utc, from_row
 
 
 @dataclass(frozen=True)
@@ -27,28 +28,6 @@ class Score:
     plan: str
     concurso: int
     hits: int
-
-
-@dataclass(frozen=True)
-class LiveRecord:
-    plan: str
-    scored: int
-    mean_hits: float | None
-    ci95: tuple[float, float] | None
-
-    def sentence(self) -> str:
-        if not self.scored or self.mean_hits is None:
-            return f"{self.plan}: no published guess has been scored yet"
-        if self.ci95 is None:
-            return (
-                f"{self.plan}: one scored guess, {self.mean_hits:.0f} hits; one guess is one guess: a random guess "
-                f"averages {BASELINE_HITS:.1f} and lands anywhere from {PER_GUESS_RANGE[0]} to "
-                f"{PER_GUESS_RANGE[1]} hits 95% of the time"
-            )
-        return (
-            f"{self.plan}: mean hits {self.mean_hits:.2f} over {self.scored} scored guess(es) "
-            f"(95% CI {self.ci95[0]:.2f}–{self.ci95[1]:.2f}); a random guess averages {BASELINE_HITS:.1f}"
-        )
 
 
 @dataclass(frozen=True)
@@ -74,6 +53,35 @@ class StoredGuess:
     degraded: bool
     note: str | None
     flow_run_id: str | None
+
+
+@dataclass(frozen=True)
+class NewestGuess:
+    """A plan's newest published guess, the ensemble build that made it, and its hits once scored."""
+
+    plan: str
+    concurso: int
+    numbers: tuple[int, ...]
+    member_versions: dict[str, str]
+    weights: dict[str, float]  # each scoring member's share (summing to 1; odd_even is a rule, not a scorer)
+    built_at: dt.datetime
+    degraded: bool
+    note: str | None
+    flow_run_id: str | None
+    hits: int | None
+
+
+@dataclass(frozen=True)
+class RecordedGuess:
+    """A plan's published guess for one concurso, with the numbers drawn and its hits once known."""
+
+    concurso: int
+    numbers: tuple[int, ...]
+    member_versions: dict[str, str]
+    published_at: dt.datetime
+    flow_run_id: str | None
+    drawn: tuple[int, ...] | None
+    hits: int | None
 
 
 class PredictionBook:
@@ -219,14 +227,25 @@ class PredictionBook:
             )
         return len(scored)
 
-    def latest(self) -> list[dict[str, Any]]:
-        """The newest guess of each plan, with its member versions and weights, and its hits once scored."""
+    def newest_guesses(self) -> list[NewestGuess]:
+        """The newest guess of each plan that has one, in the plans' order, with its hits once scored."""
         p, s, e = schema.predictions, schema.prediction_scores, schema.ensemble_versions
         mine = p.c.game == self.game.id
         newest_of_plan = sa.select(p.c.plan, sa.func.max(p.c.concurso).label("concurso")).where(mine)
         newest = newest_of_plan.group_by(p.c.plan).subquery()
         query = (
-            sa.select(p.c.plan, p.c.concurso, p.c.numbers, p.c.member_versions, e.c.weights, e.c.note, s.c.hits)
+            sa.select(
+                p.c.plan,
+                p.c.concurso,
+                p.c.numbers,
+                p.c.member_versions,
+                p.c.created_at,
+                p.c.flow_run_id,
+                e.c.weights,
+                e.c.degraded,
+                e.c.note,
+                s.c.hits,
+            )
             .join(newest, (newest.c.plan == p.c.plan) & (newest.c.concurso == p.c.concurso))
             .join(e, e.c.id == p.c.ensemble_version_id)
             .outerjoin(s, s.c.prediction_id == p.c.id)
@@ -237,34 +256,87 @@ class PredictionBook:
         rank = {name: i for i, name in enumerate(PLANS)}
         rows = sorted(rows, key=lambda row: rank.get(row.plan, len(rank)))
         return [
-            {
-                "plan": row.plan,
-                "public": PLANS[row.plan].public if row.plan in PLANS else False,
-                "concurso": row.concurso,
-                "numbers": list(row.numbers),
-                "member_versions": dict(row.member_versions),
-                # each scoring member's share of the ensemble (summing to 1; odd_even is a rule, not a scorer)
-                "weights": {member: float(weight) for member, weight in dict(row.weights).items()},
-                "note": row.note,
-                "hits": row.hits,
-            }
+            from_row(
+                NewestGuess,
+                row,
+                numbers=tuple(int(n) for n in row.numbers),
+                member_versions=dict(row.member_versions),
+                weights={member: float(weight) for member, weight in dict(row.weights).items()},
+                built_at=as_utc(row.created_at),
+                degraded=bool(row.degraded),
+            )
             for row in rows
         ]
 
-    def live_record(self, plan: str) -> LiveRecord:
-        p, s = schema.predictions, schema.prediction_scores
+    def latest(self) -> list[dict[str, Any]]:
+        """The newest guess of each plan as `lotto status --json` lists it (its keys are an interface)."""
+        return [
+            {
+                "plan": guess.plan,
+                "public": PLANS[guess.plan].public if guess.plan in PLANS else False,
+                "concurso": guess.concurso,
+                "numbers": list(guess.numbers),
+                "member_versions": guess.member_versions,
+                "weights": guess.weights,
+                "note": guess.note,
+                "hits": guess.hits,
+            }
+            for guess in self.newest_guesses()
+        ]
+
+    def guesses(self, plan: str, offset: int = 0, limit: int | None = None) -> list[RecordedGuess]:
+        """The plan's published guesses, newest concurso first, with the numbers drawn and the hits once
+        known."""
+        p, s, d = schema.predictions, schema.prediction_scores, schema.draws
+        numbers = [d.c[name] for name in number_columns(self.game)]
+        query = (
+            sa.select(
+                p.c.concurso, p.c.numbers, p.c.member_versions, p.c.created_at, p.c.flow_run_id, s.c.hits, *numbers
+            )
+            .outerjoin(s, s.c.prediction_id == p.c.id)
+            .outerjoin(d, (d.c.game == p.c.game) & (d.c.concurso == p.c.concurso))
+            .where(p.c.game == self.game.id, p.c.plan == plan)
+            .order_by(p.c.concurso.desc())
+            .offset(offset)
+        )
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as connection:
-            values = connection.scalars(
-                sa.select(s.c.hits)
-                .join(p, p.c.id == s.c.prediction_id)
-                .where(p.c.game == self.game.id, p.c.plan == plan)
-            ).all()
-        if not values:
-            return LiveRecord(plan, 0, None, None)
-        n = len(values)
-        mean = sum(values) / n
-        if n == 1:
-            return LiveRecord(plan, 1, mean, None)  # nothing bounds the mean of one guess
-        sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
-        half = 1.96 * sd / math.sqrt(n)
-        return LiveRecord(plan, n, mean, (mean - half, mean + half))
+            rows = connection.execute(query).all()
+        return [
+            RecordedGuess(
+                concurso=row.concurso,
+                numbers=tuple(int(n) for n in row.numbers),
+                member_versions=dict(row.member_versions),
+                published_at=as_utc(row.created_at),
+                flow_run_id=row.flow_run_id,
+                drawn=tuple(sorted(int(row._mapping[c.name]) for c in numbers)) if row.d1 is not None else None,
+                hits=row.hits,
+            )
+            for row in rows
+        ]
+
+    def guess_count(self, plan: str) -> int:
+        p = schema.predictions
+        with self.engine.connect() as connection:
+            count = sa.select(sa.func.count()).select_from(p).where(p.c.game == self.game.id, p.c.plan == plan)
+            return connection.scalar(count) or 0
+
+    def scores(self, plan: str, limit: int | None = None) -> list[ScorePoint]:
+        """The plan's scored guesses in concurso order (the newest `limit` when given)."""
+        p, s = schema.predictions, schema.prediction_scores
+        query = (
+            sa.select(p.c.concurso, s.c.hits, p.c.flow_run_id)
+            .join(s, s.c.prediction_id == p.c.id)
+            .where(p.c.game == self.game.id, p.c.plan == plan)
+            .order_by(p.c.concurso.desc())
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).all()
+        return [ScorePoint(row.concurso, row.hits, row.flow_run_id) for row in reversed(rows)]
+
+    def live_record(self, plan: str) -> LiveRecord:
+        """The plan's live record: every scored guess against chance (`storage.live_record`)."""
+        return live_record(plan, [point.hits for point in self.scores(plan)])

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 
 from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.storage import schema
+from lotto_models.storage.draw_history import stored_by_run
 from lotto_models.storage.draw_store import utcnow
 from lotto_models.storage.rows import from_row
 
@@ -40,6 +41,7 @@ class QuarantineEntry:
     decided_by: str | None
     decided_at: dt.datetime | None
     decision_note: str | None
+    flow_run_id: str | None = None  # the run that held it (`draw_history.stored_by_run`), where it was read
 
 
 class QuarantineStore:
@@ -57,6 +59,20 @@ class QuarantineStore:
             query = query.where(q.c.status == QuarantineStatus.HELD.value)
         with self.engine.connect() as connection:
             return [_entry(row) for row in connection.execute(query)]
+
+    def newest(self, offset: int, limit: int) -> list[QuarantineEntry]:
+        """Entries of every status, newest first, each with the flow run that held it."""
+        q = schema.quarantine
+        query = sa.select(q, stored_by_run(q.c.quarantined_at)).where(q.c.game == self.game.id)
+        query = query.order_by(q.c.id.desc()).limit(limit).offset(offset)
+        with self.engine.connect() as connection:
+            return [_entry(row) for row in connection.execute(query)]
+
+    def count(self) -> int:
+        """Entries of every status."""
+        q = schema.quarantine
+        with self.engine.connect() as connection:
+            return connection.scalar(sa.select(sa.func.count()).select_from(q).where(q.c.game == self.game.id)) or 0
 
     def get(self, entry_id: int) -> QuarantineEntry | None:
         q = schema.quarantine
@@ -93,4 +109,5 @@ def _entry(row: sa.Row[Any]) -> QuarantineEntry:
         first_seen=row.quarantined_at,
         last_seen=row.last_seen_at,
         status=QuarantineStatus(row.status),
+        flow_run_id=row._mapping.get("run_id"),
     )

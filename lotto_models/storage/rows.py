@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from typing import Any, TypeVar
 
 import sqlalchemy as sa
@@ -18,3 +19,9 @@ def from_row(cls: type[T], row: sa.Row[Any], **converted: Any) -> T:
     columns = row._mapping
     values = {field.name: columns[field.name] for field in dataclasses.fields(cls) if field.name not in converted}
     return cls(**values, **converted)
+
+
+def as_utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment in UTC: SQLite gives back naive datetimes for what was stored in UTC, PostgreSQL gives
+    them with their zone."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)

@@ -17,10 +17,11 @@ from lotto_models.core.settings import Settings
 from lotto_models.ingest.draw_calendar import next_draw_date, overdue_draw, result_deadline
 from lotto_models.ingest.quarantine import discard_entry
 from lotto_models.modeling.random_baseline import BASELINE_HITS, BASELINE_HITS_SD, BASELINE_SHARE_11_PLUS
-from lotto_models.reporting.read_model import MAX_PAGE_SIZE, chance_interval
+from lotto_models.reporting.paging import MAX_PAGE_SIZE
 from lotto_models.reporting.status import status_report
 from lotto_models.storage import schema
 from lotto_models.storage.engine import head_revision
+from lotto_models.storage.live_record import chance_interval
 from lotto_models.storage.quarantine_store import QuarantineStatus
 from tests.web.conftest import UI
 from web.app import create_app
