@@ -22,7 +22,6 @@ from lotto_models.reporting.player_views import (
     check_view,
     numbers_view,
     randomness_view,
-    stored_numbers,
 )
 from lotto_models.reporting.read_model import ReadModel
 
@@ -59,7 +58,7 @@ def add_player_routes(
     errors: dict[int | str, dict[str, Any]],
 ) -> None:
     def draws() -> list[list[int]]:
-        return stored_numbers(read_model.engine)
+        return read_model.stored_numbers()
 
     invalid: dict[int | str, dict[str, Any]] = {
         422: {"description": "the numbers are not a valid bet: the answer names the problem"}

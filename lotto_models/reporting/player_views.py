@@ -6,15 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
-from lotto_models.core.draws import NUMBER_COLUMNS
 from lotto_models.core.games import Game
 from lotto_models.reporting.bets import bet_options, check_ticket
 from lotto_models.reporting.number_stats import COVERAGE, number_figures
 from lotto_models.reporting.randomness import randomness_report
-from lotto_models.storage import schema
 
 
 class BandView(BaseModel):
@@ -97,14 +94,6 @@ class CheckView(BaseModel):
     expected_mean_hits: float
     tiers: list[TierRecordView]
     words: str
-
-
-def stored_numbers(engine: sa.Engine) -> list[list[int]]:
-    """The numbers of every stored draw, oldest first."""
-    columns = [schema.draws.c[name] for name in NUMBER_COLUMNS]
-    with engine.connect() as connection:
-        rows = connection.execute(sa.select(*columns).order_by(schema.draws.c.concurso)).all()
-    return [sorted(int(n) for n in row) for row in rows]
 
 
 def numbers_view(game: Game, draws: Sequence[Sequence[int]]) -> NumbersView:

@@ -253,6 +253,11 @@ class ReadModel:
             draws=self.draws(page, page_size), quarantine=self.quarantine(1, MAX_PAGE_SIZE), ingests=self.ingests()
         )
 
+    @_store_call
+    def stored_numbers(self) -> list[list[int]]:
+        """The numbers of every stored draw, oldest first (what the players' pages judge against chance)."""
+        return [list(numbers) for numbers in DrawHistory(self.engine).numbers()]
+
     # -- models ----------------------------------------------------------------------------------------------
     @_store_call
     def models(self) -> ModelsView:

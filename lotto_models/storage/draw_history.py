@@ -110,6 +110,14 @@ class DrawHistory:
             count, first, last, last_date = connection.execute(query).one()
         return DrawSpan(count, first, last, last_date)
 
+    def numbers(self) -> list[tuple[int, ...]]:
+        """The numbers of every stored draw (each ascending), oldest first."""
+        d = schema.draws
+        columns = [d.c[name] for name in number_columns(self.game)]
+        query = sa.select(*columns).where(d.c.game == self.game.id).order_by(d.c.concurso)
+        with self.engine.connect() as connection:
+            return [tuple(sorted(int(n) for n in row)) for row in connection.execute(query)]
+
     def ingests(self, limit: int = 20) -> list[IngestRecord]:
         """The newest ingests (fetches, backfills, imports), newest first."""
         i = schema.ingest_runs
