@@ -1,4 +1,10 @@
-"""The model family: what each model reads and what it depends on. The training order follows from it."""
+"""The model family: what each model reads and what it depends on, and which of them each game trains. The
+training order follows from it.
+
+Lotofácil trains the whole family. Another game trains the public models (every feature set is built for any
+pool, and ls16 stacks on the game's own ls14pp and ls15pp), not the research ones: ls17's long window and
+ls18's 60-draw convolution over 80 or 100 numbers cost several LSTMs each and serve no plan
+(`core.plans.DEFAULT_PLANS`)."""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from lotto_models.core.errors import LotoflowError
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.modeling.feature_sets import FeatureSet
 
 
@@ -77,15 +84,27 @@ MODELS: dict[str, ModelSpec] = {
 }
 
 
-def check_known(names: Iterable[str]) -> None:
+def models_of(game: Game = LOTOFACIL) -> tuple[str, ...]:
+    """The models `game` trains, in catalog order: Lotofácil every one, another game the public ones."""
+    return tuple(name for name, spec in MODELS.items() if game.id == LOTOFACIL.id or not spec.research)
+
+
+def check_known(names: Iterable[str], game: Game = LOTOFACIL) -> None:
+    """Raises `UnknownModelError` for a name outside the catalog or one `game` does not train."""
     unknown = set(names) - set(MODELS)
     if unknown:
         raise UnknownModelError(f"unknown model(s) {sorted(unknown)}; known: {', '.join(MODELS)}")
+    trained = models_of(game)
+    untrained = set(names) - set(trained)
+    if untrained:
+        raise UnknownModelError(
+            f"{game.name} does not train {', '.join(sorted(untrained))}; its models: {', '.join(trained)}"
+        )
 
 
-def with_dependencies(names: Iterable[str]) -> set[str]:
+def with_dependencies(names: Iterable[str], game: Game = LOTOFACIL) -> set[str]:
     wanted = set(names)
-    check_known(wanted)
+    check_known(wanted, game)
     pending = list(wanted)
     while pending:
         for dependency in MODELS[pending.pop()].depends_on:
@@ -108,9 +127,10 @@ def dependents_of(names: Iterable[str]) -> set[str]:
     return closed
 
 
-def training_order(names: Iterable[str] | None = None) -> list[str]:
-    """The requested models (all by default) and their dependencies: dependencies first, then catalog order."""
-    wanted = with_dependencies(MODELS if names is None else names)
+def training_order(names: Iterable[str] | None = None, game: Game = LOTOFACIL) -> list[str]:
+    """The requested models (all `game` trains by default) and their dependencies: dependencies first, then
+    catalog order. Raises `UnknownModelError` for a model `game` does not train."""
+    wanted = with_dependencies(models_of(game) if names is None else names, game)
     rank = {name: i for i, name in enumerate(MODELS)}
     sorter = graphlib.TopologicalSorter({name: set(MODELS[name].depends_on) for name in wanted})
     sorter.prepare()
@@ -124,12 +144,12 @@ def training_order(names: Iterable[str] | None = None) -> list[str]:
     return order
 
 
-def retrain_order(names: Iterable[str] | None = None) -> list[str]:
-    """What a retrain of `names` (all by default) trains: them and every model depending on them, in
-    training order. Their own dependencies keep their champions. Raises `UnknownModelError`."""
+def retrain_order(names: Iterable[str] | None = None, game: Game = LOTOFACIL) -> list[str]:
+    """What a retrain of `names` (all `game` trains by default) trains: them and every model depending on them,
+    in training order. Their own dependencies keep their champions. Raises `UnknownModelError`."""
     if names is None:
-        return training_order()
+        return training_order(game=game)
     wanted = set(names)
-    check_known(wanted)
+    check_known(wanted, game)
     chosen = dependents_of(wanted)
-    return [name for name in training_order() if name in chosen]
+    return [name for name in training_order(game=game) if name in chosen]

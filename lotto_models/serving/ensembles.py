@@ -1,5 +1,8 @@
 """Plan ensembles: which champions a plan combines, how their probabilities become one guess, and the
-`odd_even` selection (ímpares-pares), which is not a scorer but a constraint on the guess."""
+`odd_even` selection (ímpares-pares), which is not a scorer but a constraint on the guess.
+
+The guess is the game's default bet of its most probable numbers (`GameShape`: Lotofácil's 15 of 1..25,
+Lotomania's 50 of 0..99). `odd_even` is Lotofácil's alone (`core.plans`): its functions read 15 of 1..25."""
 
 from __future__ import annotations
 
@@ -11,6 +14,8 @@ import numpy as np
 from lotto_models.core.draws import NUMBERS, PER_DRAW
 from lotto_models.core.plans import Plan
 from lotto_models.modeling.comparison import paired_interval, per_draw_log_loss
+from lotto_models.modeling.evaluation import guess_numbers
+from lotto_models.modeling.game_shape import LOTOFACIL_SHAPE, GameShape
 from lotto_models.modeling.intervals import CONFIDENCE
 
 ODD = np.arange(1, NUMBERS + 1) % 2 == 1
@@ -43,10 +48,13 @@ def combine(
     return EnsembleOutput(np.asarray(probabilities), used, missing)
 
 
-def guess_from(probabilities: np.ndarray) -> list[int]:
-    """The 15 most probable numbers (1..25), ascending."""
-    top = np.argsort(-np.asarray(probabilities).reshape(-1), kind="stable")[:PER_DRAW]
-    return sorted(int(i) + 1 for i in top)
+def guess_from(probabilities: np.ndarray, game: GameShape = LOTOFACIL_SHAPE) -> list[int]:
+    """`game`'s bet of its most probable numbers, ascending, as the game numbers them (Lotofácil: 15 of 1..25;
+    ties: the lower number). Raises `ValueError` when there is not one probability per number of the game."""
+    row = np.asarray(probabilities).reshape(1, -1)
+    if row.shape[1] != game.pool:
+        raise ValueError(f"{row.shape[1]} probabilities for {game.game}'s {game.pool} numbers")
+    return [int(n) for n in guess_numbers(row, game)[0]]
 
 
 def odd_range_from_history(hot: np.ndarray) -> tuple[int, int]:

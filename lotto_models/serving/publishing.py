@@ -4,6 +4,9 @@ Member weights come from the members' per-draw losses on the weights span, which
 `modeling.splits`), with their noise (`serving.ensembles.fit_member_weights`). A member whose champion is
 worse than the constant forecast beyond noise (`below_baseline`) is left out of every plan, which says so.
 `lotto predict` computes the same guess without storing it, with the weights of the plan's latest ensemble build.
+
+Everything is the workspace's game's: its plans (`core.plans.plans_of`), a guess of its default bet of numbers
+in its range, and its extras (trevos, month, team) guessed by frequency (`serving.extras`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ from lotto_models.core.cache import CACHE
 from lotto_models.core.errors import LotoflowError
 from lotto_models.core.failpoints import PUBLISHING_BEFORE_STORE, failpoint
 from lotto_models.core.fallbacks import Fallback
-from lotto_models.core.plans import PLANS
+from lotto_models.core.games import LOTOFACIL, Game
+from lotto_models.core.plans import plan_of, plans_of
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.modeling.features import Dataset, FeatureSet, draw_matrix
@@ -30,7 +34,8 @@ from lotto_models.serving.ensembles import (
     guess_with_odd_range,
     odd_range_from_history,
 )
-from lotto_models.training.shared_datasets import shared_datasets
+from lotto_models.serving.extras import GuessExtras, guess_extras
+from lotto_models.training.shared_datasets import game_shape, shared_datasets
 from lotto_models.workspace import Workspace
 
 
@@ -45,16 +50,18 @@ class PublishedGuess:
     note: str | None
     newly_published: bool
     fallbacks: list[Fallback] = field(default_factory=list)
+    extras: GuessExtras = GuessExtras()  # trevos, month or team, by frequency; empty for a game without
 
 
-def plan_feature_sets(plan_names: list[str] | None = None) -> set[FeatureSet]:
-    """The feature sets the plans' members read."""
-    return {MODELS[m].feature_set for p in (plan_names or PLANS) for m in PLANS[p].members}
+def plan_feature_sets(plan_names: list[str] | None = None, game: Game = LOTOFACIL) -> set[FeatureSet]:
+    """The feature sets the members of `game`'s plans (all of them by default) read."""
+    plans = plans_of(game)
+    return {MODELS[m].feature_set for p in (plan_names or plans) for m in plan_of(game, p).members}
 
 
 def build_plan_datasets(ws: Workspace, plan_names: list[str] | None = None) -> dict[FeatureSet, DatasetRef]:
     frame = ws.draws.frame()
-    return shared_datasets(ws, frame, sorted(plan_feature_sets(plan_names)))
+    return shared_datasets(ws, frame, sorted(plan_feature_sets(plan_names, ws.game)))
 
 
 class NoMemberCanServeError(LotoflowError):
@@ -73,7 +80,7 @@ class PlanMembers:
 def load_plan_members(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, DatasetRef]) -> PlanMembers:
     members = PlanMembers()
     next_concurso = ws.draws.last_concurso() + 1
-    for member in PLANS[plan_name].members:
+    for member in plan_of(ws.game, plan_name).members:
         spec = MODELS[member]
         checked = checked_champion(ws.versions, ws.artifacts, member)
         champion = checked.version
@@ -126,7 +133,7 @@ def fit_plan_weights(ws: Workspace, members: PlanMembers) -> dict[str, float]:
 def compose_guess(
     ws: Workspace, plan_name: str, members: PlanMembers, weights: dict[str, float]
 ) -> tuple[list[int], dict[str, str], dict[str, float], bool]:
-    plan = PLANS[plan_name]
+    plan = plan_of(ws.game, plan_name)
     next_probabilities = {m: members.predictors[m](d.next_inputs)[0] for m, d in members.datasets.items()}
     output = combine(plan, next_probabilities, weights)
     versions = dict(members.versions)
@@ -135,8 +142,19 @@ def compose_guess(
         numbers = guess_with_odd_range(output.probabilities, odd_range)
         versions["odd_even"] = f"odd count {odd_range[0]}..{odd_range[1]}"
     else:
-        numbers = guess_from(output.probabilities)
+        numbers = guess_from(output.probabilities, game_shape(ws))
     return numbers, versions, output.weights, output.degraded
+
+
+def compose_extras(ws: Workspace) -> GuessExtras:
+    """The game's extras for the next concurso, by frequency over the stored history, computed once per store,
+    game and newest concurso."""
+    return CACHE.get(
+        "guess-extras",
+        (ws.settings.sqlalchemy_url, ws.game.id),
+        ws.draws.last_concurso(),
+        lambda: guess_extras(ws.game, ws.draws.frame()),
+    )
 
 
 def _odd_range(ws: Workspace) -> tuple[int, int]:
@@ -160,12 +178,15 @@ def publish_plan(
     members = load_plan_members(ws, plan_name, datasets)
     weights = fit_plan_weights(ws, members)
     numbers, versions, used, degraded = compose_guess(ws, plan_name, members, weights)
+    extras = compose_extras(ws)
     note = "; ".join(members.problems) or None
     ensemble_id = ws.predictions.record_ensemble(plan_name, versions, used, degraded, note)
     next_concurso = ws.draws.last_concurso() + 1
     failpoint(PUBLISHING_BEFORE_STORE)
     stored = ws.predictions.publish(plan_name, next_concurso, numbers, versions, ensemble_id, flow_run_id)
-    return PublishedGuess(plan_name, next_concurso, numbers, versions, used, degraded, note, stored, members.fallbacks)
+    return PublishedGuess(
+        plan_name, next_concurso, numbers, versions, used, degraded, note, stored, members.fallbacks, extras
+    )
 
 
 def predict_plan(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, DatasetRef]) -> PublishedGuess:
@@ -181,11 +202,20 @@ def predict_plan(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, Datas
     numbers, versions, used, degraded = compose_guess(ws, plan_name, members, weights)
     note = "; ".join(members.problems) or None
     return PublishedGuess(
-        plan_name, ws.draws.last_concurso() + 1, numbers, versions, used, degraded, note, False, members.fallbacks
+        plan_name,
+        ws.draws.last_concurso() + 1,
+        numbers,
+        versions,
+        used,
+        degraded,
+        note,
+        False,
+        members.fallbacks,
+        compose_extras(ws),
     )
 
 
 def plans_missing_guess(ws: Workspace) -> list[str]:
-    """Plans with no published guess for the concurso after the newest stored one."""
+    """The workspace's game's plans with no published guess for the concurso after the newest stored one."""
     next_concurso = ws.draws.last_concurso() + 1
-    return [plan for plan in PLANS if not ws.predictions.has_prediction(plan, next_concurso)]
+    return [plan for plan in plans_of(ws.game) if not ws.predictions.has_prediction(plan, next_concurso)]

@@ -1,4 +1,8 @@
-"""Training a challenger for a model, scoring it on the holdout, and the promotion that may follow."""
+"""Training a challenger for a model, scoring it on the holdout, and the promotion that may follow.
+
+Everything is the workspace's game's (`shared_datasets.game_shape`): the models it trains
+(`catalog.models_of`), its features and networks (their widths follow its pool), the holdout's guess of its
+default bet and the random baseline it is judged by, and the constant forecast the gate compares with."""
 
 from __future__ import annotations
 
@@ -13,19 +17,20 @@ import pandas as pd
 
 from lotto_models.core.failpoints import PROMOTION_BEFORE_SWAP, failpoint
 from lotto_models.core.fallbacks import Fallback
-from lotto_models.modeling.catalog import MODELS, ModelSpec, dependents_of, training_order
+from lotto_models.modeling.catalog import MODELS, ModelSpec, check_known, dependents_of, training_order
 from lotto_models.modeling.comparison import per_draw_log_loss, versus_constant_forecast
 from lotto_models.modeling.dataset_cache import DatasetRef
 from lotto_models.modeling.evaluation import HoldoutMetrics, evaluate_holdout, invalid_output_reason
-from lotto_models.modeling.features import Dataset, FeatureParams, FeatureSet, fingerprint
+from lotto_models.modeling.features import Dataset, FeatureSet, fingerprint
 from lotto_models.modeling.fitting import fit_model, hyperparameters_for, load_predictor, warm_startable
+from lotto_models.modeling.game_shape import LOTOFACIL_SHAPE, GameShape
 from lotto_models.modeling.splits import Splits, time_splits
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, ModelVersion
 from lotto_models.training.promotion import PromotionDecision, decide_promotion
-from lotto_models.training.shared_datasets import shared_datasets
+from lotto_models.training.shared_datasets import feature_params, game_shape, shared_datasets
 from lotto_models.workspace import Workspace
 
 
@@ -58,7 +63,7 @@ def base_champions(ws: Workspace, spec: ModelSpec) -> dict[str, ModelVersion]:
 
 def hyperparameters(ws: Workspace, spec: ModelSpec) -> dict[str, Any]:
     bases = {name: version.label for name, version in base_champions(ws, spec).items()}
-    return hyperparameters_for(spec, FeatureParams.of(ws.settings), ws.settings.training, bases)
+    return hyperparameters_for(spec, feature_params(ws), ws.settings.training, bases)
 
 
 def dataset_splits(ws: Workspace, dataset: Dataset) -> Splits:
@@ -68,15 +73,16 @@ def dataset_splits(ws: Workspace, dataset: Dataset) -> Splits:
 
 
 def models_needing_training(ws: Workspace, frame: pd.DataFrame) -> list[str]:
-    """Models without a version trained on today's draws with today's hyperparameters, plus every model
-    that depends on one of them (dependency order)."""
+    """Models of the workspace's game without a version trained on today's draws with today's
+    hyperparameters, plus every model that depends on one of them (dependency order)."""
     stale = []
-    for name in training_order():
+    params = feature_params(ws)
+    for name in training_order(game=ws.game):
         spec = MODELS[name]
-        print_ = fingerprint(frame, spec.feature_set, FeatureParams.of(ws.settings))
+        print_ = fingerprint(frame, spec.feature_set, params)
         if ws.versions.trained_on(name, print_, hyperparameters(ws, spec)) is None:
             stale.append(name)
-    return training_order(dependents_of(stale)) if stale else []
+    return training_order(dependents_of(stale), ws.game) if stale else []
 
 
 def expected_training_seconds(ws: Workspace, models: list[str], from_scratch: bool) -> dict[str, float]:
@@ -129,9 +135,12 @@ def train_challenger(
     """Train, score on the holdout and register a new version of `model` (not yet promoted).
 
     Skipped when a version was already trained on this dataset with these hyperparameters, unless
-    `force` (a retrain on demand: warm from the champion, or from scratch).
+    `force` (a retrain on demand: warm from the champion, or from scratch). Raises `UnknownModelError` for a
+    model the workspace's game does not train.
     """
+    check_known([model], ws.game)
     spec = MODELS[model]
+    shape = game_shape(ws)
     dataset = dataset_ref.load()
     params = hyperparameters(ws, spec)
     existing = ws.versions.trained_on(model, dataset.fingerprint, params)
@@ -162,8 +171,10 @@ def train_challenger(
         )
         probabilities = holdout_probabilities(spec, staging, dataset, splits)
         targets = dataset.targets[splits.holdout]
-        metrics = evaluate_holdout(probabilities, targets)
-        versus_baseline = versus_constant_forecast(per_draw_log_loss(probabilities, targets), ws.settings.confidence)
+        metrics = evaluate_holdout(probabilities, targets, shape)
+        versus_baseline = versus_constant_forecast(
+            per_draw_log_loss(probabilities, targets), ws.settings.confidence, shape
+        )
         version = register_version(
             ws.versions,
             ws.artifacts,
@@ -176,7 +187,7 @@ def train_challenger(
                 **metrics.as_dict(),
                 "versus_baseline": versus_baseline.as_dict(),
                 "spans": data_spans(dataset, splits),
-                "invalid_reason": invalid_output_reason(probabilities),
+                "invalid_reason": invalid_output_reason(probabilities, shape),
                 "epochs": outcome.epochs_run,
                 "warm_started": outcome.warm_started,
                 "training_seconds": round(outcome.seconds, 3),
@@ -207,9 +218,11 @@ def data_spans(dataset: Dataset, splits: Splits) -> dict[str, list[int]]:
     }
 
 
-def score_on_holdout(spec: ModelSpec, artifact_dir: Path, dataset: Dataset, splits: Splits) -> HoldoutMetrics:
+def score_on_holdout(
+    spec: ModelSpec, artifact_dir: Path, dataset: Dataset, splits: Splits, game: GameShape = LOTOFACIL_SHAPE
+) -> HoldoutMetrics:
     probabilities = holdout_probabilities(spec, artifact_dir, dataset, splits)
-    return evaluate_holdout(probabilities, dataset.targets[splits.holdout])
+    return evaluate_holdout(probabilities, dataset.targets[splits.holdout], game)
 
 
 def holdout_probabilities(spec: ModelSpec, artifact_dir: Path, dataset: Dataset, splits: Splits) -> np.ndarray:
@@ -219,8 +232,11 @@ def holdout_probabilities(spec: ModelSpec, artifact_dir: Path, dataset: Dataset,
 def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_ref: DatasetRef) -> PromotionDecision:
     """Re-score challenger and champion draw by draw on the same latest holdout; back up and swap when the
     gate passes. A champion that stays is judged against the constant forecast on the same draws, and marked
-    `below_baseline` (out of every plan) when it is worse beyond noise."""
+    `below_baseline` (out of every plan) when it is worse beyond noise. The constant forecast and the random
+    guess are the workspace's game's."""
+    check_known([model], ws.game)
     spec = MODELS[model]
+    shape = game_shape(ws)
     challenger = ws.versions.get(version_id)
     if challenger is None:
         raise ValueError(f"model version id {version_id} does not exist")
@@ -236,19 +252,20 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_ref: 
     champion_probs = _champion_probabilities(ws, spec, champion, dataset, splits)
     champion_losses = per_draw_log_loss(champion_probs, targets) if champion_probs is not None else None
     decision = decide_promotion(
-        evaluate_holdout(challenger_probs, targets),
+        evaluate_holdout(challenger_probs, targets, shape),
         per_draw_log_loss(challenger_probs, targets),
-        invalid_output_reason(challenger_probs),
+        invalid_output_reason(challenger_probs, shape),
         champion_losses,
         ws.settings.promotion_margin_bce,
         ws.settings.confidence,
+        shape,
     )
     if decision.promote:
         swap_champion(ws, model, challenger, champion)
         if decision.figures is not None:
             ws.versions.set_versus_baseline(model, decision.figures.versus_baseline)
     elif champion_losses is not None:
-        ws.versions.set_versus_baseline(model, versus_constant_forecast(champion_losses, ws.settings.confidence))
+        ws.versions.set_versus_baseline(model, versus_constant_forecast(champion_losses, ws.settings.confidence, shape))
     ws.versions.record_decision(
         model,
         challenger.id,

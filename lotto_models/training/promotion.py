@@ -17,6 +17,7 @@ import numpy as np
 from lotto_models.core.fallbacks import Fallback
 from lotto_models.modeling.comparison import paired_interval, versus_constant_forecast
 from lotto_models.modeling.evaluation import HoldoutMetrics
+from lotto_models.modeling.game_shape import LOTOFACIL_SHAPE, GameShape
 from lotto_models.modeling.intervals import CONFIDENCE
 from lotto_models.registry.verdicts import GateFigures, Verdict
 
@@ -58,8 +59,10 @@ def decide_promotion(
     champion_losses: np.ndarray | None,
     margin: float,
     confidence: float = CONFIDENCE,
+    game: GameShape = LOTOFACIL_SHAPE,
 ) -> PromotionDecision:
-    """Decide on per-draw holdout losses of both sides (the same draws, in the same order).
+    """Decide on per-draw holdout losses of both sides (the same draws, in the same order) of `game`, whose
+    constant forecast (drawn/pool: Lotofácil's 15/25) is the floor.
 
     `champion_losses` is None when there is no champion or it cannot read today's inputs. The reason is
     written for the operator who reads it; the figures are kept for the reports.
@@ -68,12 +71,13 @@ def decide_promotion(
         return PromotionDecision(False, f"challenger outputs are invalid: {invalid_reason}", Verdict.INVALID)
     if challenger.leakage_suspected:
         return PromotionDecision(False, f"challenger flagged: {challenger.verdict()}", Verdict.LEAKAGE)
-    baseline = versus_constant_forecast(challenger_losses, confidence)
+    baseline = versus_constant_forecast(challenger_losses, confidence, game)
     figures = GateFigures(margin, baseline)
     if baseline.worse_beyond_noise:
         return PromotionDecision(
             False,
-            f"challenger is worse than the constant 15/25 forecast beyond noise: holdout loss {baseline.words()}",
+            f"challenger is worse than the constant {game.drawn}/{game.pool} forecast beyond noise: holdout loss "
+            f"{baseline.words()}",
             Verdict.BELOW_BASELINE,
             figures,
         )

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from lotto_models.core.errors import LotoflowError
-from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.random_baseline import BASELINE_BCE, BASELINE_BRIER, BASELINE_HITS, BASELINE_SHARE_11_PLUS
+from lotto_models.modeling.catalog import models_of
+from lotto_models.modeling.random_baseline import LOTOFACIL_BASELINE, RandomBaseline
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, ModelVersion
 from lotto_models.training.challengers import swap_champion
@@ -26,6 +26,7 @@ class PendingChallenger:
     challenger: ModelVersion
     champion: ModelVersion | None
     gate_reason: str | None
+    baseline: RandomBaseline = LOTOFACIL_BASELINE  # the game's random guess, beside both for the person deciding
 
     def markdown(self) -> str:
         """The metrics of both, side by side, for the person deciding."""
@@ -38,11 +39,12 @@ class PendingChallenger:
             f"| metric | {self.challenger.label} | {champion.label if champion else '—'} | random baseline |",
             "|---|---|---|---|",
         ]
+        chance = self.baseline
         baseline = {
-            "bce": f"{BASELINE_BCE:.4f}",
-            "brier": f"{BASELINE_BRIER:.4f}",
-            "mean_hits": f"{BASELINE_HITS:.2f}",
-            "share_11_plus": f"{BASELINE_SHARE_11_PLUS:.3f}",
+            "bce": f"{chance.bce:.4f}",
+            "brier": f"{chance.brier:.4f}",
+            "mean_hits": f"{chance.hits:.2f}",
+            "share_11_plus": f"{chance.share_any_prize:.3f}",
         }
         for key in METRICS_SHOWN:
             lines.append(
@@ -62,9 +64,11 @@ def _fmt(value: Any) -> str:
 
 
 def pending_challengers(ws: Workspace) -> list[PendingChallenger]:
-    """Per model, the newest version that is not the champion, is newer than it, and no person decided on."""
+    """Per model of the workspace's game, the newest version that is not the champion, is newer than it, and
+    no person decided on."""
     pending = []
-    for model in MODELS:
+    chance = RandomBaseline.of(ws.game)
+    for model in models_of(ws.game):
         champion = ws.versions.alias(model, CHAMPION)
         versions = ws.versions.versions(model)
         if not versions:
@@ -76,7 +80,7 @@ def pending_challengers(ws: Workspace) -> list[PendingChallenger]:
         if any(d.decided_by == "review" for d in decisions):
             continue
         gate = next((d.reason for d in reversed(decisions) if d.decided_by == "gate"), None)
-        pending.append(PendingChallenger(model, newest, champion, gate))
+        pending.append(PendingChallenger(model, newest, champion, gate, chance))
     return pending
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lotto_models.core.errors import ArtifactChecksumError, LotoflowError
-from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.catalog import models_of
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.training.challengers import swap_champion
@@ -26,8 +26,8 @@ class Rollback:
 
 def rollback_model(ws: Workspace, model: str, version: int | None = None, reason: str = "manual rollback") -> Rollback:
     """Point `champion` at `version` (default: the `previous` alias), after checking its files."""
-    if model not in MODELS:
-        raise RollbackError(f"unknown model {model!r}; known: {', '.join(MODELS)}")
+    if model not in models_of(ws.game):
+        raise RollbackError(f"unknown model {model!r}; known: {', '.join(models_of(ws.game))}")
     target = ws.versions.alias(model, PREVIOUS) if version is None else ws.versions.find(model, version)
     if target is None:
         wanted = "previous champion" if version is None else f"version v{version}"
