@@ -36,6 +36,8 @@ def advisory_key(game: str) -> int:
 def lock_file(database: Path, game: str) -> Path:
     """The file a SQLite store's runs of `game` lock, beside the database."""
     return database.with_suffix(".run.lock" if game == FIRST_GAME else f".{game}.run.lock")
+
+
 POLL_S = 0.5
 
 
