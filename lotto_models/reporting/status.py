@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from lotto_models.core.plans import PLANS
-from lotto_models.modeling.random_baseline import BASELINE_HITS
+from lotto_models.core.plans import plans_of
 from lotto_models.registry.model_status import model_statuses
 from lotto_models.registry.versions import PromotionRecord
+from lotto_models.reporting.baseline import LOTOFACIL_WORDS, ChanceWords, chance_words
 from lotto_models.storage.engine import shown_url
 from lotto_models.storage.live_record import LiveRecord
 from lotto_models.workspace import Workspace
@@ -44,24 +44,25 @@ def decision_figures(decision: PromotionRecord) -> dict[str, Any]:
     }
 
 
-def live_sentence(record: LiveRecord) -> str:
-    """The live record in one sentence, as `lotto status` prints it."""
+def live_sentence(record: LiveRecord, words: ChanceWords = LOTOFACIL_WORDS) -> str:
+    """The live record in one sentence, as `lotto status` prints it, against `words`' game's random guess."""
     if record.mean_hits is None or record.chance_ci95 is None:
         return f"{record.plan}: no published guess has been scored yet"
     if record.ci95 is None:
-        low, high = record.chance_ci95  # one random guess's range: the same figure the web shows
+        low, high = words.baseline.central_hits_range()  # one random guess's range: the figure the web shows
         return (
             f"{record.plan}: one scored guess, {record.mean_hits:.0f} hits; one guess is one guess: a random guess "
-            f"averages {BASELINE_HITS:.1f} and lands anywhere from {low:.0f} to {high:.0f} hits 95% of the time"
+            f"averages {words.hits} and lands anywhere from {low:.0f} to {high:.0f} hits 95% of the time"
         )
     return (
         f"{record.plan}: mean hits {record.mean_hits:.2f} over {record.scored} scored guess(es) "
-        f"(95% CI {record.ci95[0]:.2f}–{record.ci95[1]:.2f}); a random guess averages {BASELINE_HITS:.1f}"
+        f"(95% CI {record.ci95[0]:.2f}–{record.ci95[1]:.2f}); a random guess averages {words.hits}"
     )
 
 
 def status_report(ws: Workspace) -> dict[str, Any]:
     last = ws.draws.last_draw()
+    words = chance_words(ws.game)
     models = {}
     for status in model_statuses(ws.versions):
         champion, health, decision = status.champion, status.health, status.last_decision
@@ -87,5 +88,5 @@ def status_report(ws: Workspace) -> dict[str, Any]:
         "quarantine": ws.draws.quarantine_count(),  # entries held, awaiting a decision
         "models": models,
         "predictions": ws.predictions.latest(),
-        "live": {plan: live_sentence(ws.predictions.live_record(plan)) for plan in PLANS},
+        "live": {plan: live_sentence(ws.predictions.live_record(plan), words) for plan in plans_of(ws.game)},
     }
