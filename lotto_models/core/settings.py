@@ -73,6 +73,14 @@ class Settings(BaseSettings):
     # the most concursos one run fetches past the newest stored one, however far a "latest" answer claims
     # (the draw calendar allows fewer still: the draw days since the newest stored draw, plus a few)
     max_new_draws_per_run: int = Field(default=200, ge=1, le=10000)
+    # A backfill (the first run of a game with no bundled history, or one far behind) fetches by number from
+    # the newest stored concurso on, storing each batch as it comes: `backfill_pause_s` between two requests
+    # to one source (CAIXA publishes no rate limit; this is a courtesy, not a known limit), batches of
+    # `backfill_batch_draws` validated and stored together, at most `backfill_max_draws_per_run` per run
+    # (the next run goes on from the newest stored concurso)
+    backfill_pause_s: float = Field(default=1.0, ge=0, le=600)
+    backfill_batch_draws: int = Field(default=50, ge=1, le=1000)
+    backfill_max_draws_per_run: int = Field(default=10000, ge=1, le=100000)
 
     # Datasets and evaluation
     # Windows and spans in draws: the real history holds about 3,700, and each span is cut to a quarter (the

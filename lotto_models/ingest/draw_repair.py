@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from lotto_models.core.draws import Draw
+from lotto_models.core.draws import NO_EXTRAS, Draw, DrawExtras
 from lotto_models.core.errors import InvalidDrawError, LotoflowError
 from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.quarantine import held_draw
@@ -45,9 +45,16 @@ class Replacement:
     quarantine_id: int | None = None
 
 
-def replacement_by_hand(concurso: int, date: dt.date, numbers: list[int]) -> Replacement:
+def replacement_by_hand(
+    concurso: int, date: dt.date, numbers: list[int], extras: DrawExtras = NO_EXTRAS
+) -> Replacement:
+    """The draw as the operator gives it; `extras` for a game that has them (kept in the payload beside the
+    numbers, as a held record is read back)."""
     payload: dict[str, object] = {"concurso": concurso, "data": date.isoformat(), "numbers": list(numbers)}
-    return Replacement(DrawCandidate(concurso, date, tuple(numbers)), "repair", payload)
+    if extras != NO_EXTRAS:
+        payload |= {"second_draw": list(extras.second_draw), "trevos": list(extras.trevos)}
+        payload |= {"month": extras.month, "team": extras.team}
+    return Replacement(DrawCandidate(concurso, date, tuple(numbers), extras), "repair", payload)
 
 
 def replacement_from_quarantine(ws: Workspace, concurso: int, entry_id: int) -> Replacement:
@@ -58,7 +65,7 @@ def replacement_from_quarantine(ws: Workspace, concurso: int, entry_id: int) -> 
     if entry.status is not QuarantineStatus.HELD:
         raise DrawRepairError(f"quarantine entry {entry_id} was {entry.status.value} already: it cannot repair a draw")
     try:
-        candidate = held_draw(entry)
+        candidate = held_draw(entry, ws.game)
     except InvalidDrawError as error:
         raise DrawRepairError(f"quarantine entry {entry_id} holds no draw: {error}") from None
     if candidate.concurso != concurso:
@@ -112,7 +119,7 @@ def validation_problems(ws: Workspace, draw: DrawCandidate) -> list[str]:
     previous = ws.draws.last_before(draw.concurso)
     following = ws.draws.get_many([draw.concurso + 1]).get(draw.concurso + 1)
     batch = [draw] + ([DrawCandidate.of(following)] if following is not None else [])
-    report = validate_batch(batch, previous)
+    report = validate_batch(batch, previous, game=ws.game)
     return [
         (f"the stored draw after it would not follow it: {r.reason}" if r.position == 1 else r.reason)
         for r in report.rejected

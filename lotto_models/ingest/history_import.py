@@ -126,13 +126,14 @@ class _Held:
 
 
 def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = None) -> ImportReport:
-    """Merge a history file into the store: new draws stored, stored ones compared, bad rows quarantined
-    (see the module's invariants). The ingest log names `flow_run_id`."""
+    """Merge a history file of `ws.game` (its lotoflow layout; a file of another game's columns is refused) into
+    the store: new draws stored, stored ones compared, bad rows quarantined (see the module's invariants),
+    judged by the game's validation suite. The ingest log names `flow_run_id`."""
     source = f"import:{path.name}"
     report = ImportReport(path.name)
     held: list[_Held] = []
     rows: dict[DrawCandidate, FileRow] = {}  # the first row of each distinct candidate, in file order
-    for row in read_draw_file(path):
+    for row in read_draw_file(path, ws.game):
         if row.candidate is None:
             reason = row.error or f"line {row.line}: unreadable row"
             held.append(_Held(QuarantinedRow(row.line, row.concurso, RowFate.INVALID, reason), row.payload()))
@@ -153,7 +154,7 @@ def import_history_file(ws: Workspace, path: Path, flow_run_id: str | None = Non
             held.append(_Held(QuarantinedRow(row.line, candidate.concurso, RowFate.CONFLICTING, reason), row.payload()))
     candidates = [candidate for candidate, _ in new_rows]
     previous = ws.draws.last_before(min(c.concurso for c in candidates)) if candidates else None
-    validation = validate_batch(candidates, previous)
+    validation = validate_batch(candidates, previous, game=ws.game)
     for rejection in validation.rejected:
         rejected_row = new_rows[rejection.position][1]
         reason = f"line {rejected_row.line}: {rejection.reason}"

@@ -14,9 +14,10 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 
-from lotto_models.core.draws import Draw
+from lotto_models.core.draws import Draw, DrawExtras
 from lotto_models.core.errors import InvalidDrawError, LotoflowError
-from lotto_models.ingest.candidates import DrawCandidate
+from lotto_models.core.games import LOTOFACIL, Game
+from lotto_models.ingest.candidates import DrawCandidate, month_as_written, team_as_written
 from lotto_models.ingest.history_files import candidate_from_record
 from lotto_models.ingest.payloads import candidate_from_payload
 from lotto_models.ingest.validation import validate_batch
@@ -56,15 +57,16 @@ def get_entry(ws: Workspace, entry_id: int) -> QuarantineEntry:
     return entry
 
 
-def held_draw(entry: QuarantineEntry) -> DrawCandidate:
-    """The draw the held payload describes, read the way its source is read (official API, history file row
-    or a stored-draw record), not yet judged; raises `InvalidDrawError` when it describes no draw at all."""
+def held_draw(entry: QuarantineEntry, game: Game = LOTOFACIL) -> DrawCandidate:
+    """The draw of `game` the held payload describes, read the way its source is read (official API, history
+    file row or a stored-draw record), not yet judged; raises `InvalidDrawError` when it describes no draw at
+    all (another game's answer included)."""
     try:
         payload = json.loads(entry.payload)
     except json.JSONDecodeError:
         raise InvalidDrawError(entry.concurso, "the held payload is not JSON") from None
     if isinstance(payload, dict) and "tipoJogo" in payload:
-        return candidate_from_payload(payload, entry.concurso)
+        return candidate_from_payload(payload, entry.concurso, game)
     if isinstance(payload, dict) and {"concurso", "data", "numbers"} <= set(payload):
         try:
             date = dt.date.fromisoformat(str(payload["data"]))
@@ -77,16 +79,33 @@ def held_draw(entry: QuarantineEntry) -> DrawCandidate:
             or not all(isinstance(n, int) for n in numbers)
         ):
             raise InvalidDrawError(entry.concurso, f"the held record has no integer concurso and numbers: {payload}")
-        return DrawCandidate(concurso, date, tuple(numbers))
+        return DrawCandidate(concurso, date, tuple(numbers), _record_extras(payload, concurso))
     if isinstance(payload, dict):
-        return candidate_from_record(payload)
+        return candidate_from_record(payload, game)
     raise InvalidDrawError(entry.concurso, f"the held payload is a JSON {type(payload).__name__}, not an object")
+
+
+def _record_extras(record: dict[str, object], concurso: int) -> DrawExtras:
+    """The extras a stored-draw record or a repair by hand holds beside its numbers (`second_draw`, `trevos`,
+    `month`, `team`), as written: the suite judges them against the game."""
+    parts = {}
+    for name in ("second_draw", "trevos"):
+        values = record.get(name) or []
+        if not isinstance(values, list) or not all(isinstance(n, int) and not isinstance(n, bool) for n in values):
+            raise InvalidDrawError(concurso, f"the held record's {name} is not a list of integers: {values!r}")
+        parts[name] = tuple(values)
+    return DrawExtras(
+        second_draw=parts["second_draw"],
+        trevos=parts["trevos"],
+        month=month_as_written(record.get("month"), concurso, "month"),
+        team=team_as_written(record.get("team")),
+    )
 
 
 def show_entry(ws: Workspace, entry_id: int) -> QuarantineDetail:
     entry = get_entry(ws, entry_id)
     try:
-        draw, unreadable = held_draw(entry), None
+        draw, unreadable = held_draw(entry, ws.game), None
     except InvalidDrawError as error:
         draw, unreadable = None, str(error)
     concurso = draw.concurso if draw else entry.concurso
@@ -137,8 +156,8 @@ def accept_entry(ws: Workspace, entry_id: int, note: str, decided_by: str) -> Qu
 
 
 def _validation_problems(ws: Workspace, draw: DrawCandidate) -> list[str]:
-    """What ingestion's validation suite says against the draw, plus its date against the stored draw after it."""
-    report = validate_batch([draw], ws.draws.last_before(draw.concurso))
+    """What the game's validation suite says against the draw, plus its date against the stored draw after it."""
+    report = validate_batch([draw], ws.draws.last_before(draw.concurso), game=ws.game)
     problems = [rejection.reason for rejection in report.rejected]
     following = ws.draws.get_many([draw.concurso + 1]).get(draw.concurso + 1)
     if following is not None and following.date < draw.date:

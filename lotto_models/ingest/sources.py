@@ -1,4 +1,5 @@
-"""Where new draws come from: the official CAIXA API and mirrors with the same schema."""
+"""Where new draws come from: the official CAIXA API and mirrors with the same schema, for any game of the catalog
+(`<base>/<game id>` for the latest result, `<base>/<game id>/<concurso>` for one concurso)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ import ssl
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
 from lotto_models.core.errors import InvalidDrawError, SourceError, SourceUnavailableError
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.core.redaction import hide_secrets_in_logs, redacted_text, redacted_url
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bounded_answer import AnswerRefusedError, AnswerTooSlowError, read_bounded
@@ -25,7 +28,6 @@ from lotto_models.storage.nul_free import strip_nul
 
 log = logging.getLogger(__name__)
 
-GAME_PATH = "lotofacil"
 # The API sits behind a bot manager; a browser-like request is answered more often.
 BROWSER_HEADERS = {
     "User-Agent": ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36"),
@@ -37,11 +39,17 @@ BROWSER_HEADERS = {
     "Accept-Encoding": "gzip, deflate",  # what `bounded_answer` inflates (with a bound); nothing else
 }
 RETRY_STATUSES = {403, 429} | set(range(500, 600))
-PRIZE_TIERS = 5  # 15, 14, 13, 12 and 11 hits
+# Answers whose Retry-After header is honoured: a refusal (403 of the bot manager, 429) or a server busy (503)
+RETRY_AFTER_STATUSES = {403, 429, 503}
 
 
 class _Retryable(Exception):
-    """An answer that may get better if asked again."""
+    """An answer that may get better if asked again (`retry_after_s`: not before this many seconds, as the
+    source's Retry-After header asked)."""
+
+    def __init__(self, message: str, retry_after_s: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 @dataclass(frozen=True)
@@ -77,12 +85,25 @@ class RejectedPayload:
     reason: str
 
 
+@dataclass(frozen=True)
+class StoredWhileFetching:
+    """What a backfill validated and stored batch by batch while it fetched (each batch logged in `ingest_runs`
+    already): the store step that follows the fetch reports it and stores none of it again."""
+
+    stored: tuple[int, ...] = ()
+    identical: tuple[int, ...] = ()
+    quarantined: tuple[int | None, ...] = ()
+    held_back: tuple[int, ...] = ()
+    notes: tuple[str, ...] = ()
+
+
 @dataclass
 class FetchReport:
     """What one fetch found: the new draws in concurso order, what was rejected, what was unreachable.
 
     `latest_already_stored` is the latest answer when its concurso is stored already (to be compared
-    with the stored draw); `stale` says the latest answer was older than the newest stored draw.
+    with the stored draw); `stale` says the latest answer was older than the newest stored draw;
+    `stored_while_fetching`, what a backfill stored as it went (its draws are not in `fetched`).
     """
 
     latest: int | None = None
@@ -93,6 +114,7 @@ class FetchReport:
     latest_already_stored: FetchedDraw | None = None
     stale: StaleLatest | None = None
     deferred_from: int | None = None  # the first concurso past this run's cap: the next run fetches it on
+    stored_while_fetching: StoredWhileFetching | None = None
 
     @property
     def deferred_sentence(self) -> str | None:
@@ -130,9 +152,13 @@ class FetchBudget:
 
 
 class CaixaSource:
-    """One base URL serving the official schema at `<base>/lotofacil` and `<base>/lotofacil/{concurso}` (a query
-    in the base URL, e.g. a mirror's `?token=…`, stays at the end). The URL may hold credentials: messages
-    name the source by `name` and `redacted_url`, never by the URL itself."""
+    """One base URL serving the official schema of `game` at `<base>/<game.id>` and `<base>/<game.id>/{concurso}`
+    (a query in the base URL, e.g. a mirror's `?token=…`, stays at the end). The URL may hold credentials:
+    messages name the source by `name` and `redacted_url`, never by the URL itself.
+
+    `pause_s`: the least time between two requests to this source (a backfill's courtesy; 0 after a draw).
+    A refusal or a busy answer with a Retry-After header is asked again no sooner than it says (within the
+    fetch budget)."""
 
     def __init__(
         self,
@@ -144,6 +170,8 @@ class CaixaSource:
         sleep: Callable[[float], None] = time.sleep,
         request_deadline_s: float = 30.0,
         budget: FetchBudget | None = None,
+        game: Game = LOTOFACIL,
+        pause_s: float = 0.0,
     ) -> None:
         self.name = name
         self.base_url = base_url
@@ -153,12 +181,15 @@ class CaixaSource:
         self.sleep = sleep
         self.request_deadline_s = request_deadline_s
         self.budget = budget or FetchBudget.of(3600.0)
+        self.game = game
+        self.pause_s = pause_s
+        self._last_request: float | None = None  # time.monotonic() of the last request sent
 
     def latest(self) -> FetchedDraw:
-        return self._fetch(self._url(GAME_PATH), None)
+        return self._fetch(self._url(self.game.id), None)
 
     def fetch(self, concurso: int) -> FetchedDraw:
-        return self._fetch(self._url(f"{GAME_PATH}/{concurso}"), concurso)
+        return self._fetch(self._url(f"{self.game.id}/{concurso}"), concurso)
 
     def _url(self, path: str) -> str:
         """`path` under the base URL's path, before its query."""
@@ -168,7 +199,7 @@ class CaixaSource:
     def _fetch(self, url: str, concurso: int | None) -> FetchedDraw:
         payload = self._get_json(url, require_final=True)
         try:
-            candidate = candidate_from_payload(payload, concurso)
+            candidate = candidate_from_payload(payload, concurso, self.game)
         except InvalidDrawError as error:
             raise _InvalidPayload(concurso, json.dumps(strip_nul(payload), ensure_ascii=False), str(error)) from error
         return FetchedDraw(candidate, strip_nul(payload), self.name)
@@ -179,19 +210,30 @@ class CaixaSource:
             if self.budget.spent:
                 last_problem = f"the run's fetch budget of {self.budget.seconds:.0f} s is spent"
                 break
+            retry_after_s = None
             try:
+                self._wait_for_turn()
                 payload = self._get_once(url)
                 if require_final:
-                    _require_final(payload)
+                    _require_final(payload, self.game)
                 return payload
             except _Retryable as problem:
-                last_problem = str(problem)
+                last_problem, retry_after_s = str(problem), problem.retry_after_s
             log.info("%s: %s (attempt %d of %d)", self.name, last_problem, attempt, self.attempts)
             if attempt < self.attempts:
                 pause = self.backoff_s * 2 ** (attempt - 1) * (1 + random.random() / 2)
-                self.sleep(min(pause, self.budget.left))
+                self.sleep(min(max(pause, retry_after_s or 0.0), self.budget.left))
         host = httpx.URL(url).host
         raise SourceUnavailableError(f"{self.name} at {host}: {last_problem} after {attempt} attempt(s)")
+
+    def _wait_for_turn(self) -> None:
+        """Sleep until `pause_s` has passed since the last request to this source (within the fetch budget)."""
+        now = time.monotonic()
+        if self.pause_s and self._last_request is not None:
+            wait = self._last_request + self.pause_s - now
+            if wait > 0:
+                self.sleep(min(wait, self.budget.left))
+        self._last_request = time.monotonic()
 
     def _get_once(self, url: str) -> Any:
         what = f"{self.name} ({redacted_url(url)})"
@@ -212,7 +254,11 @@ class CaixaSource:
         except httpx.HTTPError as error:  # e.g. a redirect loop: the same again next time
             raise SourceError(redacted_text(f"{what}: {type(error).__name__}: {error}")) from error
         if response.status_code in RETRY_STATUSES:
-            raise _Retryable(f"HTTP {response.status_code}")
+            retry_after_s = None
+            if response.status_code in RETRY_AFTER_STATUSES:
+                retry_after_s = retry_after_seconds(response.headers.get("retry-after"))
+            asked = f" (Retry-After {retry_after_s:.0f} s)" if retry_after_s is not None else ""
+            raise _Retryable(f"HTTP {response.status_code}{asked}", retry_after_s)
         if response.status_code != 200:
             raise SourceError(f"{what}: HTTP {response.status_code}, which retrying cannot fix")
         body = text.lstrip()
@@ -226,7 +272,7 @@ class CaixaSource:
             raise SourceError(f"{what}: answer is not a result: {type(error).__name__}: {error}"[:300]) from error
 
 
-# A real answer is about 3 KB; anything near this is not a Lotofácil result, and reading it whole could hurt.
+# A real answer is a few KB; anything near this is not a CAIXA result, and reading it whole could hurt.
 MAX_ANSWER_BYTES = 256 * 1024
 
 
@@ -234,12 +280,32 @@ def _cap() -> str:
     return f"a result answer is a few KB; the cap is {MAX_ANSWER_BYTES // 1024} KiB"
 
 
-def _require_final(payload: Any) -> None:
-    """A result still being processed lacks its prize tiers: ask again rather than store half a result."""
-    if isinstance(payload, dict) and payload.get("tipoJogo") == "LOTOFACIL":
+def retry_after_seconds(value: str | None) -> float | None:
+    """The wait a Retry-After header asks for (seconds, or an HTTP date), or None when absent or unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _require_final(payload: Any, game: Game) -> None:
+    """A result still being processed lacks its prize tiers: ask again rather than store half a result. The
+    tiers expected are those the catalog lists for the game at that concurso (Lotofácil's five)."""
+    if isinstance(payload, dict) and payload.get("tipoJogo") == game.tipo_jogo:
+        numero = payload.get("numero")
+        concurso = numero if isinstance(numero, int) and not isinstance(numero, bool) and numero >= 1 else None
+        expected = len(game.tiers if concurso is None else game.tiers_at(concurso))
         tiers = payload.get("listaRateioPremio")
-        if not isinstance(tiers, list) or len(tiers) < PRIZE_TIERS:
-            raise _Retryable(f"result for numero {payload.get('numero')} is not final yet (prize tiers missing)")
+        if not isinstance(tiers, list) or len(tiers) < expected:
+            raise _Retryable(f"result for numero {numero} is not final yet (prize tiers missing)")
 
 
 class _InvalidPayload(Exception):
@@ -261,8 +327,11 @@ def _tls_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()  # as httpx makes it: certifi, or SSL_CERT_FILE / SSL_CERT_DIR
 
 
-def sources_from_settings(settings: Settings, client: httpx.Client) -> list[CaixaSource]:
-    """The configured sources in fallback order, sharing one fetch budget (LOTTO_FETCH_BUDGET_S)."""
+def sources_from_settings(
+    settings: Settings, client: httpx.Client, game: Game = LOTOFACIL, pause_s: float = 0.0
+) -> list[CaixaSource]:
+    """The configured sources of `game` in fallback order, sharing one fetch budget (LOTTO_FETCH_BUDGET_S),
+    each pausing `pause_s` between two of its requests."""
     budget = FetchBudget.of(settings.fetch_budget_s)
     return [
         CaixaSource(
@@ -273,6 +342,8 @@ def sources_from_settings(settings: Settings, client: httpx.Client) -> list[Caix
             settings.http_backoff_s,
             request_deadline_s=settings.http_request_deadline_s,
             budget=budget,
+            game=game,
+            pause_s=pause_s,
         )
         for name, url in settings.source_urls()
     ]
