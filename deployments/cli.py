@@ -21,8 +21,8 @@ from deployments.cli_arguments import build_parser, check_arguments, command_par
 from lotto_models.core.errors import LotoflowError
 from lotto_models.core.game_ids import GameId
 from lotto_models.core.games import GAMES, Game
-from lotto_models.core.plans import PLANS
-from lotto_models.reporting.baseline import PREDICT_NOTE, versus_random
+from lotto_models.core.plans import plan_of, plans_of
+from lotto_models.reporting.baseline import chance_words
 
 
 def quiet_tensorflow() -> None:
@@ -155,7 +155,7 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser, game: Gam
             json.dump(report_json, sys.stdout, default=str)
             sys.stdout.write("\n")
         else:
-            _print_status(report_json)
+            _print_status(report_json, game)
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 
@@ -271,7 +271,7 @@ def _print_import(state: State[Any]) -> State[Any]:
 def _predict(game: Game, plan: str, recompute: bool) -> int:
     """The guess the flow stored for the next concurso (no model is loaded), or one computed now."""
     ws = _open_store(game, read_only=not recompute)  # recomputing may restore a damaged champion's files
-    plans = list(PLANS) if plan == "all" else [plan]
+    plans = list(plans_of(game)) if plan == "all" else [plan_of(game, plan).name]
     if recompute:
         from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 
@@ -298,7 +298,7 @@ def _predict(game: Game, plan: str, recompute: bool) -> int:
             if g is not None
         ]
     print("\n".join(lines))
-    print(PREDICT_NOTE)
+    print(chance_words(game).predict_note)
     return 0
 
 
@@ -385,7 +385,7 @@ def _repair_draw(args: argparse.Namespace, game: Game) -> int:
     return 0
 
 
-def _print_status(report: dict) -> None:
+def _print_status(report: dict, game: Game) -> None:
     print(f"store: {report['store']['database']} (LOTTO_HOME {report['store']['home']})")
     draws = report["draws"]
     print(f"draws: {draws['count']} stored, last concurso {draws['last_concurso']} on {draws['last_date']}")
@@ -393,7 +393,7 @@ def _print_status(report: dict) -> None:
     for name, model in report["models"].items():
         flag = " (degraded)" if model["degraded"] else ""
         hits = model["holdout"].get("mean_hits")
-        extra = f", {versus_random(hits)}" if hits is not None else ""
+        extra = f", {chance_words(game).versus_random(hits)}" if hits is not None else ""
         print(f"model {name}: champion {model['champion']}{flag}{extra}")
     for guess in report["predictions"]:
         print(f"plan {guess['plan']}: concurso {guess['concurso']} -> {guess['numbers']}")

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from lotto_models.core.games import GAMES, UnknownGameError, game
-from lotto_models.core.plans import PLANS
+from lotto_models.core.plans import PLANS, plans_of
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.registry.version_refs import VersionRefError, parse_version_ref
 
@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("path", help="lotoflow CSV layout or the official spreadsheet layout")
     command("backtest", help="write the report of every champion against the random baseline")
     predict = command("predict", help="each plan's stored guess for the next concurso")
-    predict.add_argument("--plan", choices=[*PLANS, "all"], default="all")
+    plans = f"Lotofácil's {', '.join(PLANS)}; another game's {', '.join(plans_of(game('megasena')))}"
+    predict.add_argument("--plan", default="all", help=f"a plan of the game ({plans}), or all (the default)")
     predict.add_argument(
         "--recompute", action="store_true", help="compute it now from the current champions (loads the models)"
     )

@@ -25,7 +25,7 @@ from flows.reports import publish_run_artifacts
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.core.game_ids import GameId
 from lotto_models.core.games import GAMES
-from lotto_models.core.plans import PLANS
+from lotto_models.core.plans import plans_of
 from lotto_models.ingest.sources import FetchReport
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.dataset_cache import CacheOutcome, DatasetRef
@@ -95,7 +95,8 @@ def _warm_up_for(ws: Workspace, fetched: FetchReport, from_scratch: bool) -> Non
 def datasets_for(ws: Workspace, models: list[str], summary: RunSummary) -> dict[FeatureSet, DatasetRef]:
     """The datasets the plans and `models` read, by feature set; a rebuilt cache is named as a fallback.
     Datasets of earlier draws are pruned: nothing reads them again."""
-    datasets = build_datasets(ws.game, sorted(plan_feature_sets() | {MODELS[m].feature_set for m in models}))
+    wanted = plan_feature_sets(game=ws.game) | {MODELS[m].feature_set for m in models}
+    datasets = build_datasets(ws.game, sorted(wanted))
     for feature_set in sorted(datasets):
         if datasets[feature_set].outcome is CacheOutcome.REBUILT:
             detail = f"dataset cache {feature_set.value} was unreadable; rebuilt from the database"
@@ -123,7 +124,9 @@ def train_models(
 
 def publish_plans(ws: Workspace, datasets: dict[FeatureSet, DatasetRef], summary: RunSummary) -> RunSummary | State:
     """Rebuild every plan from the current champions, publish its guess, report; Failed when no plan serves."""
-    publishing = {plan: publish_predictions.submit(ws.game, plan, datasets) for plan in PLANS}  # in the workers
+    publishing = {
+        plan: publish_predictions.submit(ws.game, plan, datasets) for plan in plans_of(ws.game)
+    }  # in the workers
     for plan, future in publishing.items():
         future.wait()
         published = future.state

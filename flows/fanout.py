@@ -74,7 +74,7 @@ def train_models_as_deployments(
             if outcome.decision is not None:
                 summary.decisions[model] = outcome.decision
         start_ready()
-    summary.trained += [model for model in training_order(trained) if model in trained]
+    summary.trained += [model for model in training_order(trained, game) if model in trained]
 
 
 def _first_finished(running: dict[str, tuple[UUID, float]]) -> dict[str, FlowRun | None]:

@@ -113,4 +113,4 @@ def train_models_in_process(
                 promotion = promote_model.submit(game, model, challenger.version_id, dataset)
                 running[promotion] = (model, Step.PROMOTE)
         start_ready()
-    summary.trained += [model for model in training_order(trained) if model in trained]
+    summary.trained += [model for model in training_order(trained, game) if model in trained]

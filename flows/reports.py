@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from lotto_models.core.plans import PLANS
-from lotto_models.modeling.random_baseline import BASELINE_HITS
+from lotto_models.core.plans import plans_of
 from lotto_models.registry.model_status import model_statuses
-from lotto_models.reporting.baseline import LIVE_RECORD_TITLE, MODEL_TABLE_TITLE
+from lotto_models.reporting.baseline import chance_words
 from lotto_models.reporting.model_card import model_card
 from lotto_models.reporting.run_summary import RunSummary, model_rows
 from lotto_models.workspace import Workspace
@@ -19,7 +18,8 @@ def publish_run_artifacts(ws: Workspace, summary: RunSummary) -> None:
         markdown="```\n" + summary.text + "\n```",
         description="after-draw run summary",
     )
-    create_table_artifact(key="model-table", table=model_rows(ws), description=MODEL_TABLE_TITLE)
+    words = chance_words(ws.game)
+    create_table_artifact(key="model-table", table=model_rows(ws), description=words.model_table_title)
     create_table_artifact(
         key="live-record",
         table=[
@@ -29,12 +29,12 @@ def publish_run_artifacts(ws: Workspace, summary: RunSummary) -> None:
                 "mean_hits": None if record.mean_hits is None else round(record.mean_hits, 3),
                 # no interval below two scored guesses (`storage.live_record`): left empty, as the web hides it
                 "ci95": "" if record.ci95 is None else f"{record.ci95[0]:.2f}–{record.ci95[1]:.2f}",
-                "random_baseline": BASELINE_HITS,
+                "random_baseline": round(words.baseline.hits, 3),
             }
-            for plan in PLANS
+            for plan in plans_of(ws.game)
             for record in [ws.predictions.live_record(plan)]
         ],
-        description=LIVE_RECORD_TITLE,
+        description=words.live_record_title,
     )
     create_markdown_artifact(
         key="model-cards",

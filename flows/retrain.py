@@ -34,7 +34,7 @@ def retrain(
 
     An unknown name fails the run before anything is trained, naming the known models.
     """
-    chosen = retrain_order(models)
+    chosen = retrain_order(models, GAMES[game])
     get_run_logger().info("Retraining %s (%s)", ", ".join(chosen), "from scratch" if from_scratch else "warm")
     prepare_store(GAMES[game])
     ws = open_task_workspace(GAMES[game])

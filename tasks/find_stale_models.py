@@ -11,6 +11,6 @@ from tasks.workspace import open_task_workspace
 def find_stale_models(game: Game, from_scratch: bool = False) -> list[str]:
     """Models to train now, in dependency order: all of them from scratch, else those behind the draws."""
     if from_scratch:
-        return training_order()
+        return training_order(game=game)
     ws = open_task_workspace(game)
     return models_needing_training(ws, ws.draws.frame())
