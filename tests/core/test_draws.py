@@ -1,5 +1,6 @@
 """`Draw.checked` for every game of the catalog: a draw carries its game's extras (second draw, trevos, month,
-team), and a draw breaking its game's rules is refused with a message naming the game and the rule."""
+team), and a draw breaking its game's rules is refused with a message naming the game and the rule. And the
+dates of draws, read in the official and ISO formats only."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import datetime as dt
 
 import pytest
 
-from lotto_models.core.draws import NO_EXTRAS, Draw, DrawExtras
+from lotto_models.core.draws import ISO_DATE, NO_EXTRAS, OFFICIAL_DATE, Draw, DrawExtras, parse_date
 from lotto_models.core.errors import InvalidDrawError
 from lotto_models.core.games import (
     DIADESORTE,
@@ -143,3 +144,9 @@ def test_every_real_draw_of_every_game_passes_its_check(game_id: str) -> None:
         numbers = ints(row, g.numbers.csv_columns)
         draw = Draw.checked(int(row["concurso"]), dt.date.fromisoformat(row["data"]), numbers, extras, game=g)
         assert (draw.numbers, draw.extras) == (numbers, extras)  # the files hold every part ascending
+
+
+def test_dates_parse_in_the_official_and_iso_formats_and_nothing_else() -> None:
+    assert str(parse_date("29/09/2003")) == "2003-09-29"
+    assert str(parse_date("2003-09-29", (OFFICIAL_DATE, ISO_DATE))) == "2003-09-29"
+    assert parse_date("2003-09-29") is None and parse_date("yesterday", (ISO_DATE,)) is None
