@@ -16,7 +16,7 @@ from lotto_models.modeling.comparison import (
 from lotto_models.modeling.evaluation import evaluate_holdout
 from lotto_models.modeling.intervals import PairedInterval
 from lotto_models.modeling.random_baseline import BASELINE_BCE
-from tests.modeling.test_evaluation import random_targets
+from tests.modeling.targets import random_targets
 
 
 def test_the_mean_per_draw_loss_is_the_holdout_bce() -> None:

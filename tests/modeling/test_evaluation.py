@@ -8,14 +8,7 @@ from lotto_models.modeling.evaluation import (
     hypergeometric_hits_pmf,
     invalid_output_reason,
 )
-
-
-def random_targets(n: int, seed: int = 0) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    targets = np.zeros((n, 25), dtype=np.float32)
-    for row in targets:
-        row[rng.choice(25, 15, replace=False)] = 1
-    return targets
+from tests.modeling.targets import random_targets
 
 
 def test_baseline_figures_are_the_hypergeometric_ones() -> None:

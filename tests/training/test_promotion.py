@@ -9,7 +9,7 @@ from lotto_models.modeling.evaluation import evaluate_holdout
 from lotto_models.modeling.random_baseline import BASELINE_BCE
 from lotto_models.registry.verdicts import GateFigures, Verdict
 from lotto_models.training.promotion import decide_promotion
-from tests.modeling.test_evaluation import random_targets
+from tests.modeling.targets import random_targets
 
 DRAWS = 500
 MARGIN = 0.0005
