@@ -120,6 +120,25 @@ def short_tmp() -> Iterator[Path]:
     shutil.rmtree(directory, ignore_errors=True)
 
 
+@pytest.fixture
+def places() -> Iterator[tuple[Path, Path]]:
+    """A LOTTO_HOME (not created) and a directory of files to give `lotto`, both where another user may read
+    them (for the read-only cases); removed afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="lotoflow-cli-errors-"))
+    root.chmod(0o755)
+    files = root / "files"
+    files.mkdir()
+    (files / "other.csv").write_text("a,b,c\n1,2,3\n")
+    (files / "model.keras").write_text("not a zip archive\n")
+    try:
+        yield root / "home", files
+    finally:
+        for path in (root, *root.rglob("*")):
+            if path.is_dir():
+                path.chmod(0o755)  # what a read-only case took away
+        shutil.rmtree(root)
+
+
 def empty_home(home: Path) -> Path:
     """`home` with an empty, migrated SQLite store in it."""
     home.mkdir(parents=True, exist_ok=True)

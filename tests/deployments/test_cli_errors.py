@@ -12,17 +12,14 @@ import os
 import shutil
 import socket
 import subprocess
-import sys
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import migrated_sqlite_store
+from tests.lotto_cli import LOTTO, run_lotto
 
-LOTTO = str(Path(sys.executable).parent / "lotto")
 SECRET = "s3cret-pw"
 
 
@@ -154,44 +151,6 @@ CASES: dict[str, Case] = {
         env={"LOTTO_PROFILE": "fast"},
     ),
 }
-
-
-@pytest.fixture
-def places() -> Iterator[tuple[Path, Path]]:
-    """A LOTTO_HOME (not created) and a directory of files to give `lotto`, both where another user may read
-    them (for the read-only cases); removed afterwards."""
-    root = Path(tempfile.mkdtemp(prefix="lotoflow-cli-errors-"))
-    root.chmod(0o755)
-    files = root / "files"
-    files.mkdir()
-    (files / "other.csv").write_text("a,b,c\n1,2,3\n")
-    (files / "model.keras").write_text("not a zip archive\n")
-    try:
-        yield root / "home", files
-    finally:
-        for path in (root, *root.rglob("*")):
-            if path.is_dir():
-                path.chmod(0o755)  # what a read-only case took away
-        shutil.rmtree(root)
-
-
-def run_lotto(args: list[str], env: dict[str, str], read_only: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """`lotto ARGS` with only `env`'s LOTTO_* settings and no Prefect API (nothing may need one). With
-    `read_only`, that directory cannot be written: as root (who writes anywhere) the process runs as nobody."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("LOTTO_", "PREFECT_API_URL"))}
-    prefix: list[str] = []
-    if read_only is not None:
-        if os.geteuid() == 0:
-            prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-        read_only.chmod(0o555)
-    return subprocess.run(
-        [*prefix, LOTTO, *args],
-        env=clean | env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=read_only or tempfile.gettempdir(),
-    )
 
 
 @pytest.mark.parametrize("case", [pytest.param(case, id=name) for name, case in CASES.items()])

@@ -29,7 +29,7 @@ from lotto_models.storage import schema
 from lotto_models.storage.draw_store import QuarantineItem, quarantine_fingerprint
 from lotto_models.workspace import Workspace
 from tests.conftest import DATABASES, migrated_sqlite_store, postgres_database
-from tests.deployments.test_cli_errors import LOTTO, run_lotto
+from tests.lotto_cli import LOTTO, run_lotto
 
 HEADER = "concurso,data," + ",".join(f"d{i}" for i in range(1, 16))
 GOOD = "1,2,4,5,7,9,10,12,14,16,18,20,21,23,25"

@@ -14,7 +14,7 @@ from lotto_models.registry.versions import CHAMPION
 from lotto_models.serving.publishing import NoMemberCanServeError, build_plan_datasets, load_plan_members
 from lotto_models.training.challengers import promote_challenger
 from lotto_models.training.review import apply_review
-from tests.registry.test_manual_control import new_stat_version
+from tests.registry.stat_versions import new_stat_version
 
 
 def overconfident_copy(ws, of, scale: float, dataset, tmp_path):

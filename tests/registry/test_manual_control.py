@@ -16,30 +16,17 @@ from lotto_models.core.failpoints import (
     PROMOTION_MID_SWAP,
     FailpointError,
 )
-from lotto_models.modeling.features import FeatureSet
 from lotto_models.modeling.stat_model import ARTIFACT
 from lotto_models.registry.artifacts import directory_sha256
 from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.version_refs import VersionRefError, parse_version_ref
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
-from lotto_models.training.challengers import build_feature_dataset, promote_challenger, swap_champion, train_challenger
+from lotto_models.training.challengers import promote_challenger, swap_champion
 from lotto_models.training.review import ReviewError, apply_review, pending_challengers
 from lotto_models.training.rollback import RollbackError, rollback_model
 from lotto_models.workspace import Workspace
-
-
-def new_stat_version(ws: Workspace, history, upto: int):
-    """Store draws up to `upto` and train a `stat` challenger on them; returns (version, dataset path)."""
-    if ws.draws.count() == 0:
-        ws.draws.seed(history[:upto], "bundled-history")
-    else:
-        from lotto_models.storage.draw_store import IncomingDraw
-
-        ws.draws.add([IncomingDraw(d, "test") for d in history[ws.draws.last_concurso() : upto]])
-    path = build_feature_dataset(ws, FeatureSet.STAT)
-    result = train_challenger(ws, "stat", path)
-    return ws.versions.get(result.version_id), path
+from tests.registry.stat_versions import new_stat_version
 
 
 @pytest.fixture

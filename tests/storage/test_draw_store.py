@@ -1,16 +1,13 @@
 """DrawStore on SQLite and (with LOTTO_TEST_DATABASE_URL) PostgreSQL."""
 
 import json
-import os
 
-import pytest
 import sqlalchemy as sa
 
 from lotto_models.core.draws import Draw
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import IncomingDraw
 from lotto_models.workspace import Workspace
-from tests.conftest import DATABASES, postgres_database
 
 
 def test_seed_fills_an_empty_store_once(workspace: Workspace, history: list[Draw]) -> None:
@@ -42,36 +39,3 @@ def test_a_stored_concurso_with_other_numbers_is_quarantined_never_overwritten(w
     assert "is stored as" in result.conflicts[0].reason
     assert workspace.draws.last_draw() == original
     assert workspace.draws.quarantine_count() == 1
-
-
-def test_the_head_revision_of_the_code_is_alembics_head_of_the_migration_scripts() -> None:
-    from alembic.script import ScriptDirectory
-
-    from lotto_models.storage.engine import alembic_config, head_revision
-
-    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == head_revision()
-
-
-@pytest.mark.parametrize("database", DATABASES)
-def test_a_store_at_an_older_revision_is_upgraded(database, tmp_path) -> None:
-    from alembic import command
-
-    from lotto_models.storage.engine import (
-        alembic_config,
-        create_store_engine,
-        current_revision,
-        head_revision,
-        migrate,
-    )
-
-    url = f"sqlite:///{tmp_path / 'old.db'}" if database == "sqlite" else postgres_database(f"lotto_old_{os.getpid()}")
-    engine = create_store_engine(url)
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "0001")
-    assert current_revision(engine) == "0001"
-    migrate(engine)
-    assert current_revision(engine) == head_revision()
-    with engine.connect() as connection:
-        columns = {c["name"] for c in sa.inspect(connection).get_columns("promotion_decisions")}
-    assert "decided_by" in columns
-    engine.dispose()
