@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 
-import apprise
 import pytest
 
 from lotto_models.core.redaction import (
@@ -14,7 +13,6 @@ from lotto_models.core.redaction import (
     redacted_url,
     store_kind,
 )
-from lotto_models.reporting.alerts import destination_name, flow_run_link
 
 
 @pytest.mark.parametrize(
@@ -35,7 +33,6 @@ def test_a_url_is_shown_without_its_user_information_and_secret_query_values(url
 
 def test_a_link_keeps_no_user_information_at_all_so_it_still_opens() -> None:
     assert link_url("https://ui:pw@prefect.example/runs/flow-run/1") == "https://prefect.example/runs/flow-run/1"
-    assert flow_run_link("https://ui:pw@prefect.example/", "42") == "https://prefect.example/runs/flow-run/42"
 
 
 def test_a_sentence_quoting_a_url_or_its_query_keeps_neither_password_nor_token() -> None:
@@ -53,21 +50,6 @@ def test_a_store_is_named_by_its_kind() -> None:
     assert store_kind("sqlite:////srv/lotto/lotoflow.db") == "SQLite"
     assert store_kind("postgresql+psycopg://lotto:pw@db/lotoflow") == "PostgreSQL"
     assert store_kind("postgres://db/lotoflow") == "PostgreSQL"
-
-
-@pytest.mark.parametrize(
-    ("url", "name", "secrets"),
-    [
-        ("json://hook-user:hook-pw@127.0.0.1:9/alerts?-token=tok-1", "json://127.0.0.1:9/…", ["hook-", "tok-1"]),
-        ("tgram://123456789:AAbotTokenSecret/98765", "tgram://1...t/…", ["AAbotTokenSecret", "98765"]),
-        ("discord://webhookid/webhooktoken", "discord://w...d/…", ["webhooktoken"]),
-    ],
-)
-def test_an_alert_destination_is_named_without_its_secrets(url: str, name: str, secrets: list[str]) -> None:
-    destination = apprise.Apprise()
-    assert destination.add(url)
-    assert destination_name(destination[0]) == name
-    assert not any(secret in name for secret in secrets)
 
 
 def test_the_http_libraries_log_urls_without_their_secrets(caplog: pytest.LogCaptureFixture) -> None:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import socket
 
+import apprise
 import pytest
 
 from lotto_models.reporting.alerts import (
     AlertDeliveryError,
+    destination_name,
     failed_run_alert,
     first_time,
+    flow_run_link,
     record_sent,
     send_alert,
 )
@@ -83,3 +86,22 @@ def test_alerts_also_reach_a_prefect_notification_block_named_in_the_settings(
     assert delivered == ["prefect block custom-webhook/ops"]
     assert received["path"] == "/block" and received["title"] == "lotoflow: after-draw run calm-fox Crashed"
     assert "ended Crashed: killed" in received["message"] and "http://ui/runs/flow-run/42" in received["message"]
+
+
+def test_a_flow_run_link_keeps_no_user_information_so_it_still_opens() -> None:
+    assert flow_run_link("https://ui:pw@prefect.example/", "42") == "https://prefect.example/runs/flow-run/42"
+
+
+@pytest.mark.parametrize(
+    ("url", "name", "secrets"),
+    [
+        ("json://hook-user:hook-pw@127.0.0.1:9/alerts?-token=tok-1", "json://127.0.0.1:9/…", ["hook-", "tok-1"]),
+        ("tgram://123456789:AAbotTokenSecret/98765", "tgram://1...t/…", ["AAbotTokenSecret", "98765"]),
+        ("discord://webhookid/webhooktoken", "discord://w...d/…", ["webhooktoken"]),
+    ],
+)
+def test_an_alert_destination_is_named_without_its_secrets(url: str, name: str, secrets: list[str]) -> None:
+    destination = apprise.Apprise()
+    assert destination.add(url)
+    assert destination_name(destination[0]) == name
+    assert not any(secret in name for secret in secrets)

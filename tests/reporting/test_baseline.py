@@ -5,9 +5,6 @@ from __future__ import annotations
 
 from lotto_models.core.games import game
 from lotto_models.reporting.baseline import HONEST_NOTE, WHAT_RANDOM_MEANS, chance_words
-from lotto_models.reporting.status import status_report
-from lotto_models.workspace import Workspace
-from tests.training.game_workspaces import filled, game_workspace
 
 
 def test_lotofacils_sentences_still_say_15_of_25_and_9_hits() -> None:
@@ -37,9 +34,3 @@ def test_a_figure_one_decimal_would_round_away_keeps_two() -> None:
 
 def test_dupla_senas_sentence_says_it_draws_twice() -> None:
     assert "and again in a second draw" in chance_words(game("duplasena")).what_random_means
-
-
-def test_a_games_status_lists_its_own_plans(workspace: Workspace) -> None:
-    ws = filled(game_workspace(workspace, "megasena"), 50)
-    assert list(status_report(ws)["live"]) == ["basic", "full"]
-    assert list(status_report(workspace)["live"]) == ["free", "silver", "gold", "platinum", "rnd"]
