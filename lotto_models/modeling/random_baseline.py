@@ -24,14 +24,13 @@ class RandomBaseline:
     drawn: int
     bet: int
     pmf: tuple[float, ...]  # P(hits = k), k = 0..min(bet, drawn)
-    share_any_prize: float  # P(a hits tier of the first draw), trevos and month or team aside
+    share_any_prize: float  # P(a hits tier of one draw; +Milionária's with its trevos); month and team aside
 
     @classmethod
     def of(cls, game: Game, bet: int | None = None) -> RandomBaseline:
         size = game.bet.default if bet is None else bet
         pmf = tuple(float(p) for p in game.hits_distribution(size))
-        tiers = {t.hits for t in game.tiers if t.hits is not None and t.draw == 1}
-        prize = sum(p for k, p in enumerate(pmf) if k in tiers)
+        prize = 1 - float(game.no_prize_probability(size))  # the trevos a tier asks for counted (+Milionária)
         return cls(game.id, game.numbers.pool, game.numbers.drawn, size, pmf, prize)
 
     @property
