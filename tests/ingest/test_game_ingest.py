@@ -5,12 +5,13 @@ game quarantined naming the game and the rule, and Lotofácil's draws left as th
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from deployments.loopback.caixa_server import CaixaTestServer, Fault, numbers_edit
+from deployments.loopback.caixa_server import CaixaTestServer, Fault, numbers_edit, official_payload
 from lotto_models.core.draws import Draw
 from lotto_models.core.games import (
     DIADESORTE,
@@ -24,6 +25,7 @@ from lotto_models.core.games import (
     Game,
 )
 from lotto_models.ingest.history_import import import_history_file
+from lotto_models.ingest.quarantine import QuarantineError, accept_entry
 from lotto_models.ingest.service import (
     IngestSummary,
     fetch_new_draws,
@@ -167,3 +169,34 @@ def test_a_new_draw_is_stored_with_its_extras(workspace: Workspace, server: Caix
 
     assert summary.stored == [newest.concurso]
     assert ws.draws.get_many([newest.concurso])[newest.concurso] == newest
+
+
+def test_a_held_answer_of_the_game_is_accepted_after_its_games_validation(
+    workspace: Workspace, server: CaixaTestServer
+) -> None:
+    history = real_draws(MEGASENA)
+    ws = game_workspace(workspace, MEGASENA, server)
+    ws.draws.seed(history[:99], "test")
+    payload = json.dumps(official_payload(history[99], MEGASENA), ensure_ascii=False)
+    ws.draws.quarantine(100, "caixa", payload, "held for a person to look at")
+    [entry] = ws.quarantine.entries()
+
+    accept_entry(ws, entry.id, "checked against the official results page", "operator")
+
+    assert ws.draws.get_many([100])[100] == history[99]
+
+
+def test_a_held_answer_breaking_the_games_rule_cannot_be_accepted(
+    workspace: Workspace, server: CaixaTestServer
+) -> None:
+    history = real_draws(MEGASENA)
+    ws = game_workspace(workspace, MEGASENA, server)
+    ws.draws.seed(history[:99], "test")
+    extra = next(n for n in range(1, 61) if n not in history[99].numbers)
+    broken = official_payload(history[99], MEGASENA) | numbers_edit(sorted([*history[99].numbers, extra]))
+    ws.draws.quarantine(100, "caixa", json.dumps(broken), "7 numbers")
+    [entry] = ws.quarantine.entries()
+
+    with pytest.raises(QuarantineError, match="Mega-Sena: 6 numbers per draw"):
+        accept_entry(ws, entry.id, "looks fine", "operator")
+    assert ws.draws.last_concurso() == 99
