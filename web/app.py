@@ -1,4 +1,6 @@
-"""The read-only web service: a JSON API under `/api/v1` and three server-rendered pages.
+"""The read-only web service: a JSON API under `/api/v1` and server-rendered pages, for every game of the
+catalog: today's URLs read Lotofácil, `/api/v1/games/{game}/...` and `/games/{game}/...` any game (the routes
+are written once, in `web.game_routes`), and `/api/v1/games` lists them all.
 
 Every figure comes from `lotto_models.reporting.read_model` (the stores' readers mapped to views); this
 module only routes, caches and renders. Answers are cached in memory per URL and served again while the
@@ -15,10 +17,9 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import FastAPI, Query, Request
-from fastapi import Path as PathParam
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -28,28 +29,24 @@ from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lotto_models.core.errors import StoreUnavailableError
+from lotto_models.core.games import GAMES, LOTOFACIL
 from lotto_models.core.lifeline import end_with_parent
 from lotto_models.core.settings import Settings, get_settings
-from lotto_models.reporting.draw_views import DrawView, QuarantinePage, StoreHealth
-from lotto_models.reporting.model_views import ModelsView
-from lotto_models.reporting.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, InvalidQueryError, Page
-from lotto_models.reporting.plan_views import LiveRecord, PlanView, PredictionView, baseline
+from lotto_models.reporting.baseline import hits_text, share_text
+from lotto_models.reporting.draw_views import StoreHealth
+from lotto_models.reporting.game_views import GameView
+from lotto_models.reporting.paging import MAX_PAGE_SIZE, InvalidQueryError
+from lotto_models.reporting.plan_views import baseline
 from lotto_models.reporting.read_model import NotFoundError, ReadModel
-from lotto_models.reporting.svg_charts import backtest_chart, hits_chart
-from web.players import add_player_routes
+from web.game_context import Shown, known_game
+from web.game_routes import ErrorBody, game_api, game_pages
 from web.prefect_runs import PrefectLinks, PrefectStatus
 from web.security_headers import SecurityHeaders
 
 HERE = Path(__file__).parent
-MAX_CONCURSO = 2**31 - 1  # the store's integer column
-MAX_PAGE = 100_000
 CACHE_ENTRIES = 1024
 JSON = "application/json"
 HTML = "text/html; charset=utf-8"
-
-
-class ErrorBody(BaseModel):
-    detail: str
 
 
 class ValidationErrorBody(BaseModel):
@@ -68,14 +65,12 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     503: {"model": ErrorBody, "description": "the store cannot be read"},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "no such plan or concurso"}}
-BAD_QUERY: dict[int | str, dict[str, Any]] = {
-    400: {"model": ErrorBody, "description": "the parameters contradict each other"}
+GAME_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {
+        "model": ErrorBody,
+        "description": "no such game, plan or concurso (an unknown game's answer names the known)",
+    }
 }
-
-PageNumber = Annotated[int, Query(ge=1, le=MAX_PAGE, description="1 is the newest")]
-PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"at most {MAX_PAGE_SIZE}")]
-Concurso = Annotated[int, PathParam(ge=1, le=MAX_CONCURSO)]
-RangeEnd = Annotated[int | None, Query(ge=1, le=MAX_CONCURSO)]
 
 
 class ResponseCache:
@@ -180,7 +175,17 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
     links = links or PrefectLinks()
     cache = ResponseCache(read_model, settings.web_cache_ttl_s)
     templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(run_url=links.run_url, baseline=baseline(), max_page_size=MAX_PAGE_SIZE)
+    # a page's own game overrides these (`Shown.page_context`); an error page outside any game shows Lotofácil's
+    templates.env.globals.update(
+        run_url=links.run_url,
+        baseline=baseline(),
+        max_page_size=MAX_PAGE_SIZE,
+        hits_text=hits_text,
+        share_text=share_text,
+        game=LOTOFACIL,
+        games=list(GAMES.values()),
+        prefix="",
+    )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -226,7 +231,9 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
 
     def error(request: Request, status: int, message: str, title: str) -> Response:
         if wants_html(request):
-            page = templates.get_template("error.html").render(request=request, title=title, message=message)
+            name = request.path_params.get("game")
+            shown = Shown(read_model.of(GAMES[name]), f"/games/{name}").page_context() if name in GAMES else {}
+            page = templates.get_template("error.html").render(request=request, title=title, message=message, **shown)
             return HTMLResponse(page, status_code=status)
         return JSONResponse({"detail": message}, status_code=status)
 
@@ -252,64 +259,19 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
         return JSONResponse({"detail": message, "errors": errors}, status_code=422)
 
     # -- API -------------------------------------------------------------------------------------------------
-    @app.get("/api/v1/plans", response_model=list[PlanView], responses=ERRORS, tags=["plans"])
-    def list_plans(request: Request) -> Response:
-        """Every plan with its newest guess (for the next concurso once the after-draw run published it)."""
-        return json_answer(request, read_model.plans)
+    @app.get("/api/v1/games", response_model=list[GameView], responses=ERRORS, tags=["games"])
+    def list_games(request: Request) -> Response:
+        """Every game of the catalog: its numbers, default bet and the mean hits chance gives it, how many of its
+        draws are stored and the newest, and its plans once a guess of it is stored."""
+        return json_answer(request, read_model.games)
 
-    @app.get("/api/v1/plans/{plan}", response_model=PlanView, responses={**ERRORS, **NOT_FOUND}, tags=["plans"])
-    def get_plan(request: Request, plan: str) -> Response:
-        """One plan: its members, its guess for the next concurso, the weights, and whether it is degraded."""
-        return json_answer(request, lambda: read_model.plan(plan))
-
-    @app.get(
-        "/api/v1/plans/{plan}/predictions",
-        response_model=Page[PredictionView],
-        responses={**ERRORS, **NOT_FOUND},
-        tags=["plans"],
+    # today's routes read Lotofácil; the same routes under /api/v1/games/{game} read any game
+    app.include_router(game_api(json_answer, ERRORS, NOT_FOUND), prefix="/api/v1")
+    app.include_router(
+        game_api(json_answer, ERRORS, GAME_NOT_FOUND, of_game=True),
+        prefix="/api/v1/games/{game}",
+        dependencies=[Depends(known_game)],
     )
-    def list_predictions(
-        request: Request, plan: str, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE
-    ) -> Response:
-        """The plan's published guesses, newest first, with the drawn numbers and hits once known."""
-        return json_answer(request, lambda: read_model.predictions(plan, page, page_size))
-
-    @app.get(
-        "/api/v1/plans/{plan}/record",
-        response_model=LiveRecord,
-        responses={**ERRORS, **NOT_FOUND},
-        tags=["plans"],
-    )
-    def get_record(request: Request, plan: str) -> Response:
-        """The live record: mean hits with its 95% interval and the share of 11+, against a random guess."""
-        return json_answer(request, lambda: read_model.record(plan))
-
-    @app.get("/api/v1/draws", response_model=Page[DrawView], responses={**ERRORS, **BAD_QUERY}, tags=["draws"])
-    def list_draws(
-        request: Request,
-        page: PageNumber = 1,
-        page_size: PageSize = DEFAULT_PAGE_SIZE,
-        from_concurso: RangeEnd = None,
-        to_concurso: RangeEnd = None,
-    ) -> Response:
-        """Stored draws, newest first, optionally within `from_concurso`..`to_concurso` (inclusive)."""
-        return json_answer(request, lambda: read_model.draws(page, page_size, from_concurso, to_concurso))
-
-    @app.get("/api/v1/draws/{concurso}", response_model=DrawView, responses={**ERRORS, **NOT_FOUND}, tags=["draws"])
-    def get_draw(request: Request, concurso: Concurso) -> Response:
-        """One stored draw."""
-        return json_answer(request, lambda: read_model.draw(concurso))
-
-    @app.get("/api/v1/models", response_model=ModelsView, responses=ERRORS, tags=["models"])
-    def list_models(request: Request) -> Response:
-        """Champion and previous versions, holdout metrics against chance, health and the last decision."""
-        return json_answer(request, read_model.models)
-
-    @app.get("/api/v1/quarantine", response_model=QuarantinePage, responses=ERRORS, tags=["draws"])
-    def list_quarantine(request: Request, page: PageNumber = 1, page_size: PageSize = DEFAULT_PAGE_SIZE) -> Response:
-        """Rejected payloads and conflicting copies of stored draws, with the reason and each entry's status and
-        decision (held, accepted, discarded), newest first; `held` counts those awaiting a decision."""
-        return json_answer(request, lambda: read_model.quarantine(page, page_size))
 
     @app.get(
         "/api/v1/health",
@@ -324,32 +286,9 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
         body = Health(ok=store.reachable and not store.stale, store=store, prefect=links.status())
         return JSONResponse(body.model_dump(mode="json"), status_code=200 if store.reachable else 503)
 
-    add_player_routes(app, read_model, json_answer, page_answer, ERRORS)
-
     # -- pages -----------------------------------------------------------------------------------------------
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> HTMLResponse:
-        def context() -> dict[str, Any]:
-            plans = read_model.home()
-            charts = {p.plan.plan: hits_chart(p.recent_scores, baseline(), links.run_url) for p in plans}
-            return {"plans": plans, "charts": charts, "store": read_model.store_health()}
-
-        return page_answer(request, "home.html", context)
-
-    @app.get("/models", response_class=HTMLResponse, include_in_schema=False)
-    def models_page(request: Request) -> HTMLResponse:
-        def context() -> dict[str, Any]:
-            view = read_model.models()
-            return {"view": view, "chart": backtest_chart(view.models, view.random_hits_pmf)}
-
-        return page_answer(request, "models.html", context)
-
-    @app.get("/draws", response_class=HTMLResponse, include_in_schema=False)
-    def draws_page(request: Request, page: PageNumber = 1) -> HTMLResponse:
-        def context() -> dict[str, Any]:
-            view = read_model.draws_page(page)
-            return {"draws": view.draws, "quarantine": view.quarantine, "ingests": view.ingests}
-
-        return page_answer(request, "draws.html", context)
+    # today's URLs show Lotofácil; /games/{game}/... the same pages of any game (the switcher links there)
+    app.include_router(game_pages(page_answer, links))
+    app.include_router(game_pages(page_answer, links), prefix="/games/{game}", dependencies=[Depends(known_game)])
 
     return app

@@ -1,17 +1,15 @@
 """The players' pages and API: the numbers against chance, tests of the draws, what a bet costs and can win,
-and a ticket checked against every stored draw (Lotofácil, the game the store holds)."""
+and a ticket checked against every stored draw, of the game each request reads (`web.game_context.Reading`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel
 
-from lotto_models.core.games import GAMES
+from lotto_models.core.games import Game
 from lotto_models.reporting.bets import InvalidTicketError
 from lotto_models.reporting.player_views import (
     BetsView,
@@ -23,9 +21,8 @@ from lotto_models.reporting.player_views import (
     numbers_view,
     randomness_view,
 )
-from lotto_models.reporting.read_model import ReadModel
+from web.game_context import JsonAnswer, PageAnswer, Reading, Responses
 
-GAME = GAMES["lotofacil"]
 TicketNumbers = Annotated[
     str, Query(description="the ticket's numbers, comma-separated (e.g. 1,2,3,...)", max_length=200)
 ]
@@ -38,11 +35,11 @@ def parse_ticket(text: str) -> list[int]:
     return [int(p) for p in parts]
 
 
-def valid_ticket(text: str) -> list[int]:
-    """The ticket's numbers, or the 422 that names what is wrong with them (as any invalid query)."""
+def valid_ticket(game: Game, text: str) -> list[int]:
+    """The ticket's numbers, or the 422 that names what is wrong with them for `game` (as any invalid query)."""
     try:
         ticket = parse_ticket(text)
-        check_view(GAME, ticket, [])  # judges the numbers before any draw is read
+        check_view(game, ticket, [])  # judges the numbers before any draw is read
     except InvalidTicketError as error:
         raise RequestValidationError(
             [{"loc": ("query", "numbers"), "msg": str(error), "type": "value_error"}]
@@ -50,74 +47,73 @@ def valid_ticket(text: str) -> list[int]:
     return ticket
 
 
-def add_player_routes(
-    app: FastAPI,
-    read_model: ReadModel,
-    json_answer: Callable[[Request, Callable[[], BaseModel]], Response],
-    page_answer: Callable[[Request, str, Callable[[], dict[str, Any]]], HTMLResponse],
-    errors: dict[int | str, dict[str, Any]],
-) -> None:
-    def draws() -> list[list[int]]:
-        return read_model.stored_numbers()
+def add_player_api(router: APIRouter, json_answer: JsonAnswer, errors: Responses) -> None:
+    invalid: Responses = {422: {"description": "the numbers are not a valid bet: the answer names the problem"}}
 
-    invalid: dict[int | str, dict[str, Any]] = {
-        422: {"description": "the numbers are not a valid bet: the answer names the problem"}
-    }
-
-    @app.get("/api/v1/numbers", response_model=NumbersView, responses=errors, tags=["players"])
-    def get_numbers(request: Request) -> Response:
+    @router.get("/numbers", response_model=NumbersView, responses=errors, tags=["players"])
+    def get_numbers(request: Request, shown: Reading) -> Response:
         """Each number's frequency (all-time and recent) and delay (current and longest), with the band chance
         gives it: inside or outside, never 'hot' or 'cold' by eye."""
-        return json_answer(request, lambda: numbers_view(GAME, draws()))
+        return json_answer(request, lambda: numbers_view(shown.game, shown.model.stored_numbers()))
 
-    @app.get("/api/v1/randomness", response_model=RandomnessView, responses=errors, tags=["players"])
-    def get_randomness(request: Request) -> Response:
+    @router.get("/randomness", response_model=RandomnessView, responses=errors, tags=["players"])
+    def get_randomness(request: Request, shown: Reading) -> Response:
         """Tests of the stored draws against a fair draw, Holm-corrected: frequencies, overlap with the
         previous draw, runs."""
-        return json_answer(request, lambda: randomness_view(GAME, draws()))
+        return json_answer(request, lambda: randomness_view(shown.game, shown.model.stored_numbers()))
 
-    @app.get("/api/v1/bets", response_model=BetsView, responses=errors, tags=["players"])
-    def get_bets(request: Request) -> Response:
+    @router.get("/bets", response_model=BetsView, responses=errors, tags=["players"])
+    def get_bets(request: Request, shown: Reading) -> Response:
         """Each bet size: the official price and the exact chance of each prize tier and of any prize."""
-        return json_answer(request, lambda: bets_view(GAME))
+        return json_answer(request, lambda: bets_view(shown.game))
 
-    @app.get("/api/v1/check", response_model=CheckView, responses={**errors, **invalid}, tags=["players"])
-    def get_check(request: Request, numbers: TicketNumbers) -> Response:
+    @router.get("/check", response_model=CheckView, responses={**errors, **invalid}, tags=["players"])
+    def get_check(request: Request, numbers: TicketNumbers, shown: Reading) -> Response:
         """A ticket's numbers against every stored draw: hits per draw and prize tiers, against chance."""
-        ticket = valid_ticket(numbers)
-        return json_answer(request, lambda: check_view(GAME, ticket, draws()))
+        ticket = valid_ticket(shown.game, numbers)
+        return json_answer(request, lambda: check_view(shown.game, ticket, shown.model.stored_numbers()))
 
-    @app.get("/plans/{plan}", response_class=HTMLResponse, include_in_schema=False)
-    def plan_page(request: Request, plan: str, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
+
+def add_player_pages(router: APIRouter, page_answer: PageAnswer) -> None:
+    @router.get("/plans/{plan}", response_class=HTMLResponse)
+    def plan_page(request: Request, plan: str, shown: Reading, page: Annotated[int, Query(ge=1)] = 1) -> HTMLResponse:
         """A plan's published guesses, newest first, the drawn numbers marked, and its running record."""
+        model = shown.model
 
         def context() -> dict[str, Any]:
             return {
-                "plan": read_model.plan(plan),
-                "record": read_model.record(plan),
-                "predictions": read_model.predictions(plan, page, 50),
+                **shown.page_context(),
+                "plan": model.plan(plan),
+                "record": model.record(plan),
+                "predictions": model.predictions(plan, page, 50),
             }
 
-        read_model.check_plan(plan)
+        model.check_plan(plan)
         return page_answer(request, "plan.html", context)
 
-    @app.get("/numbers", response_class=HTMLResponse, include_in_schema=False)
-    def numbers_page(request: Request) -> HTMLResponse:
-        return page_answer(
-            request,
-            "numbers.html",
-            lambda: {"view": numbers_view(GAME, draws()), "tests": randomness_view(GAME, draws())},
-        )
+    @router.get("/numbers", response_class=HTMLResponse)
+    def numbers_page(request: Request, shown: Reading) -> HTMLResponse:
+        def context() -> dict[str, Any]:
+            draws = shown.model.stored_numbers()
+            return {
+                **shown.page_context(),
+                "view": numbers_view(shown.game, draws),
+                "tests": randomness_view(shown.game, draws),
+            }
 
-    @app.get("/bets", response_class=HTMLResponse, include_in_schema=False)
-    def bets_page(request: Request) -> HTMLResponse:
-        return page_answer(request, "bets.html", lambda: {"view": bets_view(GAME)})
+        return page_answer(request, "numbers.html", context)
 
-    @app.get("/check", response_class=HTMLResponse, include_in_schema=False)
-    def check_page(request: Request, numbers: str = "") -> HTMLResponse:
-        ticket = valid_ticket(numbers) if numbers else None
-        return page_answer(
-            request,
-            "check.html",
-            lambda: {"view": check_view(GAME, ticket, draws()) if ticket else None, "numbers": numbers},
-        )
+    @router.get("/bets", response_class=HTMLResponse)
+    def bets_page(request: Request, shown: Reading) -> HTMLResponse:
+        return page_answer(request, "bets.html", lambda: {**shown.page_context(), "view": bets_view(shown.game)})
+
+    @router.get("/check", response_class=HTMLResponse)
+    def check_page(request: Request, shown: Reading, numbers: str = "") -> HTMLResponse:
+        ticket = valid_ticket(shown.game, numbers) if numbers else None
+        model = shown.model
+
+        def context() -> dict[str, Any]:
+            view = check_view(shown.game, ticket, model.stored_numbers()) if ticket else None
+            return {**shown.page_context(), "view": view, "numbers": numbers}
+
+        return page_answer(request, "check.html", context)

@@ -30,7 +30,15 @@ class RandomBaseline:
     def of(cls, game: Game, bet: int | None = None) -> RandomBaseline:
         size = game.bet.default if bet is None else bet
         pmf = tuple(float(p) for p in game.hits_distribution(size))
-        prize = 1 - float(game.no_prize_probability(size))  # the trevos a tier asks for counted (+Milionária)
+        tiers = {t.hits for t in game.tiers if t.hits is not None and t.draw == 1}
+        # +Milionária's tiers also ask for trevos: 1 - the catalog's no-prize probability. Every other game sums its
+        # hits tiers, as it always did: Lotofácil's figure, stored in every model version's holdout metrics and
+        # quoted by the API, stays the same to the last bit (the subtraction differs from it by 2e-17)
+        prize = (
+            1 - float(game.no_prize_probability(size))
+            if game.trevos is not None
+            else sum(p for k, p in enumerate(pmf) if k in tiers)
+        )
         return cls(game.id, game.numbers.pool, game.numbers.drawn, size, pmf, prize)
 
     @property

@@ -7,8 +7,10 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.evaluation import HoldoutMetrics, hypergeometric_hits_pmf
+from lotto_models.modeling.game_shape import GameShape
 from lotto_models.registry.model_status import DecisionStatus, ModelStatus
 from lotto_models.registry.versions import ModelVersion
 from lotto_models.reporting.model_card import ModelCard
@@ -30,7 +32,9 @@ class Holdout(BaseModel):
     share_11_plus: float
     baseline_share_11_plus: float
     leakage_suspected: bool
-    hits_histogram: list[int] = Field(description="holdout draws with k hits, k = 0..15")
+    hits_histogram: list[int] = Field(
+        description="holdout draws with k hits, k = 0..15 (another game: 0..its numbers drawn)"
+    )
     verdict: str
 
 
@@ -79,11 +83,14 @@ class ModelView(BaseModel):
 class ModelsView(BaseModel):
     models: list[ModelView]
     baseline: Baseline
-    random_hits_pmf: list[float] = Field(description="P(hits = k) of a random guess, k = 0..15")
+    random_hits_pmf: list[float] = Field(
+        description="P(hits = k) of a random guess, k = 0..15 (another game: 0..its numbers drawn)"
+    )
 
 
-def models_view(models: list[ModelView]) -> ModelsView:
-    return ModelsView(models=models, baseline=baseline(), random_hits_pmf=[float(p) for p in hypergeometric_hits_pmf()])
+def models_view(models: list[ModelView], game: Game = LOTOFACIL) -> ModelsView:
+    pmf = hypergeometric_hits_pmf(GameShape.of(game))
+    return ModelsView(models=models, baseline=baseline(game), random_hits_pmf=[float(p) for p in pmf])
 
 
 def model_view(status: ModelStatus, champion_card: ModelCard | None, newest_card: ModelCard | None) -> ModelView:

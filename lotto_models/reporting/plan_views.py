@@ -2,7 +2,8 @@
 against chance. Figures come from the stores' readers (`storage.prediction_book`, `storage.live_record`);
 this module only maps them to answers.
 
-Baseline figures are `lotto_models.modeling.random_baseline`'s constants; nothing here re-types them.
+Baseline figures are `lotto_models.modeling.random_baseline`'s (`RandomBaseline.of(game)`), and their words
+`reporting.baseline`'s (`chance_words(game)`); nothing here re-types them.
 """
 
 from __future__ import annotations
@@ -12,25 +13,24 @@ import functools
 
 from pydantic import BaseModel, Field
 
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.core.plans import Plan
-from lotto_models.modeling.random_baseline import (
-    BASELINE_HITS,
-    BASELINE_HITS_SD,
-    BASELINE_SHARE_11_PLUS,
-    PER_GUESS_RANGE,
-)
-from lotto_models.reporting.baseline import HONEST_NOTE, WHAT_RANDOM_MEANS
+from lotto_models.modeling.random_baseline import BASELINE_SHARE_11_PLUS
+from lotto_models.reporting.baseline import chance_words
 from lotto_models.reporting.plan_notes import PlanGuess, same_numbers_notes
 from lotto_models.storage import live_record as stored
 from lotto_models.storage.prediction_book import NewestGuess, RecordedGuess
 
 
 class Baseline(BaseModel):
-    """What a random 15-number guess does: the yardstick every figure is shown against."""
+    """What a random guess of the game's default size does (Lotofácil: 15 numbers): the yardstick every figure
+    is shown against."""
 
     mean_hits: float = Field(description="expected hits of a random guess (hypergeometric)")
     hits_sd: float = Field(description="standard deviation of a random guess's hits")
-    share_11_plus: float = Field(description="probability that a random guess hits 11 or more")
+    share_11_plus: float = Field(
+        description="probability that a random guess wins a prize tier (Lotofácil: hits 11 or more)"
+    )
     per_guess_low: int = Field(description="lower end of the central 95% range of one random guess's hits")
     per_guess_high: int = Field(description="upper end of the central 95% range of one random guess's hits")
     honest_note: str
@@ -104,16 +104,22 @@ class PlanPage(BaseModel):
 
 
 @functools.cache
-def baseline() -> Baseline:
-    low, high = PER_GUESS_RANGE
+def baseline(game: Game = LOTOFACIL) -> Baseline:
+    """What chance gives a guess of `game`'s default size (Mega-Sena: 0.6 hits), with its words."""
+    words = chance_words(game)
+    chance = words.baseline
+    low, high = chance.central_hits_range()
+    # Lotofácil's answers keep quoting P(hits >= 11) as they always summed it (its prize tiers are 11..15: the
+    # same share, to the last bit or two); every other game quotes its share of a prize
+    share = BASELINE_SHARE_11_PLUS if game.id == LOTOFACIL.id else chance.share_any_prize
     return Baseline(
-        mean_hits=BASELINE_HITS,
-        hits_sd=BASELINE_HITS_SD,
-        share_11_plus=BASELINE_SHARE_11_PLUS,
+        mean_hits=chance.hits,
+        hits_sd=chance.hits_sd,
+        share_11_plus=share,
         per_guess_low=low,
         per_guess_high=high,
-        honest_note=HONEST_NOTE,
-        what_random_means=WHAT_RANDOM_MEANS,
+        honest_note=words.honest_note,
+        what_random_means=words.what_random_means,
     )
 
 
@@ -134,7 +140,7 @@ def record_verdict(record: stored.LiveRecord) -> str:
     )
 
 
-def live_record_view(record: stored.LiveRecord) -> LiveRecord:
+def live_record_view(record: stored.LiveRecord, game: Game = LOTOFACIL) -> LiveRecord:
     low, high = record.ci95 if record.ci95 is not None else (None, None)
     chance_low, chance_high = record.chance_ci95 if record.chance_ci95 is not None else (None, None)
     return LiveRecord(
@@ -147,7 +153,7 @@ def live_record_view(record: stored.LiveRecord) -> LiveRecord:
         share_11_plus_ci95=list(record.share_11_plus_ci95) if record.share_11_plus_ci95 is not None else None,
         chance_ci95_low=chance_low,
         chance_ci95_high=chance_high,
-        baseline=baseline(),
+        baseline=baseline(game),
         verdict=record_verdict(record),
     )
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 from lotto_models.core.games import Game
 from lotto_models.reporting.bets import bet_options, check_ticket
 from lotto_models.reporting.number_stats import COVERAGE, number_figures
-from lotto_models.reporting.randomness import randomness_report
+from lotto_models.reporting.randomness import ALPHA, MIN_DRAWS, randomness_report
 
 
 class BandView(BaseModel):
@@ -130,6 +130,12 @@ def numbers_view(game: Game, draws: Sequence[Sequence[int]]) -> NumbersView:
 
 
 def randomness_view(game: Game, draws: Sequence[Sequence[int]]) -> RandomnessView:
+    """The tests of `draws`; none below `MIN_DRAWS`, and the words say how many more are needed."""
+    if len(draws) < MIN_DRAWS:
+        words = f"Too few {game.name} draws to test: the tests need at least {MIN_DRAWS}, and {len(draws)} are stored."
+        return RandomnessView(
+            game=game.name, draws=len(draws), alpha=ALPHA, tests=[], outside_chance=False, words=words
+        )
     report = randomness_report(game, draws)
     return RandomnessView(
         game=game.name,

@@ -131,10 +131,13 @@ def holm(p_values: Sequence[float]) -> list[float]:
     return adjusted
 
 
+MIN_DRAWS = 30  # below this the tests' approximations are too rough to judge anything
+
+
 def randomness_report(game: Game, draws: Sequence[Sequence[int]], alpha: float = ALPHA) -> RandomnessReport:
     """The three tests on `draws` (each the main numbers drawn, oldest first), Holm-corrected at `alpha`."""
-    if len(draws) < 30:
-        raise ValueError(f"the tests need at least 30 draws, there are {len(draws)}")
+    if len(draws) < MIN_DRAWS:
+        raise ValueError(f"the tests need at least {MIN_DRAWS} draws, there are {len(draws)}")
     results = [
         ("number frequencies", *frequency_test(game, draws)),
         ("overlap with the previous draw", *overlap_test(game, draws)),

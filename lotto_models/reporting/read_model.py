@@ -4,7 +4,11 @@ The store is opened read-only (SQLite `PRAGMA query_only`, PostgreSQL read-only 
 migrated from here: a store whose schema is missing or behind answers `StoreUnavailableError` with what to
 run. Every figure comes from the stores' readers (`storage.prediction_book`, `storage.live_record`,
 `storage.draw_history`, `storage.quarantine_store`, `registry.model_status`), the same ones `lotto status`,
-the run summary and the run's artifacts read; the views are in `plan_views`, `draw_views` and `model_views`.
+the run summary and the run's artifacts read; the views are in `plan_views`, `draw_views`, `model_views` and
+`game_views`.
+
+A `ReadModel` reads one game (Lotofácil by default), as a workspace does: `of(game)` gives another game's,
+sharing the store's one read-only engine (one per game, made on first use and kept).
 """
 
 from __future__ import annotations
@@ -21,13 +25,16 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from lotto_models.core.errors import LotoflowError, StoreUnavailableError
-from lotto_models.core.plans import PLANS, Plan
+from lotto_models.core.games import GAMES, LOTOFACIL, Game
+from lotto_models.core.plans import Plan, plans_of
 from lotto_models.core.redaction import redacted_text, redacted_url, store_kind
 from lotto_models.core.settings import Settings
-from lotto_models.registry.model_status import model_statuses
+from lotto_models.modeling.catalog import models_of
+from lotto_models.registry.model_status import model_status
 from lotto_models.registry.versions import VersionStore
-from lotto_models.reporting import draw_views, plan_views
+from lotto_models.reporting import draw_views, game_views, plan_views
 from lotto_models.reporting.draw_views import DrawsPage, DrawView, IngestRun, QuarantinePage, StoreHealth
+from lotto_models.reporting.game_views import GameView
 from lotto_models.reporting.model_card import model_card
 from lotto_models.reporting.model_views import ModelsView, model_view, models_view
 from lotto_models.reporting.paging import (
@@ -52,7 +59,7 @@ log = logging.getLogger(__name__)
 
 
 class NotFoundError(LotoflowError):
-    """The plan or concurso asked for does not exist in the store."""
+    """The game, plan or concurso asked for does not exist in the store."""
 
 
 def _store_call(method: Callable[P, T]) -> Callable[P, T]:
@@ -71,16 +78,30 @@ def _store_call(method: Callable[P, T]) -> Callable[P, T]:
 
 
 class ReadModel:
-    """Read-only views of one store. Thread-safe; the engine is opened on first use, never migrated."""
+    """Read-only views of one game in one store. Thread-safe; the engine is opened on first use, never migrated,
+    and shared with the read models of the other games (`of`)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, game: Game = LOTOFACIL, root: ReadModel | None = None) -> None:
         self.settings = settings
+        self.game = game
         self.url = settings.sqlalchemy_url
         self.database = store_kind(self.url)  # what answers say of the store: its kind, never where it is
+        self._root = root or self
+        self._games: dict[str, ReadModel] = {game.id: self} if root is None else {}
         self._engine: Engine | None = None
         self._schema_ok = False
         self._lock = threading.Lock()
         self._logged_cause: str | None = None
+
+    def of(self, game: Game) -> ReadModel:
+        """The read model of `game` over the same store and engine (made once per game)."""
+        root = self._root
+        if root is not self:
+            return root.of(game)
+        with self._lock:
+            if game.id not in self._games:
+                self._games[game.id] = ReadModel(self.settings, game, root=self)
+            return self._games[game.id]
 
     def unreadable(self, error: sa.exc.SQLAlchemyError) -> StoreUnavailableError:
         """The answer for a store that cannot be read: its kind and the kind of failure. The driver's words may
@@ -100,6 +121,8 @@ class ReadModel:
     @property
     def engine(self) -> Engine:
         """The read-only engine, after checking the schema is the one this code reads."""
+        if self._root is not self:
+            return self._root.engine
         if self._engine is None:
             with self._lock:
                 if self._engine is None:
@@ -132,13 +155,20 @@ class ReadModel:
 
     @property
     def versions(self) -> VersionStore:
-        return VersionStore(self.engine)
+        return VersionStore(self.engine, self.game)
 
     @property
     def prediction_book(self) -> PredictionBook:
-        return PredictionBook(self.engine)
+        return PredictionBook(self.engine, self.game)
+
+    @property
+    def history(self) -> DrawHistory:
+        return DrawHistory(self.engine, self.game)
 
     def close(self) -> None:
+        if self._root is not self:
+            self._root.close()
+            return
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
@@ -155,7 +185,8 @@ class ReadModel:
     def shown_plans(self) -> dict[str, Plan]:
         """The plans these pages and answers show: the public ones, and the research plan only where an
         operator turned it on (LOTTO_WEB_SHOW_RESEARCH): it is never offered to customers."""
-        return {name: plan for name, plan in PLANS.items() if plan.public or self.settings.web_show_research}
+        plans = plans_of(self.game)
+        return {name: plan for name, plan in plans.items() if plan.public or self.settings.web_show_research}
 
     def check_plan(self, plan: str) -> None:
         if plan not in self.shown_plans:
@@ -164,7 +195,7 @@ class ReadModel:
     @_store_call
     def plans(self) -> list[PlanView]:
         newest = self.prediction_book.newest_guesses()
-        last = DrawStore(self.engine).last_concurso()
+        last = DrawStore(self.engine, self.game).last_concurso()
         return plan_views.plan_views(self.shown_plans, newest, last)
 
     def plan(self, plan: str) -> PlanView:
@@ -191,7 +222,7 @@ class ReadModel:
     def record(self, plan: str) -> LiveRecord:
         """Mean hits of every scored guess with its 95% interval and share of 11+, against chance."""
         self.check_plan(plan)
-        return plan_views.live_record_view(self.prediction_book.live_record(plan))
+        return plan_views.live_record_view(self.prediction_book.live_record(plan), self.game)
 
     def home(self, chart_points: int = 60) -> list[PlanPage]:
         """Each plan's guess, live record and newest scored guesses (public plans first, then research)."""
@@ -214,14 +245,14 @@ class ReadModel:
         check_page(page, page_size)
         if from_concurso is not None and to_concurso is not None and from_concurso > to_concurso:
             raise InvalidQueryError(f"from_concurso {from_concurso} is after to_concurso {to_concurso}")
-        history = DrawHistory(self.engine)
+        history = self.history
         draws = history.newest(offset_of(page, page_size), page_size, from_concurso, to_concurso)
         total = history.count(from_concurso, to_concurso)
         return page_of([draw_views.draw_view(draw) for draw in draws], total, page, page_size)
 
     @_store_call
     def draw(self, concurso: int) -> DrawView:
-        history = DrawHistory(self.engine)
+        history = self.history
         draw = history.get(concurso)
         if draw is None:
             span = history.span()
@@ -238,15 +269,15 @@ class ReadModel:
         """Rejected payloads with their reasons and each one's status and decision, newest first; and how many
         are held (counted as `lotto status` counts them)."""
         check_page(page, page_size)
-        store = QuarantineStore(self.engine)
+        store = QuarantineStore(self.engine, self.game)
         items = [draw_views.quarantine_item(entry) for entry in store.newest(offset_of(page, page_size), page_size)]
-        held = DrawStore(self.engine).quarantine_count()
+        held = DrawStore(self.engine, self.game).quarantine_count()
         return QuarantinePage(**vars(page_of(items, store.count(), page, page_size)), held=held)
 
     @_store_call
     def ingests(self, limit: int = 20) -> list[IngestRun]:
         """The newest ingests (fetches, backfills, imports), newest first."""
-        return [draw_views.ingest_view(ingest) for ingest in DrawHistory(self.engine).ingests(limit)]
+        return [draw_views.ingest_view(ingest) for ingest in self.history.ingests(limit)]
 
     def draws_page(self, page: int = 1, page_size: int = 50) -> DrawsPage:
         return DrawsPage(
@@ -256,15 +287,16 @@ class ReadModel:
     @_store_call
     def stored_numbers(self) -> list[list[int]]:
         """The numbers of every stored draw, oldest first (what the players' pages judge against chance)."""
-        return [list(numbers) for numbers in DrawHistory(self.engine).numbers()]
+        return [list(numbers) for numbers in self.history.numbers()]
 
     # -- models ----------------------------------------------------------------------------------------------
     @_store_call
     def models(self) -> ModelsView:
-        """Every model's champion and previous version, holdout against chance, health and last decision."""
+        """Every model the game trains: its champion and previous version, holdout against chance, health and
+        last decision."""
         versions = self.versions
         views = []
-        for status in model_statuses(versions):
+        for status in (model_status(versions, name) for name in models_of(self.game)):
             champion, newest = status.champion, status.newest
             views.append(
                 model_view(
@@ -273,7 +305,7 @@ class ReadModel:
                     newest_card=model_card(newest, versions.decisions_about(newest.id)) if newest else None,
                 )
             )
-        return models_view(views)
+        return models_view(views, self.game)
 
     # -- health ----------------------------------------------------------------------------------------------
     def store_health(self, now: dt.datetime | None = None) -> StoreHealth:
@@ -281,9 +313,22 @@ class ReadModel:
         (`ingest.draw_calendar.overdue_draw`, as the stale-source warning judges it); never raises for a store
         problem."""
         try:
-            span = DrawHistory(self.engine).span()
+            span = self.history.span()
         except StoreUnavailableError as error:
             return draw_views.unreachable(self.database, str(error))
         except sa.exc.SQLAlchemyError as error:
             return draw_views.unreachable(self.database, str(self.unreadable(error)))
         return draw_views.store_health(self.database, head_revision(), span, now or dt.datetime.now(dt.UTC))
+
+    # -- games -----------------------------------------------------------------------------------------------
+    @_store_call
+    def game_view(self) -> GameView:
+        """This game: its numbers, default bet and chance, how many draws are stored and its plans once a guess
+        is stored."""
+        span = self.history.span()
+        guessed = bool(self.prediction_book.newest_guesses())
+        return game_views.game_view(self.game, span, list(self.shown_plans) if guessed else [])
+
+    def games(self) -> list[GameView]:
+        """Every game of the catalog, in the catalog's order."""
+        return [self.of(game).game_view() for game in GAMES.values()]

@@ -1,8 +1,10 @@
 """Charts as inline SVG strings: drawn on the server, shown with no script and no internet.
 
-`hits_chart`: a plan's hits per concurso against the 9.0 line, the band one random guess falls in 95% of
-the time, and the running mean with the band chance gives a mean of that many guesses.
-`backtest_chart`: each champion's holdout hit distribution against the hypergeometric one of chance.
+`hits_chart`: a plan's hits per concurso against the mean of chance (Lotofácil 9.0, Mega-Sena 0.6), the band
+one random guess falls in 95% of the time, and the running mean with the band chance gives a mean of that many
+guesses. `backtest_chart`: each champion's holdout hit distribution against the hypergeometric one of chance.
+Both span the hits that matter for the game: from three below the random band (at least 0) to the most a guess
+can hit (Lotofácil 4..15, Mega-Sena 0..6).
 """
 
 from __future__ import annotations
@@ -10,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from html import escape
 
+from lotto_models.core.games import LOTOFACIL, Game
+from lotto_models.modeling.game_shape import GameShape
+from lotto_models.reporting.baseline import hits_text
 from lotto_models.reporting.model_views import ModelView
 from lotto_models.reporting.plan_views import Baseline, ScorePoint
 from lotto_models.storage.live_record import chance_interval
@@ -22,13 +27,26 @@ def _fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
+def hits_span(game: Game) -> tuple[int, int]:
+    """The hits a chart of `game` shows: three below the random band (at least 0) to the most a guess hits."""
+    shape = GameShape.of(game)
+    low, _ = shape.baseline.central_hits_range()
+    return max(0, low - 3), min(shape.bet, shape.drawn)
+
+
 def hits_chart(
-    points: Sequence[ScorePoint], baseline: Baseline, run_url: RunUrl, width: int = 640, height: int = 220
+    points: Sequence[ScorePoint],
+    baseline: Baseline,
+    run_url: RunUrl,
+    game: Game = LOTOFACIL,
+    width: int = 640,
+    height: int = 220,
 ) -> str:
-    """Hits of each scored guess (one dot per concurso, linked to the run that published the guess)."""
+    """Hits of each scored guess of `game` (one dot per concurso, linked to the run that published the guess)."""
     left, right, top, bottom = 36, 12, 12, 34
     plot_w, plot_h = width - left - right, height - top - bottom
-    low_k, high_k = 4, 15
+    low_k, high_k = hits_span(game)
+    chance = GameShape.of(game).baseline
 
     def y(hits: float) -> float:
         return top + plot_h * (high_k - hits) / (high_k - low_k)
@@ -55,7 +73,7 @@ def hits_chart(
         upper, lower, mean_path, total = [], [], [], 0
         for i, point in enumerate(points):
             total += point.hits
-            low, high = chance_interval(i + 1)
+            low, high = chance_interval(i + 1, chance)
             upper.append(f"{_fmt(x(i))},{_fmt(y(min(high, high_k)))}")
             lower.append(f"{_fmt(x(i))},{_fmt(y(max(low, low_k)))}")
             mean_path.append(f"{_fmt(x(i))},{_fmt(y(total / (i + 1)))}")
@@ -70,7 +88,7 @@ def hits_chart(
     parts.append(
         f'<line x1="{left}" x2="{left + plot_w}" y1="{_fmt(y(baseline.mean_hits))}" '
         f'y2="{_fmt(y(baseline.mean_hits))}" stroke="#000" stroke-dasharray="5,3">'
-        f"<title>{baseline.mean_hits:.1f}: what a random guess averages</title></line>"
+        f"<title>{hits_text(baseline.mean_hits)}: what a random guess averages</title></line>"
     )
     for i, point in enumerate(points):
         dot = (
@@ -95,9 +113,13 @@ def hits_chart(
 
 
 def backtest_chart(
-    models: Sequence[ModelView], random_pmf: Sequence[float], width: int = 720, height: int = 260
+    models: Sequence[ModelView],
+    random_pmf: Sequence[float],
+    game: Game = LOTOFACIL,
+    width: int = 720,
+    height: int = 260,
 ) -> str:
-    """Share of holdout draws with k hits for each champion, against the random guess's distribution."""
+    """Share of holdout draws with k hits for each champion of `game`, against the random guess's distribution."""
     rows = [
         (m.champion.label, m.champion.holdout.hits_histogram)
         for m in models
@@ -105,7 +127,8 @@ def backtest_chart(
     ]
     left, right, top, bottom = 44, 12, 12, 56
     plot_w, plot_h = width - left - right, height - top - bottom
-    ks = list(range(4, 16))
+    low_k, high_k = hits_span(game)
+    ks = list(range(low_k, high_k + 1))
     peak = max(
         [max(random_pmf[k] for k in ks)] + [count / sum(histogram) for _, histogram in rows for count in histogram]
     )
@@ -147,7 +170,7 @@ def backtest_chart(
     )
     parts.append(
         f'<text x="{left + plot_w / 2}" y="{top + plot_h + 30}" text-anchor="middle" font-size="11" fill="#555">'
-        "hits of the 15-number guess</text>"
+        f"hits of the {GameShape.of(game).bet}-number guess</text>"
     )
     legend = [("random guess", "#000"), *((label, PALETTE[i % len(PALETTE)]) for i, (label, _) in enumerate(rows))]
     for i, (label, colour) in enumerate(legend):

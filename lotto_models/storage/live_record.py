@@ -8,6 +8,9 @@ all read a `LiveRecord`. Invariants, whatever the number of scored guesses:
   "not yet"); the chance range is the exact central range of one random guess's hits (`PER_GUESS_RANGE`,
   7-11), not the normal approximation, which is poor for a single whole number of hits;
 - two or more: the interval is mean ± 1.96·sd/√n (sample sd), the chance range 9.0 ± 1.96·1.22/√n.
+Another game's record is judged against its own chance (`RandomBaseline.of(game)`: Mega-Sena 0.6 hits), and
+its "11+" share is the share of guesses whose hits win a prize tier (`GameShape.prize_hits`; Lotofácil's are
+11..15, the same thing).
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from lotto_models.modeling.random_baseline import BASELINE_HITS, BASELINE_HITS_SD, PER_GUESS_RANGE
+from lotto_models.core.games import LOTOFACIL, Game
+from lotto_models.modeling.game_shape import GameShape
+from lotto_models.modeling.random_baseline import LOTOFACIL_BASELINE, RandomBaseline
 
 Z95 = 1.96
-ELEVEN_PLUS = 11
 
 
 @dataclass(frozen=True)
@@ -49,15 +53,16 @@ class LiveRecord:
         return self.chance_ci95[0] <= self.mean_hits <= self.chance_ci95[1]
 
 
-def chance_interval(n: int) -> tuple[float, float]:
-    """The range the mean hits of `n` random guesses falls in 95% of the time: the exact central range of one
-    guess's hits for n = 1, the normal approximation from two guesses."""
+def chance_interval(n: int, chance: RandomBaseline = LOTOFACIL_BASELINE) -> tuple[float, float]:
+    """The range the mean hits of `n` random guesses (of `chance`'s game and bet) falls in 95% of the time:
+    the exact central range of one guess's hits for n = 1, the normal approximation from two guesses."""
     if n < 1:
         raise ValueError(f"a chance range needs one guess or more, got {n}")
     if n == 1:
-        return float(PER_GUESS_RANGE[0]), float(PER_GUESS_RANGE[1])
-    half = Z95 * BASELINE_HITS_SD / math.sqrt(n)
-    return BASELINE_HITS - half, BASELINE_HITS + half
+        low, high = chance.central_hits_range()
+        return float(low), float(high)
+    half = Z95 * chance.hits_sd / math.sqrt(n)
+    return max(0.0, chance.hits - half), chance.hits + half  # no mean is below 0 hits (Mega-Sena's 0.6)
 
 
 def wilson_interval(successes: int, n: int) -> tuple[float, float]:
@@ -78,12 +83,13 @@ def mean_interval(values: Sequence[int]) -> tuple[float, float] | None:
     return mean - half, mean + half
 
 
-def live_record(plan: str, hits: Sequence[int]) -> LiveRecord:
-    """The live record of `plan` whose scored guesses hit `hits`."""
+def live_record(plan: str, hits: Sequence[int], game: Game = LOTOFACIL) -> LiveRecord:
+    """The live record of `game`'s plan `plan` whose scored guesses hit `hits`."""
     n = len(hits)
     if not n:
         return LiveRecord(plan, 0, None, None, None, None, None)
-    eleven_plus = sum(h >= ELEVEN_PLUS for h in hits)
+    shape = GameShape.of(game)
+    eleven_plus = sum(h in shape.prize_hits for h in hits)  # Lotofácil's prize hits are 11..15
     return LiveRecord(
         plan=plan,
         scored=n,
@@ -91,5 +97,5 @@ def live_record(plan: str, hits: Sequence[int]) -> LiveRecord:
         ci95=mean_interval(hits),
         share_11_plus=eleven_plus / n,
         share_11_plus_ci95=wilson_interval(eleven_plus, n),
-        chance_ci95=chance_interval(n),
+        chance_ci95=chance_interval(n, shape.baseline),
     )

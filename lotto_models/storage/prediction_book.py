@@ -339,4 +339,4 @@ class PredictionBook:
 
     def live_record(self, plan: str) -> LiveRecord:
         """The plan's live record: every scored guess against chance (`storage.live_record`)."""
-        return live_record(plan, [point.hits for point in self.scores(plan)])
+        return live_record(plan, [point.hits for point in self.scores(plan)], self.game)
