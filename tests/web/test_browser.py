@@ -115,6 +115,10 @@ def test_the_home_page_shows_each_public_plans_fifteen_numbers_in_a_real_browser
             screenshot = DOCS_SCREENSHOT if os.environ.get("LOTTO_UPDATE_SCREENSHOTS") == "1" else tmp_path / "home.png"
             page.screenshot(path=str(screenshot), full_page=True)
             assert screenshot.stat().st_size > 10_000  # a rendered page, not an empty image
+            page.click('nav.games a[data-game="megasena"]')  # the switcher: Mega-Sena's own page and chance
+            page.wait_for_url(f"{url}/games/megasena/")
+            assert "match 0.6 of them on average" in page.inner_text("#honest-note")
+            assert page.locator('nav.games a[aria-current="page"]').inner_text() == "Mega-Sena"
             for path in ("/models", "/draws", "/docs"):
                 page.goto(f"{url}{path}", wait_until="networkidle")
             page.wait_for_selector(".swagger-ui .information-container", timeout=20_000)  # rendered offline
