@@ -5,8 +5,7 @@ from typing import TYPE_CHECKING
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from lotto_models.core.draws import NUMBER_COLUMNS
-from lotto_models.core.games import GAMES, Game
+from lotto_models.core.games import Game
 from tasks.workspace import open_task_workspace
 
 if TYPE_CHECKING:
@@ -23,6 +22,7 @@ def check_draw_randomness(game: Game) -> RandomnessReport | None:
     frame = open_task_workspace(game).draws.frame()
     if len(frame) < MIN_DRAWS:
         return None
-    report = randomness_report(GAMES["lotofacil"], frame[NUMBER_COLUMNS].to_numpy().tolist())
+    numbers = [f"d{i}" for i in range(1, game.numbers.drawn + 1)]  # the game's main numbers in the frame
+    report = randomness_report(game, frame[numbers].to_numpy().tolist())
     get_run_logger().info("Randomness of the %d stored draws: %s", report.draws, report.summary())
     return report

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lotto_models.modeling.catalog import MODELS
+from lotto_models.modeling.catalog import models_of
 from lotto_models.registry.versions import CHAMPION, PREVIOUS, ModelHealth, ModelVersion, PromotionRecord, VersionStore
 
 
@@ -66,5 +66,5 @@ def model_status(versions: VersionStore, model: str) -> ModelStatus:
 
 
 def model_statuses(versions: VersionStore) -> list[ModelStatus]:
-    """Every model of the catalog, in the catalog's order."""
-    return [model_status(versions, name) for name in MODELS]
+    """Every model the store's game trains (`models_of`), in the catalog's order."""
+    return [model_status(versions, name) for name in models_of(versions.game)]

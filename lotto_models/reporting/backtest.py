@@ -14,21 +14,23 @@ from pathlib import Path
 import numpy as np
 
 from lotto_models.core.errors import LotoflowError
-from lotto_models.modeling.catalog import MODELS
-from lotto_models.modeling.evaluation import (
-    BASELINE_BCE,
-    BASELINE_BRIER,
-    BASELINE_HITS,
-    BASELINE_SHARE_11_PLUS,
-    hypergeometric_hits_pmf,
-)
+from lotto_models.core.games import LOTOFACIL, Game
+from lotto_models.modeling.catalog import models_of
+from lotto_models.modeling.random_baseline import RandomBaseline
 from lotto_models.registry.versions import CHAMPION
+from lotto_models.reporting.baseline import chance_words
 from lotto_models.workspace import Workspace
 
-HEADER = (
-    "| model | version | holdout draws | mean hits (95% CI) | 11+ hits | BCE | Brier | leakage flag |\n"
-    "|---|---|---|---|---|---|---|---|"
-)
+
+def header(game: Game) -> str:
+    prize = "11+ hits" if game.id == LOTOFACIL.id else "prize hits"  # `share_11_plus`: a prize tier's share
+    return (
+        f"| model | version | holdout draws | mean hits (95% CI) | {prize} | BCE | Brier | leakage flag |\n"
+        "|---|---|---|---|---|---|---|---|"
+    )
+
+
+HEADER = header(LOTOFACIL)
 
 
 class NothingToBacktestError(LotoflowError):
@@ -63,7 +65,7 @@ class BacktestReport:
 
 def backtest_rows(ws: Workspace) -> list[BacktestRow]:
     rows = []
-    for name in MODELS:
+    for name in models_of(ws.game):
         champion = ws.versions.alias(name, CHAMPION)
         if champion is not None and "hits_histogram" in champion.metrics:
             rows.append(BacktestRow(name, champion.label, champion.metrics))
@@ -85,18 +87,20 @@ def write_backtest_report(ws: Workspace, directory: Path | None = None) -> Backt
     directory = directory or ws.settings.home / "reports" / f"backtest-{concurso}"
     directory.mkdir(parents=True, exist_ok=True)
     ReportManifest(concurso).write(directory)
+    chance = RandomBaseline.of(ws.game)
     baseline = (
-        f"| random guess | — | — | {BASELINE_HITS:.2f} | {BASELINE_SHARE_11_PLUS:.1%} | "
-        f"{BASELINE_BCE:.4f} | {BASELINE_BRIER:.4f} | — |"
+        f"| random guess | — | — | {chance.hits:.2f} | {chance.share_any_prize:.1%} | "
+        f"{chance.bce:.4f} | {chance.brier:.4f} | — |"
     )
     text = "\n".join(
         [
             "# Backtest: every champion against the random baseline",
             "",
-            "Holdout: the latest draws, never used for fitting or early stopping. Lotofácil draws are random; "
-            "a mean above 9.0 by more than three standard errors is flagged as suspected leakage, not skill.",
+            f"Holdout: the latest draws, never used for fitting or early stopping. {ws.game.name} draws are random; "
+            f"a mean above {chance_words(ws.game).hits} by more than three standard errors is flagged as suspected "
+            "leakage, not skill.",
             "",
-            HEADER,
+            header(ws.game),
             *[row.markdown() for row in rows],
             baseline,
             "",
@@ -106,7 +110,7 @@ def write_backtest_report(ws: Workspace, directory: Path | None = None) -> Backt
     markdown_path = directory / "backtest.md"
     markdown_path.write_text(text + "\n")
     chart_path = directory / "hits.png"
-    _plot_hits(rows, chart_path)
+    _plot_hits(rows, chart_path, chance)
     kept = ws.artifacts.keep_report(directory)
     prune_backtest_reports(ws, directory)
     return BacktestReport(rows, markdown_path, chart_path, kept)
@@ -150,21 +154,23 @@ class ReportManifest:
             return None
 
 
-def _plot_hits(rows: list[BacktestRow], path: Path) -> None:
+def _plot_hits(rows: list[BacktestRow], path: Path, chance: RandomBaseline) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ks = np.arange(16)
+    pmf = np.asarray(chance.pmf)
+    ks = np.arange(len(pmf))
     fig, ax = plt.subplots(figsize=(9, 4.5), dpi=100)
     width = 0.8 / max(len(rows), 1)
     for i, row in enumerate(rows):
         counts = np.asarray(row.metrics["hits_histogram"], dtype=float)
         ax.bar(ks - 0.4 + width * (i + 0.5), counts / counts.sum(), width, label=row.version, alpha=0.8)
-    ax.plot(ks, hypergeometric_hits_pmf(), "k.-", linewidth=2, label="random guess (hypergeometric)")
-    ax.set_xlim(3.5, 15.5)
-    ax.set_xlabel("hits of the 15-number guess")
+    ax.plot(ks, pmf, "k.-", linewidth=2, label="random guess (hypergeometric)")
+    possible = int(np.flatnonzero(pmf)[0])  # the fewest hits a guess can have (Lotofácil: 5 of 15)
+    ax.set_xlim(max(possible - 1.5, -0.5), len(pmf) - 0.5)
+    ax.set_xlabel(f"hits of the {chance.bet}-number guess")
     ax.set_ylabel("share of holdout draws")
     ax.set_title("Holdout hit distribution of each champion against chance")
     ax.legend(fontsize=8, ncol=2)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from lotto_models.core.fallbacks import Fallback
-from lotto_models.modeling.random_baseline import BASELINE_HITS
 from lotto_models.registry.model_status import model_statuses
 from lotto_models.registry.versions import ModelHealth
-from lotto_models.reporting.baseline import BASELINE_COLUMNS, HONEST_NOTE
+from lotto_models.reporting.baseline import chance_words
 from lotto_models.reporting.plan_notes import PlanGuess, same_numbers_notes, weights_words
 from lotto_models.serving.publishing import PublishedGuess
 from lotto_models.training.promotion import PromotionDecision
@@ -42,7 +41,7 @@ def model_rows(ws: Workspace) -> list[dict[str, object]]:
                 "mean_hits": _round(metrics.get("mean_hits"), 3),
                 "hits_ci95": f"{metrics['hits_ci95_low']:.2f}–{metrics['hits_ci95_high']:.2f}" if metrics else "",
                 "share_11_plus": _round(metrics.get("share_11_plus"), 3),
-                **BASELINE_COLUMNS,
+                **chance_words(ws.game).columns,
                 "degraded": health.degraded,
                 "below_baseline": status.below_baseline,
                 "note": reason_words(health),
@@ -73,10 +72,11 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
     lines.append(f"Draws: {stored}; new this run: {summary.new_draws or 'none'}.")
     if summary.nothing_to_do:
         lines.append("Nothing new: every model is current and every plan has its guess. Nothing was trained.")
+    words = chance_words(ws.game)
     for row in model_rows(ws):
         hits = row["mean_hits"]
         verdict = (
-            f"holdout mean hits {hits} (95% CI {row['hits_ci95']}) vs {BASELINE_HITS} random, "
+            f"holdout mean hits {hits} (95% CI {row['hits_ci95']}) vs {words.hits} random, "
             f"BCE {row['bce']} vs {row['baseline_bce']}"
             if hits is not None
             else "no holdout yet"
@@ -111,5 +111,5 @@ def summary_text(ws: Workspace, summary: RunSummary) -> str:
             )
         if published.degraded:
             lines.append(f"Plan {published.plan} serves degraded: {published.note}")
-    lines.append(HONEST_NOTE)
+    lines.append(words.honest_note)
     return "\n".join(lines)
