@@ -34,7 +34,7 @@ test: install
 
 # Everyday work: the fast tests on SQLite, on both cores.
 test-fast: install
-	env -u LOTTO_TEST_DATABASE_URL $(VENV)/bin/pytest -m "not slow" -n 2 --dist load
+	env -u LOTTO_TEST_DATABASE_URL $(VENV)/bin/pytest -m "not slow" -n 2 --dist worksteal
 
 # The short soak (four whole after-draw cycles with faults and kills, about 4 minutes); `make soak` is the long one.
 test-soak: install

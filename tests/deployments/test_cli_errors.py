@@ -20,6 +20,8 @@ import pytest
 from tests.conftest import migrated_sqlite_store
 from tests.lotto_cli import LOTTO, run_lotto
 
+pytestmark = pytest.mark.slow  # a real `lotto` process per case (about 0.4 s each, 40-odd cases)
+
 SECRET = "s3cret-pw"
 
 

@@ -29,6 +29,7 @@ def test_a_retrain_takes_the_models_that_depend_on_the_chosen_ones_along() -> No
     assert retrain_order() == retrain_order(["stat", "ls14", "ls15", "ls14pp", "ls15pp", "ls17", "ls18"])
 
 
+@pytest.mark.slow  # a flow run on the session's Prefect API: the fast subset starts none
 def test_unknown_models_are_rejected_by_name_before_anything_trains(prefect_api, lotto_env, capsys) -> None:
     from flows.retrain import retrain
 

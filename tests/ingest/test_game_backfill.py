@@ -17,7 +17,7 @@ from lotto_models.workspace import Workspace, open_workspace
 from tests.ingest.game_stores import game_workspace, real_draws
 from tests.shared_data import needs_shared_data
 
-pytestmark = needs_shared_data
+pytestmark = [needs_shared_data, pytest.mark.slow]  # slow: backfills paced against a loopback server
 
 SERVED = 40  # Mega-Sena's first concursos, the whole history the server claims
 TOLERANCE_S = 0.02  # the server's arrival times against the client's send times

@@ -37,7 +37,7 @@ from lotto_models.workspace import Workspace, open_workspace
 from tests.ingest.game_stores import file_without_last_rows, game_workspace, real_draws
 from tests.shared_data import history_path, needs_shared_data
 
-pytestmark = needs_shared_data
+pytestmark = [needs_shared_data, pytest.mark.slow]  # slow: whole real histories imported (Quina: 6,800 draws)
 
 NUMBER_GAMES = [pytest.param(g, id=g.id) for g in (MEGASENA, QUINA, LOTOMANIA)]
 GAMES_WITH_EXTRAS = [pytest.param(g, id=g.id) for g in (DUPLASENA, MAISMILIONARIA, DIADESORTE, TIMEMANIA)]

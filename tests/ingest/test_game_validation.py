@@ -28,6 +28,8 @@ from lotto_models.ingest.validation import (
 )
 from tests.shared_data import history_path, needs_shared_data, recorded_answer
 
+pytestmark = pytest.mark.slow  # every real history validated whole
+
 OTHER_GAMES = [g for g in GAMES.values() if g.id != "lotofacil"]
 
 

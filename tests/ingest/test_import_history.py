@@ -31,6 +31,8 @@ from lotto_models.storage.draw_store import IncomingDraw
 from lotto_models.workspace import open_workspace
 from tests.conftest import matrix
 
+pytestmark = pytest.mark.slow  # each import is a flow run on the session's Prefect API: the fast subset starts none
+
 
 @pytest.fixture(autouse=True)
 def _env(prefect_api, seeded_env) -> None:

@@ -31,6 +31,8 @@ from lotto_models.workspace import Workspace
 from tests.conftest import DATABASES, migrated_sqlite_store, postgres_database
 from tests.lotto_cli import LOTTO, run_lotto
 
+pytestmark = pytest.mark.slow  # imports of 100,000-row files, processes stopped by signals
+
 HEADER = "concurso,data," + ",".join(f"d{i}" for i in range(1, 16))
 GOOD = "1,2,4,5,7,9,10,12,14,16,18,20,21,23,25"
 

@@ -24,6 +24,8 @@ from lotto_models.modeling.game_shape import GameShape
 from lotto_models.modeling.splits import Splits, time_splits
 from tests.modeling.synthetic_games import random_frame, random_targets
 
+pytestmark = pytest.mark.slow  # real training of networks of other games
+
 MEGASENA_SHAPE = GameShape.of(MEGASENA)
 LOTOMANIA_SHAPE = GameShape.of(LOTOMANIA)
 GAMES = [pytest.param(MEGASENA_SHAPE, id="megasena"), pytest.param(LOTOMANIA_SHAPE, id="lotomania")]

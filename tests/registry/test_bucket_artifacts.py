@@ -31,6 +31,8 @@ from lotto_models.training.shared_datasets import prune_shared_datasets, shared_
 from lotto_models.workspace import Workspace, close_workspaces, open_workspace
 from tests.conftest import migrated_sqlite_store
 
+pytestmark = pytest.mark.slow  # an S3 server (moto) in a process of its own
+
 ARTIFACT = "stat_model.json"
 
 

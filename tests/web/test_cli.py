@@ -12,11 +12,14 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 from deployments.loopback.filled_store import STORED, fill
 from deployments.loopback.run_processes import run_processes, wait_until_gone
 from lotto_models.core.settings import Settings
 from lotto_models.workspace import open_workspace
+
+pytestmark = pytest.mark.slow  # `lotto web` started and killed as processes
 
 LOTTO = str(Path(sys.executable).parent / "lotto")
 

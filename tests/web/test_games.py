@@ -13,6 +13,8 @@ from lotto_models.core.games import GAMES
 from tests.web.conftest import MEGASENA_DRAWS
 from tests.web.lotofacil_answers import ROUTES, answers
 
+pytestmark = pytest.mark.slow  # a filled store of two games, every page and route of each
+
 
 def test_games_lists_every_game_of_the_catalog_with_its_numbers_bet_and_baseline(games_client: TestClient) -> None:
     games = {g["game"]: g for g in games_client.get("/api/v1/games").json()}

@@ -4,6 +4,7 @@ the other games none)."""
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,8 @@ from deployments.loopback.filled_store import Filled
 from tests.web.conftest import UI
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
+
+pytestmark = pytest.mark.slow  # property-based fuzzing of every route (schemathesis)
 
 EXAMPLES = 60
 
