@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 
+from lotto_models.core.digits import ascii_digits
 from lotto_models.core.games import GAMES, UnknownGameError, game
 from lotto_models.core.plans import PLANS, plans_of
 from lotto_models.modeling.catalog import MODELS
@@ -92,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _whole_number(low: int, high: int | None, what: str) -> Callable[[str], int]:
     def parse(text: str) -> int:
-        number = int(text) if text.strip().isdigit() else None
+        number = int(text) if ascii_digits(text.strip()) else None
         if number is None or number < low or (high is not None and number > high):
             allowed = f"from {low} to {high}" if high is not None else f"of {low} or more"
             raise argparse.ArgumentTypeError(f"{what} must be a whole number {allowed}, not {text!r}")
@@ -125,7 +126,7 @@ _port = _whole_number(1, 65535, "a port")
 
 def _numbers(text: str) -> list[int]:
     numbers = [part.strip() for part in text.split(",")]
-    if not all(n.isdigit() and len(n) <= 9 for n in numbers):
+    if not all(ascii_digits(n) and len(n) <= 9 for n in numbers):
         raise argparse.ArgumentTypeError(f"expected whole numbers separated by commas (1,2,4,...), not {text!r}")
     return [int(n) for n in numbers]
 
@@ -159,7 +160,7 @@ def check_arguments(args: argparse.Namespace, usage: argparse.ArgumentParser) ->
         if args.from_quarantine is None and (args.numbers is None or args.date is None):
             usage.error("give the right draw: --numbers N,N,... and --date YYYY-MM-DD, or --from-quarantine ID")
     show = args.show if args.command == "quarantine" else []
-    if show and (len(show) != 2 or show[0] != "show" or not show[1].isdigit()):
+    if show and (len(show) != 2 or show[0] != "show" or not ascii_digits(show[1])):
         usage.error(f"expected `show ID` (an entry number, see `lotto quarantine`), not {' '.join(args.show)!r}")
     from lotto_models.core.settings import get_settings
 

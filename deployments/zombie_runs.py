@@ -26,6 +26,7 @@ from prefect.events.schemas.automations import Automation, AutomationCore, Event
 from prefect.events.schemas.events import ResourceSpecification
 
 from deployments.temporary_server import HEARTBEAT_VARIABLE
+from lotto_models.core.digits import ascii_digits
 
 PREFECT_YAML = Path(__file__).resolve().parent.parent / "prefect.yaml"
 NAME = "lotoflow: crash flow runs whose heartbeats stopped"
@@ -44,7 +45,7 @@ def declared_heartbeat_s(path: Path = PREFECT_YAML) -> int:
     found = {
         str(d.get("work_pool", {}).get("job_variables", {}).get("env", {}).get(HEARTBEAT_VARIABLE)) for d in declared
     }
-    if len(found) != 1 or not next(iter(found)).isdigit():
+    if len(found) != 1 or not ascii_digits(next(iter(found))):
         raise ValueError(f"{path}: every deployment must set the same integer {HEARTBEAT_VARIABLE}, found {found}")
     return int(found.pop())
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 
+from lotto_models.core.digits import ascii_digits
 from lotto_models.core.games import Game
 from lotto_models.reporting.bets import InvalidTicketError
 from lotto_models.reporting.player_views import (
@@ -30,7 +31,7 @@ TicketNumbers = Annotated[
 
 def parse_ticket(text: str) -> list[int]:
     parts = [p.strip() for p in text.split(",") if p.strip()]
-    if not parts or not all(p.isdigit() and len(p) <= 3 for p in parts):
+    if not parts or not all(ascii_digits(p) and len(p) <= 3 for p in parts):
         raise InvalidTicketError(f"numbers must be whole numbers separated by commas, got {text[:60]!r}")
     return [int(p) for p in parts]
 

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lotto_models.core.digits import ascii_digits
 from lotto_models.core.draws import ISO_DATE, NUMBER_COLUMNS, OFFICIAL_DATE, DrawExtras, parse_date
 from lotto_models.core.errors import InvalidDrawError, LotoflowError
 from lotto_models.core.games import GAMES, LOTOFACIL, Game, NumberSet
@@ -227,7 +228,7 @@ def _refuse_long_numbers(path: Path, frame: pd.DataFrame) -> None:
         for position in (cells.str.len() > MAX_DIGITS).to_numpy().nonzero()[0]:  # only a long cell can be one
             digits = cells.iloc[position].strip().removesuffix(".0").removeprefix("-")
             number = digits.lstrip("0")
-            if digits.isdigit() and len(number) > MAX_DIGITS:
+            if ascii_digits(digits) and len(number) > MAX_DIGITS:
                 raise HistoryFileNumberError(
                     f"{path.name}: line {position + 2}, column {column}: a {len(number)}-digit number "
                     f"({number[:12]}…); no concurso or drawn number has more than {MAX_DIGITS} digits: fix the file"
@@ -358,4 +359,4 @@ def _int_or_none(value: object) -> int | None:
     text = str(value).strip()
     if text.endswith(".0"):  # spreadsheets read as text may render integers as floats
         text = text[:-2]
-    return int(text) if text.isdigit() else None
+    return int(text) if ascii_digits(text) else None

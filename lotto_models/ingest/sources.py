@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from lotto_models.core.digits import ascii_digits
 from lotto_models.core.errors import InvalidDrawError, SourceError, SourceUnavailableError
 from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.core.redaction import hide_secrets_in_logs, redacted_text, redacted_url
@@ -285,7 +286,7 @@ def retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
     text = value.strip()
-    if text.isdigit():
+    if ascii_digits(text):
         return float(text)
     try:
         when = parsedate_to_datetime(text)

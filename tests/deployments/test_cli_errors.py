@@ -50,6 +50,7 @@ CASES: dict[str, Case] = {
         ["backfill", "3700", "3650"], 2, ["usage: lotto backfill", "LAST (3650) is before FIRST (3700)"]
     ),
     "backfill-zero": Case(["backfill", "0", "5"], 2, ["usage: lotto backfill", "a concurso must be", "not '0'"]),
+    "backfill-superscript": Case(["backfill", "²", "5"], 2, ["usage: lotto backfill", "a concurso must be", "not '²'"]),
     "retrain-unknown-model": Case(["retrain", "lstm"], 2, ["usage: lotto retrain", "unknown model(s) ['lstm']"]),
     "quarantine-show-no-id": Case(["quarantine", "show", "x"], 2, ["usage: lotto quarantine", "'show x'"]),
     "rollback-to-zero": Case(["rollback", "stat", "--to", "0"], 2, ["usage: lotto rollback", "not '0'"]),

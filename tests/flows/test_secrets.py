@@ -68,8 +68,9 @@ PREFECT_API = ("api-usr-F6g", "api-pw-K8h")
 PREFECT_UI = ("ui-usr-G5j", "ui-pw-D3l")
 DOWN_STORE = ("pgdown-usr-S1e", "pgdown-pw-Z7y")
 # every GET route of the web service is asked, its path parameters and required query filled with these
-PATH_VALUES = {"plan": "free", "concurso": "3701"}
-QUERIES = {"/api/v1/check": "numbers=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"}
+PATH_VALUES = {"plan": "free", "concurso": "3701", "game": "lotofacil"}
+CHECKED = "numbers=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15"
+QUERIES = {"/api/v1/check": CHECKED, "/api/v1/games/{game}/check": CHECKED}
 
 
 def closed_port() -> int:
@@ -175,11 +176,22 @@ def prefect_record(flow_run_ids: list[UUID]) -> dict[str, str]:
 def every_get_path(app: FastAPI) -> list[str]:
     """Every page and API answer the app serves, as a path to ask (parameters filled in)."""
     paths = []
-    for route in app.routes:
-        if isinstance(route, APIRoute | Route) and "GET" in (route.methods or set()):
-            path = route.path.format(**PATH_VALUES)
-            paths.append(path + (f"?{QUERIES[route.path]}" if route.path in QUERIES else ""))
+    for template in _get_paths(app.routes):
+        path = template.format(**PATH_VALUES)
+        paths.append(path + (f"?{QUERIES[template]}" if template in QUERIES else ""))
     return sorted(paths)
+
+
+def _get_paths(routes: list, prefix: str = "") -> list[str]:
+    """The GET paths of `routes`, the routers they include (FastAPI keeps those as one route each) too."""
+    found = []
+    for route in routes:
+        included = getattr(route, "include_context", None)
+        if included is not None:
+            found += _get_paths(included.included_router.routes, prefix + included.prefix)
+        elif isinstance(route, APIRoute | Route) and "GET" in (route.methods or set()):
+            found.append(prefix + route.path)
+    return found
 
 
 def web_answers(settings: Settings, links: PrefectLinks) -> dict[str, str]:

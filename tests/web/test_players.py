@@ -66,6 +66,7 @@ def test_a_ticket_is_checked_against_every_stored_draw(client: TestClient, fille
         ("1,2,3,4,5,6,7,8,9,10,11,12,13,14,26", "outside 1..25: [26]"),
         ("1,2,3,4,5,6,7,8,9,10,11,12,13,14,14", "repeated: [14]"),
         ("1,two,3", "numbers must be whole numbers separated by commas"),
+        ("²", "numbers must be whole numbers separated by commas"),  # a digit to str.isdigit, not to int
     ],
 )
 def test_bad_numbers_are_a_422_naming_the_problem(client: TestClient, numbers: str, problem: str) -> None:
