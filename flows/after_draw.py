@@ -73,7 +73,7 @@ def _after_draw(ws: Workspace, from_scratch: bool, summary: RunSummary) -> RunSu
     if ingest.stored:  # new draws: are the draws still what a fair draw gives?
         randomness = check_draw_randomness(ws.game)
         if randomness is not None:
-            summary.fallbacks += warn_draws_outside_chance(randomness, max(ingest.stored))
+            summary.fallbacks += warn_draws_outside_chance(randomness, max(ingest.stored), ws.game)
 
     stale = find_stale_models(ws.game, from_scratch)
     if not stale and not plans_missing_guess(ws):

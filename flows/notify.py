@@ -17,6 +17,7 @@ from prefect.settings import PREFECT_UI_URL
 
 from flows.names import NOTIFY_FAILURE
 from lotto_models.core.fallbacks import Fallback, FallbackKind
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.core.settings import get_settings
 from lotto_models.ingest.draw_calendar import OverdueDraw
 from lotto_models.reporting.alerts import (
@@ -56,11 +57,11 @@ def warn_stale_source(overdue: OverdueDraw) -> list[Fallback]:
 
     Returns the fallback lines for the run summary: none, or why the warning could not be delivered.
     """
-    key = f"stale-source:{overdue.last_concurso}:{overdue.missed_draw_days}"
-    return warn_once(key, "stale-source", "lotoflow: no new Lotofácil draw", overdue.message())
+    key = f"stale-source:{_of_game(overdue.game)}{overdue.last_concurso}:{overdue.missed_draw_days}"
+    return warn_once(key, "stale-source", f"lotoflow: no new {overdue.game.name} draw", overdue.message())
 
 
-def warn_draws_outside_chance(report: RandomnessReport, newest_concurso: int) -> list[Fallback]:
+def warn_draws_outside_chance(report: RandomnessReport, newest_concurso: int, game: Game) -> list[Fallback]:
     """When the stored draws fail a randomness test after Holm's correction, warn once per newest concurso:
     news about the draw machine or the stored history (a typo, a wrong import), never about a model."""
     if not report.outside_chance:
@@ -68,7 +69,13 @@ def warn_draws_outside_chance(report: RandomnessReport, newest_concurso: int) ->
     details = "; ".join(f"{t.name}: {t.words}" for t in report.outside_chance)
     body = f"Over {report.draws} stored draws (through concurso {newest_concurso}), {details}. {report.summary()}"
     title = "lotoflow: the stored draws look unlike a fair draw"
-    return warn_once(f"randomness:{newest_concurso}", "randomness", title, body)
+    return warn_once(f"randomness:{_of_game(game)}{newest_concurso}", "randomness", title, body)
+
+
+def _of_game(game: Game) -> str:
+    """The game's part of a ledger key: none for Lotofácil, whose keys were written before the other games came
+    (a warning already sent is not sent again), `<game id>:` for the others."""
+    return "" if game.id == LOTOFACIL.id else f"{game.id}:"
 
 
 def warn_once(key: str, subject: str, title: str, body: str) -> list[Fallback]:

@@ -127,7 +127,7 @@ def backfill_due(ws: Workspace, today: dt.date | None = None) -> bool:
     through = (today or dt.datetime.now(SAO_PAULO).date()) + dt.timedelta(days=1)
     # The calendar counts Monday to Saturday: more days than a game drawn three times a week has, so a store
     # a little behind is fetched the usual way; one a season behind is backfilled.
-    return len(draw_days_between(last.date, through)) > ws.settings.max_new_draws_per_run
+    return len(draw_days_between(last.date, through, ws.game)) > ws.settings.max_new_draws_per_run
 
 
 def backfill_history(

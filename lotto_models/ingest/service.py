@@ -72,7 +72,7 @@ def new_draws_allowed(ws: Workspace, today: dt.date | None = None) -> int:
     if last is None:
         return ws.settings.max_new_draws_per_run
     through = (today or dt.datetime.now(SAO_PAULO).date()) + dt.timedelta(days=1)
-    return min(ws.settings.max_new_draws_per_run, len(draw_days_between(last.date, through)) + EXTRA_DRAWS)
+    return min(ws.settings.max_new_draws_per_run, len(draw_days_between(last.date, through, ws.game)) + EXTRA_DRAWS)
 
 
 def fetch_draw_range(ws: Workspace, first: int, last: int) -> FetchReport:

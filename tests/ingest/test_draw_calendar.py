@@ -49,3 +49,18 @@ def test_an_overdue_draw_says_how_many_draw_days_were_missed() -> None:
 def test_a_clock_without_a_timezone_is_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         overdue_draw(3700, MONDAY, dt.datetime(2026, 11, 30, 12))
+
+
+def test_a_game_drawn_three_days_a_week_is_not_overdue_on_a_day_without_its_draw() -> None:
+    from lotto_models.core.games import game
+    from lotto_models.ingest.draw_calendar import SAO_PAULO, overdue_draw
+
+    megasena = game("megasena")  # Tuesday, Thursday, Saturday
+    tuesday = dt.date(2026, 12, 1)
+    wednesday_night = dt.datetime(2026, 12, 2, 23, 0, tzinfo=SAO_PAULO)
+    assert overdue_draw(2956, tuesday, wednesday_night, megasena) is None  # Lotofácil's calendar would say late
+    friday_noon = dt.datetime(2026, 12, 4, 12, 0, tzinfo=SAO_PAULO)  # Thursday's result is due by Friday 10:00
+    overdue = overdue_draw(2956, tuesday, friday_noon, megasena)
+    assert overdue is not None and overdue.expected_date == dt.date(2026, 12, 3)
+    assert overdue.message().startswith("no new Mega-Sena draw since concurso 2956 of 2026-12-01")
+    assert overdue.missed_draw_days == 1
