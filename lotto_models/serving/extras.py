@@ -10,48 +10,17 @@ case and whitespace folded (CAIXA pads and respells them over the years: `core.g
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 
-from lotto_models.core.draws import DrawExtras
 from lotto_models.core.games import Game
+from lotto_models.core.guess_extras import GuessExtras, fold_team
 
 MONTH_COLUMN = "month"  # the draw frame's names (`DrawStore.frame`) of the history file's `mes` and `time`
 TEAM_COLUMN = "team"
 
 T = TypeVar("T", int, str)
-
-
-@dataclass(frozen=True)
-class GuessExtras:
-    """The extras of one guess; empty for a game that draws none."""
-
-    trevos: tuple[int, ...] = ()
-    month: int | None = None
-    team: str | None = None
-
-    def as_dict(self) -> dict[str, Any] | None:
-        """The parts the guess has, as stored with it (None when it has none)."""
-        parts: dict[str, Any] = {}
-        if self.trevos:
-            parts["trevos"] = list(self.trevos)
-        if self.month is not None:
-            parts["month"] = self.month
-        if self.team is not None:
-            parts["team"] = self.team
-        return parts or None
-
-    @classmethod
-    def from_dict(cls, values: dict[str, Any] | None) -> GuessExtras:
-        values = values or {}
-        return cls(tuple(int(t) for t in values.get("trevos", ())), values.get("month"), values.get("team"))
-
-
-def fold_team(name: str) -> str:
-    """A team's name as compared: upper case, whitespace collapsed."""
-    return " ".join(name.upper().split())
 
 
 def guess_extras(game: Game, frame: pd.DataFrame) -> GuessExtras:
@@ -73,15 +42,3 @@ def guess_extras(game: Game, frame: pd.DataFrame) -> GuessExtras:
 def _most_frequent(values: list[T]) -> T | None:
     counts = Counter(values)
     return min(counts, key=lambda value: (-counts[value], value)) if counts else None
-
-
-def extra_hits(extras: GuessExtras, drawn: DrawExtras) -> int | None:
-    """What the guess's extras matched of the draw's: trevos in common (0..2), the month or the team (0 or 1);
-    None when the guess has no extras."""
-    if extras.trevos:
-        return len(set(extras.trevos) & set(drawn.trevos))
-    if extras.month is not None:
-        return int(extras.month == drawn.month)
-    if extras.team is not None:
-        return int(drawn.team is not None and fold_team(extras.team) == fold_team(drawn.team))
-    return None

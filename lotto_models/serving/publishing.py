@@ -183,7 +183,9 @@ def publish_plan(
     ensemble_id = ws.predictions.record_ensemble(plan_name, versions, used, degraded, note)
     next_concurso = ws.draws.last_concurso() + 1
     failpoint(PUBLISHING_BEFORE_STORE)
-    stored = ws.predictions.publish(plan_name, next_concurso, numbers, versions, ensemble_id, flow_run_id)
+    stored = ws.predictions.publish(
+        plan_name, next_concurso, numbers, versions, ensemble_id, flow_run_id, extras.as_dict()
+    )
     return PublishedGuess(
         plan_name, next_concurso, numbers, versions, used, degraded, note, stored, members.fallbacks, extras
     )

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 
 from lotto_models.core.draws import Draw, hits
 from lotto_models.core.games import LOTOFACIL, Game
+from lotto_models.core.guess_extras import GuessExtras, extra_hits
 from lotto_models.core.plans import PLANS
 from lotto_models.storage import schema
 from lotto_models.storage.draw_rows import number_columns
@@ -28,6 +29,20 @@ class Score:
     plan: str
     concurso: int
     hits: int
+    extra_hits: int | None = None  # what the guess's trevos, month or team matched; None without extras
+    second_draw_hits: int | None = None  # Dupla Sena: the same numbers on its second draw
+
+
+def score_of(plan: str, numbers: list[int], extras: dict[str, Any] | None, draw: Draw) -> Score:
+    """A guess (its numbers and extras) against the draw of its concurso."""
+    second = len(set(numbers) & set(draw.extras.second_draw)) if draw.extras.second_draw else None
+    return Score(
+        plan, draw.concurso, hits(numbers, draw), extra_hits(GuessExtras.from_dict(extras), draw.extras), second
+    )
+
+
+def _score_values(score: Score) -> dict[str, Any]:
+    return {"hits": score.hits, "extra_hits": score.extra_hits, "second_draw_hits": score.second_draw_hits}
 
 
 @dataclass(frozen=True)
@@ -157,8 +172,10 @@ class PredictionBook:
         member_versions: dict[str, str],
         ensemble_version_id: int,
         flow_run_id: str | None = None,
+        extras: dict[str, Any] | None = None,
     ) -> bool:
-        """Store the guess unless one exists for (plan, concurso); True when this one was stored."""
+        """Store the guess (with its extras: trevos, month or team) unless one exists for (plan, concurso); True
+        when this one was stored."""
         with self.engine.begin() as connection:
             exists = connection.scalar(sa.select(schema.predictions.c.id).where(*self._guess_of(plan, concurso)))
             if exists is not None:
@@ -173,6 +190,7 @@ class PredictionBook:
                     ensemble_version_id=ensemble_version_id,
                     flow_run_id=flow_run_id,
                     created_at=utcnow(),
+                    extras=extras,
                 )
             )
         return True
@@ -192,7 +210,7 @@ class PredictionBook:
         p, s = schema.predictions, schema.prediction_scores
         with self.engine.connect() as connection:
             pending = connection.execute(
-                sa.select(p.c.id, p.c.plan, p.c.concurso, p.c.numbers)
+                sa.select(p.c.id, p.c.plan, p.c.concurso, p.c.numbers, p.c.extras)
                 .outerjoin(s, s.c.prediction_id == p.c.id)
                 .where(p.c.game == self.game.id, s.c.prediction_id.is_(None))
             ).all()
@@ -203,9 +221,11 @@ class PredictionBook:
                 draw = stored.get(row.concurso)
                 if draw is None:
                     continue
-                score = Score(row.plan, row.concurso, hits(row.numbers, draw))
+                score = score_of(row.plan, row.numbers, row.extras, draw)
                 connection.execute(
-                    s.insert().values(prediction_id=row.id, concurso=row.concurso, hits=score.hits, scored_at=utcnow())
+                    s.insert().values(
+                        prediction_id=row.id, concurso=row.concurso, scored_at=utcnow(), **_score_values(score)
+                    )
                 )
                 scores.append(score)
         return scores
@@ -215,15 +235,16 @@ class PredictionBook:
         scored (against the draw it replaces); how many there were."""
         p, s = schema.predictions, schema.prediction_scores
         scored = connection.execute(
-            sa.select(p.c.id, p.c.numbers)
+            sa.select(p.c.id, p.c.plan, p.c.numbers, p.c.extras)
             .join(s, s.c.prediction_id == p.c.id)
             .where(p.c.game == self.game.id)
             .where(p.c.concurso == draw.concurso)
         ).all()
         now = utcnow()
         for row in scored:
+            score = score_of(row.plan, row.numbers, row.extras, draw)
             connection.execute(
-                s.update().where(s.c.prediction_id == row.id).values(hits=hits(row.numbers, draw), scored_at=now)
+                s.update().where(s.c.prediction_id == row.id).values(scored_at=now, **_score_values(score))
             )
         return len(scored)
 

@@ -185,6 +185,7 @@ predictions = sa.Table(
     sa.Column("ensemble_version_id", sa.Integer, sa.ForeignKey("ensemble_versions.id"), nullable=False),
     sa.Column("flow_run_id", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("extras", sa.JSON, nullable=True),  # the guessed trevos, month or team (`core.guess_extras`), 0008
     sa.UniqueConstraint("game", "plan", "concurso", name="uq_predictions_game_plan_concurso"),
 )
 
@@ -195,6 +196,8 @@ prediction_scores = sa.Table(
     sa.Column("concurso", sa.Integer, nullable=False),
     sa.Column("hits", sa.Integer, nullable=False),
     sa.Column("scored_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("extra_hits", sa.Integer, nullable=True),  # what the extras matched (0008)
+    sa.Column("second_draw_hits", sa.Integer, nullable=True),  # Dupla Sena's second draw (0008)
 )
 
 # The game of every row that is not keyed by it, indexed (revision 0007).

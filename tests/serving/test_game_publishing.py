@@ -10,11 +10,12 @@ import pytest
 
 from lotto_models.core.draws import DrawExtras
 from lotto_models.core.games import game
+from lotto_models.core.guess_extras import GuessExtras, extra_hits
 from lotto_models.core.plans import PLANS, plans_of
 from lotto_models.modeling.features import FeatureSet
 from lotto_models.modeling.game_shape import LOTOFACIL_SHAPE, GameShape
 from lotto_models.serving.ensembles import guess_from
-from lotto_models.serving.extras import GuessExtras, extra_hits, guess_extras
+from lotto_models.serving.extras import guess_extras
 from lotto_models.serving.publishing import (
     build_plan_datasets,
     plan_feature_sets,

@@ -99,3 +99,26 @@ def test_the_quarantine_of_a_game_holds_only_its_entries(workspace: Workspace) -
     assert workspace.quarantine.entries() == [] and workspace.draws.quarantine_count() == 0
     [entry] = megasena.quarantine.entries()
     assert entry.reason == "Mega-Sena: 6 numbers per draw" and megasena.draws.quarantine_count() == 1
+
+
+def test_a_guesss_extras_are_kept_with_it_and_scored_against_the_draws(workspace: Workspace) -> None:
+    milionaria = of_game(workspace, "maismilionaria")
+    draw = DRAWS["maismilionaria"]  # trevos 2 and 4
+    build = milionaria.predictions.record_ensemble("basic", {"stat": "stat/v1"}, {"stat": 1.0}, False, None)
+    guess = [1, 3, 7, 10, 20, 30]
+    assert milionaria.predictions.publish(
+        "basic", draw.concurso, guess, {"stat": "stat/v1"}, build, None, {"trevos": [2, 5]}
+    )
+    milionaria.draws.add([IncomingDraw(draw, "caixa")])
+    [score] = milionaria.predictions.score_pending(milionaria.draws)
+    assert (score.hits, score.extra_hits, score.second_draw_hits) == (3, 1, None)
+
+
+def test_a_dupla_sena_guess_is_scored_on_both_draws(workspace: Workspace) -> None:
+    dupla = of_game(workspace, "duplasena")
+    draw = DRAWS["duplasena"]  # 7 15 24 41 48 50, then 9 37 41 43 44 49
+    build = dupla.predictions.record_ensemble("basic", {"stat": "stat/v1"}, {"stat": 1.0}, False, None)
+    dupla.predictions.publish("basic", draw.concurso, [7, 9, 15, 37, 41, 43], {"stat": "stat/v1"}, build)
+    dupla.draws.add([IncomingDraw(draw, "caixa")])
+    [score] = dupla.predictions.score_pending(dupla.draws)
+    assert (score.hits, score.second_draw_hits, score.extra_hits) == (3, 4, None)
