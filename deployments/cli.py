@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from lotto_models.workspace import ArtifactBlockReader, Workspace
 
 from deployments.cli_arguments import build_parser, check_arguments, command_parser
+from deployments.cli_printing import guess_line, print_status
 from lotto_models.core.errors import LotoflowError
 from lotto_models.core.game_ids import GameId
 from lotto_models.core.games import GAMES, Game
@@ -155,7 +156,7 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser, game: Gam
             json.dump(report_json, sys.stdout, default=str)
             sys.stdout.write("\n")
         else:
-            _print_status(report_json, game)
+            print_status(report_json, game)
         return 0
     return 2  # pragma: no cover - argparse rejects unknown commands
 
@@ -280,7 +281,7 @@ def _predict(game: Game, plan: str, recompute: bool) -> int:
         # a champion restored from its backup (or rolled back) is said as `lotto run` says it, on stderr too
         for fallback in dict.fromkeys(f for g in guesses for f in g.fallbacks):
             print(f"Fallback: {fallback}", file=sys.stderr)
-        lines = [_guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note) for g in guesses]
+        lines = [guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note) for g in guesses]
     else:
         next_concurso = ws.draws.last_concurso() + 1
         stored = {name: ws.predictions.published_for(name, next_concurso) for name in plans}
@@ -293,22 +294,13 @@ def _predict(game: Game, plan: str, recompute: bool) -> int:
             )
             return 1
         lines = [
-            _guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note)
+            guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note)
             for g in stored.values()
             if g is not None
         ]
     print("\n".join(lines))
     print(chance_words(game).predict_note)
     return 0
-
-
-def _guess_line(
-    plan: str, concurso: int, numbers: list[int], members: dict[str, str], degraded: bool, note: str | None
-) -> str:
-    state = f"  DEGRADED: {note}" if degraded else ""
-    return (
-        f"{plan}: concurso {concurso}: {' '.join(f'{n:02d}' for n in numbers)}  [{', '.join(members.values())}]{state}"
-    )
 
 
 def _review(args: argparse.Namespace, game: Game) -> int:
@@ -383,22 +375,6 @@ def _repair_draw(args: argparse.Namespace, game: Game) -> int:
         replacement = replacement_by_hand(args.concurso, args.date, args.numbers)
     print(describe(repair_draw(ws, args.concurso, replacement, args.note, args.by or getpass.getuser())))
     return 0
-
-
-def _print_status(report: dict, game: Game) -> None:
-    print(f"store: {report['store']['database']} (LOTTO_HOME {report['store']['home']})")
-    draws = report["draws"]
-    print(f"draws: {draws['count']} stored, last concurso {draws['last_concurso']} on {draws['last_date']}")
-    print(f"quarantine: {report['quarantine']} held")
-    for name, model in report["models"].items():
-        flag = " (degraded)" if model["degraded"] else ""
-        hits = model["holdout"].get("mean_hits")
-        extra = f", {chance_words(game).versus_random(hits)}" if hits is not None else ""
-        print(f"model {name}: champion {model['champion']}{flag}{extra}")
-    for guess in report["predictions"]:
-        print(f"plan {guess['plan']}: concurso {guess['concurso']} -> {guess['numbers']}")
-    for sentence in report["live"].values():
-        print(sentence)
 
 
 if __name__ == "__main__":  # pragma: no cover

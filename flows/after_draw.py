@@ -26,7 +26,7 @@ from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.core.game_ids import GameId
 from lotto_models.core.games import GAMES
 from lotto_models.core.plans import plans_of
-from lotto_models.ingest.sources import FetchReport
+from lotto_models.ingest.fetch_reports import FetchReport
 from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.dataset_cache import CacheOutcome, DatasetRef
 from lotto_models.modeling.features import FeatureSet

@@ -11,8 +11,8 @@ from flows.names import BACKFILL
 from lotto_models.core.fallbacks import Fallback, FallbackKind, fallback_message
 from lotto_models.core.game_ids import GameId
 from lotto_models.core.games import GAMES, Game
+from lotto_models.ingest.fetch_reports import FetchReport
 from lotto_models.ingest.service import IngestSummary
-from lotto_models.ingest.sources import FetchReport
 from tasks.fetch_draws import fetch_draws
 from tasks.prepare_store import prepare_store
 from tasks.score_predictions import score_predictions

@@ -2,8 +2,8 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.core.games import Game
+from lotto_models.ingest.fetch_reports import FetchReport
 from lotto_models.ingest.service import fetch_draw_range, fetch_new_draws
-from lotto_models.ingest.sources import FetchReport
 from tasks.workspace import open_task_workspace
 
 

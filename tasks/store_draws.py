@@ -2,8 +2,8 @@ from prefect import get_run_logger, runtime, task
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.core.games import Game
+from lotto_models.ingest.fetch_reports import FetchReport
 from lotto_models.ingest.service import IngestSummary, store_validated_draws
-from lotto_models.ingest.sources import FetchReport
 from lotto_models.ingest.validation import ValidationReport
 from tasks.events import DRAW_INGESTED, emit
 from tasks.workspace import open_task_workspace

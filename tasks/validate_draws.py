@@ -3,8 +3,8 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.core.games import Game
+from lotto_models.ingest.fetch_reports import FetchReport
 from lotto_models.ingest.service import validate_fetched
-from lotto_models.ingest.sources import FetchReport
 from lotto_models.ingest.validation import ValidationReport
 from tasks.workspace import open_task_workspace
 

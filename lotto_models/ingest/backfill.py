@@ -30,15 +30,9 @@ from dataclasses import dataclass, field
 from lotto_models.core.games import Game
 from lotto_models.ingest.bundled_history import has_bundled_history
 from lotto_models.ingest.draw_calendar import SAO_PAULO, draw_days_between
+from lotto_models.ingest.fetch_reports import FetchReport, StoredWhileFetching
 from lotto_models.ingest.service import IngestSummary, store_validated_draws, validate_fetched
-from lotto_models.ingest.sources import (
-    FetchBudget,
-    FetchReport,
-    StoredWhileFetching,
-    fetch_missing_draws,
-    http_client,
-    sources_from_settings,
-)
+from lotto_models.ingest.sources import FetchBudget, fetch_missing_draws, http_client, sources_from_settings
 from lotto_models.workspace import Workspace
 
 log = logging.getLogger(__name__)

@@ -18,16 +18,8 @@ from lotto_models.core.failpoints import INGEST_AFTER_FETCH, failpoint
 from lotto_models.ingest.bundled_history import BUNDLED_SOURCE, bundled_history, has_bundled_history
 from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.draw_calendar import SAO_PAULO, draw_days_between
-from lotto_models.ingest.sources import (
-    FetchedDraw,
-    FetchReport,
-    StaleLatest,
-    StoredWhileFetching,
-    fetch_missing_draws,
-    fetch_range,
-    http_client,
-    sources_from_settings,
-)
+from lotto_models.ingest.fetch_reports import FetchedDraw, FetchReport, StaleLatest, StoredWhileFetching
+from lotto_models.ingest.sources import fetch_missing_draws, fetch_range, http_client, sources_from_settings
 from lotto_models.ingest.validation import ValidationReport, validate_batch
 from lotto_models.storage.draw_store import DrawConflict, IncomingDraw, StoreResult
 from lotto_models.workspace import Workspace

@@ -10,7 +10,7 @@ import random
 import ssl
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -23,7 +23,7 @@ from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.core.redaction import hide_secrets_in_logs, redacted_text, redacted_url
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bounded_answer import AnswerRefusedError, AnswerTooSlowError, read_bounded
-from lotto_models.ingest.candidates import DrawCandidate
+from lotto_models.ingest.fetch_reports import FetchedDraw, FetchReport, RejectedPayload, StaleLatest
 from lotto_models.ingest.payloads import candidate_from_payload
 from lotto_models.storage.nul_free import strip_nul
 
@@ -51,85 +51,6 @@ class _Retryable(Exception):
     def __init__(self, message: str, retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
-
-
-@dataclass(frozen=True)
-class FetchedDraw:
-    """A source's answer read as a draw, not judged yet (the validation suite judges it)."""
-
-    candidate: DrawCandidate
-    payload: dict[str, Any]
-    source: str
-
-
-@dataclass(frozen=True)
-class StaleLatest:
-    """A source whose latest result is older than the newest stored draw (a mirror lagging behind)."""
-
-    source: str
-    latest: int
-    newest_stored: int
-
-    @property
-    def sentence(self) -> str:
-        return (
-            f"{self.source} answered latest concurso {self.latest}, older than the newest stored concurso "
-            f"{self.newest_stored}: a stale source, so nothing newer could be fetched from it"
-        )
-
-
-@dataclass(frozen=True)
-class RejectedPayload:
-    concurso: int | None
-    source: str
-    payload: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class StoredWhileFetching:
-    """What a backfill validated and stored batch by batch while it fetched (each batch logged in `ingest_runs`
-    already): the store step that follows the fetch reports it and stores none of it again."""
-
-    stored: tuple[int, ...] = ()
-    identical: tuple[int, ...] = ()
-    quarantined: tuple[int | None, ...] = ()
-    held_back: tuple[int, ...] = ()
-    notes: tuple[str, ...] = ()
-
-
-@dataclass
-class FetchReport:
-    """What one fetch found: the new draws in concurso order, what was rejected, what was unreachable.
-
-    `latest_already_stored` is the latest answer when its concurso is stored already (to be compared
-    with the stored draw); `stale` says the latest answer was older than the newest stored draw;
-    `stored_while_fetching`, what a backfill stored as it went (its draws are not in `fetched`).
-    """
-
-    latest: int | None = None
-    fetched: list[FetchedDraw] = field(default_factory=list)
-    rejected: list[RejectedPayload] = field(default_factory=list)
-    unreachable: dict[str, str] = field(default_factory=dict)
-    incomplete_reason: str | None = None
-    latest_already_stored: FetchedDraw | None = None
-    stale: StaleLatest | None = None
-    deferred_from: int | None = None  # the first concurso past this run's cap: the next run fetches it on
-    stored_while_fetching: StoredWhileFetching | None = None
-
-    @property
-    def deferred_sentence(self) -> str | None:
-        if self.deferred_from is None or self.latest is None:
-            return None
-        return (
-            f"latest answer claims concurso {self.latest}: this run fetched up to {self.deferred_from - 1} (the "
-            f"most one run fetches, by LOTTO_MAX_NEW_DRAWS_PER_RUN and the draw calendar); concursos "
-            f"{self.deferred_from}..{self.latest} are for the next runs"
-        )
-
-    @property
-    def source_reached(self) -> bool:
-        return self.latest is not None
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,8 @@ from deployments.loopback.caixa_server import CaixaTestServer, Fault, numbers_ed
 from deployments.loopback.synthetic_draws import synthetic_draws
 from flows.ingest_draws import backfill, ingest_draws
 from lotto_models.core.draws import Draw
+from lotto_models.ingest.fetch_reports import StaleLatest
 from lotto_models.ingest.service import IngestSummary
-from lotto_models.ingest.sources import StaleLatest
 from lotto_models.ingest.validation import (
     CONCURSO_FOLLOWS,
     DATE_IN_ORDER,

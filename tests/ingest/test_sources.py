@@ -6,13 +6,8 @@ import pytest
 from deployments.loopback.caixa_server import CaixaTestServer, Fault, numbers_edit
 from deployments.loopback.synthetic_draws import synthetic_draws
 from lotto_models.core.settings import Settings
-from lotto_models.ingest.sources import (
-    CaixaSource,
-    StaleLatest,
-    fetch_missing_draws,
-    http_client,
-    sources_from_settings,
-)
+from lotto_models.ingest.fetch_reports import StaleLatest
+from lotto_models.ingest.sources import CaixaSource, fetch_missing_draws, http_client, sources_from_settings
 
 
 def make_sources(*base_urls: str) -> list[CaixaSource]:
