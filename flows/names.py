@@ -3,6 +3,8 @@ deployment as `flow/deployment` (`deployment_path`). Written once here for the P
 (YAML) and `web.prefect_runs` (which may not import the flows) repeat them, and the tests check that they
 say the same (`tests/deployments/test_deployments.py`)."""
 
+from typing import get_args
+
 from lotto_models.core.game_ids import GameId
 
 AFTER_DRAW = "after-draw"
@@ -18,15 +20,7 @@ NOTIFY_FAILURE = "notify-failure"
 
 # after-draw's deployment of each game but Lotofácil (whose deployment is `after-draw`, as before the others came):
 # the same flow with its `game` parameter, on that game's calendar (`after_draw_deployment`).
-OTHER_GAMES: tuple[GameId, ...] = (
-    "megasena",
-    "quina",
-    "lotomania",
-    "duplasena",
-    "diadesorte",
-    "timemania",
-    "maismilionaria",
-)
+OTHER_GAMES: tuple[GameId, ...] = tuple(game for game in get_args(GameId) if game != "lotofacil")
 GAME_AFTER_DRAWS = tuple(f"{AFTER_DRAW}-{game}" for game in OTHER_GAMES)
 
 DEPLOYMENTS = (

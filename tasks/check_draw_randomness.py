@@ -6,6 +6,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from lotto_models.core.games import Game
+from lotto_models.storage.draw_rows import number_columns
 from tasks.workspace import open_task_workspace
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ def check_draw_randomness(game: Game) -> RandomnessReport | None:
     frame = open_task_workspace(game).draws.frame()
     if len(frame) < MIN_DRAWS:
         return None
-    numbers = [f"d{i}" for i in range(1, game.numbers.drawn + 1)]  # the game's main numbers in the frame
-    report = randomness_report(game, frame[numbers].to_numpy().tolist())
+    report = randomness_report(game, frame[number_columns(game)].to_numpy().tolist())
     get_run_logger().info("Randomness of the %d stored draws: %s", report.draws, report.summary())
     return report
