@@ -186,6 +186,7 @@ predictions = sa.Table(
     sa.Column("flow_run_id", sa.String(64), nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     sa.Column("extras", sa.JSON, nullable=True),  # the guessed trevos, month or team (`core.guess_extras`), 0008
+    sa.Column("ranking", sa.JSON, nullable=True),  # the pool best first, as the ensemble ranked it, 0009
     sa.UniqueConstraint("game", "plan", "concurso", name="uq_predictions_game_plan_concurso"),
 )
 
