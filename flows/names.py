@@ -5,7 +5,7 @@ say the same (`tests/deployments/test_deployments.py`)."""
 
 from typing import get_args
 
-from lotto_models.core.game_ids import GameId
+from lotto_models.core.game_ids import GameId, legacy_form
 
 AFTER_DRAW = "after-draw"
 BACKFILL = "backfill"
@@ -20,7 +20,7 @@ NOTIFY_FAILURE = "notify-failure"
 
 # after-draw's deployment of each game but Lotofácil (whose deployment is `after-draw`, as before the others came):
 # the same flow with its `game` parameter, on that game's calendar (`after_draw_deployment`).
-OTHER_GAMES: tuple[GameId, ...] = tuple(game for game in get_args(GameId) if game != "lotofacil")
+OTHER_GAMES: tuple[GameId, ...] = tuple(game for game in get_args(GameId) if not legacy_form(game))
 GAME_AFTER_DRAWS = tuple(f"{AFTER_DRAW}-{game}" for game in OTHER_GAMES)
 
 DEPLOYMENTS = (
@@ -47,4 +47,4 @@ def deployment_path(name: str) -> str:
 
 def after_draw_deployment(game: GameId) -> str:
     """The name of the after-draw deployment of `game`."""
-    return AFTER_DRAW if game == "lotofacil" else f"{AFTER_DRAW}-{game}"
+    return AFTER_DRAW if legacy_form(game) else f"{AFTER_DRAW}-{game}"

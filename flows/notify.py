@@ -17,7 +17,8 @@ from prefect.settings import PREFECT_UI_URL
 
 from flows.names import NOTIFY_FAILURE
 from lotto_models.core.fallbacks import Fallback, FallbackKind
-from lotto_models.core.games import LOTOFACIL, Game
+from lotto_models.core.game_ids import legacy_form
+from lotto_models.core.games import Game
 from lotto_models.core.settings import get_settings
 from lotto_models.ingest.draw_calendar import OverdueDraw
 from lotto_models.reporting.alerts import (
@@ -75,7 +76,7 @@ def warn_draws_outside_chance(report: RandomnessReport, newest_concurso: int, ga
 def _of_game(game: Game) -> str:
     """The game's part of a ledger key: none for Lotofácil, whose keys were written before the other games came
     (a warning already sent is not sent again), `<game id>:` for the others."""
-    return "" if game.id == LOTOFACIL.id else f"{game.id}:"
+    return "" if legacy_form(game.id) else f"{game.id}:"
 
 
 def warn_once(key: str, subject: str, title: str, body: str) -> list[Fallback]:

@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from lotto_models.core.game_ids import legacy_form
 from lotto_models.core.games import LOTOFACIL, Game
 
 SAO_PAULO = ZoneInfo("America/Sao_Paulo")
@@ -43,7 +44,7 @@ class OverdueDraw:
     @property
     def _draw(self) -> str:
         """Lotofácil's messages say "draw", as before the other games came (the web's health answer is pinned)."""
-        return "draw" if self.game.id == LOTOFACIL.id else f"{self.game.name} draw"
+        return "draw" if legacy_form(self.game.id) else f"{self.game.name} draw"
 
     def message(self) -> str:
         late = self.now - self.deadline

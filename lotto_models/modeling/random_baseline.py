@@ -25,6 +25,8 @@ class RandomBaseline:
     bet: int
     pmf: tuple[float, ...]  # P(hits = k), k = 0..min(bet, drawn)
     share_any_prize: float  # P(a hits tier of one draw; +Milionária's with its trevos); month and team aside
+    hits: float  # the catalog's mean (`Game.baseline_hits`), one definition of the law's figures
+    hits_sd: float  # and its sd (`Game.baseline_hits_sd`)
 
     @classmethod
     def of(cls, game: Game, bet: int | None = None) -> RandomBaseline:
@@ -39,21 +41,15 @@ class RandomBaseline:
             if game.trevos is not None
             else sum(p for k, p in enumerate(pmf) if k in tiers)
         )
-        return cls(game.id, game.numbers.pool, game.numbers.drawn, size, pmf, prize)
+        return cls(
+            game.id, game.numbers.pool, game.numbers.drawn, size, pmf, prize,
+            game.baseline_hits(size), game.baseline_hits_sd(size),
+        )  # fmt: skip
 
     @property
     def p(self) -> float:
         """Each number's chance to be drawn: the best calibrated constant forecast."""
         return self.drawn / self.pool
-
-    @property
-    def hits(self) -> float:
-        return self.bet * self.drawn / self.pool
-
-    @property
-    def hits_sd(self) -> float:
-        n, d, b = self.pool, self.drawn, self.bet
-        return math.sqrt(b * (d / n) * (1 - d / n) * (n - b) / (n - 1))
 
     @property
     def bce(self) -> float:

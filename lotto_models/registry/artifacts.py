@@ -25,6 +25,7 @@ from typing import Protocol, TypeVar
 
 from lotto_models.core.cache import CACHE, file_signature
 from lotto_models.core.errors import ArtifactChecksumError, LotoflowError
+from lotto_models.core.game_ids import FIRST_GAME, legacy_form
 
 
 class ArtifactKeyTakenError(LotoflowError):
@@ -62,10 +63,10 @@ def directory_sha256(directory: Path) -> str:
     return digest.hexdigest()
 
 
-def version_key(model: str, number: int, game: str = "lotofacil") -> str:
+def version_key(model: str, number: int, game: str = FIRST_GAME) -> str:
     """Where a version's files live under the models (and backups): `<model>/vN` for Lotofácil, the first game,
     whose versions were there before the others came; `<game>/<model>/vN` for every other game."""
-    return f"{model}/v{number}" if game == "lotofacil" else f"{game}/{model}/v{number}"
+    return f"{model}/v{number}" if legacy_form(game) else f"{game}/{model}/v{number}"
 
 
 def newest_first(version: StoredVersion) -> int:

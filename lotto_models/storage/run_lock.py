@@ -20,22 +20,23 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from lotto_models.core.game_ids import FIRST_GAME, legacy_form
+
 # A fixed 64-bit key for pg_try_advisory_lock: "lotoflow" in ASCII, Lotofácil's (the one game before the others
 # came, so that a run of an older version and one of this version still exclude each other); the other games'
 # keys are derived from their API ids.
 ADVISORY_KEY = int.from_bytes(b"lotoflow", "big") & 0x7FFF_FFFF_FFFF_FFFF
-FIRST_GAME = "lotofacil"
 
 
 def advisory_key(game: str) -> int:
-    if game == FIRST_GAME:
+    if legacy_form(game):
         return ADVISORY_KEY
     return int.from_bytes(hashlib.sha256(f"lotoflow/{game}".encode()).digest()[:8], "big") & 0x7FFF_FFFF_FFFF_FFFF
 
 
 def lock_file(database: Path, game: str) -> Path:
     """The file a SQLite store's runs of `game` lock, beside the database."""
-    return database.with_suffix(".run.lock" if game == FIRST_GAME else f".{game}.run.lock")
+    return database.with_suffix(".run.lock" if legacy_form(game) else f".{game}.run.lock")
 
 
 POLL_S = 0.5

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from lotto_models.core.game_ids import FIRST_GAME
+
 metadata = sa.MetaData()
 
 # Every row belongs to a game of the catalog (`lotto_models.core.games`), by its API id; rows stored before
 # revision 0007 are Lotofácil's, its server default.
-DEFAULT_GAME = "lotofacil"
+DEFAULT_GAME = FIRST_GAME
 MAX_DRAWN = 20  # Lotomania draws 20 numbers: d1..d20, a game's unused columns empty
 
 
