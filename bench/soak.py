@@ -25,6 +25,10 @@ missing heartbeats tell). After each kill the next run is created at once, as th
 soak waits until the dead run is Crashed and checks that the next run then gets the concurrency slot of
 one and completes. Figures go under the store's entry, as `"deployment"`.
 
+`--game G` replays another game's real history instead (from `shared/data/games/` beside the checkout: a
+development input), with the same faults drawn to that game's rules, its own models and plans; its results go
+under `<store>/<game>`, and the deployment cycles stay Lotofácil's.
+
 The soak itself is `deployments.soak` (the short soak of the tests runs it too); this is its command line.
 """
 
@@ -47,15 +51,19 @@ from deployments.soak.through_deployment import (  # noqa: E402
     DeploymentState,
     soak_through_deployment,
 )
+from lotto_models.core.game_ids import legacy_form  # noqa: E402
+from lotto_models.core.games import GAMES, LOTOFACIL  # noqa: E402
 
 
 def write_results(state: SoakState, out: Path, deployment: DeploymentState | None = None) -> None:
     results = json.loads(out.read_text()) if out.exists() else {"stores": {}}
     earlier_commit = results.get("commit")
     commit = results["commit"] = provenance(0)["commit"]  # the newest writer; each entry names its own
-    previous = results["stores"].get(state.store, {})
-    results["stores"][state.store] = {
+    key = state.store if legacy_form(state.game) else f"{state.store}/{state.game}"  # Lotofácil's, as before
+    previous = results["stores"].get(key, {})
+    results["stores"][key] = {
         "commit": commit,
+        "game": state.game,
         "cycles": state.cycles,
         "kills": state.kills,
         "faults": state.faults,
@@ -71,7 +79,7 @@ def write_results(state: SoakState, out: Path, deployment: DeploymentState | Non
         else [],
     }
     if deployment is not None:
-        results["stores"][state.store]["deployment"] = {
+        results["stores"][key]["deployment"] = {
             "commit": commit,
             "cycles": deployment.cycles,
             "kills": deployment.kills,
@@ -85,7 +93,7 @@ def write_results(state: SoakState, out: Path, deployment: DeploymentState | Non
             "wall_s": deployment.wall_s,
         }
     elif "deployment" in previous:  # measured earlier, on the commit it names
-        results["stores"][state.store]["deployment"] = {
+        results["stores"][key]["deployment"] = {
             "commit": previous.get("commit", earlier_commit),
             **previous["deployment"],
         }
@@ -95,6 +103,7 @@ def write_results(state: SoakState, out: Path, deployment: DeploymentState | Non
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--store", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--game", choices=sorted(GAMES), default=LOTOFACIL.id, help="the game whose history it replays")
     parser.add_argument("--cycles", type=int, default=300, help="total cycles to reach (a resumed soak goes on)")
     parser.add_argument("--seed", type=int, default=20261123)
     parser.add_argument("--behind", type=int, default=1000, help="start this many draws before the end")
@@ -109,11 +118,12 @@ def main() -> int:
         help="then deployment cycles on a real server and process worker, with kills, until N are done",
     )
     args = parser.parse_args()
-    work = args.work or ROOT / "bench" / ".soak" / args.store
-    state = soak(args.store, args.cycles, args.seed, args.behind, args.kill_rate, work)
+    game = GAMES[args.game]
+    work = args.work or ROOT / "bench" / ".soak" / (args.store if legacy_form(game.id) else f"{args.store}-{game.id}")
+    state = soak(args.store, args.cycles, args.seed, args.behind, args.kill_rate, work, game)
     print(json.dumps({k: v for k, v in state.__dict__.items() if k != "bytes_after_cycle"}, indent=2))
     deployment = None
-    if args.through_deployment and not state.violations:
+    if args.through_deployment and not state.violations and legacy_form(game.id):  # after-draw: Lotofácil's
         deployment = soak_through_deployment(args.store, args.through_deployment, args.seed, args.behind, work, state)
         print(json.dumps({"deployment": deployment.__dict__}, indent=2))
     write_results(state, args.out, deployment)

@@ -48,6 +48,7 @@ class Cycle:
 class SoakState:
     store: str
     seed: int
+    game: str = "lotofacil"  # the API id of the game the soak replays
     cycles: int = 0
     kills: dict[str, int] = field(default_factory=dict)
     faults: dict[str, int] = field(default_factory=dict)
@@ -68,7 +69,7 @@ def plan_cycle(seed: int, number: int, concurso: int, kill_rate: float) -> Cycle
     return Cycle(number, concurso, faults, kill, rng.choice(KILL_ACTIONS))
 
 
-def run_cycle(cycle: Cycle, env: dict[str, str], work: Path) -> None:
+def run_cycle(cycle: Cycle, env: dict[str, str], work: Path, game: str = "lotofacil") -> None:
     run_env = dict(env)
     if cycle.kill:
         run_env[failpoints.ENVIRONMENT_VARIABLE] = f"{KILL_POINTS[cycle.kill]}={cycle.kill_action}"
@@ -76,7 +77,7 @@ def run_cycle(cycle: Cycle, env: dict[str, str], work: Path) -> None:
     started = time.monotonic()
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [PYTHON, "-m", "deployments.cli", "run"],
+            [PYTHON, "-m", "deployments.cli", "run", "--game", game],
             env=run_env,
             stdout=out,
             stderr=subprocess.STDOUT,

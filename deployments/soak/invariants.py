@@ -14,8 +14,10 @@ from deployments.soak.cycles import Cycle, SoakState
 from deployments.soak.faults import Corrupt
 from lotto_models.core.draws import Draw
 from lotto_models.core.fallbacks import COMPLETED_WITH_FALLBACK
-from lotto_models.core.plans import PLANS
-from lotto_models.modeling.catalog import MODELS
+from lotto_models.core.game_ids import legacy_form
+from lotto_models.core.games import Game
+from lotto_models.core.plans import plans_of
+from lotto_models.modeling.catalog import MODELS, models_of
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.storage import schema
 from lotto_models.workspace import close_workspaces, open_workspace
@@ -47,13 +49,19 @@ def leftover_processes(home: Path, own: set[int]) -> list[str]:
 
 
 def check_invariants(
-    state: SoakState, cycle: Cycle, history: list[Draw], home: Path, completed: bool, corrupt: list[Corrupt]
+    state: SoakState,
+    cycle: Cycle,
+    history: list[Draw],
+    home: Path,
+    completed: bool,
+    corrupt: list[Corrupt],
+    game: Game,
 ) -> list[str]:
-    """Every promise after a cycle; the broken ones, each in a sentence. `corrupt`: the corrupt answers the
-    cycle's run was served and lived to judge."""
+    """Every promise after a cycle of `game`; the broken ones, each in a sentence. `corrupt`: the corrupt answers
+    the cycle's run was served and lived to judge."""
     broken: list[str] = []
     close_workspaces()
-    ws = open_workspace()
+    ws = open_workspace(game=game)
     held = [(entry.concurso, _numbers(entry.payload)) for entry in ws.quarantine.entries(include_decided=True)]
     for answer in corrupt:
         state.corrupt_quarantined += 1
@@ -73,14 +81,18 @@ def check_invariants(
             check = connection.scalar(sa.text("PRAGMA integrity_check"))
             if check != "ok":
                 broken.append(f"SQLite integrity check: {check}")
-        rows = connection.execute(sa.select(schema.model_versions)).all()
-    on_disk = {f"{p.parent.name}/{p.name}" for p in ws.settings.models_dir.glob("*/v*") if p.is_dir()}
+        rows = connection.execute(sa.select(schema.model_versions).where(schema.model_versions.c.game == game.id)).all()
+    models = models_of(game)
+    games_dir = ws.settings.models_dir if legacy_form(game.id) else ws.settings.models_dir / game.id
+    on_disk = {
+        str(p.relative_to(ws.settings.models_dir)) for m in models for p in (games_dir / m).glob("v*") if p.is_dir()
+    }
     live = {row.artifact_path for row in rows if row.artifacts_pruned_at is None}
     if on_disk - live:
         broken.append(f"version directories without a row: {sorted(on_disk - live)}")
     if live - on_disk:
         broken.append(f"version rows without a directory: {sorted(live - on_disk)}")
-    for model in MODELS:
+    for model in models:
         for alias in (CHAMPION, PREVIOUS):
             version = ws.versions.alias(model, alias)
             if version is None:
@@ -92,7 +104,7 @@ def check_invariants(
             except Exception as error:  # any failure to verify or load is the violation itself
                 broken.append(f"{model} {alias} {version.label} does not verify and load: {error}")
     if completed:
-        missing = [plan for plan in PLANS if not ws.predictions.has_prediction(plan, last + 1)]
+        missing = [plan for plan in plans_of(game) if not ws.predictions.has_prediction(plan, last + 1)]
         if missing:
             broken.append(f"a completed cycle left no guess for concurso {last + 1} for {missing}")
         if not cycle.faults and cycle.kill is None and COMPLETED_WITH_FALLBACK in cycle.log:

@@ -32,6 +32,7 @@ from deployments.soak.faults import arm_faults, disarm_faults
 from deployments.soak.invariants import check_invariants, leftover_processes
 from flows.names import AFTER_DRAW, deployment_path
 from lotto_models.core import failpoints
+from lotto_models.core.games import LOTOFACIL
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bundled_history import bundled_history
 from lotto_models.workspace import close_workspaces, open_workspace
@@ -240,13 +241,15 @@ def soak_through_deployment(
             cycle = Cycle(number, truth.concurso, faults, phase)
             primary.add_draws([truth])
             mirror.add_draws([truth])
-            armed = arm_faults(primary, mirror, cycle.faults, truth)
+            armed = arm_faults(primary, mirror, cycle.faults, truth, history)
             completed, broken = deployment_cycle(rig, state, cycle, kind)
             served = disarm_faults(primary, mirror, armed) if phase not in ("fetching", "storing") else []
             # A run's final state is reported before its process (and its training workers) exit: give them
             # the time to, then anything still there was left behind.
             wait_for(lambda: not leftover_processes(home, {os.getpid()}), LEFTOVER_GRACE_S)
-            broken += check_invariants(soak_state, cycle, history, home, completed=completed, corrupt=served)
+            broken += check_invariants(
+                soak_state, cycle, history, home, completed=completed, corrupt=served, game=LOTOFACIL
+            )
             state.cycles += 1
             print(
                 f"deployment cycle {state.cycles} concurso {cycle.concurso}: faults {cycle.faults or '-'}, "

@@ -11,6 +11,9 @@ import os
 
 import pytest
 
+from lotto_models.core.games import MEGASENA
+from tests.shared_data import needs_shared_data
+
 pytestmark = [pytest.mark.slow, pytest.mark.soak]  # whole runs in their own processes, some killed
 
 
@@ -25,3 +28,17 @@ def test_a_short_soak_with_mixed_faults_and_kills_breaks_no_invariant(tmp_path, 
     assert state.violations == []
     assert state.cycles == 4
     assert sum(state.faults.values()) > 0 and sum(state.kills.values()) > 0, (state.faults, state.kills)
+
+
+@needs_shared_data
+def test_a_short_soak_of_mega_sena_breaks_no_invariant(tmp_path, monkeypatch) -> None:
+    """The soak replays another game's real history too: Mega-Sena's faults (a number short, one repeated, the
+    stored concurso served with other numbers of 1-60) end in its quarantine naming it, its models and plans."""
+    from deployments.soak.lotto_runs import soak
+
+    for name in [n for n in os.environ if n.startswith("LOTTO_") and n != "LOTTO_TEST_DATABASE_URL"]:
+        monkeypatch.delenv(name)
+    state = soak("sqlite", cycles=3, seed=11, behind=4, kill_rate=0.5, work=tmp_path / "soak", game=MEGASENA)
+    assert state.violations == []
+    assert state.cycles == 3 and state.game == "megasena"
+    assert sum(state.faults.values()) > 0, state.faults
