@@ -123,7 +123,8 @@ class CaixaSource:
         try:
             candidate = candidate_from_payload(payload, concurso, self.game)
         except InvalidDrawError as error:
-            raise _InvalidPayload(concurso, json.dumps(strip_nul(payload), ensure_ascii=False), str(error)) from error
+            claimed = concurso if concurso is not None else _claimed_concurso(payload)
+            raise _InvalidPayload(claimed, json.dumps(strip_nul(payload), ensure_ascii=False), str(error)) from error
         return FetchedDraw(candidate, strip_nul(payload), self.name)
 
     def _get_json(self, url: str, require_final: bool = False) -> Any:
@@ -228,6 +229,15 @@ def _require_final(payload: Any, game: Game) -> None:
         tiers = payload.get("listaRateioPremio")
         if not isinstance(tiers, list) or len(tiers) < expected:
             raise _Retryable(f"result for numero {numero} is not final yet (prize tiers missing)")
+
+
+def _claimed_concurso(payload: Any) -> int | None:
+    """The concurso a rejected "latest" answer says it is (its `numero`, when that is a whole number), so that its
+    quarantine entry and the run's message name it rather than "None"."""
+    numero = payload.get("numero") if isinstance(payload, dict) else None
+    if isinstance(numero, int) and not isinstance(numero, bool) and numero >= 1:
+        return numero
+    return None
 
 
 class _InvalidPayload(Exception):

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from lotto_models.core.game_ids import legacy_form
 from lotto_models.core.games import LOTOFACIL, AnomalyKind, Game, NumberSet
 from lotto_models.ingest.candidates import DrawCandidate
 from lotto_models.ingest.usual_bands import Band, possible_bands, usual_bands
@@ -58,7 +59,7 @@ def numbered_parts(game: Game = LOTOFACIL) -> list[NumberedPart]:
 def rule_name(rule: str, game: Game = LOTOFACIL) -> str:
     """The name of a rule for `game`: Lotofácil's as it always was (stored quarantine reasons quote it), the
     game's name first for the others ("Quina: concurso unique")."""
-    return rule if game.id == LOTOFACIL.id else f"{game.name}: {rule}"
+    return rule if legacy_form(game.id) else f"{game.name}: {rule}"
 
 
 def count_rule(part: NumberedPart, game: Game = LOTOFACIL) -> str:

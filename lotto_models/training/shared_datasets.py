@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from lotto_models.core.games import LOTOFACIL
+from lotto_models.core.game_ids import legacy_form
 from lotto_models.modeling.dataset_cache import CacheOutcome, DatasetRef, load_or_build_datasets, prune_datasets
 from lotto_models.modeling.features import FeatureParams, FeatureSet
 from lotto_models.modeling.game_shape import GameShape
@@ -41,7 +41,7 @@ def datasets_dir(ws: Workspace) -> Path:
     """Where this machine keeps the workspace's game's datasets: `LOTTO_HOME/datasets` for Lotofácil (as
     before games were configurable), a directory named after the game inside it for another game."""
     root = ws.settings.datasets_dir
-    return root if ws.game.id == LOTOFACIL.id else root / ws.game.id
+    return root if legacy_form(ws.game.id) else root / ws.game.id
 
 
 def shared_datasets(
