@@ -23,23 +23,23 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from lotto_models.core.errors import StoreUnavailableError
-from lotto_models.core.games import GAMES, LOTOFACIL
+from lotto_models.core.games import GAMES
 from lotto_models.core.lifeline import end_with_parent
 from lotto_models.core.settings import Settings, get_settings
-from lotto_models.reporting.baseline import hits_text, share_text
 from lotto_models.reporting.draw_views import StoreHealth
 from lotto_models.reporting.game_views import GameView
-from lotto_models.reporting.paging import MAX_PAGE_SIZE, InvalidQueryError
+from lotto_models.reporting.paging import InvalidQueryError
 from lotto_models.reporting.plan_views import baseline
 from lotto_models.reporting.read_model import NotFoundError, ReadModel
 from web.game_context import Shown, known_game
 from web.game_routes import ErrorBody, game_api, game_pages
+from web.i18n import N_, Language, LanguageChoice, language_of
+from web.page_templates import page_templates
 from web.prefect_runs import PrefectLinks, PrefectStatus
 from web.security_headers import SecurityHeaders
 
@@ -146,6 +146,11 @@ class ResponseCache:
         return body
 
 
+def answer_key(path: str, query: str, language: Language | None) -> str:
+    """A cached answer's key: its URL, and for a page the language it is written in."""
+    return f"{path}?{query}" if language is None else f"{path}?{query}#{language.value}"
+
+
 class CachedAnswers:
     """ASGI middleware answering a GET straight from the cache while it is fresh (skips routing entirely)."""
 
@@ -156,7 +161,8 @@ class CachedAnswers:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET":
             query = scope["query_string"].decode("latin-1")
-            found = self.cache.fresh(f"{scope['path']}?{query}")
+            language = None if scope["path"].startswith("/api/") else language_of(scope)
+            found = self.cache.fresh(answer_key(scope["path"], query, language))
             if found is not None:
                 body, media_type = found
                 headers = [(b"content-type", media_type.encode()), (b"content-length", str(len(body)).encode())]
@@ -174,18 +180,7 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
     read_model = ReadModel(settings)
     links = links or PrefectLinks()
     cache = ResponseCache(read_model, settings.web_cache_ttl_s)
-    templates = Jinja2Templates(directory=HERE / "templates")
-    # a page's own game overrides these (`Shown.page_context`); an error page outside any game shows Lotofácil's
-    templates.env.globals.update(
-        run_url=links.run_url,
-        baseline=baseline(),
-        max_page_size=MAX_PAGE_SIZE,
-        hits_text=hits_text,
-        share_text=share_text,
-        game=LOTOFACIL,
-        games=list(GAMES.values()),
-        prefix="",
-    )
+    templates = {language: page_templates(language, links.run_url) for language in Language}
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -205,6 +200,7 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
     app.state.read_model = read_model
     app.state.cache = cache
     app.add_middleware(CachedAnswers, cache=cache)
+    app.add_middleware(LanguageChoice)  # outside the cache: a cached page is looked up in the reader's language
     app.add_middleware(SecurityHeaders)  # added last, so outermost: cached answers get the headers too
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -215,14 +211,16 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
                 return b"[" + b",".join(item.model_dump_json().encode() for item in value) + b"]"
             return value.model_dump_json().encode()
 
-        key = f"{request.url.path}?{request.url.query}"
+        key = answer_key(request.url.path, request.url.query, None)
         return Response(cache.get(key, JSON, render), media_type=JSON)
 
     def page_answer(request: Request, template: str, context: Callable[[], dict[str, Any]]) -> HTMLResponse:
-        def render() -> bytes:
-            return templates.get_template(template).render(request=request, **context()).encode()
+        language = language_of(request.scope)
 
-        key = f"{request.url.path}?{request.url.query}"
+        def render() -> bytes:
+            return templates[language].get_template(template).render(request=request, **context()).encode()
+
+        key = answer_key(request.url.path, request.url.query, language)
         return HTMLResponse(cache.get(key, HTML, render))
 
     # -- errors ----------------------------------------------------------------------------------------------
@@ -233,28 +231,29 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
         if wants_html(request):
             name = request.path_params.get("game")
             shown = Shown(read_model.of(GAMES[name]), f"/games/{name}").page_context() if name in GAMES else {}
-            page = templates.get_template("error.html").render(request=request, title=title, message=message, **shown)
+            chosen = templates[language_of(request.scope)]
+            page = chosen.get_template("error.html").render(request=request, title=title, message=message, **shown)
             return HTMLResponse(page, status_code=status)
         return JSONResponse({"detail": message}, status_code=status)
 
     @app.exception_handler(NotFoundError)
     def _not_found(request: Request, exc: NotFoundError) -> Response:
-        return error(request, 404, str(exc), "Not found")
+        return error(request, 404, str(exc), N_("Not found"))
 
     @app.exception_handler(InvalidQueryError)
     def _bad_query(request: Request, exc: InvalidQueryError) -> Response:
-        return error(request, 400, str(exc), "Bad request")
+        return error(request, 400, str(exc), N_("Bad request"))
 
     @app.exception_handler(StoreUnavailableError)
     def _store_down(request: Request, exc: StoreUnavailableError) -> Response:
-        return error(request, 503, str(exc), "The store cannot be read")
+        return error(request, 503, str(exc), N_("The store cannot be read"))
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = [f"{'.'.join(str(part) for part in e['loc'][1:]) or e['loc'][0]}: {e['msg']}" for e in exc.errors()]
         message = "; ".join(problems)
         if wants_html(request):
-            return error(request, 422, message, "Bad request")
+            return error(request, 422, message, N_("Bad request"))
         errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
         return JSONResponse({"detail": message, "errors": errors}, status_code=422)
 

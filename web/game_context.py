@@ -60,6 +60,7 @@ class Shown:
             "prefix": self.prefix,
             "baseline": self.baseline,
             "prize_words": prize_hits_text(GameShape.of(self.game).prize_hits),
+            "prize_hits": GameShape.of(self.game).prize_hits,
         }
 
 

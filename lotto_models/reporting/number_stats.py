@@ -68,7 +68,12 @@ class NumbersReport:
     @property
     def expected_outside(self) -> float:
         """How many numbers chance alone puts outside at least one of the four bands (at most, by the union)."""
-        return len(self.numbers) * min(1.0, 4 * (1 - COVERAGE))
+        return expected_outside(len(self.numbers))
+
+
+def expected_outside(numbers: int) -> float:
+    """How many of `numbers` numbers chance alone puts outside at least one of their four bands (at most)."""
+    return numbers * min(1.0, 4 * (1 - COVERAGE))
 
 
 def binomial_band(n: int, p: float, value: int) -> Band:

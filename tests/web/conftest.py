@@ -1,5 +1,6 @@
 """The store filled through the library (`deployments.loopback.filled_store`) as a fixture, and the web app over
-it via FastAPI's TestClient; `with_megasena` adds a few Mega-Sena draws to it (the other games stay empty)."""
+it via FastAPI's TestClient (asking for English pages); `with_megasena` adds a few Mega-Sena draws to it (the
+other games stay empty)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from web.app import create_app
 from web.prefect_runs import PrefectLinks
 
 UI = "http://prefect.example:4200"
+ENGLISH = {"Accept-Language": "en"}  # the pages' English words, which these tests quote (Portuguese is the default)
 
 
 @pytest.fixture
@@ -27,7 +29,7 @@ def filled(workspace: Workspace, history: list[Draw]) -> Filled:
 
 @pytest.fixture
 def client(filled: Filled) -> Iterator[TestClient]:
-    with TestClient(create_app(filled.ws.settings, PrefectLinks(ui_url=UI, api_url=None))) as client:
+    with TestClient(create_app(filled.ws.settings, PrefectLinks(ui_url=UI, api_url=None)), headers=ENGLISH) as client:
         yield client
 
 
@@ -48,5 +50,6 @@ def with_megasena(filled: Filled) -> Filled:
 
 @pytest.fixture
 def games_client(with_megasena: Filled) -> Iterator[TestClient]:
-    with TestClient(create_app(with_megasena.ws.settings, PrefectLinks(ui_url=UI, api_url=None))) as client:
+    app = create_app(with_megasena.ws.settings, PrefectLinks(ui_url=UI, api_url=None))
+    with TestClient(app, headers=ENGLISH) as client:
         yield client
