@@ -199,11 +199,13 @@ def _run_flow(args: argparse.Namespace, game: Game) -> int:
     """Run a flow once, locally. The CLI is an entry point like `deployments`: it may start flows."""
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from deployments.backfill_bar import backfill_bar
     from deployments.scratch_space import scratch_space
     from deployments.temporary_server import prefect_api
 
-    # The temporary files of the run (its helper processes' too) in one directory, removed when it ends.
-    with scratch_space(), prefect_api(while_starting=lambda: _flow_call(args, game.id)) as start:
+    # The temporary files of the run (its helper processes' too) in one directory, removed when it ends; a
+    # backfill's progress bar on a terminal.
+    with scratch_space(), backfill_bar(), prefect_api(while_starting=lambda: _flow_call(args, game.id)) as start:
         state = start()
     if not state.is_completed():
         print(f"{args.command}: {state.name}: {state.message}", file=sys.stderr)

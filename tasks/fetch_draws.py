@@ -4,6 +4,7 @@ from prefect.cache_policies import NO_CACHE
 from lotto_models.core.games import Game
 from lotto_models.ingest.fetch_reports import FetchReport
 from lotto_models.ingest.service import fetch_draw_range, fetch_new_draws
+from tasks.backfill_progress import announce_backfill_progress
 from tasks.workspace import open_task_workspace
 
 
@@ -13,7 +14,10 @@ def fetch_draws(game: Game, first: int | None = None, last: int | None = None) -
     """Fetch every concurso after the newest stored one (or `first`..`last`); mirrors take over on failure."""
     logger = get_run_logger()
     ws = open_task_workspace(game)
-    report = fetch_new_draws(ws) if first is None or last is None else fetch_draw_range(ws, first, last)
+    if first is None or last is None:
+        report = fetch_new_draws(ws, announce_backfill_progress)
+    else:
+        report = fetch_draw_range(ws, first, last)
     answered = {f.source for f in report.fetched}
     for source, problem in report.unreachable.items():
         if answered:
