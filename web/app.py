@@ -36,7 +36,7 @@ from lotto_models.reporting.game_views import GameView
 from lotto_models.reporting.paging import InvalidQueryError
 from lotto_models.reporting.plan_views import baseline
 from lotto_models.reporting.read_model import NotFoundError, ReadModel
-from web.game_context import Shown, known_game
+from web.game_context import Reading, Shown, known_game
 from web.game_routes import ErrorBody, game_api, game_pages
 from web.i18n import N_, Language, LanguageChoice, language_of
 from web.page_templates import page_templates
@@ -282,6 +282,21 @@ def create_app(settings: Settings | None = None, links: PrefectLinks | None = No
         """The store answers (with its newest draw and its age), and the newest after-draw run's state. Not ok
         when the store cannot be read (503) or its newest draw is overdue by the draw calendar (stale, 200)."""
         store = read_model.store_health()
+        body = Health(ok=store.reachable and not store.stale, store=store, prefect=links.status())
+        return JSONResponse(body.model_dump(mode="json"), status_code=200 if store.reachable else 503)
+
+    @app.get(
+        "/api/v1/games/{game}/health",
+        response_model=Health,
+        responses={503: {"model": Health, "description": "the store cannot be read"}, **GAME_NOT_FOUND},
+        tags=["health"],
+        dependencies=[Depends(known_game)],
+    )
+    def game_health(shown: Reading) -> JSONResponse:
+        """The game's health: the store answers, the game's newest draw and its age, stale when overdue by the
+        game's own draw calendar (Mega-Sena is not late on a Wednesday); and the newest after-draw run's state
+        (of any game)."""
+        store = shown.model.store_health()
         body = Health(ok=store.reachable and not store.stale, store=store, prefect=links.status())
         return JSONResponse(body.model_dump(mode="json"), status_code=200 if store.reachable else 503)
 

@@ -7,6 +7,7 @@ import datetime as dt
 
 from pydantic import BaseModel, Field
 
+from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.ingest.draw_calendar import SAO_PAULO, overdue_draw
 from lotto_models.reporting.paging import Page
 from lotto_models.storage.draw_history import DrawSpan, IngestRecord, StoredDraw
@@ -128,11 +129,11 @@ def quarantine_item(entry: QuarantineEntry) -> QuarantineItem:
     )
 
 
-def store_health(database: str, revision: str, span: DrawSpan, now: dt.datetime) -> StoreHealth:
-    """A store that answered: its newest draw, stale when it is overdue by the draw calendar
+def store_health(database: str, revision: str, span: DrawSpan, now: dt.datetime, game: Game = LOTOFACIL) -> StoreHealth:
+    """A store that answered: `game`'s newest draw, stale when it is overdue by the game's draw calendar
     (`ingest.draw_calendar.overdue_draw`, as the stale-source warning judges it)."""
     last, last_date = span.last_concurso, span.last_date
-    overdue = overdue_draw(last, last_date, now) if last is not None and last_date else None
+    overdue = overdue_draw(last, last_date, now, game) if last is not None and last_date else None
     return StoreHealth(
         reachable=True,
         database=database,

@@ -318,7 +318,7 @@ class ReadModel:
             return draw_views.unreachable(self.database, str(error))
         except sa.exc.SQLAlchemyError as error:
             return draw_views.unreachable(self.database, str(self.unreadable(error)))
-        return draw_views.store_health(self.database, head_revision(), span, now or dt.datetime.now(dt.UTC))
+        return draw_views.store_health(self.database, head_revision(), span, now or dt.datetime.now(dt.UTC), self.game)
 
     # -- games -----------------------------------------------------------------------------------------------
     @_store_call

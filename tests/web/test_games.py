@@ -194,5 +194,18 @@ def test_a_megasena_ticket_is_checked_against_megasena_draws(games_client: TestC
 def test_the_schema_lists_every_games_route_beside_todays(filled: Filled, client: TestClient) -> None:
     paths = set(client.get("/openapi.json").json()["paths"])
     today = {p for p in paths if p.startswith("/api/v1/") and not p.startswith("/api/v1/games")}
-    per_game = {"/api/v1/games/{game}" + p.removeprefix("/api/v1") for p in today - {"/api/v1/health"}}
+    per_game = {"/api/v1/games/{game}" + p.removeprefix("/api/v1") for p in today}
     assert per_game <= paths and "/api/v1/games" in paths
+
+
+def test_a_games_health_names_its_own_newest_draw_judged_by_its_own_calendar(games_client: TestClient) -> None:
+    megasena = games_client.get("/api/v1/games/megasena/health")
+    lotofacil = games_client.get("/api/v1/health").json()
+    assert megasena.status_code == 200
+    store = megasena.json()["store"]
+    assert (store["draws"], store["last_concurso"]) == (3, 2956)
+    assert store["stale"] and "Mega-Sena draw" in store["stale_reason"]  # its draws are from 2025
+    assert lotofacil["store"]["last_concurso"] == STORED and "Mega-Sena" not in (
+        lotofacil["store"]["stale_reason"] or ""
+    )
+    assert games_client.get("/api/v1/games/quina/health").json()["store"]["draws"] == 0
