@@ -20,6 +20,8 @@ from lotto_models.reporting.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
 from lotto_models.reporting.plan_views import LiveRecord, PlanView, PredictionView
 from lotto_models.reporting.svg_charts import backtest_chart, hits_chart
 from web.game_context import JsonAnswer, PageAnswer, Reading, Responses
+from web.i18n import language_of
+from web.page_words import PageWords
 from web.players import add_player_api, add_player_pages
 from web.prefect_runs import PrefectLinks
 
@@ -114,7 +116,10 @@ def game_pages(page_answer: PageAnswer, links: PrefectLinks) -> APIRouter:
         def context() -> dict[str, Any]:
             model, chance = shown.model, shown.baseline
             plans = model.home()
-            charts = {p.plan.plan: hits_chart(p.recent_scores, chance, links.run_url, shown.game) for p in plans}
+            words = PageWords(language_of(request.scope)).charts
+            charts = {
+                p.plan.plan: hits_chart(p.recent_scores, chance, links.run_url, shown.game, words=words) for p in plans
+            }
             return {**shown.page_context(), "plans": plans, "charts": charts, "store": model.store_health()}
 
         return page_answer(request, "home.html", context)
@@ -123,7 +128,8 @@ def game_pages(page_answer: PageAnswer, links: PrefectLinks) -> APIRouter:
     def models_page(request: Request, shown: Reading) -> HTMLResponse:
         def context() -> dict[str, Any]:
             view = shown.model.models()
-            chart = backtest_chart(view.models, view.random_hits_pmf, shown.game)
+            words = PageWords(language_of(request.scope)).charts
+            chart = backtest_chart(view.models, view.random_hits_pmf, shown.game, words=words)
             return {**shown.page_context(), "view": view, "chart": chart}
 
         return page_answer(request, "models.html", context)

@@ -8,6 +8,7 @@ build from figures (a stored decision's reason, an exception's message) is shown
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from lotto_models.core.games import Game
@@ -22,13 +23,21 @@ from lotto_models.reporting.player_views import (
     RandomnessView,
 )
 from lotto_models.reporting.randomness import MIN_DRAWS
-from web.i18n import Figures, Language
+from lotto_models.reporting.svg_charts import ENGLISH as ENGLISH_CHARTS
+from lotto_models.reporting.svg_charts import ChartWords
+from web.i18n import Figures, Language, translations
 
 TEST_NAMES = {
     "number frequencies": "frequência dos números",
     "overlap with the previous draw": "repetição de números do sorteio anterior",
     "runs of high and low sums": "sequências de somas altas e baixas",
 }
+
+
+def of_game(game: Game | str) -> str:
+    """`da Lotofácil`, `do Dia de Sorte`: a game's name after "de", with its article."""
+    name = game if isinstance(game, str) else game.name
+    return f"do {name}" if name.startswith("Dia de Sorte") else f"da {name}"
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,29 @@ class PageWords:
     @property
     def figures(self) -> Figures:
         return Figures(self.language)
+
+    @functools.cached_property
+    def charts(self) -> ChartWords:
+        """The charts' words in this language."""
+        if self.english:
+            return ENGLISH_CHARTS
+        _ = translations(self.language).gettext
+        return ChartWords(
+            concurso=_("concurso {concurso}"),
+            no_score=(_("no scored guess yet:"), _("the first is scored when its draw arrives")),
+            scored_guess=_("concurso {concurso}: {hits} hits"),
+            random_band=_("one random guess hits {low}–{high} about 95% of the time"),
+            mean_band=_("95% band of the mean of this many random guesses"),
+            running_mean=_("running mean of this plan's hits"),
+            chance_mean=_("{mean}: what a random guess averages"),
+            hits_axis=_("hits of the {bet}-number guess"),
+            random_guess=_("random guess"),
+            random_line=_("a random guess (hypergeometric)"),
+            bar=_("{label}: {share} of holdout draws with {k} hits"),
+            hits=self.hits,
+            share=lambda share: self.figures.pct(share, 1),
+            percent=self.figures.pct,
+        )
 
     # -- the figures the sentences quote -------------------------------------------------------------------------
     def hits(self, value: float) -> str:
@@ -71,7 +103,8 @@ class PageWords:
         return (
             f"Cada concurso sorteia {b.drawn} dos {b.pool} números ao acaso{twice}. Quaisquer que sejam os {b.bet} "
             f"números que você escolha, acerta em média {self.hits(b.hits)} deles, e "
-            f"{self.prize_hits(words.prize_hits)} em {self.share(b.share_any_prize)} dos sorteios, só pelo acaso. Nenhum modelo, sorteio passado ou "
+            f"{self.prize_hits(words.prize_hits)} em {self.share(b.share_any_prize)} dos sorteios, só pelo acaso. "
+            "Nenhum modelo, sorteio passado ou "
             "padrão muda isso: um modelo aqui só é honesto se o seu histórico fica dentro da faixa que o acaso dá, e "
             "um que pareça ir melhor por pouco tempo é sorte ou um erro."
         )
@@ -82,7 +115,7 @@ class PageWords:
             return words.honest_note
         b = words.baseline
         return (
-            f"Os sorteios da {game.name} são aleatórios: qualquer palpite de {b.bet} números acerta em média "
+            f"Os sorteios {of_game(game)} são aleatórios: qualquer palpite de {b.bet} números acerta em média "
             f"{self.hits(b.hits)} (desvio-padrão {self.figures.num(b.hits_sd, 2)}), e nenhum modelo supera isso na "
             "média. Estes palpites não são exceção."
         )
@@ -125,7 +158,7 @@ class PageWords:
             return view.words
         if not view.tests:
             return (
-                f"Poucos sorteios da {view.game} para testar: os testes precisam de pelo menos {MIN_DRAWS}, e há "
+                f"Poucos sorteios {of_game(view.game)} para testar: os testes precisam de pelo menos {MIN_DRAWS}, e há "
                 f"{view.draws} guardados."
             )
         outside = [t for t in view.tests if t.outside_chance]
@@ -177,7 +210,7 @@ class PageWords:
             return view.words
         num = self.figures.num
         return (
-            f"Em {view.draws} sorteios guardados estes números acertaram em média {num(view.mean_hits, 2)}; "
+            f"Em {num(view.draws)} sorteios guardados estes números acertaram em média {num(view.mean_hits, 2)}; "
             f"quaisquer {len(view.numbers)} números acertam em média {num(view.expected_mean_hits, 2)}. Sorteios "
             "passados nada dizem sobre o próximo."
         )
