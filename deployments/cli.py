@@ -131,7 +131,9 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser, game: Gam
     if args.command == "quarantine":
         return _quarantine(args, game)
     if args.command == "repair-draw":
-        return _repair_draw(args, game)
+        from deployments.cli_repair import repair_draw_command
+
+        return repair_draw_command(args, usage, game, _open_store(game))
     if args.command == "backtest":
         from lotto_models.reporting.backtest import write_backtest_report
 
@@ -357,25 +359,6 @@ def _quarantine(args: argparse.Namespace, game: Game) -> int:
             f"{row['first_seen']:<16}  {row['times_seen']:>4}  {row['status']:<9}  {row['reason']}"
         )
     print(f"{len(entries)} entr{'y' if len(entries) == 1 else 'ies'}" + ("" if args.all else " held"))
-    return 0
-
-
-def _repair_draw(args: argparse.Namespace, game: Game) -> int:
-    import getpass
-
-    from lotto_models.ingest.draw_repair import (
-        describe,
-        repair_draw,
-        replacement_by_hand,
-        replacement_from_quarantine,
-    )
-
-    ws = _open_store(game)
-    if args.from_quarantine is not None:
-        replacement = replacement_from_quarantine(ws, args.concurso, args.from_quarantine)
-    else:
-        replacement = replacement_by_hand(args.concurso, args.date, args.numbers)
-    print(describe(repair_draw(ws, args.concurso, replacement, args.note, args.by or getpass.getuser())))
     return 0
 
 

@@ -76,8 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
     held.add_argument("--all", action="store_true", help="list decided entries too")
     repair = command("repair-draw", help="replace a wrong stored draw (audited), given by hand or from the quarantine")
     repair.add_argument("concurso", type=_concurso, metavar="CONCURSO")
-    repair.add_argument("--numbers", type=_numbers, metavar="N,N,...", help="the 15 numbers drawn, comma-separated")
+    repair.add_argument("--numbers", type=_numbers, metavar="N,N,...", help="the numbers drawn, comma-separated")
     repair.add_argument("--date", type=_iso_date, metavar="YYYY-MM-DD", help="the date of the draw")
+    repair.add_argument("--second-draw", type=_numbers, metavar="N,N,...", help="Dupla Sena: the second draw's numbers")
+    repair.add_argument("--trevos", type=_numbers, metavar="N,N", help="+Milionária: the two trevos")
+    repair.add_argument("--month", type=_whole_number(1, 12, "a month"), metavar="1-12", help="Dia de Sorte: the month")
+    repair.add_argument("--team", metavar="NAME", help="Timemania: the team, as CAIXA writes it")
     repair.add_argument("--from-quarantine", type=_at_least_one, metavar="ID", help="take the draw from a held entry")
     repair.add_argument("--note", default="", help="why (required; kept in the audit trail)")
     repair.add_argument("--by", default=None, help="who repairs (default: the login name)")
@@ -154,7 +158,8 @@ def check_arguments(args: argparse.Namespace, usage: argparse.ArgumentParser) ->
     if args.command == "backfill" and args.last < args.first:
         usage.error(f"LAST ({args.last}) is before FIRST ({args.first}): give the range in order, e.g. 3650 3700")
     if args.command == "repair-draw":
-        by_hand = args.numbers is not None or args.date is not None
+        extras = [args.second_draw, args.trevos, args.month, args.team]
+        by_hand = args.numbers is not None or args.date is not None or any(e is not None for e in extras)
         if args.from_quarantine is not None and by_hand:
             usage.error("give either --from-quarantine ID or --numbers and --date, not both")
         if args.from_quarantine is None and (args.numbers is None or args.date is None):

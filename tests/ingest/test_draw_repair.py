@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from deployments.cli import main as lotto
 from deployments.loopback.caixa_server import CaixaTestServer, official_payload
 from deployments.loopback.synthetic_draws import synthetic_draws
-from lotto_models.core.draws import Draw, hits
+from lotto_models.core.draws import Draw, DrawExtras, hits
+from lotto_models.core.games import DUPLASENA
 from lotto_models.ingest.quarantine import list_entries, show_entry
 from lotto_models.ingest.service import fetch_new_draws, store_validated_draws, validate_fetched
 from lotto_models.modeling.feature_sets import FeatureSet
@@ -22,7 +23,10 @@ from lotto_models.reporting.read_model import ReadModel
 from lotto_models.storage import schema
 from lotto_models.storage.draw_store import IncomingDraw
 from lotto_models.storage.quarantine_store import QuarantineStatus
-from lotto_models.workspace import Workspace, open_workspace
+from lotto_models.workspace import Workspace, close_workspaces, open_workspace
+from tests.conftest import use_lotto_env
+from tests.ingest.game_stores import real_draws
+from tests.shared_data import needs_shared_data
 
 WRONG_NUMBERS = (2, 3, 5, 6, 8, 9, 11, 13, 15, 17, 19, 20, 22, 24, 25)
 
@@ -152,3 +156,26 @@ def test_a_repair_by_hand_is_judged_with_the_draw_after_it(seeded_env, history: 
     [audit] = ws.draws.repairs()
     assert (audit.old, audit.new.numbers, audit.audit.repaired_by) == (middle, WRONG_NUMBERS, "ana")
     assert audit.new_source == "repair" and audit.audit.quarantine_id is None
+
+
+@needs_shared_data
+def test_a_dupla_sena_draw_is_repaired_by_hand_with_its_second_draw(tmp_path, monkeypatch, capsys) -> None:
+    real = real_draws(DUPLASENA)[:5]
+    use_lotto_env(monkeypatch, tmp_path / "home", "http://127.0.0.1:9/unused", None)
+    ws = open_workspace(game=DUPLASENA)
+    wrong_second = tuple(n for n in range(1, 51) if n not in real[-1].extras.second_draw)[:6]
+    wrong = Draw(real[-1].concurso, real[-1].date, real[-1].numbers, DrawExtras(second_draw=wrong_second))
+    ws.draws.seed([*real[:-1], wrong], "test")
+    given = ["--numbers", ",".join(map(str, real[-1].numbers)), "--date", real[-1].date.isoformat(), "--note", "x"]
+
+    with pytest.raises(SystemExit) as usage:  # a second draw is part of a Dupla Sena draw: usage error
+        repair(str(wrong.concurso), "--game", "duplasena", *given)
+    assert usage.value.code == 2 and "a Dupla Sena draw needs --second-draw too" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        repair(str(wrong.concurso), "--game", "duplasena", *given, "--second-draw", "1,2,3,4,5,6", "--trevos", "1,2")
+    assert usage.value.code == 2 and "Dupla Sena draws no trevos (--trevos)" in capsys.readouterr().err
+    second = ",".join(map(str, real[-1].extras.second_draw))
+    assert repair(str(wrong.concurso), "--game", "duplasena", *given, "--second-draw", second) == 0
+
+    close_workspaces()
+    assert open_workspace(game=DUPLASENA).draws.get_many([wrong.concurso])[wrong.concurso] == real[-1]
