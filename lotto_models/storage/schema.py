@@ -203,6 +203,27 @@ prediction_scores = sa.Table(
     sa.Column("second_draw_hits", sa.Integer, nullable=True),  # Dupla Sena's second draw (0008)
 )
 
+# The delivery ledger (revision 0010): each public plan's guess and its hits per destination of
+# LOTTO_PUBLISH_URLS, claimed `pending` before the send, then `sent` or `failed` (`delivery.ledger`).
+deliveries = sa.Table(
+    "deliveries",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    game_column(),
+    sa.Column("plan", sa.String(16), nullable=False),
+    sa.Column("concurso", sa.Integer, nullable=False),
+    sa.Column("kind", sa.String(8), nullable=False),  # guess, hits
+    sa.Column("destination", sa.String(512), nullable=False),  # the URL's id, no secret in it
+    sa.Column("state", sa.String(8), nullable=False),  # pending, sent, failed
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("claimed_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("sent_at", sa.DateTime(timezone=True), nullable=True),
+    sa.UniqueConstraint("game", "plan", "concurso", "kind", "destination", name="uq_deliveries_one_per_destination"),
+    sa.Index("ix_deliveries_destination", "game", "destination", "state"),
+)
+
 # The game of every row that is not keyed by it, indexed (revision 0007).
 for _table in (raw_payloads, quarantine, draw_repairs, ingest_runs, promotion_decisions, ensemble_versions):
     sa.Index(f"ix_{_table.name}_game", _table.c.game)
