@@ -30,6 +30,7 @@ import pandas as pd
 from lotto_models.core.digits import ascii_digits
 from lotto_models.core.draws import ISO_DATE, NUMBER_COLUMNS, OFFICIAL_DATE, DrawExtras, parse_date
 from lotto_models.core.errors import InvalidDrawError, LotoflowError
+from lotto_models.core.game_ids import legacy_form
 from lotto_models.core.games import GAMES, LOTOFACIL, Game, NumberSet
 from lotto_models.ingest.candidates import DrawCandidate, month_as_written, team_as_written
 
@@ -60,10 +61,27 @@ class FileLayout:
 
 
 OFFICIAL_LAYOUT = FileLayout(OFFICIAL_DATE, OFFICIAL[0], OFFICIAL[1], tuple(OFFICIAL[2:]))
+# CAIXA's results spreadsheets name the date "Data Sorteio" (Lotofácil's, Quina's) or "Data do Sorteio"
+# (Mega-Sena's), then one "BolaN" column per number drawn. Seen for Lotofácil (shared/data/SOURCE.md) and for
+# Mega-Sena and Quina in the spreadsheets aretw0/loterias-caixa-db converted to CSV (data/megasena.csv and
+# data/quina.csv @ 015dffc; shared/data/games/SOURCE.md, "aretw0"). The other games' spreadsheets were not seen
+# (nor their extras' columns): their files are read in lotoflow's layout only.
+OFFICIAL_DATE_COLUMNS = ("Data Sorteio", "Data do Sorteio")
+OFFICIAL_SEEN = frozenset({"lotofacil", "megasena", "quina"})
+
+
+def official_layouts(game: Game) -> tuple[FileLayout, ...]:
+    """The official results spreadsheet's layouts of `game` (none for a game whose spreadsheet was not seen)."""
+    if game.id not in OFFICIAL_SEEN:
+        return ()
+    if legacy_form(game.id):
+        return (OFFICIAL_LAYOUT,)
+    balls = tuple(f"Bola{i}" for i in range(1, game.numbers.drawn + 1))
+    return tuple(FileLayout(OFFICIAL_DATE, "Concurso", date, balls) for date in OFFICIAL_DATE_COLUMNS)
 
 
 def file_layouts(game: Game = LOTOFACIL) -> tuple[FileLayout, ...]:
-    """The layouts a history file of `game` may have: lotoflow's, then the official spreadsheet's (Lotofácil)."""
+    """The layouts a history file of `game` may have: lotoflow's, then the official spreadsheet's."""
 
     def columns(part: NumberSet | None) -> tuple[str, ...]:
         return part.csv_columns if part is not None else ()
@@ -79,7 +97,7 @@ def file_layouts(game: Game = LOTOFACIL) -> tuple[FileLayout, ...]:
         game.team.csv_column if game.team else None,
         exclusive=True,
     )
-    return (ours, OFFICIAL_LAYOUT) if game.id == LOTOFACIL.id else (ours,)
+    return (ours, *official_layouts(game))
 
 
 def describe_columns(game: Game) -> str:
@@ -171,6 +189,12 @@ def _layout(path: Path, header: list[object], game: Game) -> FileLayout:
                     f"{path.name}: its header has the column {twice[0]!r} twice (columns "
                     f"{', '.join(map(str, positions))}); which one holds the draw is unclear: keep one"
                 )
+            balls = [name for name in names if not layout.exclusive and _is_ball(name) and name not in layout.numbers]
+            if balls:
+                raise UnknownFileLayoutError(
+                    f"{path.name}: its columns Bola1..{balls[-1]} hold more numbers than a {game.name} draw's "
+                    f"{game.numbers.drawn}: is it another game's results spreadsheet?"
+                )
             foreign = [name for name in names if layout.exclusive and name in GAME_COLUMNS - set(layout.columns)]
             if foreign:
                 listed = ", ".join(foreign[:6]) + (", …" if len(foreign) > 6 else "")
@@ -186,10 +210,18 @@ def _layout(path: Path, header: list[object], game: Game) -> FileLayout:
             f"{path.name}: its columns ({found or 'none'}) are neither lotoflow's ({', '.join(OURS[:3])}, …, d15) "
             f"nor the official spreadsheet's ({', '.join(OFFICIAL[:3])}, …, Bola15)"
         )
+    official = official_layouts(game)
+    spreadsheet = (
+        f", or the official spreadsheet's Concurso, Data Sorteio, Bola1..{official[0].numbers[-1]}" if official else ""
+    )
     raise UnknownFileLayoutError(
         f"{path.name}: its columns ({found or 'none'}) are not lotoflow's {game.name} history layout: expected "
-        f"{describe_columns(game)}"
+        f"{describe_columns(game)}{spreadsheet}"
     )
+
+
+def _is_ball(name: str) -> bool:
+    return name.startswith("Bola") and ascii_digits(name[4:])
 
 
 def read_draw_file(path: Path, game: Game = LOTOFACIL) -> list[FileRow]:

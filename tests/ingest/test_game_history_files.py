@@ -11,7 +11,7 @@ import pytest
 
 from lotto_models.core.draws import DrawExtras
 from lotto_models.core.errors import InvalidDrawError
-from lotto_models.core.games import DIADESORTE, DUPLASENA, GAMES, LOTOFACIL, MEGASENA, TIMEMANIA, Game
+from lotto_models.core.games import DIADESORTE, DUPLASENA, GAMES, LOTOFACIL, MEGASENA, QUINA, TIMEMANIA, Game
 from lotto_models.ingest.history_files import UnknownFileLayoutError, candidate_from_record, read_draw_file
 from tests.shared_data import history_path, needs_shared_data
 
@@ -109,3 +109,48 @@ def test_a_held_row_reads_back_with_its_extras(tmp_path: Path) -> None:
 def test_a_held_row_of_another_game_is_refused_naming_the_columns_needed() -> None:
     with pytest.raises(InvalidDrawError, match=r"a row needs the columns \['concurso', 'data', 'd1'\]"):
         candidate_from_record({"line": 2, "concurso": "1", "data": "2020-01-01", "d1": "1"}, MEGASENA)
+
+
+def official_spreadsheet(g: Game, tmp_path: Path, date_column: str, rows: int = 40, suffix: str = ".csv") -> Path:
+    """The game's first real draws in the layout of CAIXA's results spreadsheet (as aretw0/loterias-caixa-db
+    converted Mega-Sena's and Quina's: Concurso, the date, Bola1..BolaN, then prize columns lotoflow ignores)."""
+    import pandas as pd
+
+    draws = [row.candidate for row in read_draw_file(history_path(g), g)[:rows] if row.candidate]
+    balls = [f"Bola{i}" for i in range(1, g.numbers.drawn + 1)]
+    frame = pd.DataFrame(
+        [[d.concurso, d.date.strftime("%d/%m/%Y"), *d.numbers, 0, ""] for d in draws],
+        columns=["Concurso", date_column, *balls, f"Ganhadores {g.numbers.drawn} acertos", "Cidade / UF"],
+    )
+    path = tmp_path / f"{g.id}_oficial{suffix}"
+    if suffix == ".xlsx":
+        frame.to_excel(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+    return path
+
+
+@needs_shared_data
+@pytest.mark.parametrize(
+    ("g", "date_column", "suffix"),
+    [(MEGASENA, "Data do Sorteio", ".xlsx"), (QUINA, "Data Sorteio", ".csv")],
+    ids=["megasena-xlsx", "quina-csv"],
+)
+def test_the_official_results_spreadsheet_of_mega_sena_and_quina_reads_as_their_real_draws(
+    g: Game, date_column: str, suffix: str, tmp_path: Path
+) -> None:
+    rows = read_draw_file(official_spreadsheet(g, tmp_path, date_column, suffix=suffix), g)
+    real = read_draw_file(history_path(g), g)[: len(rows)]
+    assert [row.error for row in rows if row.error] == []
+    assert [r.candidate for r in rows] == [r.candidate for r in real] and len(rows) == 40
+
+
+@needs_shared_data
+def test_a_mega_sena_spreadsheet_imported_as_quina_is_refused_not_cut_to_five_numbers(tmp_path: Path) -> None:
+    path = official_spreadsheet(MEGASENA, tmp_path, "Data Sorteio")
+    with pytest.raises(UnknownFileLayoutError) as error:
+        read_draw_file(path, QUINA)
+    assert "Bola1..Bola6 hold more numbers than a Quina draw's 5" in str(error.value)
+    with pytest.raises(UnknownFileLayoutError) as error:
+        read_draw_file(official_spreadsheet(MEGASENA, tmp_path, "Data do Sorteio"), LOTOFACIL)
+    assert "are neither lotoflow's" in str(error.value)
