@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed, State
 
+from flows.deliveries import deliver_to_players
 from flows.fanout import train_models_as_deployments
 from flows.ingest_draws import run_ingestion
 from flows.local_training import train_models_in_process, training_task_runner, warm_up_training_workers
@@ -150,6 +151,7 @@ def _unique(fallbacks: Iterable[Fallback]) -> list[Fallback]:
 
 
 def finish(ws: Workspace, summary: RunSummary) -> RunSummary | State:
+    summary.fallbacks += deliver_to_players(ws)  # what is owed: the guesses just published, the hits just scored
     summary.text = summary_text(ws, summary)
     logger = get_run_logger()
     logger.info("Run summary (also the after-draw-summary artifact):\n%s", summary.text)

@@ -1,4 +1,6 @@
-"""A loopback HTTP receiver standing in for a chat or webhook service: it records every POSTed JSON body."""
+"""A loopback HTTP receiver standing in for a chat or webhook service: it records every POSTed JSON body (and
+its `X-Lotoflow-Delivery` header, as `delivery_key`, when it has one); `refuse_next` answers that many of the
+next POSTs 500, as a service that is down, without recording them."""
 
 from __future__ import annotations
 
@@ -11,15 +13,24 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 class AlertReceiver:
     def __init__(self) -> None:
         self.received: list[dict] = []
+        self.refuse_next = 0
+        self.refused = 0
         self._lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                key = self.headers.get("X-Lotoflow-Delivery")
                 with receiver._lock:
-                    receiver.received.append({"path": self.path, **json.loads(body or b"{}")})
-                self.send_response(200)
+                    refuse = receiver.refuse_next > 0
+                    if refuse:
+                        receiver.refuse_next -= 1
+                        receiver.refused += 1
+                    else:
+                        received = {"path": self.path, **json.loads(body or b"{}")}
+                        receiver.received.append({**received, "delivery_key": key} if key else received)
+                self.send_response(500 if refuse else 200)
                 self.end_headers()
 
             def log_message(self, *args: object) -> None:

@@ -39,6 +39,8 @@ PROMOTION_MID_SWAP = "promotion.mid-swap"  # inside the alias transaction: old a
 REGISTRATION_BEFORE_COMMIT = "registration.before-commit"  # files placed under their key, row not committed
 PUBLISHING_BEFORE_STORE = "publishing.before-store"  # a plan's guess computed, not yet stored
 IMPORT_QUARANTINE_BATCH = "import.quarantine-batch"  # a batch of a file's quarantine entries committed
+DELIVERY_BEFORE_SEND = "delivery.before-send"  # a guess or its hits claimed in the ledger (pending), not yet sent
+DELIVERY_AFTER_SEND = "delivery.after-send"  # the destination took it, the ledger does not say so yet
 KNOWN = (
     INGEST_AFTER_FETCH,
     INGEST_BEFORE_COMMIT,
@@ -48,6 +50,8 @@ KNOWN = (
     REGISTRATION_BEFORE_COMMIT,
     PUBLISHING_BEFORE_STORE,
     IMPORT_QUARANTINE_BATCH,
+    DELIVERY_BEFORE_SEND,
+    DELIVERY_AFTER_SEND,
 )
 
 

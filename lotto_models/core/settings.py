@@ -105,6 +105,13 @@ class Settings(BaseSettings):
     # ("<block-type-slug>/<name>", e.g. "slack-webhook/ops")
     alert_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
     alert_block: str | None = None
+    # Guesses delivered (`lotto_models.delivery`): Apprise URLs (comma-separated: Telegram, e-mail, a webhook) that
+    # receive each public plan's guess once published and its hits once its draw is stored; a pause between two
+    # messages to one destination (Telegram allows about one a second per chat), and at most this many messages
+    # per destination per run (a backlog goes out over the next runs, in order)
+    publish_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    publish_pause_s: float = Field(default=1.0, ge=0, le=60)
+    publish_max_per_run: int = Field(default=40, ge=1, le=10000)
 
     # Promotion and backups
     # Every automated decision (promote, mark below the baseline, weigh plan members) reads a paired interval
@@ -129,7 +136,7 @@ class Settings(BaseSettings):
     # may turn it on for a service only operators reach (`lotto status` and `lotto predict` always show it)
     web_show_research: bool = False
 
-    @field_validator("mirror_urls", "alert_urls", mode="before")
+    @field_validator("mirror_urls", "alert_urls", "publish_urls", mode="before")
     @classmethod
     def _split_mirrors(cls, value: object) -> object:
         if isinstance(value, str):
@@ -260,7 +267,7 @@ class Settings(BaseSettings):
 
 
 # Values never repeated in a message: they may hold a password, a key or a token.
-SECRET_VALUES = frozenset({"database_url", "artifacts_options", "mirror_urls", "alert_urls"})
+SECRET_VALUES = frozenset({"database_url", "artifacts_options", "mirror_urls", "alert_urls", "publish_urls"})
 
 
 def get_settings() -> Settings:

@@ -204,7 +204,7 @@ prediction_scores = sa.Table(
 )
 
 # The delivery ledger (revision 0010): each public plan's guess and its hits per destination of
-# LOTTO_PUBLISH_URLS, claimed `pending` before the send, then `sent` or `failed` (`delivery.ledger`).
+# LOTTO_PUBLISH_URLS, claimed `pending` before the send, then `sent` or `failed` (`storage.delivery_ledger`).
 deliveries = sa.Table(
     "deliveries",
     metadata,
