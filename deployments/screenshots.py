@@ -5,7 +5,7 @@ bundled history, model versions, guesses, a quarantined answer; and 40 synthetic
 web app on a loopback port, opens each page of `PAGES` in headless Chromium (Debian's `/usr/bin/chromium`,
 driven by playwright) at 390 and 1400 px and writes `docs/screenshots/<page>-<width>.png` (the top of the
 page, at most `MAX_HEIGHT` px, palette-reduced). The browser test (`tests/web/test_browser.py`) opens the same
-pages with `open_page` and holds each to `fits_its_width`.
+pages in `new_tab` and holds each to `fits_its_width`.
 """
 
 from __future__ import annotations
@@ -120,14 +120,12 @@ def launch(playwright) -> Browser:  # noqa: ANN001 - playwright's Playwright, im
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
 
 
-def open_page(browser: Browser, url: str, width: int, language: str = "pt-BR") -> Page:
-    """`url` in a fresh context `width` px wide whose browser asks for `language`."""
+def new_tab(browser: Browser, width: int, language: str = "pt-BR") -> Page:
+    """A tab in a fresh context (no cookies), `width` px wide, whose browser asks for `language`."""
     context = browser.new_context(
         viewport={"width": width, "height": HEIGHTS.get(width, 900)}, locale=language, device_scale_factor=1
     )
-    page = context.new_page()
-    page.goto(url, wait_until="load")
-    return page
+    return context.new_page()
 
 
 def overflow(page: Page) -> int:
@@ -156,12 +154,13 @@ def shoot(base_url: str, out: Path) -> list[tuple[str, int, int]]:
     with sync_playwright() as playwright:
         browser = launch(playwright)
         try:
-            for name, path in PAGES:
-                for width in WIDTHS:
-                    page = open_page(browser, f"{base_url}{path}", width)
+            for width in WIDTHS:
+                page = new_tab(browser, width)
+                for name, path in PAGES:
+                    page.goto(f"{base_url}{path}", wait_until="load")
                     found.append((name, width, overflow(page)))
                     save(page, out / f"{name}-{width}.png")
-                    page.context.close()
+                page.context.close()
         finally:
             browser.close()
     return found

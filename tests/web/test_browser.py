@@ -8,6 +8,7 @@ which the README shows (so a test run leaves the tree as it found it).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import threading
 import time
@@ -20,11 +21,14 @@ import uvicorn
 
 from deployments.loopback.caixa_server import CaixaTestServer
 from deployments.loopback.synthetic_draws import synthetic_draws
+from deployments.screenshots import PAGES, WIDTHS, launch, new_tab, overflow, synthetic_megasena
+from lotto_models.core.games import game
 from lotto_models.core.plans import PLANS
 from lotto_models.core.settings import Settings
 from lotto_models.ingest.bundled_history import bundled_history
 from lotto_models.reporting.read_model import ReadModel
-from lotto_models.workspace import close_workspaces
+from lotto_models.storage.draw_store import IncomingDraw
+from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import use_lotto_env
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
@@ -151,3 +155,83 @@ def test_health_and_run_links_of_a_flow_built_store(served: tuple[str, Settings]
     assert record["scored"] == 1 and history[1]["concurso"] == 3701
     assert record["mean_hits"] == history[1]["hits"] == len(set(history[1]["numbers"]) & set(history[1]["drawn"]))
     assert history[1]["flow_run_id"] == first_run
+
+
+ENGLISH = ("home", "models", "draws", "bets", "megasena-home")
+
+
+def boxes(page, selector: str) -> list[dict[str, float]]:  # noqa: ANN001 - playwright's Page
+    return page.eval_on_selector_all(
+        selector,
+        "els => els.map(e => { const r = e.getBoundingClientRect();"
+        " return {left: r.left, right: r.right, top: r.top, bottom: r.bottom, height: r.height}; })",
+    )
+
+
+def disjoint(a: dict[str, float], b: dict[str, float]) -> bool:
+    return a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"]
+
+
+def check_phone_layout(page, name: str) -> None:  # noqa: ANN001 - playwright's Page
+    """At 390 px: balls five a row, tables as labelled cards, chart labels of a readable size."""
+    if name == "home":
+        tops = [round(b["top"]) for b in boxes(page, "section.plan .guess >> nth=0 >> li")]
+        assert len(tops) == 15 and [tops.count(t) for t in sorted(set(tops))] == [5, 5, 5], tops
+        labels = boxes(page, "section.plan svg.chart text.tick")
+        assert labels and min(b["height"] for b in labels) >= 10, "chart labels shrank below a readable size"
+    if name in ("draws", "numbers", "bets", "plan", "models", "megasena-draws"):
+        table = page.locator("table.cards").first
+        assert table.locator("thead").is_hidden()
+        cell = table.locator("td[data-label]").first
+        label = cell.get_attribute("data-label")
+        shown = cell.evaluate("td => getComputedStyle(td, '::before').content")
+        assert shown == f'"{label}"' and label, (name, shown)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install -y chromium")
+def test_every_page_fits_a_phone_and_a_desktop_in_portuguese_and_english(served: tuple[str, Settings]) -> None:
+    """Each page (Lotofácil's and Mega-Sena's) at 390 and 1400 px: no sideways scroll; on the phone five balls a
+    row, tables as cards, chart labels readable; the models legend never overlaps; the language switch sticks."""
+    from playwright.sync_api import sync_playwright
+
+    url, settings = served
+    megasena = open_workspace(settings, game=game("megasena"))
+    megasena.draws.add([IncomingDraw(draw, "caixa") for draw in synthetic_megasena()])
+    close_workspaces()
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        try:
+            # every page in Portuguese at both widths; the pages with the longest English words at the phone's
+            for width, language, names in [*((w, "pt-BR", dict(PAGES)) for w in WIDTHS), (390, "en", ENGLISH)]:
+                page = new_tab(browser, width, language)
+                for name, path in PAGES:
+                    if name not in names:
+                        continue
+                    page.goto(f"{url}{path}", wait_until="load")
+                    assert page.get_attribute("html", "lang") == language, (name, language)
+                    assert overflow(page) <= 0, f"{path} scrolls sideways at {width} px ({language})"
+                    if width == 390:
+                        check_phone_layout(page, name)
+                    if name == "models":
+                        legend = boxes(page, "figure.backtest ul.legend li")
+                        chart = boxes(page, "figure.backtest svg.chart")[0]
+                        assert len(legend) >= 2 and all(b["top"] >= chart["bottom"] for b in legend)
+                        assert all(disjoint(a, b) for i, a in enumerate(legend) for b in legend[i + 1 :])
+                page.context.close()
+
+            page = new_tab(browser, 390, "pt-BR")
+            page.goto(f"{url}/numbers")
+            assert "Os sorteios são justos?" in page.inner_text("main")
+            page.click('nav.languages a[data-lang="en"]')
+            page.wait_for_url(f"{url}/numbers?lang=en")
+            assert page.get_attribute("html", "lang") == "en" and "Are the draws fair?" in page.inner_text("main")
+            page.click('nav.pages a[href="/draws"]')  # the cookie keeps English over the browser's Portuguese
+            assert page.get_attribute("html", "lang") == "en" and "The draws are random." in page.inner_text("aside")
+            page.click('nav.languages a[data-lang="pt-BR"]')
+            assert "Os sorteios são aleatórios." in page.inner_text("aside")
+            assert re.search(r"\d{2}/\d{2}/\d{4}", page.inner_text("table.draws tbody tr >> nth=0"))
+            assert "9,0" in page.inner_text("aside")
+            page.context.close()
+        finally:
+            browser.close()
