@@ -3,6 +3,7 @@ flows against it (as in production), and stop it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -43,16 +44,22 @@ class PrefectServer:
             start_new_session=True,
         )
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.proc.poll() is None:
             try:
                 if httpx.get(f"{self.url}/health", timeout=2, auth=auth).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.5)
-        raise RuntimeError("Prefect server did not become healthy")
+        # Not healthy: the server ended (its log says why) or hangs; either way nothing of it is left running.
+        ended = self.proc.poll()
+        self.stop()
+        log = Path(self.log.name).read_text(errors="replace").strip().splitlines()[-3:]
+        state = f"exited with code {ended}" if ended is not None else "did not answer /health within 120 s"
+        raise RuntimeError(f"the Prefect server {state}; its log ends: {' | '.join(log) or '(empty)'}")
 
     def stop(self) -> None:
-        os.killpg(self.proc.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # already ended
+            os.killpg(self.proc.pid, signal.SIGTERM)
         self.proc.wait(timeout=30)
         self.log.close()
