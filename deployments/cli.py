@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from lotto_models.workspace import ArtifactBlockReader, Workspace
 
 from deployments.cli_arguments import build_parser, check_arguments, command_parser
+from deployments.cli_mlflow import mirror_after_command, mlflow_sync_command
 from deployments.cli_printing import guess_line, print_status
 from lotto_models.core.errors import LotoflowError
 from lotto_models.core.game_ids import GameId
@@ -119,12 +120,15 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser, game: Gam
     if args.command == "rollback":
         from lotto_models.training.rollback import rollback_model
 
-        done = rollback_model(_open_store(game), args.model, args.version)
+        done = rollback_model(ws := _open_store(game), args.model, args.version)
         print(
             f"{done.model}: champion {done.from_version} -> {done.to_version}"
             + (f" ({done.note})" if done.note else "")
         )
+        mirror_after_command(ws, [done.model])
         return 0
+    if args.command == "mlflow-sync":
+        return mlflow_sync_command(_open_store(game))
     if args.command == "review-challengers":
         _open_store(game, read_only=not args.approve and not args.reject)  # there, and readable; then reviewed
         return _review(args, game)
@@ -323,6 +327,7 @@ def _review(args: argparse.Namespace, game: Game) -> int:
     decisions = [(item, True) for item in args.approve] + [(item, False) for item in args.reject]
     for (model, version), approve in decisions:
         print(apply_review(ws, model, version, approve, args.note))  # a refusal ends here, named by `main`
+    mirror_after_command(ws, sorted({model for (model, _), _ in decisions}))
     return 0
 
 

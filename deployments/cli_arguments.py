@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     review.add_argument("--approve", action="append", default=[], type=_version_ref, metavar="MODEL:VERSION")
     review.add_argument("--reject", action="append", default=[], type=_version_ref, metavar="MODEL:VERSION")
     review.add_argument("--note", default="")
+    command("mlflow-sync", help="mirror into MLflow every version and alias it is missing (LOTTO_MLFLOW_TRACKING_URI)")
     convert = command("convert", help="export a .keras model file as a TensorFlow SavedModel", one_game=False)
     convert.add_argument("keras_file")
     convert.add_argument("output_dir", nargs="?", help="default: next to the file, <name>_saved_model")

@@ -41,6 +41,7 @@ from tasks.check_draw_freshness import check_draw_freshness
 from tasks.check_draw_randomness import check_draw_randomness
 from tasks.events import FALLBACK_USED, emit
 from tasks.find_stale_models import find_stale_models
+from tasks.mirror_to_mlflow import mirror_to_mlflow
 from tasks.prune_datasets import prune_old_datasets
 from tasks.prune_model_versions import prune_model_versions
 from tasks.publish_backtest import publish_backtest
@@ -137,6 +138,9 @@ def publish_plans(ws: Workspace, datasets: dict[FeatureSet, DatasetRef], summary
             detail = f"plan {plan} serves nothing this time: {published.message}"
             summary.fallbacks.append(Fallback(FallbackKind.PLAN_SKIPPED, plan, detail))
     summary.fallbacks += _unique(fallback for guess in summary.guesses for fallback in guess.fallbacks)
+    rolled_back = {f.subject for f in summary.fallbacks if f.kind is FallbackKind.CHAMPION_ROLLED_BACK}
+    if rolled_back:  # the recovery moved a champion while publishing: MLflow's aliases follow
+        summary.fallbacks += mirror_to_mlflow(ws.game, sorted(rolled_back))
     if not summary.guesses:
         finish(ws, summary)
         return Failed(message="No plan could be served: " + " | ".join(f.detail for f in summary.fallbacks))

@@ -29,6 +29,7 @@ from lotto_models.training.promotion import PromotionDecision
 from runtime.worker_pool import ForkedWorkersTaskRunner, worker_count
 from tasks.load_tensorflow import load_tensorflow
 from tasks.mark_model_degraded import mark_model_degraded
+from tasks.mirror_to_mlflow import mirror_to_mlflow
 from tasks.promote_model import promote_model
 from tasks.train_model import train_model
 
@@ -114,3 +115,5 @@ def train_models_in_process(
                 running[promotion] = (model, Step.PROMOTE)
         start_ready()
     summary.trained += [model for model in training_order(trained, game) if model in trained]
+    # every new version, decision and alias (a recovery's rollback too) into MLflow, when it is configured
+    summary.fallbacks += mirror_to_mlflow(game, stale)

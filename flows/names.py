@@ -17,6 +17,7 @@ RETRAIN = "retrain"
 QUARANTINE = "quarantine"
 TRAIN_MODEL = "train-model"
 NOTIFY_FAILURE = "notify-failure"
+MLFLOW_SYNC = "mlflow-sync"
 
 # after-draw's deployment of each game but Lotofácil (whose deployment is `after-draw`, as before the others came):
 # the same flow with its `game` parameter, on that game's calendar (`after_draw_deployment`).
@@ -35,6 +36,7 @@ DEPLOYMENTS = (
     QUARANTINE,
     TRAIN_MODEL,
     NOTIFY_FAILURE,
+    MLFLOW_SYNC,
 )
 
 

@@ -13,6 +13,7 @@ from lotto_models.modeling.catalog import MODELS
 from lotto_models.modeling.dataset_cache import CacheOutcome
 from lotto_models.training.challengers import TrainOutcome
 from tasks.build_datasets import build_datasets
+from tasks.mirror_to_mlflow import mirror_to_mlflow
 from tasks.promote_model import promote_model
 from tasks.train_model import train_model
 
@@ -39,5 +40,6 @@ def train_one_model(model: str, from_scratch: bool = False, force: bool = False,
         promotion = promote_model(GAMES[game], model, challenger.version_id, dataset)
         fallbacks += promotion.fallbacks
         decision = promotion
+    fallbacks += mirror_to_mlflow(GAMES[game], [model])  # when LOTTO_MLFLOW_TRACKING_URI is set
     outcome = TrainOutcome(model, challenger.version_id, decision, tuple(fallbacks))
     return Completed(message=fallback_message(fallbacks), data=outcome)

@@ -22,6 +22,7 @@ class FallbackKind(StrEnum):
     CHAMPION_LOST = "champion-lost"  # a damaged champion with no good backup anywhere
     PLAN_SKIPPED = "plan-skipped"  # a plan with no member able to serve published nothing this time
     ALERT_UNDELIVERED = "alert-undelivered"  # a warning could not reach its destinations; the run log has it
+    TRACKING_UNAVAILABLE = "tracking-unavailable"  # the MLflow mirror missed versions: `lotto mlflow-sync` catches up
     DELIVERY_PENDING = "delivery-pending"  # a guess or its hits did not reach a player's destination: next run
 
 

@@ -100,6 +100,12 @@ class Settings(BaseSettings):
     fanout: bool = False  # train each model as its own `train-model` deployment run (many workers)
     # how long a run waits for another one on the same store to finish
     run_lock_wait_s: float = Field(default=3600.0, ge=0)
+    # The MLflow mirror (`lotto_models.tracking`): unset, nothing changes and MLflow is never imported; set, every
+    # trained version becomes an MLflow run and registered model version whose `champion`/`previous` aliases follow
+    # lotoflow's (its own registry stays the source of truth). Each request to MLflow gives up after the timeout:
+    # a tracking server down or slow never stalls a run (`lotto mlflow-sync` mirrors what it missed)
+    mlflow_tracking_uri: str | None = None
+    mlflow_timeout_s: float = Field(default=5.0, gt=0, le=300)
 
     # Alerts: Apprise URLs (comma-separated) and/or the name of a Prefect notification block
     # ("<block-type-slug>/<name>", e.g. "slack-webhook/ops")
