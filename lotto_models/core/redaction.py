@@ -25,6 +25,9 @@ SECRET_PAIR_IN_TEXT = re.compile(
     r"(?P<key>[\w.+-]*(?:token|key|secret|password|passwd|pwd|auth|signature|sig|credential)[\w.+-]*)=(?P<value>[^&\s'\"#<>),;]+)",
     re.I,
 )
+# a Telegram bot token (`123456789:AAH…`, 30+ characters after the colon) anywhere in a sentence: Apprise and
+# urllib3 log the Bot API's URLs with it in the path (`https://api.telegram.org/bot<token>/sendMessage`)
+TELEGRAM_TOKEN_IN_TEXT = re.compile(r"(?<![\w-])(?P<bot>bot)?\d{5,}:[\w-]{30,}")
 # the loggers of the libraries lotoflow hands URLs to, which log them (or their query) as they are: the HTTP
 # clients, and Prefect's run loggers (its "View at <PREFECT_UI_URL>/runs/…" line; lotoflow's own run log too)
 REDACTED_LOGGERS = ("httpx", "apprise", "urllib3.connectionpool", "prefect.flow_runs", "prefect.task_runs")
@@ -55,9 +58,10 @@ def link_url(url: str) -> str:
 
 
 def redacted_text(text: str) -> str:
-    """`text` with the credentials of every URL in it hidden, and every secret-looking `key=value` (for error
-    messages and log lines that quote a URL or its query)."""
+    """`text` with the credentials of every URL in it hidden, every Telegram bot token and every secret-looking
+    `key=value` (for error messages and log lines that quote a URL or its query)."""
     text = CREDENTIALS_IN_TEXT.sub(lambda m: f"{m.group('scheme')}{HIDDEN}@", text)
+    text = TELEGRAM_TOKEN_IN_TEXT.sub(lambda m: f"{m.group('bot') or ''}{HIDDEN}", text)
     return SECRET_PAIR_IN_TEXT.sub(lambda m: f"{m.group('key')}={HIDDEN}", text)
 
 

@@ -61,3 +61,17 @@ def test_the_http_libraries_log_urls_without_their_secrets(caplog: pytest.LogCap
         logging.getLogger("apprise").debug("Socket Exception: ... with url: /alerts?token=abc (Caused by ...)")
     assert "pw" not in caplog.text and "abc" not in caplog.text
     assert "http://***@h/api?token=***" in caplog.text
+
+
+def test_a_telegram_bot_token_in_a_logged_url_is_hidden(caplog: pytest.LogCaptureFixture) -> None:
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"  # the shape of a Bot API token (issue 27: deliveries)
+    hide_secrets_in_logs()
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("apprise").debug(f"Telegram POST URL: https://api.telegram.org/bot{token}/sendMessage")
+        logging.getLogger("urllib3.connectionpool").debug(f'https://api.telegram.org:443 "POST /bot{token}/getUpdates')
+    assert token.split(":")[1] not in caplog.text and "https://api.telegram.org/bot***/sendMessage" in caplog.text
+    assert redacted_text(f"tgram://{token}/-1001234567/") == "tgram://***/-1001234567/"
+    assert (
+        redacted_text("at 2026-12-04 13:48:15, concurso 3701: 11 hits")
+        == "at 2026-12-04 13:48:15, concurso 3701: 11 hits"
+    )
