@@ -5,13 +5,16 @@ TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
 STAMP := $(VENV)/.installed
+# The venv with the MLflow extra too (`make mlflow`, `make stack`, `make test`, `make lint`): it holds everything
+# `make run` needs, so switching between them installs nothing until uv.lock changes.
+MLFLOW_STAMP := $(VENV)/.installed-mlflow
 
 export LOTTO_HOME ?= $(CURDIR)/var
 export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export UV_COMPILE_BYTECODE := 1
 export UV_PYTHON := $(shell command -v $(PYTHON))
 
-.PHONY: install run test test-fast test-soak lint serve stack web bench soak clean
+.PHONY: install install-mlflow run test test-fast test-soak lint serve stack web mlflow bench soak clean
 
 install: $(STAMP)
 
@@ -21,14 +24,22 @@ $(UV):
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
+	rm -f $(MLFLOW_STAMP)
 	touch $(STAMP)
+
+# MLflow stays out of `make run`'s install: an optional extra (pyproject.toml), for the mirror and its tests.
+install-mlflow: $(MLFLOW_STAMP)
+
+$(MLFLOW_STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --extra mlflow
+	touch $(STAMP) $(MLFLOW_STAMP)
 
 run: install
 	$(VENV)/bin/lotto run
 
 # Everything but the short soak, in two processes, a test file at a time (`--dist loadfile`): the tests of
 # a file share its expensive fixtures (a first run's home, the trained zoo, a fan-out, a server), built once.
-test: install
+test: install-mlflow
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(VENV)/bin/pytest -m "not soak" -n 2 --dist loadfile
 
@@ -41,7 +52,7 @@ test-soak: install
 	$(VENV)/bin/pytest -m soak
 
 # Style, the layer contracts (import-linter) and the type check, as CI runs them before the tests.
-lint: install
+lint: install-mlflow
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
@@ -53,7 +64,13 @@ serve: install
 web: install
 	$(VENV)/bin/lotto web
 
-stack: install
+# MLflow's tracking server for the mirror on 127.0.0.1:$(MLFLOW_PORT), its store under $(LOTTO_HOME)/mlflow; then set
+# LOTTO_MLFLOW_TRACKING_URI=http://127.0.0.1:$(MLFLOW_PORT) for `lotto run` and the deployments.
+MLFLOW_PORT ?= 5000
+mlflow: install-mlflow
+	MLFLOW_PORT=$(MLFLOW_PORT) $(VENV)/bin/python -m deployments.mlflow_server
+
+stack: install-mlflow
 	$(VENV)/bin/python -m deployments.local_stack --workdir /tmp/lotoflow-stack $(STACK_ARGS)
 
 clean:

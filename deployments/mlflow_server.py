@@ -1,0 +1,118 @@
+"""`python -m deployments.mlflow_server` (`make mlflow`): an MLflow tracking server for the mirror, on
+127.0.0.1 (port `MLFLOW_PORT`, default 5000), its backend store (SQLite) and artifacts under
+`$LOTTO_HOME/mlflow`. Then `LOTTO_MLFLOW_TRACKING_URI=http://127.0.0.1:5000` turns the mirror on.
+
+`make stack` and the tests start one the same way (`running_mlflow_server`) on a free port in their own
+directory, and stop it, with its workers, when done. MLflow's telemetry is off for the server and the mirror:
+nothing leaves the machine."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+MLFLOW = str(Path(sys.executable).parent / "mlflow")
+DEFAULT_PORT = 5000
+NO_TELEMETRY = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
+
+
+def server_command(directory: Path, port: int, host: str = "127.0.0.1") -> list[str]:
+    """`mlflow server` with its runs and registry in `directory/mlflow.db` and its artifacts (served through it,
+    `mlflow-artifacts:`) in `directory/artifacts`."""
+    return [
+        MLFLOW,
+        "server",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--backend-store-uri",
+        f"sqlite:///{directory / 'mlflow.db'}",
+        "--artifacts-destination",
+        str(directory / "artifacts"),
+        "--workers",
+        "1",
+    ]
+
+
+@dataclass
+class MlflowServer:
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+    def stop(self) -> None:
+        """SIGTERM to the server's process group (its uvicorn worker too), SIGKILL after 15 s."""
+        if self.process.poll() is not None:
+            return
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.killpg(self.process.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.process.wait(timeout=15)
+                return
+            except subprocess.TimeoutExpired:
+                continue
+
+
+def start_mlflow_server(directory: Path, port: int, timeout: float = 180) -> MlflowServer:
+    """Start the server in the background and wait until `/health` answers; its log is `directory/server.log`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    log = directory / "server.log"
+    env = dict(os.environ, **NO_TELEMETRY)
+    with log.open("ab") as out:
+        process = subprocess.Popen(
+            server_command(directory, port), env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    server = MlflowServer(process, f"http://127.0.0.1:{port}", log)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"mlflow server exited {process.returncode}; see {log}")
+        try:
+            if httpx.get(f"{server.url}/health", timeout=2).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    server.stop()
+    raise RuntimeError(f"mlflow server did not answer within {timeout:.0f} s; see {log}")
+
+
+@contextmanager
+def running_mlflow_server(directory: Path, port: int) -> Iterator[MlflowServer]:
+    server = start_mlflow_server(directory, port)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def main() -> None:
+    """`make mlflow`: the server in the foreground, until Ctrl-C."""
+    from lotto_models.core.settings import get_settings
+
+    directory = get_settings().home / "mlflow"
+    directory.mkdir(parents=True, exist_ok=True)
+    port = int(os.environ.get("MLFLOW_PORT", DEFAULT_PORT))
+    print(
+        f"MLflow on http://127.0.0.1:{port} (store and artifacts in {directory}); mirror into it with\n"
+        f"  LOTTO_MLFLOW_TRACKING_URI=http://127.0.0.1:{port}",
+        flush=True,
+    )
+    os.execve(MLFLOW, server_command(directory, port), dict(os.environ, **NO_TELEMETRY))
+
+
+if __name__ == "__main__":
+    main()
