@@ -109,6 +109,8 @@ def _bound_requests(timeout: float) -> None:
     os.environ["MLFLOW_HTTP_REQUEST_TIMEOUT"] = str(max(1, round(timeout)))
     os.environ["MLFLOW_HTTP_REQUEST_MAX_RETRIES"] = "0"
     os.environ["MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR"] = "0"
+    # nothing leaves the machine (MLflow 3 sends usage telemetry unless told not to)
+    os.environ["MLFLOW_DISABLE_TELEMETRY"] = "true"
     # a worker's log is no terminal: no progress bars, no links printed to stdout
     os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
     os.environ.setdefault("MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "true")
