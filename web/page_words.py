@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from lotto_models.core.games import Game
 from lotto_models.reporting.baseline import chance_words, hits_text, prize_hits_text, share_text
+from lotto_models.reporting.guess_bets import GuessBetsView
 from lotto_models.reporting.number_stats import COVERAGE, expected_outside
 from lotto_models.reporting.plan_views import LiveRecord
 from lotto_models.reporting.player_views import (
@@ -203,6 +204,35 @@ class PageWords:
         return (
             f"{current.source} (desde o concurso {current.first_concurso}, {self.figures.day(current.since)}; "
             f"conferido em {self.figures.day(game.prices.as_of)})"
+        )
+
+    def guesses(self, view: BetsView) -> str:
+        if self.english:
+            return view.guesses_words
+        return (
+            "O palpite de um plano em cada tamanho custa o mesmo e ganha com as mesmas chances que quaisquer outros "
+            "números desse tamanho: o sorteio é aleatório, então nenhuma escolha de números muda as chances acima. "
+            "Os tamanhos maiores acrescentam os números que o conjunto de modelos do plano classificou a seguir."
+        )
+
+    def guess_sizes(self, game: Game, guess: GuessBetsView) -> str:
+        """Which sizes `guess` is offered at, or why only its published one."""
+        if self.english:
+            return guess.words
+        published = len(guess.published)
+        if not guess.ranked:
+            return (
+                f"Este palpite foi guardado antes de os palpites guardarem a ordem dos números, então só se conhecem "
+                f"os seus {published} números publicados; os próximos palpites são oferecidos em todos os tamanhos."
+            )
+        if game.bet.minimum == game.bet.maximum:
+            return (
+                f"Uma aposta {of_game(game)} tem exatamente {game.bet.minimum} números: o palpite é oferecido só "
+                "nesse tamanho."
+            )
+        return (
+            f"Os {published} números publicados e, em cada tamanho maior, os números classificados a seguir "
+            f"(até {game.bet.maximum})."
         )
 
     def check(self, view: CheckView) -> str:

@@ -65,8 +65,9 @@ def add_player_api(router: APIRouter, json_answer: JsonAnswer, errors: Responses
 
     @router.get("/bets", response_model=BetsView, responses=errors, tags=["players"])
     def get_bets(request: Request, shown: Reading) -> Response:
-        """Each bet size: the official price and the exact chance of each prize tier and of any prize."""
-        return json_answer(request, lambda: bets_view(shown.game))
+        """Each bet size: the official price and the exact chance of each prize tier and of any prize; and each
+        shown plan's newest guess at every bet size (its next-ranked numbers), with the same figures."""
+        return json_answer(request, lambda: bets_view(shown.game, shown.model.guess_bets()))
 
     @router.get("/check", response_model=CheckView, responses={**errors, **invalid}, tags=["players"])
     def get_check(request: Request, numbers: TicketNumbers, shown: Reading) -> Response:
@@ -106,7 +107,10 @@ def add_player_pages(router: APIRouter, page_answer: PageAnswer) -> None:
 
     @router.get("/bets", response_class=HTMLResponse)
     def bets_page(request: Request, shown: Reading) -> HTMLResponse:
-        return page_answer(request, "bets.html", lambda: {**shown.page_context(), "view": bets_view(shown.game)})
+        def context() -> dict[str, Any]:
+            return {**shown.page_context(), "view": bets_view(shown.game, shown.model.guess_bets())}
+
+        return page_answer(request, "bets.html", context)
 
     @router.get("/check", response_class=HTMLResponse)
     def check_page(request: Request, shown: Reading, numbers: str = "") -> HTMLResponse:

@@ -1,6 +1,9 @@
 """A store filled through the library, fast: draws, model versions and their decisions, ensemble builds,
 guesses (scored and next) and a quarantined answer. The web tests read it, and `bench/web_load.py` loads the
-web service over it."""
+web service over it.
+
+`free`'s guesses carry their ranking of the whole pool (revision 0009: offered at every bet size); `gold`'s
+have none, as guesses stored before 0009 (offered at their published size alone)."""
 
 from __future__ import annotations
 
@@ -62,11 +65,14 @@ def fill(ws: Workspace, history: list[Draw]) -> Filled:
         "gold", {"stat": stat2.label, "odd_even": "odd count 7..9"}, {"stat": 1.0}, True, "ls15pp has no champion"
     )
     rng = np.random.default_rng(0)
+    ranks = np.random.default_rng(1)  # apart from `rng`, so the guesses' numbers stay what they always were
     for concurso in range(STORED - 9, STORED + 2):
         for plan, ensemble in (("free", free), ("gold", gold)):
             numbers = sorted(int(n) for n in rng.choice(np.arange(1, 26), 15, replace=False))
+            rest = sorted(set(range(1, 26)) - set(numbers))
+            ranking = [int(n) for part in (numbers, rest) for n in ranks.permutation(part)] if plan == "free" else None
             run_id = str(uuid.uuid4())
-            ws.predictions.publish(plan, concurso, numbers, members, ensemble, run_id)
+            ws.predictions.publish(plan, concurso, numbers, members, ensemble, run_id, ranking=ranking)
             filled.run_ids[(plan, concurso)] = run_id
     ws.predictions.score_pending(ws.draws)
     ws.draws.quarantine(3691, "caixa", json.dumps({"numero": 3691, "listaDezenas": ["01"] * 15}), "repeated numbers")

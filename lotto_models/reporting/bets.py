@@ -55,29 +55,34 @@ class TicketCheck:
     tiers: list[TierRecord]
 
 
-def hits_tiers(game: Game) -> list:
-    """Today's tiers paid for hits on the main numbers (the first draw's, for Dupla Sena), most hits first."""
+def hits_tiers(game: Game, with_trevos: bool = False) -> list:
+    """Today's tiers paid for hits on the main numbers (the first draw's, for Dupla Sena), most hits first;
+    `with_trevos`: +Milionária's tiers of numbers and trevos too (for a bet whose trevos are known)."""
     newest = max(t.since_concurso for t in game.tiers)
     return [
         t
         for t in game.tiers_at(newest)
-        if t.kind is TierKind.HITS and t.draw == 1 and t.trevo_hits is None and t.hits is not None
+        if t.kind is TierKind.HITS and t.draw == 1 and (t.trevo_hits is None or with_trevos) and t.hits is not None
     ]
+
+
+def bet_option(game: Game, size: int, trevos: int | None = None) -> BetOption:
+    """A bet of `size` numbers (and, for +Milionária, `trevos` trevos): its price and the exact chance of each
+    hits tier and of any of them. Without `trevos`, +Milionária's price and trevo tiers are left out."""
+    chances = [(t, game.tier_probability(t, size, trevos)) for t in hits_tiers(game, trevos is not None)]
+    tiers = [
+        TierChance(t.description, int(t.hits or 0), float(p), float(1 / p) if p else float("inf"))
+        for t, p in chances
+        if p is not None
+    ]
+    any_prize = float(sum((p for _, p in chances if p is not None), Fraction(0)))
+    price = game.price(size, trevos) if game.trevos is None or trevos is not None else None
+    return BetOption(size, price, tiers, any_prize)
 
 
 def bet_options(game: Game) -> list[BetOption]:
     """Every bet size of `game`: its price and the exact chance of each hits tier and of any of them."""
-    options = []
-    for size in range(game.bet.minimum, game.bet.maximum + 1):
-        chances = [(t, game.tier_probability(t, size)) for t in hits_tiers(game)]
-        tiers = [
-            TierChance(t.description, int(t.hits or 0), float(p), float(1 / p) if p else float("inf"))
-            for t, p in chances
-            if p is not None
-        ]
-        any_prize = float(sum((p for _, p in chances if p is not None), Fraction(0)))
-        options.append(BetOption(size, game.price(size) if game.trevos is None else None, tiers, any_prize))
-    return options
+    return [bet_option(game, size) for size in range(game.bet.minimum, game.bet.maximum + 1)]
 
 
 def checked_ticket(game: Game, numbers: Sequence[int]) -> list[int]:

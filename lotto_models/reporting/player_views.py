@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from lotto_models.core.games import Game
 from lotto_models.reporting.bets import bet_options, check_ticket
+from lotto_models.reporting.guess_bets import SAME_ODDS_WORDS, GuessBetsView, TierChanceView
 from lotto_models.reporting.number_stats import COVERAGE, number_figures
 from lotto_models.reporting.randomness import ALPHA, MIN_DRAWS, randomness_report
 
@@ -57,13 +58,6 @@ class RandomnessView(BaseModel):
     words: str
 
 
-class TierChanceView(BaseModel):
-    description: str
-    hits: int
-    probability: float
-    one_in: float
-
-
 class BetView(BaseModel):
     numbers: int
     price: Decimal | None = Field(description="R$; null where the catalog's sources give no price")
@@ -76,6 +70,10 @@ class BetsView(BaseModel):
     price_source: str
     bets: list[BetView]
     words: str
+    guesses: list[GuessBetsView] = Field(
+        default_factory=list, description="each shown plan's newest guess at every bet size the game allows"
+    )
+    guesses_words: str = Field(default=SAME_ODDS_WORDS, description="why a guess's odds are any bet's odds")
 
 
 class TierRecordView(BaseModel):
@@ -147,7 +145,8 @@ def randomness_view(game: Game, draws: Sequence[Sequence[int]]) -> RandomnessVie
     )
 
 
-def bets_view(game: Game) -> BetsView:
+def bets_view(game: Game, guesses: Sequence[GuessBetsView] = ()) -> BetsView:
+    """Every bet size of `game` with its price and exact chances, and `guesses` (`reporting.guess_bets`)."""
     current = game.prices.current
     return BetsView(
         game=game.name,
@@ -167,6 +166,7 @@ def bets_view(game: Game) -> BetsView:
             "Exact chances of one bet in one draw. More numbers cost more and win more often, in exactly the "
             "proportion the price grows: no bet size beats another in expectation."
         ),
+        guesses=list(guesses),
     )
 
 

@@ -35,6 +35,7 @@ from lotto_models.registry.versions import VersionStore
 from lotto_models.reporting import draw_views, game_views, plan_views
 from lotto_models.reporting.draw_views import DrawsPage, DrawView, IngestRun, QuarantinePage, StoreHealth
 from lotto_models.reporting.game_views import GameView
+from lotto_models.reporting.guess_bets import GuessBetsView, guess_bets_views
 from lotto_models.reporting.model_card import model_card
 from lotto_models.reporting.model_views import ModelsView, model_view, models_view
 from lotto_models.reporting.paging import (
@@ -52,6 +53,7 @@ from lotto_models.storage.draw_store import DrawStore
 from lotto_models.storage.engine import create_store_engine, current_revision, head_revision
 from lotto_models.storage.prediction_book import PredictionBook
 from lotto_models.storage.quarantine_store import QuarantineStore
+from lotto_models.storage.ranked_guesses import newest_ranked_guesses
 
 T = TypeVar("T")
 P = ParamSpec("P")
@@ -231,6 +233,11 @@ class ReadModel:
             PlanPage(plan=view, record=self.record(view.plan), recent_scores=self.scores(view.plan, chart_points))
             for view in views
         ]
+
+    @_store_call
+    def guess_bets(self) -> list[GuessBetsView]:
+        """Each shown plan's newest guess at every bet size the game allows, with its price and chances."""
+        return guess_bets_views(self.game, newest_ranked_guesses(self.engine, self.game), self.shown_plans)
 
     # -- draws and quarantine -----------------------------------------------------------------------------
     @_store_call

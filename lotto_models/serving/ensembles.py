@@ -57,6 +57,18 @@ def guess_from(probabilities: np.ndarray, game: GameShape = LOTOFACIL_SHAPE) -> 
     return [int(n) for n in guess_numbers(row, game)[0]]
 
 
+def ranking_from(probabilities: np.ndarray, guess: list[int], game: GameShape = LOTOFACIL_SHAPE) -> list[int]:
+    """Every number of `game`'s pool, best first: the guess's numbers by probability, then the others by
+    probability (ties: the lower number). Its first `game.bet` numbers are the guess, whichever rule chose
+    the guess (the `odd_even` constraint may skip a more probable number: it comes right after the guess)."""
+    p = np.asarray(probabilities, dtype=np.float64).reshape(-1)
+    if p.shape[0] != game.pool:
+        raise ValueError(f"{p.shape[0]} probabilities for {game.game}'s {game.pool} numbers")
+    order = [int(c) + game.lowest for c in np.argsort(-p, kind="stable")]
+    chosen = set(guess)
+    return [n for n in order if n in chosen] + [n for n in order if n not in chosen]
+
+
 def odd_range_from_history(hot: np.ndarray) -> tuple[int, int]:
     """The narrowest odd-count range around the most common one that covers 2/3 of the draws."""
     counts = np.bincount((hot[:, ODD] > 0).sum(axis=1).astype(int), minlength=PER_DRAW + 1)

@@ -33,6 +33,7 @@ from lotto_models.serving.ensembles import (
     guess_from,
     guess_with_odd_range,
     odd_range_from_history,
+    ranking_from,
 )
 from lotto_models.serving.extras import GuessExtras, guess_extras
 from lotto_models.training.shared_datasets import game_shape, shared_datasets
@@ -51,6 +52,7 @@ class PublishedGuess:
     newly_published: bool
     fallbacks: list[Fallback] = field(default_factory=list)
     extras: GuessExtras = GuessExtras()  # trevos, month or team, by frequency; empty for a game without
+    ranking: list[int] = field(default_factory=list)  # the pool best first; its head is `numbers` (0009)
 
 
 def plan_feature_sets(plan_names: list[str] | None = None, game: Game = LOTOFACIL) -> set[FeatureSet]:
@@ -130,9 +132,16 @@ def fit_plan_weights(ws: Workspace, members: PlanMembers) -> dict[str, float]:
     return fit_member_weights(probabilities, targets[0], ws.settings.confidence)
 
 
-def compose_guess(
-    ws: Workspace, plan_name: str, members: PlanMembers, weights: dict[str, float]
-) -> tuple[list[int], dict[str, str], dict[str, float], bool]:
+@dataclass(frozen=True)
+class ComposedGuess:
+    numbers: list[int]  # the default bet, ascending
+    ranking: list[int]  # the whole pool best first, `numbers` first
+    versions: dict[str, str]
+    weights: dict[str, float]
+    degraded: bool
+
+
+def compose_guess(ws: Workspace, plan_name: str, members: PlanMembers, weights: dict[str, float]) -> ComposedGuess:
     plan = plan_of(ws.game, plan_name)
     next_probabilities = {m: members.predictors[m](d.next_inputs)[0] for m, d in members.datasets.items()}
     output = combine(plan, next_probabilities, weights)
@@ -143,7 +152,8 @@ def compose_guess(
         versions["odd_even"] = f"odd count {odd_range[0]}..{odd_range[1]}"
     else:
         numbers = guess_from(output.probabilities, game_shape(ws))
-    return numbers, versions, output.weights, output.degraded
+    ranking = ranking_from(output.probabilities, numbers, game_shape(ws))
+    return ComposedGuess(numbers, ranking, versions, output.weights, output.degraded)
 
 
 def compose_extras(ws: Workspace) -> GuessExtras:
@@ -177,17 +187,34 @@ def publish_plan(
     """
     members = load_plan_members(ws, plan_name, datasets)
     weights = fit_plan_weights(ws, members)
-    numbers, versions, used, degraded = compose_guess(ws, plan_name, members, weights)
+    guess = compose_guess(ws, plan_name, members, weights)
     extras = compose_extras(ws)
     note = "; ".join(members.problems) or None
-    ensemble_id = ws.predictions.record_ensemble(plan_name, versions, used, degraded, note)
+    ensemble_id = ws.predictions.record_ensemble(plan_name, guess.versions, guess.weights, guess.degraded, note)
     next_concurso = ws.draws.last_concurso() + 1
     failpoint(PUBLISHING_BEFORE_STORE)
     stored = ws.predictions.publish(
-        plan_name, next_concurso, numbers, versions, ensemble_id, flow_run_id, extras.as_dict()
+        plan_name,
+        next_concurso,
+        guess.numbers,
+        guess.versions,
+        ensemble_id,
+        flow_run_id,
+        extras.as_dict(),
+        guess.ranking,
     )
     return PublishedGuess(
-        plan_name, next_concurso, numbers, versions, used, degraded, note, stored, members.fallbacks, extras
+        plan_name,
+        next_concurso,
+        guess.numbers,
+        guess.versions,
+        guess.weights,
+        guess.degraded,
+        note,
+        stored,
+        members.fallbacks,
+        extras,
+        guess.ranking,
     )
 
 
@@ -201,19 +228,20 @@ def predict_plan(ws: Workspace, plan_name: str, datasets: dict[FeatureSet, Datas
     latest = ws.predictions.latest_ensemble(plan_name)
     current = {m: v for m, v in (latest.member_versions if latest else {}).items() if m != "odd_even"}
     weights = latest.weights if latest and current == members.versions else fit_plan_weights(ws, members)
-    numbers, versions, used, degraded = compose_guess(ws, plan_name, members, weights)
+    guess = compose_guess(ws, plan_name, members, weights)
     note = "; ".join(members.problems) or None
     return PublishedGuess(
         plan_name,
         ws.draws.last_concurso() + 1,
-        numbers,
-        versions,
-        used,
-        degraded,
+        guess.numbers,
+        guess.versions,
+        guess.weights,
+        guess.degraded,
         note,
         False,
         members.fallbacks,
         compose_extras(ws),
+        guess.ranking,
     )
 
 

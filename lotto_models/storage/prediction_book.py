@@ -7,6 +7,7 @@ live record cannot be improved after the fact.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from sqlalchemy.engine import Engine
 from lotto_models.core.draws import Draw, hits
 from lotto_models.core.games import LOTOFACIL, Game
 from lotto_models.core.guess_extras import GuessExtras, extra_hits
+from lotto_models.core.guess_ranking import checked_ranking
 from lotto_models.core.plans import PLANS
 from lotto_models.storage import schema
 from lotto_models.storage.draw_rows import number_columns
@@ -173,9 +175,13 @@ class PredictionBook:
         ensemble_version_id: int,
         flow_run_id: str | None = None,
         extras: dict[str, Any] | None = None,
+        ranking: Sequence[int] | None = None,
     ) -> bool:
-        """Store the guess (with its extras: trevos, month or team) unless one exists for (plan, concurso); True
-        when this one was stored."""
+        """Store the guess (with its extras: trevos, month or team, and its ranking of the whole pool) unless one
+        exists for (plan, concurso); True when this one was stored. A ranking whose first default-bet-size
+        numbers are not the guess is refused (`core.guess_ranking.InvalidRankingError`) before anything is
+        written."""
+        ranked = checked_ranking(self.game, numbers, ranking) if ranking is not None else None
         with self.engine.begin() as connection:
             exists = connection.scalar(sa.select(schema.predictions.c.id).where(*self._guess_of(plan, concurso)))
             if exists is not None:
@@ -191,6 +197,7 @@ class PredictionBook:
                     flow_run_id=flow_run_id,
                     created_at=utcnow(),
                     extras=extras,
+                    ranking=ranked,
                 )
             )
         return True

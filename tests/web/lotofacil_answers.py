@@ -3,6 +3,10 @@ ids, timestamps, the newest draw's age) masked, so a change to any other byte of
 
 `python -m tests.web.lotofacil_answers` records them in `golden/lotofacil_api.json`; it was run before the web
 learned other games, and is not to be run again to make a failing comparison pass.
+
+One deliberate change since (issue 27): `/api/v1/bets` gained `guesses` and `guesses_words` (each plan's guess
+at every bet size) after its other keys; only that entry was re-recorded, after checking that every other
+answer was unchanged and that the bets answer's old bytes were the new one's prefix.
 """
 
 from __future__ import annotations
