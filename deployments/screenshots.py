@@ -1,8 +1,8 @@
 """Every page at a phone's width and a desktop's, in a real browser: `python -m deployments.screenshots`.
 
 Fills a store in a temporary home through the library (`deployments.loopback.filled_store`: Lotofácil's
-bundled history, model versions, guesses, a quarantined answer; and 40 synthetic Mega-Sena draws), serves the
-web app on a loopback port, opens each page of `PAGES` in headless Chromium (Debian's `/usr/bin/chromium`,
+bundled history, model versions, guesses, a quarantined answer; and 40 synthetic Mega-Sena draws), starts
+`lotto web` over it on a loopback port, opens each page of `PAGES` in headless Chromium (Debian's `/usr/bin/chromium`,
 driven by playwright) at 390 and 1400 px and writes `docs/screenshots/<page>-<width>.png` (the top of the
 page, at most `MAX_HEIGHT` px, palette-reduced). The browser test (`tests/web/test_browser.py`) opens the same
 pages in `new_tab` and holds each to `fits_its_width`.
@@ -13,16 +13,19 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import os
 import random
+import signal
 import socket
+import subprocess
+import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import uvicorn
+import httpx
 
 from lotto_models.core.draws import Draw
 from lotto_models.core.games import game
@@ -93,27 +96,36 @@ def fill_home(home: Path) -> Settings:
 
 
 @contextlib.contextmanager
-def serve(settings: Settings) -> Iterator[str]:
-    """The web app over `settings`' store in a uvicorn server on a free loopback port; its base URL."""
-    from web.app import create_app
-    from web.prefect_runs import PrefectLinks
-
+def lotto_web(home: Path) -> Iterator[str]:
+    """`lotto web` as it ships (its own process, on a free loopback port) over the store in `home`; its URL.
+    Ended, with its workers, when the block ends."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, PrefectLinks()), port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    if not server.started:
-        raise RuntimeError(f"uvicorn did not start on 127.0.0.1:{port} within 30 s")
+    lotto = Path(sys.executable).with_name("lotto")
+    env = {**os.environ, "LOTTO_HOME": str(home), "LOTTO_PROFILE": "quick", "LOTTO_WEB_WORKERS": "1"}
+    proc = subprocess.Popen(
+        [str(lotto), "web", "--host", "127.0.0.1", "--port", str(port)], env=env, start_new_session=True
+    )
+    url = f"http://127.0.0.1:{port}"
     try:
-        yield f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while not answers(f"{url}/api/v1/health"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"lotto web did not answer on {url} within 60 s (exit code {proc.poll()})")
+            time.sleep(0.2)
+        yield url
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+
+
+def answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code in (200, 503)
+    except httpx.HTTPError:
+        return False
 
 
 def launch(playwright) -> Browser:  # noqa: ANN001 - playwright's Playwright, imported lazily
@@ -170,9 +182,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DOCS, help=f"where the PNGs go (default {DOCS})")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as home, serve(fill_home(Path(home))) as url:
-        for name, width, extra in shoot(url, args.out):
-            print(f"{name:18} {width:5} px  {'fits' if extra <= 0 else f'{extra} px too wide'}")
+    with tempfile.TemporaryDirectory() as home:
+        fill_home(Path(home))
+        with lotto_web(Path(home)) as url:
+            for name, width, extra in shoot(url, args.out):
+                print(f"{name:18} {width:5} px  {'fits' if extra <= 0 else f'{extra} px too wide'}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""A real browser on the home page of a store built by the after-draw flow, served by uvicorn on loopback.
+"""A real browser on the pages of a store built by the after-draw flow, served by uvicorn on loopback: the home
+page's guesses, and every page at a phone's width and a desktop's, in Portuguese and English.
 
 Headless Debian chromium (`apt-get install -y chromium`; `make test` installs it) driven by playwright.
 The screenshot is saved with the test's files; with LOTTO_UPDATE_SCREENSHOTS=1 it replaces docs/web-home.png,
@@ -14,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
@@ -21,7 +23,7 @@ import uvicorn
 
 from deployments.loopback.caixa_server import CaixaTestServer
 from deployments.loopback.synthetic_draws import synthetic_draws
-from deployments.screenshots import PAGES, WIDTHS, launch, new_tab, overflow, synthetic_megasena
+from deployments.screenshots import CHROMIUM, PAGES, WIDTHS, launch, new_tab, overflow, synthetic_megasena
 from lotto_models.core.games import game
 from lotto_models.core.plans import PLANS
 from lotto_models.core.settings import Settings
@@ -33,18 +35,10 @@ from tests.conftest import use_lotto_env
 from web.app import create_app
 from web.prefect_runs import PrefectLinks
 
-CHROMIUM = Path("/usr/bin/chromium")
 DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "web-home.png"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 @pytest.fixture(scope="session")
@@ -69,6 +63,17 @@ def flow_built_home(prefect_api: None, tmp_path_factory: pytest.TempPathFactory)
     return home
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium for the file's tests (each test opens its own contexts)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = launch(playwright)
+        yield launched
+        launched.close()
+
+
 @pytest.fixture
 def served(flow_built_home: Path) -> Iterator[tuple[str, Settings]]:
     """The web app over that store, in a real uvicorn server on a free loopback port."""
@@ -91,10 +96,8 @@ def served(flow_built_home: Path) -> Iterator[tuple[str, Settings]]:
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install -y chromium")
 def test_the_home_page_shows_each_public_plans_fifteen_numbers_in_a_real_browser(
-    served: tuple[str, Settings], tmp_path: Path
+    served: tuple[str, Settings], browser: Browser, tmp_path: Path
 ) -> None:
-    from playwright.sync_api import sync_playwright
-
     url, settings = served
     read_model = ReadModel(settings)
     guesses = {view.plan: view.guess for view in read_model.plans()}
@@ -102,33 +105,29 @@ def test_the_home_page_shows_each_public_plans_fifteen_numbers_in_a_real_browser
     public = [name for name, plan in PLANS.items() if plan.public]
     assert all(guesses[name] is not None for name in public)
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            requested: list[str] = []
-            page.on("request", lambda request: requested.append(request.url))
-            page.goto(f"{url}/", wait_until="load")
-            assert "The draws are random." in page.inner_text("#honest-note")
-            for name in public:
-                guess = guesses[name]
-                assert guess is not None and len(guess.numbers) == 15
-                shown = page.locator(f"#plan-{name} .guess li").all_inner_texts()
-                assert [int(text) for text in shown] == guess.numbers, name
-                assert page.locator(f"#plan-{name} svg.chart circle").count() == 1  # the scored guess
-            screenshot = DOCS_SCREENSHOT if os.environ.get("LOTTO_UPDATE_SCREENSHOTS") == "1" else tmp_path / "home.png"
-            page.screenshot(path=str(screenshot), full_page=True)
-            assert screenshot.stat().st_size > 10_000  # a rendered page, not an empty image
-            page.click('nav.games a[data-game="megasena"]')  # the switcher: Mega-Sena's own page and chance
-            page.wait_for_url(f"{url}/games/megasena/")
-            assert "match 0.6 of them on average" in page.inner_text("#honest-note")
-            assert page.locator('nav.games a[aria-current="page"]').inner_text() == "Mega-Sena"
-            for path in ("/models", "/draws", "/docs"):
-                page.goto(f"{url}{path}", wait_until="networkidle")
-            page.wait_for_selector(".swagger-ui .information-container", timeout=20_000)  # rendered offline
-            assert "/api/v1/plans/{plan}/record" in page.inner_text(".swagger-ui")
-        finally:
-            browser.close()
+    page = new_tab(browser, 1280, "en")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{url}/", wait_until="load")
+    assert "The draws are random." in page.inner_text("#honest-note")
+    for name in public:
+        guess = guesses[name]
+        assert guess is not None and len(guess.numbers) == 15
+        shown = page.locator(f"#plan-{name} .guess li").all_inner_texts()
+        assert [int(text) for text in shown] == guess.numbers, name
+        assert page.locator(f"#plan-{name} svg.chart circle").count() == 1  # the scored guess
+    screenshot = DOCS_SCREENSHOT if os.environ.get("LOTTO_UPDATE_SCREENSHOTS") == "1" else tmp_path / "home.png"
+    page.screenshot(path=str(screenshot), full_page=True)
+    assert screenshot.stat().st_size > 10_000  # a rendered page, not an empty image
+    page.click('nav.games a[data-game="megasena"]')  # the switcher: Mega-Sena's own page and chance
+    page.wait_for_url(f"{url}/games/megasena/")
+    assert "match 0.6 of them on average" in page.inner_text("#honest-note")
+    assert page.locator('nav.games a[aria-current="page"]').inner_text() == "Mega-Sena"
+    for path in ("/models", "/draws", "/docs"):
+        page.goto(f"{url}{path}", wait_until="networkidle")
+    page.wait_for_selector(".swagger-ui .information-container", timeout=20_000)  # rendered offline
+    assert "/api/v1/plans/{plan}/record" in page.inner_text(".swagger-ui")
+    page.context.close()
     assert requested and all(u.startswith(url) for u in requested), "a page asked for something off this host"
 
 
@@ -190,48 +189,43 @@ def check_phone_layout(page, name: str) -> None:  # noqa: ANN001 - playwright's 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install -y chromium")
-def test_every_page_fits_a_phone_and_a_desktop_in_portuguese_and_english(served: tuple[str, Settings]) -> None:
+def test_every_page_fits_a_phone_and_a_desktop_in_portuguese_and_english(
+    served: tuple[str, Settings], browser: Browser
+) -> None:
     """Each page (Lotofácil's and Mega-Sena's) at 390 and 1400 px: no sideways scroll; on the phone five balls a
     row, tables as cards, chart labels readable; the models legend never overlaps; the language switch sticks."""
-    from playwright.sync_api import sync_playwright
-
     url, settings = served
     megasena = open_workspace(settings, game=game("megasena"))
     megasena.draws.add([IncomingDraw(draw, "caixa") for draw in synthetic_megasena()])
     close_workspaces()
-    with sync_playwright() as playwright:
-        browser = launch(playwright)
-        try:
-            # every page in Portuguese at both widths; the pages with the longest English words at the phone's
-            for width, language, names in [*((w, "pt-BR", dict(PAGES)) for w in WIDTHS), (390, "en", ENGLISH)]:
-                page = new_tab(browser, width, language)
-                for name, path in PAGES:
-                    if name not in names:
-                        continue
-                    page.goto(f"{url}{path}", wait_until="load")
-                    assert page.get_attribute("html", "lang") == language, (name, language)
-                    assert overflow(page) <= 0, f"{path} scrolls sideways at {width} px ({language})"
-                    if width == 390:
-                        check_phone_layout(page, name)
-                    if name == "models":
-                        legend = boxes(page, "figure.backtest ul.legend li")
-                        chart = boxes(page, "figure.backtest svg.chart")[0]
-                        assert len(legend) >= 2 and all(b["top"] >= chart["bottom"] for b in legend)
-                        assert all(disjoint(a, b) for i, a in enumerate(legend) for b in legend[i + 1 :])
-                page.context.close()
+    # every page in Portuguese at both widths; the pages with the longest English words at the phone's
+    for width, language, names in [*((w, "pt-BR", dict(PAGES)) for w in WIDTHS), (390, "en", ENGLISH)]:
+        page = new_tab(browser, width, language)
+        for name, path in PAGES:
+            if name not in names:
+                continue
+            page.goto(f"{url}{path}", wait_until="load")
+            assert page.get_attribute("html", "lang") == language, (name, language)
+            assert overflow(page) <= 0, f"{path} scrolls sideways at {width} px ({language})"
+            if width == 390:
+                check_phone_layout(page, name)
+            if name == "models":
+                legend = boxes(page, "figure.backtest ul.legend li")
+                chart = boxes(page, "figure.backtest svg.chart")[0]
+                assert len(legend) >= 2 and all(b["top"] >= chart["bottom"] for b in legend)
+                assert all(disjoint(a, b) for i, a in enumerate(legend) for b in legend[i + 1 :])
+        page.context.close()
 
-            page = new_tab(browser, 390, "pt-BR")
-            page.goto(f"{url}/numbers")
-            assert "Os sorteios são justos?" in page.inner_text("main")
-            page.click('nav.languages a[data-lang="en"]')
-            page.wait_for_url(f"{url}/numbers?lang=en")
-            assert page.get_attribute("html", "lang") == "en" and "Are the draws fair?" in page.inner_text("main")
-            page.click('nav.pages a[href="/draws"]')  # the cookie keeps English over the browser's Portuguese
-            assert page.get_attribute("html", "lang") == "en" and "The draws are random." in page.inner_text("aside")
-            page.click('nav.languages a[data-lang="pt-BR"]')
-            assert "Os sorteios são aleatórios." in page.inner_text("aside")
-            assert re.search(r"\d{2}/\d{2}/\d{4}", page.inner_text("table.draws tbody tr >> nth=0"))
-            assert "9,0" in page.inner_text("aside")
-            page.context.close()
-        finally:
-            browser.close()
+    page = new_tab(browser, 390, "pt-BR")
+    page.goto(f"{url}/numbers")
+    assert "Os sorteios são justos?" in page.inner_text("main")
+    page.click('nav.languages a[data-lang="en"]')
+    page.wait_for_url(f"{url}/numbers?lang=en")
+    assert page.get_attribute("html", "lang") == "en" and "Are the draws fair?" in page.inner_text("main")
+    page.click('nav.pages a[href="/draws"]')  # the cookie keeps English over the browser's Portuguese
+    assert page.get_attribute("html", "lang") == "en" and "The draws are random." in page.inner_text("aside")
+    page.click('nav.languages a[data-lang="pt-BR"]')
+    assert "Os sorteios são aleatórios." in page.inner_text("aside")
+    assert re.search(r"\d{2}/\d{2}/\d{4}", page.inner_text("table.draws tbody tr >> nth=0"))
+    assert "9,0" in page.inner_text("aside")
+    page.context.close()

@@ -143,5 +143,5 @@ def test_every_message_of_the_pages_has_portuguese_with_the_same_placeholders() 
             continue
         translated = portuguese.get(message.id)
         assert translated is not None and translated.string, f"no Portuguese for {message.id!r}: python -m web.catalog"
-        assert placeholders(translated.string) == placeholders(message.id), message.id
+        assert placeholders(str(translated.string)) == placeholders(str(message.id)), message.id
         assert "fuzzy" not in translated.flags, message.id
