@@ -49,6 +49,7 @@ from uuid import UUID
 
 import httpx
 
+from deployments.mlflow_server import MlflowServer, screenshot_registered_models, start_mlflow_server
 from flows.names import AFTER_DRAW, deployment_path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -310,6 +311,7 @@ def main(argv: list[str] | None = None) -> int:
     server: subprocess.Popen[bytes] | None = None
     worker: subprocess.Popen[bytes] | None = None
     web: subprocess.Popen[bytes] | None = None
+    mlflow: MlflowServer | None = None
     flow_run_id = ""
     state_name = "not run"
     pngs: list[Path] = []
@@ -318,6 +320,10 @@ def main(argv: list[str] | None = None) -> int:
             log = workdir / "server.log"
             server = start_background(["server", "start", "--host", opts.host, "--port", str(port)], env, log)
             wait_healthy(base_url, server, log)
+        with step("mlflow"):  # the MLflow mirror's server beside Prefect's; the worker's runs mirror into it
+            mlflow = start_mlflow_server(workdir / "mlflow", free_port())
+            env["LOTTO_MLFLOW_TRACKING_URI"] = mlflow.url
+            say(f"MLflow UI {mlflow.url}/ (log: {mlflow.log})")
         with step("web"):
             log = workdir / "web.log"
             web_args = ["web", "--host", "127.0.0.1", "--port", str(web_port)]
@@ -357,6 +363,8 @@ def main(argv: list[str] | None = None) -> int:
                     workdir / "after-draw-artifacts.png": f"{base_url}/v2/runs/flow-run/{flow_run_id}?tab=Artifacts",
                 }
                 pngs = [png for png, url in shots.items() if screenshot_logged_in(url, png, auth_string)]
+                if screenshot_registered_models(mlflow.url, workdir / "mlflow-models.png"):
+                    pngs.append(workdir / "mlflow-models.png")
                 if screenshot(f"{web_url}/", workdir / "web-home.png"):
                     pngs.append(workdir / "web-home.png")
                 for png in pngs:
@@ -372,6 +380,8 @@ def main(argv: list[str] | None = None) -> int:
                 server.wait()
         stop(web, "web", sigterms=1)
         stop(server, "server", sigterms=1)
+        if mlflow is not None:
+            mlflow.stop()
         say(f"logs: {workdir / 'server.log'}, {workdir / 'worker.log'}, {workdir / 'web.log'}")
 
     say("summary")

@@ -99,6 +99,33 @@ def running_mlflow_server(directory: Path, port: int) -> Iterator[MlflowServer]:
         server.stop()
 
 
+def screenshot_registered_models(url: str, png: Path, chromium: Path = Path("/usr/bin/chromium")) -> bool:
+    """The MLflow UI's registered models, with their aliases, in headless chromium through playwright (a dev
+    dependency); False, saying why, when either is missing or the page does not render."""
+    try:
+        from playwright.sync_api import Error, sync_playwright
+    except ImportError:
+        print("playwright is not installed: no screenshot of the MLflow UI", flush=True)
+        return False
+    if not chromium.exists():
+        print(f"{chromium} not found: no screenshot of the MLflow UI (apt-get install -y chromium)", flush=True)
+        return False
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
+            try:
+                page = browser.new_page(viewport={"width": 1400, "height": 800})
+                page.goto(f"{url}/#/models", wait_until="networkidle", timeout=60_000)
+                page.get_by_text("champion").first.wait_for(timeout=30_000)  # the aliases column drawn
+                page.screenshot(path=str(png))
+            finally:
+                browser.close()
+    except Error as error:
+        print(f"the MLflow UI screenshot failed: {error}", flush=True)
+        return False
+    return png.exists()
+
+
 def main() -> None:
     """`make mlflow`: the server in the foreground, until Ctrl-C."""
     from lotto_models.core.settings import get_settings

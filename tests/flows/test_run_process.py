@@ -14,9 +14,16 @@ from tests.flows.conftest import start_run
 
 
 @pytest.mark.slow  # a real run in its own process
-def test_a_lotto_run_process_has_sent_its_last_log_lines_to_prefect_when_it_exits(home_copy) -> None:
-    process, log = start_run(home_copy)  # `python -m deployments.cli run`, ended by `end_process`
+def test_a_lotto_run_process_has_sent_its_last_log_lines_to_prefect_and_imported_no_mlflow_when_it_exits(
+    home_copy,
+) -> None:
+    # Python reports every import of the run's process and of its forked workers (their stderr is the log): with
+    # LOTTO_MLFLOW_TRACKING_URI unset, the MLflow mirror is skipped without importing MLflow anywhere.
+    process, log = start_run(home_copy, env={"PYTHONPROFILEIMPORTTIME": "1"})  # ended by `end_process`
     assert process.wait(timeout=300) == 0, log.read_text()[-3000:]
+    imports = log.read_text(errors="replace")
+    assert "| tensorflow" in imports  # the workers that trained are seen too
+    assert "mlflow" not in imports
     with get_client(sync_client=True) as client:
         [run] = client.read_flow_runs(
             flow_filter=FlowFilter(name=FlowFilterName(any_=[AFTER_DRAW])), sort=FlowRunSort.START_TIME_DESC, limit=1
