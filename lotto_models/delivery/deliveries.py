@@ -16,7 +16,6 @@ owed delivery is skipped: the ledger, not the run, says what is owed. Runs of on
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lotto_models.core.failpoints import DELIVERY_AFTER_SEND, DELIVERY_BEFORE_SEND, failpoint
@@ -24,7 +23,7 @@ from lotto_models.core.plans import plans_of
 from lotto_models.core.redaction import redacted_text
 from lotto_models.delivery.destinations import DeliveryFailedError, Destination, destinations, send
 from lotto_models.delivery.messages import delivery_key, message_for
-from lotto_models.storage.delivery_ledger import DeliveryLedger, OwedDelivery
+from lotto_models.storage.delivery_ledger import DeliveryLedger
 from lotto_models.workspace import Workspace
 
 
@@ -60,12 +59,10 @@ def deliver_owed(
     urls: list[str] | None = None,
     pause_s: float | None = None,
     limit: int | None = None,
-    sender: Callable[[Destination, OwedDelivery], None] | None = None,
 ) -> DeliveryReport:
     """Send every destination of `urls` (default LOTTO_PUBLISH_URLS) what it is owed of the workspace's game,
     at most `limit` messages each (default LOTTO_PUBLISH_MAX_PER_RUN), `pause_s` apart (LOTTO_PUBLISH_PAUSE_S).
-
-    `sender` replaces the Apprise send (a test's way to fail a chosen message)."""
+    Raises `PublishUrlError` for an entry Apprise cannot read (sending nothing)."""
     settings = ws.settings
     chosen = destinations(settings.publish_urls if urls is None else urls)
     pause = settings.publish_pause_s if pause_s is None else pause_s
@@ -74,14 +71,8 @@ def deliver_owed(
     plans = public_plans(ws)
     report = DeliveryReport()
     for destination in chosen:
-        report.destinations.append(
-            _deliver_to(ws, ledger, plans, destination, pause, most, sender or _send_message(ws))
-        )
+        report.destinations.append(_deliver_to(ws, ledger, plans, destination, pause, most))
     return report
-
-
-def _send_message(ws: Workspace) -> Callable[[Destination, OwedDelivery], None]:
-    return lambda destination, owed: send(destination, message_for(ws.game, owed))
 
 
 def _deliver_to(
@@ -91,7 +82,6 @@ def _deliver_to(
     destination: Destination,
     pause_s: float,
     limit: int,
-    sender: Callable[[Destination, OwedDelivery], None],
 ) -> DestinationReport:
     report = DestinationReport(destination.id)
     owed = ledger.owed(destination.id, plans)
@@ -106,7 +96,7 @@ def _deliver_to(
             continue
         failpoint(DELIVERY_BEFORE_SEND)
         try:
-            sender(destination, item)
+            send(destination, message_for(ws.game, item))
         except (DeliveryFailedError, OSError) as error:  # refused or unreachable: owed again next run
             reason = redacted_text(str(error))
             ledger.mark_failed(destination.id, item, reason)
