@@ -1,7 +1,8 @@
 """Secrets never leave the process (issue 30): a run configured with secret-bearing URLs everywhere — the
-official API, two mirrors, two alert destinations, the Prefect API and UI, the store — and then every page and
-API answer of the web service, every log line, every alert received, the runs' states, logs, artifacts and
-events in Prefect, and every column of the store are searched for each secret.
+official API, two mirrors, two alert destinations, two players' destinations, the Prefect API and UI, the
+store — and then every page and API answer of the web service, every log line, every alert and guess
+received, the runs' states, logs, artifacts and events in Prefect, and every column of the store are searched
+for each secret.
 
 The official API is unreachable, the first mirror answers 404 and the second (on loopback, with a user,
 password and token) serves a new draw; an alert reaches a loopback receiver (with a user, password and token)
@@ -64,6 +65,8 @@ MIRROR1 = ("m1-usr-R2k", "m1-pw-T5x", "m1-tok-Y8b")
 MIRROR2 = ("m2-usr-Q4n", "m2-pw-U7c", "m2-tok-E1d")
 ALERT = ("al-usr-B3v", "al-pw-N6m", "al-tok-H1z")
 DEAD_ALERT = ("dead-usr-C9s", "dead-pw-V2t", "dead-tok-A4r")
+PUBLISH = ("pub-usr-K7q", "pub-pw-R5d", "pub-tok-W8e")  # players' destinations (LOTTO_PUBLISH_URLS)
+DEAD_PUBLISH = ("dpub-usr-X2m", "dpub-pw-J9v", "dpub-tok-Q6s")
 PREFECT_API = ("api-usr-F6g", "api-pw-K8h")
 PREFECT_UI = ("ui-usr-G5j", "ui-pw-D3l")
 DOWN_STORE = ("pgdown-usr-S1e", "pgdown-pw-Z7y")
@@ -252,6 +255,14 @@ def test_no_secret_of_any_configured_url_reaches_a_page_log_alert_run_record_or_
         ]
         monkeypatch.setenv("LOTTO_MIRROR_URLS", ",".join(mirrors))
         monkeypatch.setenv("LOTTO_ALERT_URLS", ",".join(alerts))
+        players = [  # the guesses reach one; the other is down (its failure is in the ledger and the run's state)
+            with_credentials(receiver.apprise_url("players"), *PUBLISH[:2], f"-token={PUBLISH[2]}"),
+            with_credentials(
+                f"json://127.0.0.1:{closed_port()}/players", *DEAD_PUBLISH[:2], f"-token={DEAD_PUBLISH[2]}"
+            ),
+        ]
+        monkeypatch.setenv("LOTTO_PUBLISH_URLS", ",".join(players))
+        monkeypatch.setenv("LOTTO_PUBLISH_PAUSE_S", "0")
         monkeypatch.setenv("LOTTO_TRAINING_TIMEOUT_S", "0.01")
         monkeypatch.setattr(tasks.send_alert.send_alert, "retry_delay_seconds", 0)  # the dead one fails 3 times
         mirror1.inject("latest", Fault(status=404, body='{"message": "no"}'))
@@ -280,6 +291,7 @@ def test_no_secret_of_any_configured_url_reaches_a_page_log_alert_run_record_or_
         received = receiver.wait_for(1, timeout=10)
         assert received and any("no new draw since concurso" in alert.get("message", "") for alert in received)
         assert any("https://prefect-ui.example:4200/runs/flow-run/" in alert["message"] for alert in received)
+        assert any(alert["path"].startswith("/players?") and "delivery_key" in alert for alert in received)  # guesses
 
         settings = get_settings()
         links = PrefectLinks(ui_url=secret_ui, api_url=secret_api)
@@ -302,7 +314,10 @@ def test_no_secret_of_any_configured_url_reaches_a_page_log_alert_run_record_or_
         }
         assert "no source answered" in texts["store table ingest_runs"]  # each source's failure, in words
         assert "mirror2 answered" in texts["log records"]
-        secrets = secrets_of(CAIXA, MIRROR1, MIRROR2, ALERT, DEAD_ALERT, PREFECT_API, PREFECT_UI, DOWN_STORE)
+        assert "failed" in texts["store table deliveries"] and "127.0.0.1" in texts["store table deliveries"]
+        secrets = secrets_of(
+            CAIXA, MIRROR1, MIRROR2, ALERT, DEAD_ALERT, PUBLISH, DEAD_PUBLISH, PREFECT_API, PREFECT_UI, DOWN_STORE
+        )
         assert not leaks(texts, secrets + store_secrets), "\n".join(leaks(texts, secrets + store_secrets))
         public = {where: text for where, text in texts.items() if where.startswith(("web", "503"))}
         assert not leaks(public, [str(home)]), "\n".join(leaks(public, [str(home)]))
