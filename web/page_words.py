@@ -9,13 +9,17 @@ build from figures (a stored decision's reason, an exception's message) is shown
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lotto_models.core.games import Game
+from lotto_models.modeling.evaluation import LEAKAGE_STANDARD_ERRORS
 from lotto_models.reporting.baseline import chance_words, hits_text, prize_hits_text, share_text
 from lotto_models.reporting.guess_bets import GuessBetsView
+from lotto_models.reporting.model_views import Holdout
 from lotto_models.reporting.number_stats import COVERAGE, expected_outside
-from lotto_models.reporting.plan_views import LiveRecord
+from lotto_models.reporting.plan_notes import PlanGuess, same_numbers_notes
+from lotto_models.reporting.plan_views import LiveRecord, PlanPage, PlanView
 from lotto_models.reporting.player_views import (
     BetsView,
     CheckView,
@@ -140,6 +144,53 @@ class PageWords:
                 if inside
                 else "está fora dessa faixa: com sorteios aleatórios, é sorte, não habilidade."
             )
+        )
+
+    def same_numbers(self, plan: PlanView, plans: Sequence[PlanPage]) -> str | None:
+        """`plan`'s note when another plan publishes the same numbers (`reporting.plan_notes`)."""
+        if self.english or plan.same_numbers_note is None:
+            return plan.same_numbers_note
+        guesses = [
+            PlanGuess(p.plan.plan, g.concurso, tuple(g.numbers), g.weights) for p in plans if (g := p.plan.guess)
+        ]
+        return same_numbers_notes(guesses, self._same_numbers_sentence).get(plan.plan)
+
+    def _same_numbers_sentence(self, same: list[PlanGuess]) -> str:
+        names = [g.plan for g in same]
+        makeup = "; ".join(
+            f"{g.plan}: "
+            + ", ".join(f"{m} {self.figures.num(w, 2)}" for m, w in sorted(g.weights.items(), key=lambda kv: -kv[1]))
+            for g in same
+        )
+        return (
+            f"{', '.join(names[:-1])} e {names[-1]} publicam os mesmos {len(same[0].numbers)} números para o concurso "
+            f"{same[0].concurso}: cada um ordena os números pelas probabilidades ponderadas dos seus membros "
+            f"({makeup}), e as previsões dos membros diferem pouco demais (dentro do ruído dos sorteios) para mudar "
+            "quais vêm primeiro."
+        )
+
+    # -- a model's holdout ---------------------------------------------------------------------------------------
+    def holdout(self, h: Holdout) -> str:
+        """`modeling.evaluation.HoldoutMetrics.verdict`, from the same figures."""
+        if self.english:
+            return h.verdict
+        num = self.figures.num
+        chance = num(h.baseline_hits, 1)
+        if h.leakage_suspected:
+            return (
+                f"média de acertos {num(h.mean_hits, 2)} está mais de {num(LEAKAGE_STANDARD_ERRORS)} erros-padrão "
+                f"acima dos {chance} do acaso: suspeita de vazamento, não habilidade"
+            )
+        measured = (
+            f"média de acertos {num(h.mean_hits, 2)} (IC 95% {num(h.hits_ci95_low, 2)}–{num(h.hits_ci95_high, 2)}) "
+            f"em {num(h.draws)} sorteios de validação"
+        )
+        if h.hits_ci95_low <= h.baseline_hits <= h.hits_ci95_high:
+            return f"{measured}, compatível com os {chance} do acaso"
+        side = "abaixo" if h.mean_hits < h.baseline_hits else "acima"
+        return (
+            f"{measured}: o intervalo fica logo {side} dos {chance} do acaso, como um intervalo de 95% em cada 20 "
+            "fica por acaso; os sorteios são aleatórios, então é sorte, não habilidade"
         )
 
     # -- the players' pages --------------------------------------------------------------------------------------

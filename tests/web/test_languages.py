@@ -9,7 +9,7 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
-from deployments.loopback.filled_store import Filled
+from deployments.loopback.filled_store import STORED, Filled
 from web.app import create_app
 from web.catalog import read_catalog, template_messages
 from web.i18n import Figures, Language, choose_language, from_accept_language
@@ -145,3 +145,22 @@ def test_every_message_of_the_pages_has_portuguese_with_the_same_placeholders() 
         assert translated is not None and translated.string, f"no Portuguese for {message.id!r}: python -m web.catalog"
         assert placeholders(str(translated.string)) == placeholders(str(message.id)), message.id
         assert "fuzzy" not in translated.flags, message.id
+
+
+def test_the_library_sentences_read_in_portuguese_with_the_same_figures(
+    browser_like: TestClient, filled: Filled
+) -> None:
+    ws = filled.ws
+    free = ws.predictions.published_for("free", STORED + 1)
+    assert free is not None
+    ensemble = ws.predictions.record_ensemble("silver", {"stat": "stat/v2"}, {"stat": 1.0}, False, None)
+    ws.predictions.publish("silver", STORED + 1, free.numbers, {"stat": "stat/v2"}, ensemble)
+    with browser_like:
+        home = browser_like.get("/", headers=PT).text
+        assert f"free e silver publicam os mesmos 15 números para o concurso {STORED + 1}" in home
+        assert "free: stat 0,60, ls14 0,40; silver: stat 1,00" in home
+        models = browser_like.get("/models", headers=PT).text
+        assert "stat/v2: média de acertos 9,00 (IC 95% 8,89–9,11) em 500 sorteios de validação, compatível" in models
+        english = browser_like.get("/models", headers=EN).text
+        holdout = browser_like.get("/api/v1/models").json()["models"][0]["champion"]["holdout"]["verdict"]
+        assert f"stat/v2: {holdout}</li>" in english  # English pages show the library's own sentence
