@@ -82,6 +82,10 @@ def start_mlflow_server(directory: Path, port: int, timeout: float = 180) -> Mlf
             raise RuntimeError(f"mlflow server exited {process.returncode}; see {log}")
         try:
             if httpx.get(f"{server.url}/health", timeout=2).status_code == 200:
+                # its first request to the store loads what `/health` does not (seconds on a busy machine)
+                httpx.get(
+                    f"{server.url}/api/2.0/mlflow/experiments/search?max_results=1", timeout=deadline - time.monotonic()
+                )
                 return server
         except httpx.HTTPError:
             pass

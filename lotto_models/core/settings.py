@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     # lotoflow's (its own registry stays the source of truth). Each request to MLflow gives up after the timeout:
     # a tracking server down or slow never stalls a run (`lotto mlflow-sync` mirrors what it missed)
     mlflow_tracking_uri: str | None = None
-    mlflow_timeout_s: float = Field(default=5.0, gt=0, le=300)
+    mlflow_timeout_s: float = Field(default=10.0, gt=0, le=300)
 
     # Alerts: Apprise URLs (comma-separated) and/or the name of a Prefect notification block
     # ("<block-type-slug>/<name>", e.g. "slack-webhook/ops")
