@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import logging
 
-import pytest
 from rich.console import Console
 
 from deployments.backfill_bar import backfill_bar
