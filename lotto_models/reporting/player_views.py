@@ -70,10 +70,8 @@ class BetsView(BaseModel):
     price_source: str
     bets: list[BetView]
     words: str
-    guesses: list[GuessBetsView] = Field(
-        default_factory=list, description="each shown plan's newest guess at every bet size the game allows"
-    )
-    guesses_words: str = Field(default=SAME_ODDS_WORDS, description="why a guess's odds are any bet's odds")
+    guesses: list[GuessBetsView] = Field(description="each shown plan's newest guess at every bet size the game allows")
+    guesses_words: str = Field(description="why a guess's odds are any bet's odds")
 
 
 class TierRecordView(BaseModel):
@@ -167,6 +165,7 @@ def bets_view(game: Game, guesses: Sequence[GuessBetsView] = ()) -> BetsView:
             "proportion the price grows: no bet size beats another in expectation."
         ),
         guesses=list(guesses),
+        guesses_words=SAME_ODDS_WORDS,
     )
 
 
