@@ -6,7 +6,9 @@ worse than the constant forecast beyond noise (`below_baseline`) is left out of 
 `lotto predict` computes the same guess without storing it, with the weights of the plan's latest ensemble build.
 
 Everything is the workspace's game's: its plans (`core.plans.plans_of`), a guess of its default bet of numbers
-in its range, and its extras (trevos, month, team) guessed by frequency (`serving.extras`).
+in its range, and its extras (trevos, month, team) guessed by frequency (`serving.extras`). The ensemble's ranking
+of the whole pool is stored with the guess (its head is the guess, `core.guess_ranking`), so the bets page can
+offer the guess at every bet size without running the models again.
 """
 
 from __future__ import annotations
