@@ -120,7 +120,8 @@ def screenshot_registered_models(url: str, png: Path, chromium: Path = Path("/us
             try:
                 page = browser.new_page(viewport={"width": 1400, "height": 800})
                 page.goto(f"{url}/#/models", wait_until="networkidle", timeout=60_000)
-                page.get_by_text("champion").first.wait_for(timeout=30_000)  # the aliases column drawn
+                _dismiss_promotions(page)
+                page.get_by_text("@ champion").first.wait_for(timeout=30_000)  # the aliases column drawn
                 page.screenshot(path=str(png))
             finally:
                 browser.close()
@@ -128,6 +129,20 @@ def screenshot_registered_models(url: str, png: Path, chromium: Path = Path("/us
         print(f"the MLflow UI screenshot failed: {error}", flush=True)
         return False
     return png.exists()
+
+
+def _dismiss_promotions(page) -> None:
+    """Close what MLflow's UI opens over the page on a first visit (a dialog about its registry UI, the
+    assistant's panel), so the screenshot shows the models."""
+    from playwright.sync_api import Error
+
+    for name in ("Close", "Try it now"):
+        try:
+            page.get_by_role("button", name=name).first.click(timeout=3_000)
+        except Error:
+            continue
+    page.keyboard.press("Escape")
+    page.wait_for_timeout(1_000)
 
 
 def main() -> None:

@@ -124,6 +124,9 @@ def _first_line(error: BaseException) -> str:
 def _mirror_model(ws: Workspace, client: MlflowClient, model: str, ui: str | None, report: MirrorReport) -> None:
     from mlflow.exceptions import MlflowException
 
+    versions = ws.versions.versions(model)
+    if not versions:
+        return  # nothing trained yet: no empty experiment or registered model
     experiment = client.get_experiment_by_name(experiment_name(ws.game, model))
     experiment_id = (
         experiment.experiment_id
@@ -153,7 +156,7 @@ def _mirror_model(ws: Workspace, client: MlflowClient, model: str, ui: str | Non
         for mv in client.search_model_versions(f"name = '{name}'", max_results=5000)
         if VERSION_ID_TAG in mv.tags
     }
-    for version in ws.versions.versions(model):
+    for version in versions:
         key = str(version.id)
         run = runs.get(key)
         if run is not None and run.info.status != "FINISHED":
