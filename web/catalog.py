@@ -50,7 +50,7 @@ def update(language: Language = Language.PT_BR) -> Catalog:
     catalog.project, catalog.version, catalog.fuzzy = "lotoflow", "1", False
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as out:
-        write_po(out, catalog, width=116, omit_header=False, sort_output=False)
+        write_po(out, catalog, width=116, include_lineno=False)
     return catalog
 
 

@@ -199,8 +199,8 @@ class PageWords:
             return view.words
         expected = self.figures.num(expected_outside(len(view.numbers)))
         return (
-            f"{len(view.outside)} de {len(view.numbers)} números têm uma figura fora da faixa que o acaso lhe dá "
-            f"{self.figures.pct(COVERAGE)} das vezes; com quatro figuras por número, até {expected} ficariam fora só "
+            f"{len(view.outside)} de {len(view.numbers)} números têm um valor fora da faixa que o acaso lhe dá "
+            f"{self.figures.pct(COVERAGE)} das vezes; com quatro valores por número, até {expected} ficariam fora só "
             "pelo acaso. Um número fora da sua faixa não está atrasado, quente ou frio: o próximo sorteio não se "
             "lembra do anterior."
         )
