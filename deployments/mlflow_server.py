@@ -118,8 +118,9 @@ def screenshot_registered_models(url: str, png: Path, chromium: Path = Path("/us
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
             try:
-                page = browser.new_page(viewport={"width": 1400, "height": 800})
+                page = browser.new_page(viewport={"width": 1400, "height": 460})
                 page.goto(f"{url}/#/models", wait_until="networkidle", timeout=60_000)
+                page.get_by_text("@ champion").first.wait_for(timeout=30_000)
                 _dismiss_promotions(page)
                 page.get_by_text("@ champion").first.wait_for(timeout=30_000)  # the aliases column drawn
                 page.screenshot(path=str(png))
@@ -136,9 +137,9 @@ def _dismiss_promotions(page) -> None:
     assistant's panel), so the screenshot shows the models."""
     from playwright.sync_api import Error
 
-    for name in ("Close", "Try it now"):
+    for button in [page.get_by_role("button", name="Try it now"), *page.get_by_role("button", name="Close").all()]:
         try:
-            page.get_by_role("button", name=name).first.click(timeout=3_000)
+            button.first.click(timeout=3_000)
         except Error:
             continue
     page.keyboard.press("Escape")
