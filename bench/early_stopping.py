@@ -29,10 +29,9 @@ from lotto_models.core.settings import PROFILES, Settings, TrainingProfile  # no
 from lotto_models.ingest.bundled_history import bundled_history  # noqa: E402
 from lotto_models.modeling.catalog import MODELS, training_order  # noqa: E402
 from lotto_models.modeling.feature_sets import FeatureParams  # noqa: E402
-from lotto_models.modeling.features import build_dataset  # noqa: E402
+from lotto_models.modeling.features import NUMBER_COLUMNS, build_dataset  # noqa: E402
 from lotto_models.modeling.fitting import fit_model, hyperparameters_for  # noqa: E402
 from lotto_models.modeling.splits import time_splits  # noqa: E402
-from lotto_models.storage.schema import NUMBER_COLUMNS  # noqa: E402
 from lotto_models.training.challengers import score_on_holdout  # noqa: E402
 
 

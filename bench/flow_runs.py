@@ -22,7 +22,7 @@ from flows.names import TRAIN_MODEL
 from lotto_models.ingest.bundled_history import bundled_history
 
 
-def flows_and_predict(work: Path, repeats: int) -> dict:
+def flows_and_predict(work: Path, repeats: int, web: bool = True) -> dict:
     history = bundled_history()
     caixa = CaixaTestServer(history).start()
     server = PrefectServer(work / "prefect")
@@ -74,10 +74,12 @@ def flows_and_predict(work: Path, repeats: int) -> dict:
         results["predict_warm_ms_per_plan"] = predict_warm(env)
         print(f"predict: cold {results['predict_cold_s']} s, warm {results['predict_warm_ms_per_plan']} ms/plan")
 
-        results.update(web_figures(env))  # `lotto web` over the store these runs built, under locust
-        print(
-            f"web: {results['api_rps']} requests/s, p99 {results['api_p99_ms']} ms, home {results['home_render_ms']} ms"
-        )
+        if web:
+            results.update(web_figures(env))  # `lotto web` over the store these runs built, under locust
+            print(
+                f"web: {results['api_rps']} requests/s, p99 {results['api_p99_ms']} ms, "
+                f"home {results['home_render_ms']} ms"
+            )
 
         no_server = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
         temporary = [run_lotto(["run"], no_server)["wall_s"] for _ in range(repeats)]

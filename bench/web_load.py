@@ -77,14 +77,20 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(timeout=30)
 
 
-def load(url: str, work: Path, seconds: int, total_rps: float | None = None) -> dict:
-    prefix = work / f"locust-{total_rps or 'max'}"
-    env = {**os.environ, "LOTOFLOW_BENCH_USER_RPS": str(total_rps / USERS if total_rps else 0)}
+def locust(url: str, work: Path, seconds: int, total_rps: float | None = None, routes: dict | None = None) -> Path:
+    """Run locust's `GuessReader` (or, with `routes`, its `RouteReader`); the path of its per-name figures."""
+    prefix = work / f"locust-{total_rps or 'max'}{'-routes' if routes else ''}"
+    env = {
+        **os.environ,
+        "LOTOFLOW_BENCH_USER_RPS": str(total_rps / USERS if total_rps else 0),
+        "LOTOFLOW_BENCH_ROUTES": json.dumps(routes or {}),
+    }
     proc = subprocess.run(
         [
             LOCUST,
             "-f",
             str(ROOT / "bench" / "locust_web.py"),
+            "RouteReader" if routes else "GuessReader",
             "--headless",
             "--users",
             str(USERS),
@@ -107,7 +113,11 @@ def load(url: str, work: Path, seconds: int, total_rps: float | None = None) -> 
     )
     if not Path(f"{prefix}_stats.csv").exists():
         raise RuntimeError(f"locust wrote no figures:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
-    with open(f"{prefix}_stats.csv") as handle:
+    return Path(f"{prefix}_stats.csv")
+
+
+def load(url: str, work: Path, seconds: int, total_rps: float | None = None) -> dict:
+    with locust(url, work, seconds, total_rps).open() as handle:
         row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
     return {
         "api_rps": round(float(row["Requests/s"]), 1),
@@ -131,6 +141,69 @@ def home_times(url: str, repeats: int = 20) -> dict:
             client.get(f"{url}/", params={"bench": i}).raise_for_status()
             cached.append((time.perf_counter() - started) * 1000)
     return {"home_render_ms": round(statistics.median(cold), 2), "home_cached_ms": round(statistics.median(cached), 2)}
+
+
+def routes_of(game: str, numbers: int, other: str, other_numbers: int) -> dict[str, list[str]]:
+    """The newer routes (issue 27) by group: the players' pages and their API, and another game's."""
+    ticket, other_ticket = ",".join(map(str, range(1, numbers + 1))), ",".join(map(str, range(1, other_numbers + 1)))
+    api = f"/api/v1/games/{other}"
+    return {
+        "guess (/api/v1/plans/gold)": ["/api/v1/plans/gold"],
+        "numbers": ["/numbers", "/api/v1/numbers"],
+        "randomness": ["/randomness", "/api/v1/randomness"],
+        "bets": ["/bets", "/api/v1/bets"],
+        "check": [f"/check?numbers={ticket}", f"/api/v1/check?numbers={ticket}"],
+        f"{other} (/api/v1/games/{other}/...)": [
+            f"{api}/plans",
+            f"{api}/numbers",
+            f"{api}/randomness",
+            f"{api}/bets",
+            f"{api}/check?numbers={other_ticket}",
+            f"{api}/models",
+            f"/games/{other}/",
+        ],
+    }
+
+
+def route_load(url: str, work: Path, seconds: int, routes: dict[str, list[str]]) -> dict[str, dict]:
+    """Every group of `routes` under one load of 50 clients asking as fast as answered, figures per group."""
+    with locust(url, work, seconds, routes=routes).open() as handle:
+        rows = {r["Name"]: r for r in csv.DictReader(handle)}
+    return {
+        group: {
+            "rps": round(float(rows[group]["Requests/s"]), 1),
+            "p50_ms": float(rows[group]["50%"]),
+            "p99_ms": float(rows[group]["99%"]),
+            "failures": int(rows[group]["Failure Count"]),
+            "requests": int(rows[group]["Request Count"]),
+        }
+        for group in routes
+        if group in rows
+    }
+
+
+def route_figures(home: Path | None, seconds: int = 20, other: str = "megasena") -> dict:
+    """The newer routes under load over the SQLite store at `home` (it should hold `other`'s draws and guesses too;
+    None: a store filled through the library, Lotofácil's only, so `other`'s group may answer 404s)."""
+    from lotto_models.core.games import GAMES, LOTOFACIL
+
+    store = home or filled_home()
+    env = {**os.environ, "LOTTO_HOME": str(store.resolve())}
+    for key in ("LOTTO_DATABASE_URL", "PREFECT_API_URL"):
+        env.pop(key, None)
+    work = Path(tempfile.mkdtemp(prefix="lotoflow-web-routes-"))
+    proc, url = start_web(env, work / "web.log")
+    try:
+        routes = routes_of(LOTOFACIL.id, LOTOFACIL.bet.default, other, GAMES[other].bet.default)
+        figures = {"web_routes": route_load(url, work, seconds, routes)}
+    finally:
+        stop(proc)
+        shutil.rmtree(work, ignore_errors=True)
+        if home is None:
+            shutil.rmtree(store, ignore_errors=True)
+    for group, row in figures["web_routes"].items():
+        print(f"web route {group}: {row['rps']} requests/s, p99 {row['p99_ms']} ms, {row['failures']} failures")
+    return figures
 
 
 def web_figures(env: dict[str, str], seconds: int = 20) -> dict:
