@@ -53,6 +53,13 @@ def history_file(g: Game, shared: Path = SHARED) -> Path:
     return path
 
 
+def check_shared_data(names: list[str] | None = None) -> None:
+    """Raises `MissingSharedData` naming the first history file of `names` (default: every game) not found."""
+    for g in GAMES.values():
+        if g is not LOTOFACIL and (names is None or g.id in names):
+            history_file(g)
+
+
 def real_history(g: Game, shared: Path = SHARED) -> list[Draw]:
     rows = read_draw_file(history_file(g, shared), g)
     return [row.candidate.as_draw() for row in rows if row.candidate is not None]

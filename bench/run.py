@@ -23,7 +23,7 @@ from bench.feature_speed import features  # noqa: E402
 from bench.figures import SPREAD  # noqa: E402
 from bench.floors import floors, ratios  # noqa: E402
 from bench.flow_runs import flows_and_predict  # noqa: E402
-from bench.games import game_runs, games_summary  # noqa: E402
+from bench.games import MissingSharedData, check_shared_data, game_runs, games_summary  # noqa: E402
 from bench.provenance import machine, provenance  # noqa: E402
 from bench.results_markdown import markdown, misses  # noqa: E402
 from bench.web_load import route_figures  # noqa: E402
@@ -41,6 +41,11 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only; leave results.json/results.md alone")
     args = parser.parse_args()
     parts = [p for p in (args.only.split(",") if args.only else PARTS) if p not in args.skip.split(",")]
+    if "games" in parts:
+        try:  # before anything is measured: the games part reads the real histories beside the checkout
+            check_shared_data(args.games.split(",") if args.games else None)
+        except MissingSharedData as missing:
+            sys.exit(f"bench: {missing}")
     work = Path(tempfile.mkdtemp(prefix="lotoflow-bench-"))
     origin = provenance(args.repeats)
     results: dict = {}
