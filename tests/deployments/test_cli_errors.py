@@ -74,6 +74,9 @@ CASES: dict[str, Case] = {
     "convert-keras-not-zip": Case(["convert", "{files}/model.keras"], 1, ["model.keras is not a .keras model file"]),
     # the store: missing, empty, read-only, unreachable
     "status-no-store": Case(["status"], 1, NO_STORE),
+    "mlflow-sync-not-configured": Case(
+        ["mlflow-sync"], 1, ["LOTTO_MLFLOW_TRACKING_URI is not set", "`make mlflow` starts one"], home="empty"
+    ),
     "predict-recompute-no-store": Case(["predict", "--recompute"], 1, NO_STORE),
     "backtest-no-store": Case(["backtest"], 1, NO_STORE),
     "quarantine-no-store": Case(["quarantine"], 1, NO_STORE),
