@@ -19,10 +19,11 @@ if TYPE_CHECKING:
 
 from deployments.cli_arguments import build_parser, check_arguments, command_parser
 from deployments.cli_mlflow import mirror_after_command, mlflow_sync_command
-from deployments.cli_printing import guess_line, print_status
+from deployments.cli_printing import bet_size_words, guess_line, print_status, unranked_guess_words
 from lotto_models.core.errors import LotoflowError
 from lotto_models.core.game_ids import GameId
 from lotto_models.core.games import GAMES, Game
+from lotto_models.core.guess_ranking import guess_of_size
 from lotto_models.core.plans import plan_of, plans_of
 from lotto_models.reporting.baseline import chance_words
 
@@ -114,7 +115,7 @@ def _command(args: argparse.Namespace, usage: argparse.ArgumentParser, game: Gam
         _open_store(game, creates=True)  # the flow opens the same one again, from this process's cache
         return _run_flow(args, game)
     if args.command == "predict":
-        return _predict(game, args.plan, args.recompute)
+        return _predict(game, args.plan, args.recompute, args.bet_size)
     if args.command == "web":
         return _web(args)
     if args.command == "rollback":
@@ -277,10 +278,13 @@ def _print_import(state: State[Any]) -> State[Any]:
     return state
 
 
-def _predict(game: Game, plan: str, recompute: bool) -> int:
-    """The guess the flow stored for the next concurso (no model is loaded), or one computed now."""
+def _predict(game: Game, plan: str, recompute: bool, bet_size: int | None = None) -> int:
+    """The guess the flow stored for the next concurso (no model is loaded), or one computed now; at `bet_size`
+    numbers, the published ones plus those its ensemble ranked next."""
     ws = _open_store(game, read_only=not recompute)  # recomputing may restore a damaged champion's files
     plans = list(plans_of(game)) if plan == "all" else [plan_of(game, plan).name]
+    if bet_size is not None:
+        game.hits_distribution(bet_size)  # refuses a size the game does not allow, naming its sizes
     if recompute:
         from lotto_models.serving.publishing import build_plan_datasets, predict_plan
 
@@ -289,7 +293,9 @@ def _predict(game: Game, plan: str, recompute: bool) -> int:
         # a champion restored from its backup (or rolled back) is said as `lotto run` says it, on stderr too
         for fallback in dict.fromkeys(f for g in guesses for f in g.fallbacks):
             print(f"Fallback: {fallback}", file=sys.stderr)
-        lines = [guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note) for g in guesses]
+        shown: list[tuple[Any, ...]] = [
+            (g.plan, g.concurso, g.numbers, g.ranking, g.member_versions, g.degraded, g.note) for g in guesses
+        ]
     else:
         next_concurso = ws.draws.last_concurso() + 1
         stored = {name: ws.predictions.published_for(name, next_concurso) for name in plans}
@@ -301,12 +307,22 @@ def _predict(game: Game, plan: str, recompute: bool) -> int:
                 file=sys.stderr,
             )
             return 1
-        lines = [
-            guess_line(g.plan, g.concurso, g.numbers, g.member_versions, g.degraded, g.note)
+        shown = [
+            (g.plan, g.concurso, g.numbers, g.ranking, g.member_versions, g.degraded, g.note)
             for g in stored.values()
             if g is not None
         ]
+    lines = []
+    for name, concurso, numbers, ranking, members, degraded, note in shown:
+        if bet_size is not None and bet_size != len(numbers):
+            if not ranking:
+                print(unranked_guess_words(name, concurso, len(numbers), bet_size), file=sys.stderr)
+                return 1
+            numbers = guess_of_size(ranking, bet_size)
+        lines.append(guess_line(name, concurso, numbers, members, degraded, note))
     print("\n".join(lines))
+    if bet_size is not None:
+        print(bet_size_words(game, bet_size))
     print(chance_words(game).predict_note)
     return 0
 

@@ -52,6 +52,12 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument(
         "--recompute", action="store_true", help="compute it now from the current champions (loads the models)"
     )
+    predict.add_argument(
+        "--bet-size",
+        type=_at_least_one,
+        metavar="N",
+        help="the guess at a bet of N numbers: the published ones plus those ranked next (a size the game allows)",
+    )
     rollback = command("rollback", help="make the previous (or a named) version the champion again")
     rollback.add_argument("model")
     rollback.add_argument(

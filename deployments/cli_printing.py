@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lotto_models.core.games import Game
 from lotto_models.reporting.baseline import chance_words
+from lotto_models.reporting.bets import bet_option
 
 
 def guess_line(
@@ -12,6 +13,25 @@ def guess_line(
     state = f"  DEGRADED: {note}" if degraded else ""
     return (
         f"{plan}: concurso {concurso}: {' '.join(f'{n:02d}' for n in numbers)}  [{', '.join(members.values())}]{state}"
+    )
+
+
+def unranked_guess_words(plan: str, concurso: int, published: int, size: int) -> str:
+    """Why a guess stored without its ranking cannot be given at another size, and what to run instead."""
+    return (
+        f"lotto predict: {plan}'s guess for concurso {concurso} was stored before rankings were kept with guesses "
+        f"(revision 0009): only its {published} numbers are known; `lotto predict --recompute --bet-size {size}` "
+        "computes it now from the current champions"
+    )
+
+
+def bet_size_words(game: Game, size: int) -> str:
+    """What a bet of `size` numbers costs and its chance of any prize: the same for any numbers of that size."""
+    option = bet_option(game, size, game.trevo_bet.default if game.trevo_bet else None)  # the guess's 2 trevos
+    price = f"R$ {option.price}" if option.price is not None else "a price our sources do not give"
+    return (
+        f"A {game.name} bet of {size} numbers costs {price} and wins a prize with probability "
+        f"{option.any_prize:.1%} per draw, the same as any {size} numbers: the draw is random."
     )
 
 

@@ -70,6 +70,7 @@ class StoredGuess:
     degraded: bool
     note: str | None
     flow_run_id: str | None
+    ranking: list[int] | None = None  # the pool best first (0009); None for a guess stored before
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,16 @@ class PredictionBook:
         """The guess published for (plan, concurso), if the flow has made one."""
         p, e = schema.predictions, schema.ensemble_versions
         query = (
-            sa.select(p.c.plan, p.c.concurso, p.c.numbers, p.c.member_versions, p.c.flow_run_id, e.c.degraded, e.c.note)
+            sa.select(
+                p.c.plan,
+                p.c.concurso,
+                p.c.numbers,
+                p.c.member_versions,
+                p.c.flow_run_id,
+                p.c.ranking,
+                e.c.degraded,
+                e.c.note,
+            )
             .join(e, e.c.id == p.c.ensemble_version_id)
             .where(p.c.game == self.game.id, p.c.plan == plan, p.c.concurso == concurso)
         )
@@ -149,6 +159,7 @@ class PredictionBook:
             numbers=list(row.numbers),
             member_versions=dict(row.member_versions),
             degraded=bool(row.degraded),
+            ranking=[int(n) for n in row.ranking] if row.ranking is not None else None,
         )
 
     def latest_ensemble(self, plan: str) -> EnsembleBuild | None:
