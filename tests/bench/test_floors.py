@@ -40,3 +40,36 @@ def test_lotofacils_stacked_model_waits_for_its_bases_in_the_catalog_floor():
     depends_on = {name: MODELS[name].depends_on for name in seconds}
     assert "ls14pp" in MODELS["ls16"].depends_on
     assert dag_floor(seconds, depends_on, cores=64) == 101.0
+
+
+def test_a_run_over_its_floor_is_a_ratio_whose_spread_pairs_the_extremes():
+    from bench.figures import SPREAD, figure
+    from bench.floors import ratios
+
+    results = {
+        "noop_run_s": figure("noop_run_s", [2.0, 2.6, 3.0]),
+        "noop_floor_s": figure("noop_floor_s", [1.0, 2.0, 2.5]),
+    }
+    assert ratios(results) == {"noop_vs_floor": 1.3}
+    assert SPREAD["noop_vs_floor"] == [0.8, 1.3, 3.0]  # the run's min over the floor's max, max over min
+
+
+def test_the_bench_ends_naming_each_figure_that_misses_its_goal():
+    from bench.results_markdown import markdown, misses
+
+    results = {
+        "commit": "abc",
+        "clean": True,
+        "repeats": 1,
+        "spread": {},
+        "noop_vs_floor": 1.31,
+        "incremental_vs_floor": 1.2,
+        "web_routes": {"check": {"rps": 10.0, "p50_ms": 40.0, "p99_ms": 900.0, "failures": 0, "requests": 200}},
+    }
+    assert misses(results) == [
+        "noop_vs_floor 1.31 (goal ≤ 1.3)",
+        "web route check: p99 900.0 ms, 0 failures (goal p99 ≤ 50 ms, 0)",
+    ]
+    page = markdown(results)
+    assert "| noop_vs_floor | 1.31 | one sample | ≤ 1.3 | NO |" in page
+    assert "| check | 10.0 | 40.0 | 900.0 | 0 | 200 |" in page
