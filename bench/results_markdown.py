@@ -66,7 +66,7 @@ def misses(results: dict) -> list[str]:
     """`figure value (goal)` of each figure that misses its goal, the web routes' groups included."""
     out = [f"{k} {v} (goal {goal_of(k, v)[0]})" for k, v in results.items() if goal_of(k, v)[1] == "NO"]
     for group, row in results.get("web_routes", {}).items():
-        if row["p99_ms"] > WEB_GOALS["api_p99_ms"] or row["failures"]:
+        if not row["requests"] or row["p99_ms"] > WEB_GOALS["api_p99_ms"] or row["failures"]:
             out.append(f"web route {group}: p99 {row['p99_ms']} ms, {row['failures']} failures (goal p99 ≤ 50 ms, 0)")
     return out
 

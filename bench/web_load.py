@@ -169,17 +169,17 @@ def route_load(url: str, work: Path, seconds: int, routes: dict[str, list[str]])
     """Every group of `routes` under one load of 50 clients asking as fast as answered, figures per group."""
     with locust(url, work, seconds, routes=routes).open() as handle:
         rows = {r["Name"]: r for r in csv.DictReader(handle)}
-    return {
-        group: {
-            "rps": round(float(rows[group]["Requests/s"]), 1),
-            "p50_ms": float(rows[group]["50%"]),
-            "p99_ms": float(rows[group]["99%"]),
-            "failures": int(rows[group]["Failure Count"]),
-            "requests": int(rows[group]["Request Count"]),
+    figures = {}
+    for group in routes:  # a group none of whose requests was answered in time is kept, with no figures
+        row = rows.get(group)
+        figures[group] = {
+            "rps": round(float(row["Requests/s"]), 1) if row else 0.0,
+            "p50_ms": float(row["50%"]) if row and row["50%"] != "N/A" else None,
+            "p99_ms": float(row["99%"]) if row and row["99%"] != "N/A" else None,
+            "failures": int(row["Failure Count"]) if row else 0,
+            "requests": int(row["Request Count"]) if row else 0,
         }
-        for group in routes
-        if group in rows
-    }
+    return figures
 
 
 def route_figures(home: Path | None, seconds: int = 20, other: str = "megasena") -> dict:
