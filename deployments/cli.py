@@ -294,7 +294,7 @@ def _predict(game: Game, plan: str, recompute: bool, bet_size: int | None = None
         for fallback in dict.fromkeys(f for g in guesses for f in g.fallbacks):
             print(f"Fallback: {fallback}", file=sys.stderr)
         shown: list[tuple[Any, ...]] = [
-            (g.plan, g.concurso, g.numbers, g.ranking, g.member_versions, g.degraded, g.note) for g in guesses
+            (g.plan, g.concurso, g.numbers, g.ranking, g.member_versions, g.degraded, g.note, g.extras) for g in guesses
         ]
     else:
         next_concurso = ws.draws.last_concurso() + 1
@@ -308,18 +308,18 @@ def _predict(game: Game, plan: str, recompute: bool, bet_size: int | None = None
             )
             return 1
         shown = [
-            (g.plan, g.concurso, g.numbers, g.ranking, g.member_versions, g.degraded, g.note)
+            (g.plan, g.concurso, g.numbers, g.ranking, g.member_versions, g.degraded, g.note, g.extras)
             for g in stored.values()
             if g is not None
         ]
     lines = []
-    for name, concurso, numbers, ranking, members, degraded, note in shown:
+    for name, concurso, numbers, ranking, members, degraded, note, extras in shown:
         if bet_size is not None and bet_size != len(numbers):
             if not ranking:
                 print(unranked_guess_words(name, concurso, len(numbers), bet_size), file=sys.stderr)
                 return 1
             numbers = guess_of_size(ranking, bet_size)
-        lines.append(guess_line(name, concurso, numbers, members, degraded, note))
+        lines.append(guess_line(name, concurso, numbers, members, degraded, note, extras))
     print("\n".join(lines))
     if bet_size is not None:
         print(bet_size_words(game, bet_size))

@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+from lotto_models.core.game_rules import MONTH_NAMES
 from lotto_models.core.games import Game
+from lotto_models.core.guess_extras import GuessExtras
 from lotto_models.reporting.baseline import chance_words
 from lotto_models.reporting.bets import bet_option
 
 
 def guess_line(
-    plan: str, concurso: int, numbers: list[int], members: dict[str, str], degraded: bool, note: str | None
+    plan: str,
+    concurso: int,
+    numbers: list[int],
+    members: dict[str, str],
+    degraded: bool,
+    note: str | None,
+    extras: GuessExtras | None = None,
 ) -> str:
+    """One plan's guess: its numbers, then what the game also asks for (+Milionária's trevos, Dia de Sorte's
+    month, Timemania's team), its members, and why it is degraded."""
     state = f"  DEGRADED: {note}" if degraded else ""
+    extras = extras or GuessExtras()
+    parts = [
+        *([f"trevos {' '.join(map(str, extras.trevos))}"] if extras.trevos else []),
+        *([f"month {extras.month} ({MONTH_NAMES[extras.month - 1]})"] if extras.month is not None else []),
+        *([f"team {extras.team}"] if extras.team is not None else []),
+    ]
+    guessed = " + " + ", ".join(parts) if parts else ""
     return (
-        f"{plan}: concurso {concurso}: {' '.join(f'{n:02d}' for n in numbers)}  [{', '.join(members.values())}]{state}"
+        f"{plan}: concurso {concurso}: {' '.join(f'{n:02d}' for n in numbers)}{guessed}  "
+        f"[{', '.join(members.values())}]{state}"
     )
 
 

@@ -71,6 +71,7 @@ class StoredGuess:
     note: str | None
     flow_run_id: str | None
     ranking: list[int] | None = None  # the pool best first (0009); None for a guess stored before
+    extras: GuessExtras = GuessExtras()  # the trevos, month or team guessed with the numbers (0008)
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class PredictionBook:
                 p.c.member_versions,
                 p.c.flow_run_id,
                 p.c.ranking,
+                p.c.extras,
                 e.c.degraded,
                 e.c.note,
             )
@@ -160,6 +162,7 @@ class PredictionBook:
             member_versions=dict(row.member_versions),
             degraded=bool(row.degraded),
             ranking=[int(n) for n in row.ranking] if row.ranking is not None else None,
+            extras=GuessExtras.from_dict(row.extras),
         )
 
     def latest_ensemble(self, plan: str) -> EnsembleBuild | None:
