@@ -187,7 +187,8 @@ def games_summary(results: dict) -> list[str]:
         f"With {last['games']} games in one store: {first['store_rows']} → {last['store_rows']} store rows and "
         f"{first['models_mb']} → {last['models_mb']} MB of models (each game adds its own; they add up).",
         f"Lotofácil's no-op alone {results['games_lotofacil_noop_alone_s']} s, with all the games "
-        f"{results['games_lotofacil_noop_all_s']} s: a game's no-op reads its own rows only. "
+        f"{results['games_lotofacil_noop_all_s']} s (it reads its own rows only: these should match within their "
+        "spread). "
         f"No-ops range {min(results['games_noop_s'].values())}–{max(results['games_noop_s'].values())} s.",
     ]
     if "games_pair_concurrent_s" in results:
