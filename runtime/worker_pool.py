@@ -61,8 +61,8 @@ class ForkedWorkersTaskRunner(ProcessPoolTaskRunner):
 def fork_from_server(executor: ProcessPoolExecutor | None) -> None:
     """Have `executor`, which has started no worker yet, fork its workers from the fork server.
 
-    Prefect 3.8 offers no choice of start method (its pool always spawns), so this is the one place that
-    reaches past its API: the pool's context is replaced before its first worker starts (a pool starts its
+    Prefect offers no choice of start method (its pool always spawns, 3.9.1 as 3.8), so this is the one place
+    that reaches past its API: the pool's context is replaced before its first worker starts (a pool starts its
     workers as tasks are submitted). The queues it already made work alike for both start methods."""
     if not isinstance(executor, ProcessPoolExecutor):  # Prefect changed how it makes its pool: look again
         raise TypeError(f"expected the task runner's ProcessPoolExecutor, found {type(executor).__name__}")
