@@ -23,6 +23,9 @@ import httpx
 MLFLOW = str(Path(sys.executable).parent / "mlflow")
 DEFAULT_PORT = 5000
 NO_TELEMETRY = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true"}
+# The mirror logs runs, models and aliases: none of MLflow's server-side jobs (prompt optimization and the like),
+# whose job runner and three huey consumers would start four more processes with every server.
+NO_JOBS = {"MLFLOW_SERVER_ENABLE_JOB_EXECUTION": "false"}
 
 
 def server_command(directory: Path, port: int, host: str = "127.0.0.1") -> list[str]:
@@ -70,7 +73,7 @@ def start_mlflow_server(directory: Path, port: int, timeout: float = 180) -> Mlf
     """Start the server in the background and wait until `/health` answers; its log is `directory/server.log`."""
     directory.mkdir(parents=True, exist_ok=True)
     log = directory / "server.log"
-    env = dict(os.environ, **NO_TELEMETRY)
+    env = dict(os.environ, **NO_TELEMETRY, **NO_JOBS)
     with log.open("ab") as out:
         process = subprocess.Popen(
             server_command(directory, port), env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

@@ -104,6 +104,26 @@ def migrated_sqlite_store(seeded: bool = False) -> Path:
     return template
 
 
+# The files that take minutes (real training, real servers, a browser), started first: with `--dist loadfile` each
+# file goes whole to one worker, and a long file collected last (tests/tracking) ran alone for ten minutes at the
+# end of the suite. Sorting is stable: every other file keeps its order.
+LONG_FILES = (
+    "tests/tracking/test_mlflow_mirror.py",
+    "tests/flows/test_after_draw_flow.py",
+    "tests/flows/test_delivery_runs.py",
+    "tests/flows/test_game_runs.py",
+    "tests/flows/test_secrets.py",
+    "tests/web/test_browser.py",
+    "tests/flows/test_retrain.py",
+    "tests/flows/test_fanout.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    first = {name: i for i, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: first.get(item.nodeid.split("::")[0], len(first)))
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     """Every test process (each pytest-xdist worker too) removes the store templates it made."""
     for directory in _store_templates:

@@ -33,15 +33,11 @@ def deploy_on_process_pool(pool: str, deployment: str, env: dict[str, str], *, p
 
 def start_worker(pool: str, env: dict[str, str], log: Path, *limit: str) -> subprocess.Popen[bytes]:
     """`prefect worker start --pool pool [--limit N]` in its own process group (so `kill-with(PGID)` and a
-    kill of the group reach it), polling every second, its output in `log`. Its temporary files (Prefect's
-    runner keeps `runner_storage/<uuid>` there, left behind when the worker is killed) go in a directory beside
-    `log`, removed with it, not in the machine's /tmp."""
-    scratch = log.with_name(f"{log.stem}.tmp")
-    scratch.mkdir(exist_ok=True)
+    kill of the group reach it), polling every second, its output in `log`."""
     with log.open("wb") as output:
         return subprocess.Popen(
             [PREFECT, "worker", "start", "--pool", pool, *(["--limit", *limit] if limit else [])],
-            env={"PREFECT_WORKER_QUERY_SECONDS": "1", **env, "LOTOFLOW_DIR": str(ROOT), "TMPDIR": str(scratch)},
+            env={"PREFECT_WORKER_QUERY_SECONDS": "1", **env, "LOTOFLOW_DIR": str(ROOT)},
             cwd=ROOT,
             stdout=output,
             stderr=subprocess.STDOUT,
