@@ -73,7 +73,9 @@ def start_mlflow_server(directory: Path, port: int, timeout: float = 180) -> Mlf
     """Start the server in the background and wait until `/health` answers; its log is `directory/server.log`."""
     directory.mkdir(parents=True, exist_ok=True)
     log = directory / "server.log"
-    env = dict(os.environ, **NO_TELEMETRY, **NO_JOBS)
+    scratch = directory / "tmp"  # MLflow leaves its `db_init_lock-<hash>` files in the temporary directory
+    scratch.mkdir(exist_ok=True)
+    env = dict(os.environ, **NO_TELEMETRY, **NO_JOBS, TMPDIR=str(scratch))
     with log.open("ab") as out:
         process = subprocess.Popen(
             server_command(directory, port), env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True

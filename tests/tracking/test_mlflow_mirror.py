@@ -104,7 +104,9 @@ def test_trained_versions_become_mlflow_runs_and_model_versions_whose_aliases_fo
     for model in ("ls14", "stat"):
         inputs = build_feature_dataset(ws, MODELS[model].feature_set).load().inputs[-40:]
         ours = load_predictor(MODELS[model], ws.artifacts.path(ws.versions.alias(model, CHAMPION)))(inputs)
-        loaded = mlflow.pyfunc.load_model(f"models:/lotofacil.{model}@champion")
+        downloaded = mirrored_home.parent / f"downloaded-{model}"  # (without it MLflow leaves a copy in /tmp)
+        downloaded.mkdir()
+        loaded = mlflow.pyfunc.load_model(f"models:/lotofacil.{model}@champion", dst_path=str(downloaded))
         np.testing.assert_allclose(np.asarray(loaded.predict(inputs)), ours, rtol=0, atol=1e-6)
 
     # the aliases follow the gate, then a rollback
