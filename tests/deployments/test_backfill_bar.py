@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import logging
 
+import pytest
 from rich.console import Console
 
 from deployments.backfill_bar import backfill_bar
@@ -20,6 +21,7 @@ SERVED = 12  # Mega-Sena's first concursos: the whole history the server claims
 
 
 @needs_shared_data
+@pytest.mark.slow  # a real ingest flow run backfilling from the loopback server (about 20 s with its harness)
 def test_a_backfill_run_on_a_terminal_shows_a_bar_of_the_concursos_stored_and_logs_each_batch(
     prefect_api, tmp_path, monkeypatch, caplog
 ) -> None:

@@ -114,6 +114,7 @@ def test_a_megasena_challenger_no_worse_than_its_champion_replaces_it(workspace:
     assert decision.verdict is Verdict.NOT_WORSE and decision.figures.versus_champion is not None
 
 
+@pytest.mark.slow  # real training of a network (about 10 s)
 def test_a_megasena_network_outputs_one_probability_per_number_of_1_to_60(workspace: Workspace) -> None:
     ws = filled(game_workspace(workspace, "megasena"))
     version, _ = trained(ws, "ls15pp")
