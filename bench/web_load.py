@@ -68,6 +68,7 @@ def start_web(env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], 
         except httpx.HTTPError:
             pass
         time.sleep(0.3)
+    stop(proc)  # it never answered: nothing of it is left running (one such was found alive an hour later)
     raise RuntimeError(f"lotto web did not answer within 60 s: {log.read_text()[-2000:]}")
 
 
