@@ -49,25 +49,15 @@ from uuid import UUID
 
 import httpx
 
+from deployments.chromium import CHROMIUM, CHROMIUM_FLAGS
 from deployments.mlflow_server import MlflowServer, screenshot_registered_models, start_mlflow_server
 from flows.names import AFTER_DRAW, deployment_path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PREFECT = str(Path(sys.executable).parent / "prefect")
 LOTTO = str(Path(sys.executable).parent / "lotto")
-CHROMIUM = Path("/usr/bin/chromium")
 POOL = "lotoflow"
 DEPLOYMENT = deployment_path(AFTER_DRAW)
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 timings: dict[str, float] = {}
 

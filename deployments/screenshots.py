@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
+from deployments.chromium import CHROMIUM, CHROMIUM_FLAGS
 from lotto_models.core.draws import Draw
 from lotto_models.core.games import game
 from lotto_models.core.settings import Settings
@@ -34,17 +35,6 @@ from lotto_models.core.settings import Settings
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDTHS = (390, 1400)
 HEIGHTS = {390: 844, 1400: 900}
 MAX_HEIGHT = 2400
