@@ -151,7 +151,7 @@ def routes_of(game: str, numbers: int, other: str, other_numbers: int) -> dict[s
     return {
         "guess (/api/v1/plans/gold)": ["/api/v1/plans/gold"],
         "numbers": ["/numbers", "/api/v1/numbers"],
-        "randomness": ["/randomness", "/api/v1/randomness"],
+        "randomness": ["/api/v1/randomness"],  # (no page of its own: the /numbers page shows the same tests)
         "bets": ["/bets", "/api/v1/bets"],
         "check": [f"/check?numbers={ticket}", f"/api/v1/check?numbers={ticket}"],
         f"{other} (/api/v1/games/{other}/...)": [
