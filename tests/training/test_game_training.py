@@ -29,7 +29,7 @@ from lotto_models.training.shared_datasets import datasets_dir, feature_params, 
 from lotto_models.workspace import Workspace
 from tests.modeling.synthetic_games import random_targets
 from tests.shared_data import needs_shared_data
-from tests.training.game_workspaces import filled, game_workspace, real_history
+from tests.training.game_workspaces import filled, game_workspace, random_draws, real_history
 
 OTHER_GAMES = sorted(set(GAMES) - {LOTOFACIL.id})
 
@@ -164,3 +164,38 @@ def test_lotofacils_datasets_keep_their_parameters_and_directory(workspace: Work
     assert params == FeatureParams.of(workspace.settings) and repr(params) == repr(FeatureParams.of(workspace.settings))
     assert datasets_dir(workspace) == workspace.settings.datasets_dir
     assert datasets_dir(game_workspace(workspace, "megasena")) == workspace.settings.datasets_dir / "megasena"
+
+
+def test_a_stacked_model_whose_base_the_gate_refused_on_todays_draws_waits_for_a_new_draw(workspace: Workspace) -> None:
+    """Lotomania's ls15pp refused by the gate (no champion) made every no-op run load TensorFlow to fail ls16's
+    training again. Versions are registered as training would leave them, on today's draws."""
+    from lotto_models.modeling.features import fingerprint
+    from lotto_models.storage.draw_store import IncomingDraw
+    from lotto_models.training.challengers import hyperparameters
+
+    ws = filled(game_workspace(workspace, "lotomania"))
+    frame, params = ws.draws.frame(), feature_params(ws)
+
+    def register(model: str, champion: bool) -> None:
+        spec = MODELS[model]
+        version = ws.versions.register(
+            model,
+            "0" * 64,
+            lambda key: lambda: None,
+            fingerprint(frame, spec.feature_set, params),
+            300,
+            hyperparameters(ws, spec),
+            {},
+        )
+        if champion:
+            ws.versions.set_champion(model, version.id)
+
+    for model in training_order(game=ws.game):
+        if model not in ("ls15pp", "ls16"):
+            register(model, champion=True)
+    # ls15pp not yet trained on today's draws: it is, and ls16 after it (ls15pp may win its champion)
+    assert models_needing_training(ws, frame) == ["ls14pp", "ls15pp", "ls16"]
+    register("ls15pp", champion=False)  # trained, and refused by the gate
+    assert models_needing_training(ws, frame) == []
+    ws.draws.add([IncomingDraw(random_draws(ws.game, 301)[-1], "caixa")])  # a new draw: everything trains again
+    assert models_needing_training(ws, ws.draws.frame()) == list(training_order(game=ws.game))
