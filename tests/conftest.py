@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import shutil
@@ -125,9 +126,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """Every test process (each pytest-xdist worker too) removes the store templates it made."""
+    """Every test process (each pytest-xdist worker too) removes the store templates it made; the last one
+    (the controller) also removes the bytecode of the modules TensorFlow's autograph generates in the temporary
+    directory, which Python caches beside them now that `make test` writes bytecode (the trainings of every
+    test process, and of the `lotto` processes the tests start, leave them there)."""
     for directory in _store_templates:
         shutil.rmtree(directory, ignore_errors=True)
+    if not hasattr(session.config, "workerinput"):
+        cache = Path(tempfile.gettempdir()) / "__pycache__"
+        for compiled in cache.glob("__autograph_generated_file*.pyc"):
+            compiled.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            cache.rmdir()  # only when nothing else is in it
 
 
 @pytest.fixture
