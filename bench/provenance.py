@@ -24,6 +24,7 @@ def provenance(repeats: int) -> dict:
 
 def machine() -> dict:
     from importlib.metadata import version
+    from importlib.util import find_spec
 
     return {
         "cores": os.cpu_count(),
@@ -31,4 +32,6 @@ def machine() -> dict:
         "python": platform.python_version(),
         "platform": platform.platform(),
         **{pkg: version(pkg) for pkg in ("prefect", "tensorflow-cpu", "keras", "pandas", "numpy", "sqlalchemy")},
+        # with the MLflow extra, Keras imports scikit-learn in every training process (`make bench` removes it)
+        "mlflow_extra": find_spec("mlflow") is not None,
     }
