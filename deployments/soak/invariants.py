@@ -18,9 +18,10 @@ from lotto_models.core.game_ids import legacy_form
 from lotto_models.core.games import Game
 from lotto_models.core.plans import plans_of
 from lotto_models.modeling.catalog import MODELS, models_of
+from lotto_models.registry.model_status import model_status
 from lotto_models.registry.versions import CHAMPION, PREVIOUS
 from lotto_models.storage import schema
-from lotto_models.workspace import close_workspaces, open_workspace
+from lotto_models.workspace import Workspace, close_workspaces, open_workspace
 
 
 def home_bytes(home: Path) -> tuple[int, int]:
@@ -46,6 +47,29 @@ def leftover_processes(home: Path, own: set[int]) -> list[str]:
         if f"LOTTO_HOME={home}".encode() in environ and helper:
             found.append(f"{proc.name}: {command[:120]}")
     return found
+
+
+def plans_without_a_member(ws: Workspace, game: Game) -> set[str]:
+    """`game`'s plans none of whose members may serve: each has no champion or one below the baseline."""
+    can_serve = {
+        m for m in models_of(game) if (status := model_status(ws.versions, m)).champion and not status.below_baseline
+    }
+    return {name for name, plan in plans_of(game).items() if not can_serve & set(plan.members)}
+
+
+def _said_skipped(plan: str, log: str) -> bool:
+    return f"Fallback: plan {plan} serves nothing this time" in log
+
+
+def _fallbacks_besides(skipped: set[str], log: str) -> list[str]:
+    """The fallbacks the run's log names, but for the skips of the plans in `skipped`; a run that ended
+    "Completed with fallback" without naming one in its log counts as one (the log's form changed)."""
+    named = [
+        line.split("Fallback: ", 1)[1] for line in log.splitlines() if "| WARNING |" in line and "Fallback: " in line
+    ]
+    if COMPLETED_WITH_FALLBACK in log and not named:
+        return ["a fallback the log does not name"]
+    return [f for f in named if not any(f.startswith(f"plan {plan} serves nothing this time") for plan in skipped)]
 
 
 def check_invariants(
@@ -104,10 +128,14 @@ def check_invariants(
             except Exception as error:  # any failure to verify or load is the violation itself
                 broken.append(f"{model} {alias} {version.label} does not verify and load: {error}")
     if completed:
+        # A plan none of whose members has a champion the gate lets serve (below the constant forecast beyond
+        # noise, or none at all) publishes nothing, by design, and the run says so: that is a decision, not a loss.
+        skipped = {plan for plan in plans_without_a_member(ws, game) if _said_skipped(plan, cycle.log)}
         missing = [plan for plan in plans_of(game) if not ws.predictions.has_prediction(plan, last + 1)]
-        if missing:
-            broken.append(f"a completed cycle left no guess for concurso {last + 1} for {missing}")
-        if not cycle.faults and cycle.kill is None and COMPLETED_WITH_FALLBACK in cycle.log:
+        if set(missing) - skipped:
+            unexplained = [plan for plan in missing if plan not in skipped]
+            broken.append(f"a completed cycle left no guess for concurso {last + 1} for {unexplained}")
+        if not cycle.faults and cycle.kill is None and _fallbacks_besides(skipped, cycle.log):
             broken.append("a cycle with no fault and no kill used a fallback")
     leftovers = leftover_processes(home, {os.getpid()})
     if leftovers:
