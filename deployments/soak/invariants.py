@@ -1,5 +1,6 @@
 """The soak's promises, checked after every cycle: the store holds exactly the true draws, corrupt answers are
-in the quarantine, every version row has its verified directory, a completed cycle left every plan's guess,
+in the quarantine, every version row has its verified directory, a completed cycle left every plan's guess
+(but that of a plan none of whose members may serve, which the run names as skipped),
 no process of the run is left, and LOTTO_HOME stops growing once its retentions have reached it."""
 
 from __future__ import annotations
