@@ -222,6 +222,12 @@ def seeded_home(short_tmp: Path) -> Path:
     return home
 
 
+def sigint_as_in_a_terminal() -> None:
+    """A child's Ctrl-C as a terminal gives it: a shell that runs the suite in the background (`make test &`)
+    starts it with SIGINT ignored, its children inherit that, and Python then installs no KeyboardInterrupt."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def import_env(home: Path) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("LOTTO_", "PREFECT_API_URL"))}
     # each batch waits 1 s once committed: a window of about 10 s in which the import is writing, wide enough for a
@@ -236,6 +242,7 @@ def test_an_import_stopped_by_a_signal_stops_at_once_and_leaves_whole_batches(se
         env=import_env(seeded_home),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=sigint_as_in_a_terminal,
     )
     try:
         wait_for_entries(seeded_home, process)
@@ -268,6 +275,7 @@ def test_ctrl_c_stops_lotto_import_history_in_a_second_or_two_with_a_line_and_no
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
+        preexec_fn=sigint_as_in_a_terminal,
     )
     try:
         wait_for_entries(seeded_home, process)
