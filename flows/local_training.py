@@ -111,7 +111,7 @@ def train_models_in_process(
                 schedule.settle(model)
             else:
                 dataset = datasets[MODELS[model].feature_set]
-                promotion = promote_model.submit(game, model, challenger.version_id, dataset)
+                promotion = promote_model.submit(game, model, challenger.version_id, dataset, challenger.scores)
                 running[promotion] = (model, Step.PROMOTE)
         start_ready()
     summary.trained += [model for model in training_order(trained, game) if model in trained]

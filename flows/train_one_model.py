@@ -37,7 +37,7 @@ def train_one_model(model: str, from_scratch: bool = False, force: bool = False,
     fallbacks += challenger.fallbacks
     decision = None
     if challenger.version_id is not None and challenger.skipped_reason is None:
-        promotion = promote_model(GAMES[game], model, challenger.version_id, dataset)
+        promotion = promote_model(GAMES[game], model, challenger.version_id, dataset, challenger.scores)
         fallbacks += promotion.fallbacks
         decision = promotion
     fallbacks += mirror_to_mlflow(GAMES[game], [model])  # when LOTTO_MLFLOW_TRACKING_URI is set

@@ -54,6 +54,7 @@ class TrainingOutcome:
     warm_started: bool = False
     seconds: float = 0.0
     history: dict[str, list[float]] = field(default_factory=dict)
+    start_outputs: np.ndarray | None = None  # the warm start's outputs on `start_inputs`, before the fine-tune
 
 
 def hyperparameters_for(
@@ -106,6 +107,7 @@ def fit_model(
     warm_start_dir: Path | None = None,
     base_dirs: dict[str, Path] | None = None,
     time_limit_s: float | None = None,
+    start_inputs: np.ndarray | None = None,
 ) -> TrainingOutcome:
     """Fit `spec` and save it to `out_dir`.
 
@@ -114,6 +116,9 @@ def fit_model(
     `TrainingDivergedError` when losses or outputs are not finite, and `TrainingTimeoutError` when a
     network runs past `time_limit_s` (checked between batches, so the process stays sound — an
     interrupt from outside can land inside TensorFlow). Nothing is registered then.
+
+    A fine-tune reports what the version it starts from outputs on `start_inputs` (`start_outputs`): that
+    version is loaded here anyway, and its promotion compares it on those rows (the holdout).
     """
     started = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -129,8 +134,11 @@ def fit_model(
     keras.utils.set_random_seed(seed)
     network = _build(spec, hyperparameters, base_dirs or {})
     warm = warm_start_dir is not None and (warm_start_dir / KERAS_ARTIFACT).exists()
+    start_outputs = None
     if warm_start_dir is not None and warm:
         previous = keras.saving.load_model(warm_start_dir / KERAS_ARTIFACT, compile=False, safe_mode=True)
+        if start_inputs is not None:  # as `load_network_predictor` computes them
+            start_outputs = _in_batches(lambda batch: previous(batch, training=False), start_inputs)
         _copy_own_weights(previous, network)
     if spec.kind == "stacked":
         span = np.arange(splits.validation.start, splits.validation.stop)
@@ -188,6 +196,7 @@ def fit_model(
         warm_started=warm,
         seconds=time.perf_counter() - started,
         history={k: [float(v) for v in vs] for k, vs in history.history.items()},
+        start_outputs=start_outputs,
     )
 
 

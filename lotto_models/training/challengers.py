@@ -29,6 +29,7 @@ from lotto_models.registry.recovery import checked_champion
 from lotto_models.registry.registration import register_version
 from lotto_models.registry.verdicts import Verdict
 from lotto_models.registry.versions import CHAMPION, ModelVersion
+from lotto_models.training.holdout_scores import ChampionLosses, HoldoutScores
 from lotto_models.training.promotion import PromotionDecision, decide_promotion
 from lotto_models.training.shared_datasets import feature_params, game_shape, shared_datasets
 from lotto_models.workspace import Workspace
@@ -43,6 +44,7 @@ class ChallengerResult:
     epochs: int = 0
     seconds: float = 0.0
     fallbacks: tuple[Fallback, ...] = ()  # used on the way (e.g. a damaged champion restored)
+    scores: HoldoutScores | None = None  # for the promotion to reuse; None when nothing was trained
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,7 @@ def train_challenger(
     for base in bases.values():
         ws.artifacts.verify(base)
     staging = ws.artifacts.staging_dir(model)
+    from_champion = champion is not None and start is champion  # its outputs on the holdout come with the fit
     try:
         outcome = fit_model(
             spec,
@@ -182,13 +185,14 @@ def train_challenger(
             warm_from,
             {name: ws.artifacts.path(version) for name, version in bases.items()},
             time_limit_s=ws.settings.training_timeout_s,
+            start_inputs=dataset.inputs[splits.holdout] if from_champion else None,
         )
-        probabilities = holdout_probabilities(spec, staging, dataset, splits)
+        probabilities = holdout_probabilities(spec, staging, dataset, splits)  # the saved file, read back
         targets = dataset.targets[splits.holdout]
         metrics = evaluate_holdout(probabilities, targets, shape)
-        versus_baseline = versus_constant_forecast(
-            per_draw_log_loss(probabilities, targets), ws.settings.confidence, shape
-        )
+        losses = per_draw_log_loss(probabilities, targets)
+        invalid_reason = invalid_output_reason(probabilities, shape)
+        versus_baseline = versus_constant_forecast(losses, ws.settings.confidence, shape)
         version = register_version(
             ws.versions,
             ws.artifacts,
@@ -201,7 +205,7 @@ def train_challenger(
                 **metrics.as_dict(),
                 "versus_baseline": versus_baseline.as_dict(),
                 "spans": data_spans(dataset, splits),
-                "invalid_reason": invalid_output_reason(probabilities, shape),
+                "invalid_reason": invalid_reason,
                 "epochs": outcome.epochs_run,
                 "warm_started": outcome.warm_started,
                 "training_seconds": round(outcome.seconds, 3),
@@ -211,8 +215,12 @@ def train_challenger(
     finally:
         if staging.exists():
             shutil.rmtree(staging)
+    scored_champion = None
+    if champion is not None and outcome.start_outputs is not None:
+        scored_champion = ChampionLosses(champion.id, per_draw_log_loss(outcome.start_outputs, targets))
+    scores = HoldoutScores(version.id, dataset.fingerprint, metrics, losses, invalid_reason, scored_champion)
     return ChallengerResult(
-        model, version.id, None, outcome.warm_started, outcome.epochs_run, outcome.seconds, tuple(fallbacks)
+        model, version.id, None, outcome.warm_started, outcome.epochs_run, outcome.seconds, tuple(fallbacks), scores
     )
 
 
@@ -243,11 +251,16 @@ def holdout_probabilities(spec: ModelSpec, artifact_dir: Path, dataset: Dataset,
     return load_predictor(spec, artifact_dir)(dataset.inputs[splits.holdout])
 
 
-def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_ref: DatasetRef) -> PromotionDecision:
-    """Re-score challenger and champion draw by draw on the same latest holdout; back up and swap when the
+def promote_challenger(
+    ws: Workspace, model: str, version_id: int, dataset_ref: DatasetRef, scores: HoldoutScores | None = None
+) -> PromotionDecision:
+    """Score challenger and champion draw by draw on the same latest holdout; back up and swap when the
     gate passes. A champion that stays is judged against the constant forecast on the same draws, and marked
     `below_baseline` (out of every plan) when it is worse beyond noise. The constant forecast and the random
-    guess are the workspace's game's."""
+    guess are the workspace's game's.
+
+    `scores` are the training's (`HoldoutScores`): taken for this version on this dataset, the champion's for
+    the champion they name; whatever they lack is scored here from the files."""
     check_known([model], ws.game)
     spec = MODELS[model]
     shape = game_shape(ws)
@@ -259,16 +272,19 @@ def promote_challenger(ws: Workspace, model: str, version_id: int, dataset_ref: 
     if champion is not None and champion.id == challenger.id:
         decision = PromotionDecision(False, f"{challenger.label} is already the champion", Verdict.ALREADY_CHAMPION)
         return decision.between(challenger.label, champion.label).with_fallbacks(fallbacks)
-    dataset = dataset_ref.load()
-    splits = dataset_splits(ws, dataset)
-    targets = dataset.targets[splits.holdout]
-    challenger_probs = holdout_probabilities(spec, ws.artifacts.checked_path(challenger), dataset, splits)
-    champion_probs = _champion_probabilities(ws, spec, champion, dataset, splits)
-    champion_losses = per_draw_log_loss(champion_probs, targets) if champion_probs is not None else None
+    if scores is None or not scores.fit_for(challenger.id, dataset_ref.fingerprint):
+        scores = score_challenger(ws, spec, challenger, dataset_ref)
+    else:
+        ws.artifacts.verify(challenger)  # its files, as scored at training, are what would serve
+    champion_losses = None
+    if champion is not None:
+        champion_losses = scores.champion_losses(champion.id)
+        if champion_losses is None:
+            champion_losses = _champion_losses(ws, spec, champion, dataset_ref)
     decision = decide_promotion(
-        evaluate_holdout(challenger_probs, targets, shape),
-        per_draw_log_loss(challenger_probs, targets),
-        invalid_output_reason(challenger_probs, shape),
+        scores.metrics,
+        scores.losses,
+        scores.invalid_reason,
         champion_losses,
         ws.settings.promotion_margin_bce,
         ws.settings.confidence,
@@ -308,16 +324,35 @@ def swap_champion(ws: Workspace, model: str, incoming: ModelVersion, outgoing: M
     ws.versions.set_status(model, degraded=False)
 
 
-def _champion_probabilities(
-    ws: Workspace, spec: ModelSpec, champion: ModelVersion | None, dataset: Dataset, splits: Splits
+def score_challenger(
+    ws: Workspace, spec: ModelSpec, challenger: ModelVersion, dataset_ref: DatasetRef
+) -> HoldoutScores:
+    """The challenger's holdout scores from its files (checked first), when the training's are not at hand."""
+    dataset = dataset_ref.load()
+    splits = dataset_splits(ws, dataset)
+    targets = dataset.targets[splits.holdout]
+    probabilities = holdout_probabilities(spec, ws.artifacts.checked_path(challenger), dataset, splits)
+    shape = game_shape(ws)
+    return HoldoutScores(
+        challenger.id,
+        dataset.fingerprint,
+        evaluate_holdout(probabilities, targets, shape),
+        per_draw_log_loss(probabilities, targets),
+        invalid_output_reason(probabilities, shape),
+    )
+
+
+def _champion_losses(
+    ws: Workspace, spec: ModelSpec, champion: ModelVersion, dataset_ref: DatasetRef
 ) -> np.ndarray | None:
-    """The champion's outputs on the same holdout; None when it cannot read today's inputs (its features
-    changed)."""
-    if champion is None:
-        return None
+    """The champion's per-draw losses on the same holdout; None when it cannot read today's inputs (its
+    features changed)."""
+    dataset = dataset_ref.load()
     if spec.kind != "stat" and (
         champion.hyperparameters.get("window") != int(dataset.inputs.shape[1])
         or champion.hyperparameters.get("features") != int(dataset.inputs.shape[-1])
     ):
         return None
-    return holdout_probabilities(spec, ws.artifacts.path(champion), dataset, splits)
+    splits = dataset_splits(ws, dataset)
+    probabilities = holdout_probabilities(spec, ws.artifacts.path(champion), dataset, splits)
+    return per_draw_log_loss(probabilities, dataset.targets[splits.holdout])
