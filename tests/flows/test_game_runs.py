@@ -26,8 +26,9 @@ from lotto_models.reporting.baseline import chance_words
 from lotto_models.workspace import close_workspaces, open_workspace
 from tests.conftest import use_lotto_env
 from tests.ingest.game_stores import file_without_last_rows, real_draws
+from tests.shared_data import needs_shared_data
 
-pytestmark = pytest.mark.slow  # real training
+pytestmark = [pytest.mark.slow, needs_shared_data]  # real training, on the real histories beside the checkout
 
 GAMES_RUN = ("megasena", "quina", "lotomania")
 NEW = 3  # the draws the run fetches: the newest three of the real history
